@@ -1,0 +1,273 @@
+"""Domain models: the organisation, its cadres, and a scenario. Immutable pydantic models.
+
+Each model checks its own fields; cross-references are checked once the whole roster is
+loaded (`planner.validate`). Nothing here knows about solvers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+
+Level = Literal["city", "district", "commune"]
+Bloc = Literal["party", "state", "front"]
+Role = Literal[
+    "secretary", "deputy_secretary", "chair", "vice_chair", "council_chair", "front_chair",
+    "head", "deputy_head", "staff",
+]
+Gender = Literal["male", "female"]
+Status = Literal[
+    "active", "discipline", "investigation", "illness", "study", "seconded", "pregnant",
+    "maternity", "hardship",
+]
+RelationKind = Literal[
+    "spouse", "parent", "child", "sibling", "parent_in_law", "child_in_law", "sibling_in_law",
+]
+Form = Literal["rotation", "transfer", "secondment", "position_change"]
+HistoryForm = Literal["rotation", "transfer", "secondment", "position_change", "appointment"]
+
+LEVELS: tuple[str, ...] = ("city", "district", "commune")
+ROLES: tuple[str, ...] = Role.__args__  # type: ignore[attr-defined]
+FORMS: tuple[str, ...] = Form.__args__  # type: ignore[attr-defined]
+STATUSES: tuple[str, ...] = Status.__args__  # type: ignore[attr-defined]
+LEADER_ROLES: frozenset[str] = frozenset(r for r in ROLES if r != "staff")
+
+
+def _blank_to_none(value: Any) -> Any:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+def _split_list(value: Any) -> Any:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return tuple(part.strip() for part in value.split(";") if part.strip())
+    return value
+
+
+OptStr = Annotated[str | None, BeforeValidator(_blank_to_none)]
+OptDate = Annotated[dt.date | None, BeforeValidator(_blank_to_none)]
+TokenList = Annotated[tuple[str, ...], BeforeValidator(_split_list)]
+
+
+class Record(BaseModel):
+    """Base of every roster record: frozen, no unknown fields, whitespace stripped."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+class Locality(Record):
+    """A node of the territory tree: the city, a district, or a commune (phường/xã)."""
+
+    id: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    level: Level
+    kind: str = ""
+    parent: OptStr = None
+    valid_from: OptDate = None
+    valid_to: OptDate = None
+    successor: OptStr = None
+
+    @model_validator(mode="after")
+    def _valid_window(self) -> Locality:
+        if self.valid_from and self.valid_to and self.valid_from >= self.valid_to:
+            raise ValueError(f"valid_from {self.valid_from} must be before valid_to {self.valid_to}")
+        return self
+
+
+class Unit(Record):
+    """An agency inside a locality (Party committee, People's Committee, department, office)."""
+
+    id: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    locality: str = Field(min_length=1)
+    bloc: Bloc
+    kind: str = ""
+    sector: str = ""
+
+
+class Position(Record):
+    """A post in a unit. `grade` ranks posts for "equivalent post"; `key` marks key posts."""
+
+    id: str = Field(min_length=1)
+    unit: str = Field(min_length=1)
+    title: str = Field(min_length=1)
+    role: Role
+    grade: int = Field(ge=0, le=20)
+    key: bool = False
+    listed_sector: str = ""
+    profession: str = ""
+    skills: TokenList = ()
+
+
+class PoolEntry(BaseModel):
+    """A planning-pool token `role@level`: the cadre is earmarked for that post."""
+
+    model_config = ConfigDict(frozen=True)
+    role: Role
+    level: Level
+
+    def __str__(self) -> str:
+        return f"{self.role}@{self.level}"
+
+
+def _parse_pool(value: Any) -> Any:
+    tokens = _split_list(value)
+    if not isinstance(tokens, tuple):
+        return tokens
+    entries = []
+    for token in tokens:
+        if isinstance(token, PoolEntry):
+            entries.append(token)
+            continue
+        role, sep, level = str(token).partition("@")
+        if not sep:
+            raise ValueError(f"pool token '{token}' must look like role@level, e.g. chair@district")
+        entries.append({"role": role, "level": level})
+    return tuple(entries)
+
+
+class Cadre(Record):
+    """A cadre (cán bộ): who they are, where they serve since when, and their situation."""
+
+    id: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    gender: Gender
+    birth_date: dt.date
+    hometown: OptStr = None
+    position: OptStr = None
+    position_start: OptDate = None
+    profession: str = ""
+    skills: TokenList = ()
+    pool: Annotated[tuple[PoolEntry, ...], BeforeValidator(_parse_pool)] = ()
+    status: Annotated[Status, BeforeValidator(lambda v: _blank_to_none(v) or "active")] = "active"
+    status_until: OptDate = None
+    child_birth_date: OptDate = None
+    volunteer: Annotated[bool, BeforeValidator(lambda v: _blank_to_none(v) or False)] = False
+
+    @model_validator(mode="after")
+    def _post_needs_start(self) -> Cadre:
+        if self.position and self.position_start is None:
+            raise ValueError("position_start is required when position is set")
+        if self.position_start and self.position_start < self.birth_date:
+            raise ValueError("position_start is before birth_date")
+        if self.child_birth_date and self.child_birth_date <= self.birth_date:
+            raise ValueError("child_birth_date is before the cadre's own birth_date")
+        return self
+
+
+class Relation(Record):
+    """Two cadres who are relatives in the sense of QĐ 114-QĐ/TW."""
+
+    a: str = Field(min_length=1)
+    b: str = Field(min_length=1)
+    relation: RelationKind
+
+    @model_validator(mode="after")
+    def _irreflexive(self) -> Relation:
+        if self.a == self.b:
+            raise ValueError(f"a cadre cannot be their own relative ({self.a})")
+        return self
+
+
+class HistoryEntry(Record):
+    """An earlier posting of a cadre."""
+
+    cadre: str = Field(min_length=1)
+    position: str = Field(min_length=1)
+    start: dt.date
+    end: OptDate = None
+    form: OptStr = None
+
+    @field_validator("form")
+    @classmethod
+    def _known_form(cls, value: str | None) -> str | None:
+        allowed = HistoryForm.__args__  # type: ignore[attr-defined]
+        if value is not None and value not in allowed:
+            raise ValueError(f"form '{value}' is not one of {', '.join(allowed)}")
+        return value
+
+    @model_validator(mode="after")
+    def _ordered(self) -> HistoryEntry:
+        if self.end is not None and self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+
+# ---------------------------------------------------------------- scenario (YAML) models
+
+
+class Config(BaseModel):
+    """Base of YAML configuration models: frozen, unknown keys are errors."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Horizon(Config):
+    """The planning period [start, end) cut into rounds (quarters by default)."""
+
+    start: dt.date
+    end: dt.date
+    round: Literal["quarter", "month"] = "quarter"
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Horizon:
+        if self.start >= self.end:
+            raise ValueError(f"horizon start {self.start} must be before end {self.end}")
+        if (self.end.year - self.start.year) > 10:
+            raise ValueError("horizon longer than 10 years")
+        return self
+
+
+class Pin(Config):
+    """A move the plan must contain (round optional: any round)."""
+
+    cadre: str
+    to: str
+    round: str | None = None
+    form: Form | None = None
+
+
+class Forbid(Config):
+    """A move the plan must not contain (to a position, or any move if `to` is omitted)."""
+
+    cadre: str
+    to: str | None = None
+
+
+class Weights(Config):
+    """Objective weights; soft rules add their own weights from the rule files."""
+
+    overdue: float = Field(100.0, ge=0)
+    vacancy: float = Field(20.0, ge=0)
+    skill_fit: float = Field(5.0, ge=0)
+    disruption: float = Field(1.0, ge=0)
+
+
+class SolverSettings(Config):
+    """Solver limits. The planner uses deterministic work limits, so `seed` fixes the result."""
+
+    time_limit_s: float = Field(60.0, gt=0)
+    gap: float = Field(0.01, ge=0, le=1)
+    seed: int = 0
+    workers: int = Field(1, ge=1, le=64)
+
+
+class ScenarioFile(Config):
+    """The contents of one scenario.yaml, before `extends` is resolved."""
+
+    name: str | None = None
+    title: str = ""
+    extends: str | None = None
+    horizon: Horizon | None = None
+    data: str | None = None
+    rules: list[str] | None = None
+    set: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    disable: list[str] = Field(default_factory=list)
+    enable: list[str] = Field(default_factory=list)
+    pin: list[Pin] = Field(default_factory=list)
+    forbid: list[Forbid] = Field(default_factory=list)
+    weights: Weights | None = None
+    solver: SolverSettings | None = None

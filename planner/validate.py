@@ -1,0 +1,110 @@
+"""Cross-checks over a whole roster: references, uniqueness, the tree, dates, holders.
+
+Each record checks its own fields while loading; what needs the whole roster lives here.
+All problems are collected and reported at once, each at the row that has to change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+from planner.calendar import add_months
+from planner.errors import ProblemCollector, unknown
+from planner.graph import OrgGraph
+from planner.models import LEVELS
+from planner.roster_io import Roster
+
+
+def check_roster(roster: Roster, horizon_start: dt.date | None = None) -> None:
+    """Raise InputError listing every cross-reference and consistency problem."""
+    problems = ProblemCollector()
+
+    def report(table: str, index: int, field: str, message: str) -> None:
+        origin = roster.origin(table, index)
+        problems.add(origin.file, origin.line or None, field, message)
+
+    for table in ("localities", "units", "positions", "cadres"):
+        counts = Counter(record.id for record in roster.table(table))  # type: ignore[attr-defined]
+        first_seen: dict[str, int] = {}
+        for index, record in enumerate(roster.table(table)):
+            record_id = record.id  # type: ignore[attr-defined]
+            if counts[record_id] > 1:
+                if record_id in first_seen:
+                    line = roster.origin(table, first_seen[record_id]).line
+                    report(table, index, "id", f"duplicate id '{record_id}' (first on line {line})")
+                else:
+                    first_seen[record_id] = index
+
+    loc_ids = roster.locality_by_id
+    for index, loc in enumerate(roster.localities):
+        if loc.parent and loc.parent not in loc_ids:
+            report("localities", index, "parent", unknown("locality", loc.parent, loc_ids))
+        elif loc.parent and LEVELS.index(loc_ids[loc.parent].level) > LEVELS.index(loc.level):
+            report("localities", index, "parent",
+                   f"a {loc.level} cannot lie inside the {loc_ids[loc.parent].level} '{loc.parent}'")
+        if loc.successor and loc.successor not in loc_ids:
+            report("localities", index, "successor", unknown("locality", loc.successor, loc_ids))
+    cycle = OrgGraph(roster).find_cycle()
+    if cycle:
+        index = next(i for i, loc in enumerate(roster.localities) if loc.id == cycle[0])
+        report("localities", index, "parent",
+               f"the territory tree has a cycle: {' → '.join([*cycle, cycle[0]])}")
+
+    for index, unit in enumerate(roster.units):
+        if unit.locality not in loc_ids:
+            report("units", index, "locality", unknown("locality", unit.locality, loc_ids))
+    for index, position in enumerate(roster.positions):
+        if position.unit not in roster.unit_by_id:
+            report("positions", index, "unit", unknown("unit", position.unit, roster.unit_by_id))
+
+    holder_of: dict[str, int] = {}
+    for index, cadre in enumerate(roster.cadres):
+        if cadre.hometown and cadre.hometown not in loc_ids:
+            report("cadres", index, "hometown", unknown("locality", cadre.hometown, loc_ids))
+        if cadre.position:
+            if cadre.position not in roster.position_by_id:
+                report("cadres", index, "position",
+                       unknown("position", cadre.position, roster.position_by_id))
+            elif cadre.position in holder_of:
+                other = roster.cadres[holder_of[cadre.position]]
+                report("cadres", index, "position",
+                       f"position '{cadre.position}' is already held by {other.id}"
+                       " (a position has at most one holder)")
+            else:
+                holder_of[cadre.position] = index
+        adult = add_months(cadre.birth_date, 18 * 12)
+        if cadre.position_start and cadre.position_start < adult:
+            report("cadres", index, "position_start",
+                   f"{cadre.position_start} is before the cadre turned 18 ({adult})")
+        if cadre.position_start and horizon_start and cadre.position_start > horizon_start:
+            report("cadres", index, "position_start",
+                   f"{cadre.position_start} is after the horizon starts ({horizon_start})")
+        if horizon_start and cadre.birth_date > add_months(horizon_start, -18 * 12):
+            report("cadres", index, "birth_date",
+                   f"{cadre.birth_date}: the cadre is under 18 when the horizon starts")
+
+    pairs: dict[frozenset[str], int] = {}
+    for index, relation in enumerate(roster.relations):
+        for field in ("a", "b"):
+            cadre_id = getattr(relation, field)
+            if cadre_id not in roster.cadre_by_id:
+                report("relations", index, field, unknown("cadre", cadre_id, roster.cadre_by_id))
+        pair = frozenset((relation.a, relation.b))
+        if pair in pairs:
+            line = roster.origin("relations", pairs[pair]).line
+            report("relations", index, "b",
+                   f"{relation.a}–{relation.b} already listed on line {line}"
+                   " (relations read both ways)")
+        pairs.setdefault(pair, index)
+
+    for index, entry in enumerate(roster.history):
+        if entry.cadre not in roster.cadre_by_id:
+            report("history", index, "cadre", unknown("cadre", entry.cadre, roster.cadre_by_id))
+        if entry.position not in roster.position_by_id:
+            report("history", index, "position",
+                   unknown("position", entry.position, roster.position_by_id))
+        cadre = roster.cadre_by_id.get(entry.cadre)
+        if cadre and entry.start < add_months(cadre.birth_date, 18 * 12):
+            report("history", index, "start", f"{entry.start} is before the cadre turned 18")
+    problems.raise_if_any()

@@ -1,0 +1,172 @@
+"""YAML loading that keeps line and column of every key, and pydantic errors mapped onto them.
+
+ruamel.yaml's round-trip loader records where each key and item stands; we use it so that a
+typo in a rule file is reported as `rules/qd-65.yaml:12:5: params.max_month: …`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import types
+import typing
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError
+
+from planner.errors import InputError, Problem, did_you_mean
+
+Locator = Callable[[Sequence[int | str]], tuple[int | None, int | None]]
+
+
+def read_yaml(path: Path) -> tuple[Any, Locator]:
+    """Parse a YAML file; return the data and a function mapping a key path to (line, column).
+
+    Raises InputError (never a parser traceback) for unreadable or malformed files.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError([Problem(str(path), message="file not found")]) from None
+    except UnicodeDecodeError as exc:
+        raise InputError([Problem(str(path), message=f"not UTF-8 text ({exc.reason})")]) from None
+    except OSError as exc:
+        raise InputError([Problem(str(path), message=f"cannot read: {exc.strerror}")]) from None
+    yaml = YAML(typ="rt")
+    try:
+        data = yaml.load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        col = mark.column + 1 if mark else None
+        reason = exc.problem or exc.context or "malformed YAML"
+        raise InputError([Problem(str(path), line, col, None, f"malformed YAML: {reason}")]) from None
+    except Exception as exc:  # ruamel raises several unrelated classes for odd input
+        raise InputError([Problem(str(path), message=f"malformed YAML: {exc}")]) from None
+    return to_plain(data), _locator(data)
+
+
+def to_plain(node: Any) -> Any:
+    """Convert ruamel containers and scalars to plain Python (dict, list, str, date, …)."""
+    if isinstance(node, dict):
+        return {str(k) if not isinstance(k, dt.date) else k: to_plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [to_plain(v) for v in node]
+    if isinstance(node, dt.datetime):
+        return node.date() if (node.hour, node.minute, node.second) == (0, 0, 0) else node
+    if isinstance(node, bool | int | float | dt.date) or node is None:
+        return node
+    if isinstance(node, str):
+        return str(node)
+    return node
+
+
+def _locator(root: Any) -> Locator:
+    def locate(path: Sequence[int | str]) -> tuple[int | None, int | None]:
+        node = root
+        found: tuple[int | None, int | None] = (1, 1) if root is not None else (None, None)
+        for step in path:
+            try:
+                if isinstance(node, CommentedMap):
+                    key = _match_key(node, step)
+                    if key is None:
+                        return found
+                    line, col = node.lc.key(key)
+                    found = (line + 1, col + 1)
+                    node = node[key]
+                elif isinstance(node, CommentedSeq) and isinstance(step, int):
+                    line, col = node.lc.item(step)
+                    found = (line + 1, col + 1)
+                    node = node[step]
+                else:
+                    return found
+            except (KeyError, IndexError, TypeError, AttributeError):
+                return found
+        return found
+
+    return locate
+
+
+def _match_key(node: CommentedMap, step: int | str) -> Any:
+    if step in node:
+        return step
+    for key in node:
+        if str(key) == str(step):
+            return key
+    return None
+
+
+def validation_problems(
+    exc: ValidationError,
+    file: str,
+    locate: Locator,
+    model: type[BaseModel] | None = None,
+    prefix: Sequence[int | str] = (),
+) -> list[Problem]:
+    """Turn a pydantic ValidationError into located problems, with did-you-mean on typos."""
+    problems = []
+    for error in exc.errors():
+        loc = [*prefix, *[part for part in error["loc"] if not _is_union_tag(part)]]
+        line, col = locate(loc)
+        field = ".".join(str(part) for part in loc) or None
+        if error["type"] == "extra_forbidden":
+            name = str(error["loc"][-1]) if error["loc"] else "?"
+            known = field_names_at(model, error["loc"][:-1]) if model is not None else []
+            message = f"unknown field '{name}'{did_you_mean(name, known)}"
+            if known and not did_you_mean(name, known):
+                message += f" (valid fields: {', '.join(sorted(known))})"
+        elif error["type"] == "missing":
+            message = "required field is missing"
+        else:
+            message = f"{error['msg']} (got {_show(error.get('input'))})"
+        problems.append(Problem(file, line, col, field, message))
+    return problems
+
+
+def _is_union_tag(part: int | str) -> bool:
+    # pydantic inserts the member type name into the loc of union errors, e.g. 'date' or
+    # 'function-after[...]'; those are not field names a user wrote.
+    return isinstance(part, str) and ("[" in part or part in {"date", "int", "float", "str",
+                                                               "bool", "list", "dict"})
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def field_names_at(model: type[BaseModel] | None, loc: Sequence[int | str]) -> list[str]:
+    """The field names valid at a location inside a model, used for did-you-mean hints."""
+    annotation: Any = model
+    for part in loc:
+        annotation = _unwrap(annotation)
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            info = annotation.model_fields.get(str(part))
+            if info is None:
+                by_alias = {f.alias: f for f in annotation.model_fields.values() if f.alias}
+                info = by_alias.get(str(part))
+            if info is None:
+                return []
+            annotation = info.annotation
+        else:
+            args = typing.get_args(annotation)
+            annotation = args[-1] if args else None
+    annotation = _unwrap(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [f.alias or name for name, f in annotation.model_fields.items()]
+    return []
+
+
+def _unwrap(annotation: Any) -> Any:
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        members = [a for a in typing.get_args(annotation) if a is not type(None)]
+        models = [a for a in members if isinstance(a, type) and issubclass(a, BaseModel)]
+        return models[0] if models else (members[0] if members else annotation)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(annotation)[0])
+    return annotation

@@ -72,7 +72,7 @@ def make_rounds(start: dt.date, end: dt.date, kind: RoundKind) -> tuple[Round, .
     step = 3 if kind == "quarter" else 1
     first_month = (start.month - 1) // step * step + 1
     day = dt.date(start.year, first_month, 1)
-    rounds = []
+    rounds: list[Round] = []
     while day < end:
         following = add_months(day, step)
         rounds.append(Round(len(rounds), round_name(day, kind), day, following))

@@ -81,24 +81,35 @@ def validate(scenario: Path, as_json: bool) -> None:
     out = console()
     out.print(f"[bold]{loaded.title or loaded.name}[/]  ({scenario})")
     horizon = summary["horizon"]
-    out.print(f"horizon {horizon['start']} → {horizon['end']}, {len(horizon['rounds'])} rounds "
-              f"({horizon['rounds'][0]} … {horizon['rounds'][-1]})")
-    out.print(f"{summary['cadres']} cadres, {summary['positions']} positions, "
-              f"{summary['vacancies']} vacant, {summary['relations']} relative pairs")
+    out.print(
+        f"horizon {horizon['start']} → {horizon['end']}, {len(horizon['rounds'])} rounds "
+        f"({horizon['rounds'][0]} … {horizon['rounds'][-1]})"
+    )
+    out.print(
+        f"{summary['cadres']} cadres, {summary['positions']} positions, "
+        f"{summary['vacancies']} vacant, {summary['relations']} relative pairs"
+    )
     out.print(counts_table("localities by level", summary["localities_by_level"]))
     out.print(counts_table("units by bloc", summary["units_by_bloc"]))
     out.print(counts_table("positions by role", summary["positions_by_role"]))
     out.print(counts_table("cadres by status", summary["statuses"]))
-    out.print(counts_table(f"months in post on {horizon['start']}",
-                           summary["months_in_post_at_start"]))
+    out.print(
+        counts_table(f"months in post on {horizon['start']}", summary["months_in_post_at_start"])
+    )
     out.print("[green]valid[/]")
 
 
 @main.command()
 @click.option("--preset", required=True, help="demo, district, hanoi-2023, hanoi-2025, national")
 @click.option("--seed", default=1, show_default=True, type=int, help="Random seed.")
-@click.option("-o", "--out", "out_dir", required=True, type=click.Path(path_type=Path),
-              help="Folder to write the CSV files into.")
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Folder to write the CSV files into.",
+)
 @reports_bad_input
 def generate(preset: str, seed: int, out_dir: Path) -> None:
     """Write a seeded synthetic roster (same seed, same bytes)."""
@@ -107,7 +118,8 @@ def generate(preset: str, seed: int, out_dir: Path) -> None:
     if preset not in PRESETS:
         from planner.errors import Problem, unknown
 
-        raise InputError([Problem("--preset", None, None, "preset", unknown("preset", preset,
-                                                                             PRESETS))])
+        raise InputError(
+            [Problem("--preset", None, None, "preset", unknown("preset", preset, PRESETS))]
+        )
     counts = write_roster(preset, seed, out_dir)
     console().print(counts_table(f"wrote {out_dir} (preset {preset}, seed {seed})", counts))

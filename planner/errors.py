@@ -40,8 +40,13 @@ class InputError(Exception):
 
 
 def _problem_order(problem: Problem) -> tuple[str, int, int, str, str]:
-    return (problem.file, problem.line or 0, problem.column or 0, problem.field or "",
-            problem.message)
+    return (
+        problem.file,
+        problem.line or 0,
+        problem.column or 0,
+        problem.field or "",
+        problem.message,
+    )
 
 
 def did_you_mean(name: str, choices: Iterable[str]) -> str:
@@ -65,8 +70,14 @@ class ProblemCollector:
 
     problems: list[Problem] = field(default_factory=list)
 
-    def add(self, file: str, line: int | None, field_name: str | None, message: str,
-            column: int | None = None) -> None:
+    def add(
+        self,
+        file: str,
+        line: int | None,
+        field_name: str | None,
+        message: str,
+        column: int | None = None,
+    ) -> None:
         self.problems.append(Problem(file, line, column, field_name, message))
 
     def extend(self, problems: Iterable[Problem]) -> None:

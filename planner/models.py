@@ -14,16 +14,36 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 Level = Literal["city", "district", "commune"]
 Bloc = Literal["party", "state", "front"]
 Role = Literal[
-    "secretary", "deputy_secretary", "chair", "vice_chair", "council_chair", "front_chair",
-    "head", "deputy_head", "staff",
+    "secretary",
+    "deputy_secretary",
+    "chair",
+    "vice_chair",
+    "council_chair",
+    "front_chair",
+    "head",
+    "deputy_head",
+    "staff",
 ]
 Gender = Literal["male", "female"]
 Status = Literal[
-    "active", "discipline", "investigation", "illness", "study", "seconded", "pregnant",
-    "maternity", "hardship",
+    "active",
+    "discipline",
+    "investigation",
+    "illness",
+    "study",
+    "seconded",
+    "pregnant",
+    "maternity",
+    "hardship",
 ]
 RelationKind = Literal[
-    "spouse", "parent", "child", "sibling", "parent_in_law", "child_in_law", "sibling_in_law",
+    "spouse",
+    "parent",
+    "child",
+    "sibling",
+    "parent_in_law",
+    "child_in_law",
+    "sibling_in_law",
 ]
 Form = Literal["rotation", "transfer", "secondment", "position_change"]
 HistoryForm = Literal["rotation", "transfer", "secondment", "position_change", "appointment"]
@@ -73,7 +93,9 @@ class Locality(Record):
     @model_validator(mode="after")
     def _valid_window(self) -> Locality:
         if self.valid_from and self.valid_to and self.valid_from >= self.valid_to:
-            raise ValueError(f"valid_from {self.valid_from} must be before valid_to {self.valid_to}")
+            raise ValueError(
+                f"valid_from {self.valid_from} must be before valid_to {self.valid_to}"
+            )
         return self
 
 
@@ -117,7 +139,7 @@ def _parse_pool(value: Any) -> Any:
     tokens = _split_list(value)
     if not isinstance(tokens, tuple):
         return tokens
-    entries = []
+    entries: list[Any] = []
     for token in tokens:
         if isinstance(token, PoolEntry):
             entries.append(token)

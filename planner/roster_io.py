@@ -11,7 +11,7 @@ import datetime as dt
 import io
 import os
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -85,8 +85,13 @@ def load_roster(path: Path) -> Roster:
     elif path.is_dir():
         raw = dict(_read_folder(path))
     elif path.exists():
-        raise InputError([Problem(str(path), message="roster must be a folder of CSV files or"
-                                                     " an .xlsx workbook")])
+        raise InputError(
+            [
+                Problem(
+                    str(path), message="roster must be a folder of CSV files or an .xlsx workbook"
+                )
+            ]
+        )
     else:
         raise InputError([Problem(str(path), message="roster folder or workbook not found")])
     problems = ProblemCollector()
@@ -96,13 +101,17 @@ def load_roster(path: Path) -> Roster:
         if name not in raw:
             if required:
                 where = path / f"{name}.csv" if path.is_dir() else path
-                problems.add(str(where), None, None, f"missing table '{name}'"
-                             + (f" (sheet '{name}')" if path.suffix == ".xlsx" else ""))
+                problems.add(
+                    str(where),
+                    None,
+                    None,
+                    f"missing table '{name}'"
+                    + (f" (sheet '{name}')" if path.suffix == ".xlsx" else ""),
+                )
             tables[name] = []
             continue
         file, header_line, header, rows = raw[name]
-        tables[name] = _parse_rows(name, model, file, header_line, header, rows, problems,
-                                   origins)
+        tables[name] = _parse_rows(name, model, file, header_line, header, rows, problems, origins)
     problems.raise_if_any()
     return Roster(
         localities=tuple(tables["localities"]),  # type: ignore[arg-type]
@@ -123,9 +132,16 @@ def _read_folder(folder: Path) -> Iterator[tuple[str, RawTable]]:
     known = set(TABLES)
     for csv_path in sorted(folder.glob("*.csv")):
         if csv_path.stem not in known:
-            raise InputError([Problem(str(csv_path), message="unknown roster file"
-                                      + did_you_mean(csv_path.stem, known)
-                                      + f" (expected: {', '.join(f + '.csv' for f in TABLES)})")])
+            raise InputError(
+                [
+                    Problem(
+                        str(csv_path),
+                        message="unknown roster file"
+                        + did_you_mean(csv_path.stem, known)
+                        + f" (expected: {', '.join(f + '.csv' for f in TABLES)})",
+                    )
+                ]
+            )
     for name in TABLES:
         csv_path = folder / f"{name}.csv"
         if csv_path.exists():
@@ -136,7 +152,9 @@ def _read_csv(path: Path) -> RawTable:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError([Problem(str(path), message=f"not UTF-8 text (byte {exc.start})")]) from None
+        raise InputError(
+            [Problem(str(path), message=f"not UTF-8 text (byte {exc.start})")]
+        ) from None
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows: list[tuple[int, list[str]]] = []
     header: list[str] = []
@@ -149,8 +167,9 @@ def _read_csv(path: Path) -> RawTable:
                 continue
             rows.append((reader.line_num, record))
     except csv.Error as exc:
-        raise InputError([Problem(str(path), reader.line_num, None, None,
-                                  f"malformed CSV: {exc}")]) from None
+        raise InputError(
+            [Problem(str(path), reader.line_num, None, None, f"malformed CSV: {exc}")]
+        ) from None
     if not header:
         raise InputError([Problem(str(path), 1, None, None, "empty file: a header row is needed")])
     return str(path), 1, header, rows
@@ -164,14 +183,22 @@ def _read_workbook(path: Path) -> Iterator[tuple[str, RawTable]]:
     except FileNotFoundError:
         raise InputError([Problem(str(path), message="workbook not found")]) from None
     except Exception as exc:  # openpyxl raises zipfile/KeyError/etc. for damaged files
-        raise InputError([Problem(str(path), message=f"not a readable .xlsx workbook: {exc}")]) \
-            from None
+        raise InputError(
+            [Problem(str(path), message=f"not a readable .xlsx workbook: {exc}")]
+        ) from None
     try:
         known = set(TABLES)
         for sheet_name in workbook.sheetnames:
             if sheet_name not in known:
-                raise InputError([Problem(str(path), message=f"unknown sheet '{sheet_name}'"
-                                          + did_you_mean(sheet_name, known))])
+                raise InputError(
+                    [
+                        Problem(
+                            str(path),
+                            message=f"unknown sheet '{sheet_name}'"
+                            + did_you_mean(sheet_name, known),
+                        )
+                    ]
+                )
         for name in TABLES:
             if name not in workbook.sheetnames:
                 continue
@@ -226,8 +253,12 @@ def _parse_rows(
             header_ok = False
         seen.add(column)
         if column not in columns:
-            problems.add(file, header_line, column,
-                         f"unknown column '{column}'{did_you_mean(column, columns)}")
+            problems.add(
+                file,
+                header_line,
+                column,
+                f"unknown column '{column}'{did_you_mean(column, columns)}",
+            )
             header_ok = False
     for column in required:
         if column not in seen:
@@ -238,8 +269,9 @@ def _parse_rows(
     records: list[BaseModel] = []
     for line, cells in rows:
         if len(cells) > len(header):
-            problems.add(file, line, None,
-                         f"{len(cells)} cells but the header has {len(header)} columns")
+            problems.add(
+                file, line, None, f"{len(cells)} cells but the header has {len(header)} columns"
+            )
             continue
         values = dict(zip(header, cells, strict=False))
         try:
@@ -302,9 +334,10 @@ def write_roster(roster: Roster, folder: Path) -> None:
     """Write a roster as a folder of CSV files (atomically per file)."""
     for name in TABLES:
         columns = COLUMNS[name]
-        records: Mapping[int, BaseModel] | tuple[BaseModel, ...] = roster.table(name)
-        write_atomically(folder / f"{name}.csv",
-                         csv_text(columns, (_row_text(r, columns) for r in records)))
+        records = roster.table(name)
+        write_atomically(
+            folder / f"{name}.csv", csv_text(columns, (_row_text(r, columns) for r in records))
+        )
 
 
 def write_workbook(roster: Roster, path: Path) -> None:

@@ -72,15 +72,31 @@ def load_scenario(path: Path, *, with_roster: bool = True) -> Scenario:
     current: Path | None = path
     while current is not None:
         if any(p.resolve() == current.resolve() for p, _f, _l in chain):
-            raise InputError([Problem(str(current), message="'extends' forms a cycle: "
-                                      + " → ".join(str(p) for p, _f, _l in chain))])
+            raise InputError(
+                [
+                    Problem(
+                        str(current),
+                        message="'extends' forms a cycle: "
+                        + " → ".join(str(p) for p, _f, _l in chain),
+                    )
+                ]
+            )
         scenario_file, locate = _read_scenario_file(current)
         chain.append((current, scenario_file, locate))
-        current = ((current.parent / scenario_file.extends) if scenario_file.extends else None)
+        current = (current.parent / scenario_file.extends) if scenario_file.extends else None
         if current is not None and not current.exists():
             line, col = locate(["extends"])
-            raise InputError([Problem(str(chain[-1][0]), line, col, "extends",
-                                      f"base scenario '{scenario_file.extends}' not found")])
+            raise InputError(
+                [
+                    Problem(
+                        str(chain[-1][0]),
+                        line,
+                        col,
+                        "extends",
+                        f"base scenario '{scenario_file.extends}' not found",
+                    )
+                ]
+            )
 
     name = title = ""
     horizon: Horizon | None = None
@@ -106,25 +122,44 @@ def load_scenario(path: Path, *, with_roster: bool = True) -> Scenario:
         for rule_id, params in sf.set.items():
             overrides[rule_id] = {**overrides.get(rule_id, {}), **params}
             override_origins[rule_id] = (str(file_path), locate(["set", rule_id])[0])
-        disabled += [Located(str(file_path), locate(["disable", i])[0], rule_id)
-                     for i, rule_id in enumerate(sf.disable)]
-        enabled += [Located(str(file_path), locate(["enable", i])[0], rule_id)
-                    for i, rule_id in enumerate(sf.enable)]
-        pins += [Located(str(file_path), locate(["pin", i])[0], pin)
-                 for i, pin in enumerate(sf.pin)]
-        forbids += [Located(str(file_path), locate(["forbid", i])[0], forbid)
-                    for i, forbid in enumerate(sf.forbid)]
+        disabled += [
+            Located(str(file_path), locate(["disable", i])[0], rule_id)
+            for i, rule_id in enumerate(sf.disable)
+        ]
+        enabled += [
+            Located(str(file_path), locate(["enable", i])[0], rule_id)
+            for i, rule_id in enumerate(sf.enable)
+        ]
+        pins += [
+            Located(str(file_path), locate(["pin", i])[0], pin) for i, pin in enumerate(sf.pin)
+        ]
+        forbids += [
+            Located(str(file_path), locate(["forbid", i])[0], forbid)
+            for i, forbid in enumerate(sf.forbid)
+        ]
         if sf.weights:
             weights.update(sf.weights.model_dump(exclude_unset=True))
         if sf.solver:
             solver.update(sf.solver.model_dump(exclude_unset=True))
 
-    missing = [f for f, v in (("horizon", horizon), ("data", data_path), ("rules", rule_paths))
-               if v is None]
+    missing = [
+        f
+        for f, v in (("horizon", horizon), ("data", data_path), ("rules", rule_paths))
+        if v is None
+    ]
     if missing:
-        raise InputError([Problem(str(path), None, None, f,
-                                  "required field is missing (here or in the base it extends)")
-                          for f in missing])
+        raise InputError(
+            [
+                Problem(
+                    str(path),
+                    None,
+                    None,
+                    f,
+                    "required field is missing (here or in the base it extends)",
+                )
+                for f in missing
+            ]
+        )
     assert horizon is not None and data_path is not None and rule_paths is not None
     scenario = Scenario(
         path=path,
@@ -160,11 +195,19 @@ def check_pins_and_forbids(scenario: Scenario) -> None:
         for entry in entries:
             item: Pin | Forbid = entry.value
             if item.cadre not in roster.cadre_by_id:
-                problems.add(entry.file, entry.line, f"{kind}.cadre",
-                             unknown("cadre", item.cadre, roster.cadre_by_id))
+                problems.add(
+                    entry.file,
+                    entry.line,
+                    f"{kind}.cadre",
+                    unknown("cadre", item.cadre, roster.cadre_by_id),
+                )
             if item.to is not None and item.to not in roster.position_by_id:
-                problems.add(entry.file, entry.line, f"{kind}.to",
-                             unknown("position", item.to, roster.position_by_id))
+                problems.add(
+                    entry.file,
+                    entry.line,
+                    f"{kind}.to",
+                    unknown("position", item.to, roster.position_by_id),
+                )
             if isinstance(item, Pin) and item.round is not None:
                 try:
                     parse_round(item.round)
@@ -172,9 +215,13 @@ def check_pins_and_forbids(scenario: Scenario) -> None:
                     problems.add(entry.file, entry.line, "pin.round", str(exc))
                     continue
                 if item.round not in round_names:
-                    problems.add(entry.file, entry.line, "pin.round",
-                                 unknown("round", item.round, round_names)
-                                 + f" — the horizon runs {round_names[0]}…{round_names[-1]}")
+                    problems.add(
+                        entry.file,
+                        entry.line,
+                        "pin.round",
+                        unknown("round", item.round, round_names)
+                        + f" — the horizon runs {round_names[0]}…{round_names[-1]}",
+                    )
     problems.raise_if_any()
 
 

@@ -34,15 +34,16 @@ def roster_summary(scenario: Scenario) -> dict[str, Any]:
             "end": scenario.horizon.end.isoformat(),
             "rounds": [r.name for r in scenario.rounds],
         },
-        "localities_by_level": dict(sorted(Counter(l.level for l in roster.localities).items())),
+        "localities_by_level": dict(sorted(Counter(x.level for x in roster.localities).items())),
         "units_by_bloc": dict(sorted(Counter(u.bloc for u in roster.units).items())),
         "positions_by_role": dict(sorted(Counter(p.role for p in roster.positions).items())),
         "positions": len(roster.positions),
         "cadres": len(roster.cadres),
         "cadres_without_post": sum(1 for c in roster.cadres if not c.position),
         "vacancies": len(roster.vacant_positions),
-        "vacancies_by_level": dict(sorted(Counter(
-            graph.level_of(p) for p in roster.vacant_positions).items())),
+        "vacancies_by_level": dict(
+            sorted(Counter(graph.level_of(p) for p in roster.vacant_positions).items())
+        ),
         "statuses": dict(sorted(Counter(c.status for c in roster.cadres).items())),
         "relations": len(roster.relations),
         "months_in_post_at_start": buckets,

@@ -41,15 +41,23 @@ def check_roster(roster: Roster, horizon_start: dt.date | None = None) -> None:
         if loc.parent and loc.parent not in loc_ids:
             report("localities", index, "parent", unknown("locality", loc.parent, loc_ids))
         elif loc.parent and LEVELS.index(loc_ids[loc.parent].level) > LEVELS.index(loc.level):
-            report("localities", index, "parent",
-                   f"a {loc.level} cannot lie inside the {loc_ids[loc.parent].level} '{loc.parent}'")
+            report(
+                "localities",
+                index,
+                "parent",
+                f"a {loc.level} cannot lie inside the {loc_ids[loc.parent].level} '{loc.parent}'",
+            )
         if loc.successor and loc.successor not in loc_ids:
             report("localities", index, "successor", unknown("locality", loc.successor, loc_ids))
     cycle = OrgGraph(roster).find_cycle()
     if cycle:
         index = next(i for i, loc in enumerate(roster.localities) if loc.id == cycle[0])
-        report("localities", index, "parent",
-               f"the territory tree has a cycle: {' → '.join([*cycle, cycle[0]])}")
+        report(
+            "localities",
+            index,
+            "parent",
+            f"the territory tree has a cycle: {' → '.join([*cycle, cycle[0]])}",
+        )
 
     for index, unit in enumerate(roster.units):
         if unit.locality not in loc_ids:
@@ -64,25 +72,45 @@ def check_roster(roster: Roster, horizon_start: dt.date | None = None) -> None:
             report("cadres", index, "hometown", unknown("locality", cadre.hometown, loc_ids))
         if cadre.position:
             if cadre.position not in roster.position_by_id:
-                report("cadres", index, "position",
-                       unknown("position", cadre.position, roster.position_by_id))
+                report(
+                    "cadres",
+                    index,
+                    "position",
+                    unknown("position", cadre.position, roster.position_by_id),
+                )
             elif cadre.position in holder_of:
                 other = roster.cadres[holder_of[cadre.position]]
-                report("cadres", index, "position",
-                       f"position '{cadre.position}' is already held by {other.id}"
-                       " (a position has at most one holder)")
+                report(
+                    "cadres",
+                    index,
+                    "position",
+                    f"position '{cadre.position}' is already held by {other.id}"
+                    " (a position has at most one holder)",
+                )
             else:
                 holder_of[cadre.position] = index
         adult = add_months(cadre.birth_date, 18 * 12)
         if cadre.position_start and cadre.position_start < adult:
-            report("cadres", index, "position_start",
-                   f"{cadre.position_start} is before the cadre turned 18 ({adult})")
+            report(
+                "cadres",
+                index,
+                "position_start",
+                f"{cadre.position_start} is before the cadre turned 18 ({adult})",
+            )
         if cadre.position_start and horizon_start and cadre.position_start > horizon_start:
-            report("cadres", index, "position_start",
-                   f"{cadre.position_start} is after the horizon starts ({horizon_start})")
+            report(
+                "cadres",
+                index,
+                "position_start",
+                f"{cadre.position_start} is after the horizon starts ({horizon_start})",
+            )
         if horizon_start and cadre.birth_date > add_months(horizon_start, -18 * 12):
-            report("cadres", index, "birth_date",
-                   f"{cadre.birth_date}: the cadre is under 18 when the horizon starts")
+            report(
+                "cadres",
+                index,
+                "birth_date",
+                f"{cadre.birth_date}: the cadre is under 18 when the horizon starts",
+            )
 
     pairs: dict[frozenset[str], int] = {}
     for index, relation in enumerate(roster.relations):
@@ -93,18 +121,26 @@ def check_roster(roster: Roster, horizon_start: dt.date | None = None) -> None:
         pair = frozenset((relation.a, relation.b))
         if pair in pairs:
             line = roster.origin("relations", pairs[pair]).line
-            report("relations", index, "b",
-                   f"{relation.a}–{relation.b} already listed on line {line}"
-                   " (relations read both ways)")
+            report(
+                "relations",
+                index,
+                "b",
+                f"{relation.a}–{relation.b} already listed on line {line}"
+                " (relations read both ways)",
+            )
         pairs.setdefault(pair, index)
 
     for index, entry in enumerate(roster.history):
         if entry.cadre not in roster.cadre_by_id:
             report("history", index, "cadre", unknown("cadre", entry.cadre, roster.cadre_by_id))
         if entry.position not in roster.position_by_id:
-            report("history", index, "position",
-                   unknown("position", entry.position, roster.position_by_id))
-        cadre = roster.cadre_by_id.get(entry.cadre)
-        if cadre and entry.start < add_months(cadre.birth_date, 18 * 12):
+            report(
+                "history",
+                index,
+                "position",
+                unknown("position", entry.position, roster.position_by_id),
+            )
+        holder = roster.cadre_by_id.get(entry.cadre)
+        if holder and entry.start < add_months(holder.birth_date, 18 * 12):
             report("history", index, "start", f"{entry.start} is before the cadre turned 18")
     problems.raise_if_any()

@@ -44,7 +44,9 @@ def read_yaml(path: Path) -> tuple[Any, Locator]:
         line = mark.line + 1 if mark else None
         col = mark.column + 1 if mark else None
         reason = exc.problem or exc.context or "malformed YAML"
-        raise InputError([Problem(str(path), line, col, None, f"malformed YAML: {reason}")]) from None
+        raise InputError(
+            [Problem(str(path), line, col, None, f"malformed YAML: {reason}")]
+        ) from None
     except Exception as exc:  # ruamel raises several unrelated classes for odd input
         raise InputError([Problem(str(path), message=f"malformed YAML: {exc}")]) from None
     return to_plain(data), _locator(data)
@@ -130,8 +132,9 @@ def validation_problems(
 def _is_union_tag(part: int | str) -> bool:
     # pydantic inserts the member type name into the loc of union errors, e.g. 'date' or
     # 'function-after[...]'; those are not field names a user wrote.
-    return isinstance(part, str) and ("[" in part or part in {"date", "int", "float", "str",
-                                                               "bool", "list", "dict"})
+    return isinstance(part, str) and (
+        "[" in part or part in {"date", "int", "float", "str", "bool", "list", "dict"}
+    )
 
 
 def _show(value: Any) -> str:

@@ -32,12 +32,17 @@ def _days_in_month(year: int, month: int) -> int:
 
 
 def months_between(start: dt.date, end: dt.date) -> int:
-    """Whole months from `start` to `end` (negative if end is earlier)."""
+    """Whole months from `start` to `end` (negative if end is earlier).
+
+    A month is complete on the same day-of-month, or on the last day of a shorter month
+    (Bộ luật Dân sự 2015 Đ.148: a period in months with no corresponding day ends on the
+    month's last day), so `months_between(d, add_months(d, n)) == n` for every n ≥ 0.
+    """
+    if end < start:
+        return -months_between(end, start)
     months = (end.year - start.year) * 12 + (end.month - start.month)
-    if months > 0 and end.day < start.day:
+    if end.day < start.day and end.day != _days_in_month(end.year, end.month):
         months -= 1
-    elif months < 0 and end.day > start.day:
-        months += 1
     return months
 
 

@@ -70,11 +70,19 @@ SCENARIO = click.argument("scenario", type=click.Path(path_type=Path, dir_okay=F
 @reports_bad_input
 def validate(scenario: Path, as_json: bool) -> None:
     """Load and check a scenario; print counts, tenure and vacancies."""
-    from planner.scenario import load_scenario
     from planner.summary import roster_summary
+    from planner.workspace import load_workspace
 
-    loaded = load_scenario(scenario)
+    workspace = load_workspace(scenario)
+    loaded = workspace.scenario
     summary = roster_summary(loaded)
+    summary["rules"] = [r.id for r in workspace.ruleset.active]
+    summary["due"] = {
+        cadre_id: {"rule": due.rule.id, "round": loaded.rounds[due.round_index].name,
+                   "reached_on": due.reached_on.isoformat()}
+        for cadre_id in workspace.facts.due_cadres
+        if (due := workspace.facts.due(cadre_id)) is not None
+    }
     if as_json:
         print_json(summary)
         return
@@ -96,7 +104,56 @@ def validate(scenario: Path, as_json: bool) -> None:
     out.print(
         counts_table(f"months in post on {horizon['start']}", summary["months_in_post_at_start"])
     )
+    out.print(f"{len(summary['rules'])} active rules from "
+              f"{', '.join(workspace.ruleset.names)}")
+    due_rounds: dict[str, int] = {}
+    for item in summary["due"].values():
+        due_rounds[item["round"]] = due_rounds.get(item["round"], 0) + 1
+    out.print(counts_table(f"{len(summary['due'])} cadres due, by round",
+                           dict(sorted(due_rounds.items()))))
     out.print("[green]valid[/]")
+
+
+@main.command()
+@SCENARIO
+@click.argument("moves", type=click.Path(path_type=Path, dir_okay=True))
+@click.option("--json", "as_json", is_flag=True, help="Print the violations as JSON.")
+@reports_bad_input
+def check(scenario: Path, moves: Path, as_json: bool) -> None:
+    """Check a moves file (or a plan folder) against every rule; exit 1 on hard violations."""
+    from planner.checker import check_plan
+    from planner.plan import read_moves
+    from planner.workspace import load_workspace
+
+    workspace = load_workspace(scenario)
+    moves_file = moves / "moves.csv" if moves.is_dir() else moves
+    plan = read_moves(moves_file, workspace.scenario)
+    report = check_plan(workspace.facts, plan)
+    if as_json:
+        print_json({"moves": len(plan.moves), **report.as_dict()})
+    else:
+        print_check_report(report, len(plan.moves))
+    sys.exit(EXIT_OK if report.ok else EXIT_VIOLATIONS)
+
+
+def print_check_report(report: Any, num_moves: int) -> None:
+    """Violations grouped by rule, with label, basis, amounts; then the verdict."""
+    out = console()
+    out.print(f"checked {num_moves} moves")
+    for rule_id, items in report.by_rule().items():
+        first = items[0]
+        colour = "red" if first.hard else "yellow"
+        total = sum(v.amount for v in items)
+        out.print(f"[{colour}]{first.severity.upper()}[/] [bold]{rule_id}[/] — {first.label}  "
+                  f"({len(items)} violation{'s' * (len(items) != 1)}"
+                  f"{f', {total:g} {first.unit}' if first.unit else ''})", markup=True)
+        out.print(f"    basis: {first.basis}", markup=False)
+        for item in items[:20]:
+            out.print(f"    • {item.message}", markup=False)
+        if len(items) > 20:
+            out.print(f"    … and {len(items) - 20} more (use --json for all)")
+    colour = "green" if report.ok else "red"
+    out.print(f"[bold {colour}]{report.verdict()}[/]")
 
 
 @main.command()

@@ -9,7 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
 
 Level = Literal["city", "district", "commune"]
 Bloc = Literal["party", "state", "front"]
@@ -52,6 +59,8 @@ LEVELS: tuple[str, ...] = ("city", "district", "commune")
 ROLES: tuple[str, ...] = Role.__args__  # type: ignore[attr-defined]
 FORMS: tuple[str, ...] = Form.__args__  # type: ignore[attr-defined]
 STATUSES: tuple[str, ...] = Status.__args__  # type: ignore[attr-defined]
+ALL_FORMS: tuple[Form, ...] = ("rotation", "transfer", "secondment", "position_change")
+FORMS_EXCEPT_SECONDMENT: tuple[Form, ...] = ("rotation", "transfer", "position_change")
 LEADER_ROLES: frozenset[str] = frozenset(r for r in ROLES if r != "staff")
 
 
@@ -90,13 +99,15 @@ class Locality(Record):
     valid_to: OptDate = None
     successor: OptStr = None
 
-    @model_validator(mode="after")
-    def _valid_window(self) -> Locality:
-        if self.valid_from and self.valid_to and self.valid_from >= self.valid_to:
-            raise ValueError(
-                f"valid_from {self.valid_from} must be before valid_to {self.valid_to}"
-            )
-        return self
+    # Cross-field checks are field validators on the later field (not model validators) so
+    # that an error is reported against a named column, e.g. `localities.csv:5: valid_to: …`.
+    @field_validator("valid_to")
+    @classmethod
+    def _valid_window(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        valid_from = info.data.get("valid_from")
+        if value and valid_from and valid_from >= value:
+            raise ValueError(f"valid_from {valid_from} must be before valid_to {value}")
+        return value
 
 
 class Unit(Record):
@@ -160,7 +171,9 @@ class Cadre(Record):
     birth_date: dt.date
     hometown: OptStr = None
     position: OptStr = None
-    position_start: OptDate = None
+    # validate_default: the "required when position is set" check must also run when the
+    # column is absent.
+    position_start: OptDate = Field(None, validate_default=True)
     profession: str = ""
     skills: TokenList = ()
     pool: Annotated[tuple[PoolEntry, ...], BeforeValidator(_parse_pool)] = ()
@@ -169,15 +182,25 @@ class Cadre(Record):
     child_birth_date: OptDate = None
     volunteer: Annotated[bool, BeforeValidator(lambda v: _blank_to_none(v) or False)] = False
 
-    @model_validator(mode="after")
-    def _post_needs_start(self) -> Cadre:
-        if self.position and self.position_start is None:
+    @field_validator("position_start")
+    @classmethod
+    def _post_needs_start(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        if info.data.get("position") and value is None:
             raise ValueError("position_start is required when position is set")
-        if self.position_start and self.position_start < self.birth_date:
-            raise ValueError("position_start is before birth_date")
-        if self.child_birth_date and self.child_birth_date <= self.birth_date:
-            raise ValueError("child_birth_date is before the cadre's own birth_date")
-        return self
+        birth_date = info.data.get("birth_date")
+        if value and birth_date and value < birth_date:
+            raise ValueError(f"position_start {value} is before birth_date {birth_date}")
+        return value
+
+    @field_validator("child_birth_date")
+    @classmethod
+    def _child_after_parent(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        birth_date = info.data.get("birth_date")
+        if value and birth_date and value <= birth_date:
+            raise ValueError(
+                f"child_birth_date {value} is not after the cadre's own birth_date {birth_date}"
+            )
+        return value
 
 
 class Relation(Record):
@@ -187,11 +210,12 @@ class Relation(Record):
     b: str = Field(min_length=1)
     relation: RelationKind
 
-    @model_validator(mode="after")
-    def _irreflexive(self) -> Relation:
-        if self.a == self.b:
-            raise ValueError(f"a cadre cannot be their own relative ({self.a})")
-        return self
+    @field_validator("b")
+    @classmethod
+    def _irreflexive(cls, value: str, info: ValidationInfo) -> str:
+        if value == info.data.get("a"):
+            raise ValueError(f"a cadre cannot be their own relative ({value})")
+        return value
 
 
 class HistoryEntry(Record):
@@ -211,11 +235,13 @@ class HistoryEntry(Record):
             raise ValueError(f"form '{value}' is not one of {', '.join(allowed)}")
         return value
 
-    @model_validator(mode="after")
-    def _ordered(self) -> HistoryEntry:
-        if self.end is not None and self.end < self.start:
-            raise ValueError(f"end {self.end} is before start {self.start}")
-        return self
+    @field_validator("end")
+    @classmethod
+    def _ordered(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        start = info.data.get("start")
+        if value is not None and start is not None and value < start:
+            raise ValueError(f"end {value} is before start {start}")
+        return value
 
 
 # ---------------------------------------------------------------- scenario (YAML) models
@@ -234,13 +260,15 @@ class Horizon(Config):
     end: dt.date
     round: Literal["quarter", "month"] = "quarter"
 
-    @model_validator(mode="after")
-    def _ordered(self) -> Horizon:
-        if self.start >= self.end:
-            raise ValueError(f"horizon start {self.start} must be before end {self.end}")
-        if (self.end.year - self.start.year) > 10:
+    @field_validator("end")
+    @classmethod
+    def _ordered(cls, value: dt.date, info: ValidationInfo) -> dt.date:
+        start = info.data.get("start")
+        if start is not None and start >= value:
+            raise ValueError(f"horizon start {start} must be before end {value}")
+        if start is not None and (value.year - start.year) > 10:
             raise ValueError("horizon longer than 10 years")
-        return self
+        return value
 
 
 class Pin(Config):

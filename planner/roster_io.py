@@ -11,6 +11,7 @@ import datetime as dt
 import io
 import os
 import tempfile
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 
 from planner.errors import InputError, Problem, ProblemCollector, did_you_mean
 from planner.models import Cadre, HistoryEntry, Locality, Position, Relation, Unit
+from planner.yamlio import byte_position
 
 # table name -> (model, required?) ; order is the order files are read and reported.
 TABLES: dict[str, tuple[type[BaseModel], bool]] = {
@@ -149,30 +151,85 @@ def _read_folder(folder: Path) -> Iterator[tuple[str, RawTable]]:
 
 
 def _read_csv(path: Path) -> RawTable:
+    raw = path.read_bytes()
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        line, column = byte_position(raw, exc.start)
+        line_text = raw[raw.rfind(b"\n", 0, exc.start) + 1 : exc.start]
+        header_cells = next(csv.reader([raw.split(b"\n", 1)[0].decode("utf-8-sig", "replace")]))
+        field_name = _column_at(line_text.decode("utf-8", "replace"), header_cells, line > 1)
         raise InputError(
-            [Problem(str(path), message=f"not UTF-8 text (byte {exc.start})")]
+            [
+                Problem(
+                    str(path),
+                    line,
+                    column,
+                    field_name,
+                    f"not UTF-8 text (byte {exc.start} is {raw[exc.start]:#04x};"
+                    " save the file as CSV UTF-8)",
+                )
+            ]
         ) from None
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows: list[tuple[int, list[str]]] = []
     header: list[str] = []
+    header_line = 1
+    # A record may span lines (a quoted cell with a newline); report the line it starts on.
+    record_start = 1
     try:
         for record in reader:
             if not header:
                 header = [cell.strip() for cell in record]
-                continue
-            if not any(cell.strip() for cell in record):
-                continue
-            rows.append((reader.line_num, record))
+                header_line = record_start
+            elif any(cell.strip() for cell in record):
+                rows.append((record_start, record))
+            record_start = reader.line_num + 1
     except csv.Error as exc:
+        # The usual cause is a quote opened and never closed, which swallows the rest of the
+        # file: name the line and column where that record starts, not the end of the file.
+        lines = text.splitlines()
+        start_text = lines[record_start - 1] if record_start <= len(lines) else ""
+        field_name = _column_at(start_text, header, bool(header), unclosed_quote=True)
+        quoted_to_end = '"' in start_text and "end of data" in str(exc)
         raise InputError(
-            [Problem(str(path), reader.line_num, None, None, f"malformed CSV: {exc}")]
+            [
+                Problem(
+                    str(path),
+                    record_start,
+                    None,
+                    field_name,
+                    f"malformed CSV: {exc}"
+                    + (" (a quote opened on this line is never closed)" if quoted_to_end else ""),
+                )
+            ]
         ) from None
     if not header:
         raise InputError([Problem(str(path), 1, None, None, "empty file: a header row is needed")])
-    return str(path), 1, header, rows
+    return str(path), header_line, header, rows
+
+
+def _column_at(
+    line_text: str, header: Sequence[str], in_body: bool, unclosed_quote: bool = False
+) -> str | None:
+    """The header name of the cell at the end of `line_text` (or of its last opened quote).
+
+    Used only to make an error message point at a column; quotes are tracked roughly.
+    """
+    if not in_body:
+        return None
+    index, quoted, quote_index = 0, False, None
+    for char in line_text:
+        if char == '"':
+            quoted = not quoted
+            quote_index = index if quoted else quote_index
+        elif char == "," and not quoted:
+            index += 1
+    if unclosed_quote:
+        if quote_index is None:
+            return None
+        index = quote_index
+    return header[index] if index < len(header) else None
 
 
 def _read_workbook(path: Path) -> Iterator[tuple[str, RawTable]]:
@@ -204,6 +261,7 @@ def _read_workbook(path: Path) -> Iterator[tuple[str, RawTable]]:
                 continue
             sheet = workbook[name]
             header: list[str] = []
+            header_line = 1
             rows: list[tuple[int, list[str]]] = []
             for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
                 cells = [_cell_text(v) for v in values]
@@ -211,10 +269,11 @@ def _read_workbook(path: Path) -> Iterator[tuple[str, RawTable]]:
                     header = [c.strip() for c in cells]
                     while header and not header[-1]:
                         header.pop()
+                    header_line = line
                     continue
                 if any(c.strip() for c in cells):
                     rows.append((line, cells[: len(header)]))
-            yield name, (f"{path}[{name}]", 1, header, rows)
+            yield name, (f"{path}[{name}]", header_line, header, rows)
     finally:
         workbook.close()
 
@@ -273,7 +332,9 @@ def _parse_rows(
                 file, line, None, f"{len(cells)} cells but the header has {len(header)} columns"
             )
             continue
-        values = dict(zip(header, cells, strict=False))
+        # NFC: the same Vietnamese name typed on two systems (NFD from macOS, NFC elsewhere)
+        # must compare equal, or ids and names would silently fail to match.
+        values = {column: _nfc(cell) for column, cell in zip(header, cells, strict=False)}
         try:
             record = model.model_validate(values)
         except ValidationError as exc:
@@ -289,6 +350,10 @@ def _parse_rows(
         origins[(name, len(records))] = Origin(file, line)
         records.append(record)
     return records
+
+
+def _nfc(text: str) -> str:
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
 def _row_text(record: BaseModel, columns: Sequence[str]) -> list[str]:

@@ -28,6 +28,7 @@ class Located:
     file: str
     line: int | None
     value: Any
+    column: int | None = None
 
 
 @dataclass
@@ -56,6 +57,11 @@ class Scenario:
         return next((r for r in self.rounds if r.name == name), None)
 
 
+def _located(file_path: Path, locate: Locator, key: str, index: int, value: Any) -> Located:
+    line, column = locate([key, index])
+    return Located(str(file_path), line, value, column)
+
+
 def _read_scenario_file(path: Path) -> tuple[ScenarioFile, Locator]:
     data, locate = read_yaml(path)
     if not isinstance(data, dict):
@@ -72,12 +78,18 @@ def load_scenario(path: Path, *, with_roster: bool = True) -> Scenario:
     current: Path | None = path
     while current is not None:
         if any(p.resolve() == current.resolve() for p, _f, _l in chain):
+            # Reported at the `extends` line that closes the loop: that is the line to change.
+            closing_file, _sf, closing_locate = chain[-1]
+            line, col = closing_locate(["extends"])
             raise InputError(
                 [
                     Problem(
-                        str(current),
-                        message="'extends' forms a cycle: "
-                        + " → ".join(str(p) for p, _f, _l in chain),
+                        str(closing_file),
+                        line,
+                        col,
+                        "extends",
+                        "'extends' forms a cycle: "
+                        + " → ".join(str(p) for p in [*(p for p, _f, _l in chain), current]),
                     )
                 ]
             )
@@ -122,21 +134,10 @@ def load_scenario(path: Path, *, with_roster: bool = True) -> Scenario:
         for rule_id, params in sf.set.items():
             overrides[rule_id] = {**overrides.get(rule_id, {}), **params}
             override_origins[rule_id] = (str(file_path), locate(["set", rule_id])[0])
-        disabled += [
-            Located(str(file_path), locate(["disable", i])[0], rule_id)
-            for i, rule_id in enumerate(sf.disable)
-        ]
-        enabled += [
-            Located(str(file_path), locate(["enable", i])[0], rule_id)
-            for i, rule_id in enumerate(sf.enable)
-        ]
-        pins += [
-            Located(str(file_path), locate(["pin", i])[0], pin) for i, pin in enumerate(sf.pin)
-        ]
-        forbids += [
-            Located(str(file_path), locate(["forbid", i])[0], forbid)
-            for i, forbid in enumerate(sf.forbid)
-        ]
+        disabled += [_located(file_path, locate, "disable", i, v) for i, v in enumerate(sf.disable)]
+        enabled += [_located(file_path, locate, "enable", i, v) for i, v in enumerate(sf.enable)]
+        pins += [_located(file_path, locate, "pin", i, v) for i, v in enumerate(sf.pin)]
+        forbids += [_located(file_path, locate, "forbid", i, v) for i, v in enumerate(sf.forbid)]
         if sf.weights:
             weights.update(sf.weights.model_dump(exclude_unset=True))
         if sf.solver:
@@ -200,6 +201,7 @@ def check_pins_and_forbids(scenario: Scenario) -> None:
                     entry.line,
                     f"{kind}.cadre",
                     unknown("cadre", item.cadre, roster.cadre_by_id),
+                    entry.column,
                 )
             if item.to is not None and item.to not in roster.position_by_id:
                 problems.add(
@@ -207,12 +209,13 @@ def check_pins_and_forbids(scenario: Scenario) -> None:
                     entry.line,
                     f"{kind}.to",
                     unknown("position", item.to, roster.position_by_id),
+                    entry.column,
                 )
             if isinstance(item, Pin) and item.round is not None:
                 try:
                     parse_round(item.round)
                 except ValueError as exc:
-                    problems.add(entry.file, entry.line, "pin.round", str(exc))
+                    problems.add(entry.file, entry.line, "pin.round", str(exc), entry.column)
                     continue
                 if item.round not in round_names:
                     problems.add(
@@ -221,6 +224,7 @@ def check_pins_and_forbids(scenario: Scenario) -> None:
                         "pin.round",
                         unknown("round", item.round, round_names)
                         + f" — the horizon runs {round_names[0]}…{round_names[-1]}",
+                        entry.column,
                     )
     problems.raise_if_any()
 

@@ -7,6 +7,7 @@ typo in a rule file is reported as `rules/qd-65.yaml:12:5: params.max_month: …
 from __future__ import annotations
 
 import datetime as dt
+import re
 import types
 import typing
 from collections.abc import Callable, Sequence
@@ -17,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from planner.errors import InputError, Problem, did_you_mean
 
@@ -29,11 +31,15 @@ def read_yaml(path: Path) -> tuple[Any, Locator]:
     Raises InputError (never a parser traceback) for unreadable or malformed files.
     """
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
     except FileNotFoundError:
         raise InputError([Problem(str(path), message="file not found")]) from None
     except UnicodeDecodeError as exc:
-        raise InputError([Problem(str(path), message=f"not UTF-8 text ({exc.reason})")]) from None
+        bad_line, bad_col = byte_position(raw, exc.start)
+        raise InputError(
+            [Problem(str(path), bad_line, bad_col, None, f"not UTF-8 text ({exc.reason})")]
+        ) from None
     except OSError as exc:
         raise InputError([Problem(str(path), message=f"cannot read: {exc.strerror}")]) from None
     yaml = YAML(typ="rt")
@@ -48,8 +54,52 @@ def read_yaml(path: Path) -> tuple[Any, Locator]:
             [Problem(str(path), line, col, None, f"malformed YAML: {reason}")]
         ) from None
     except Exception as exc:  # ruamel raises several unrelated classes for odd input
-        raise InputError([Problem(str(path), message=f"malformed YAML: {exc}")]) from None
+        # e.g. `2024-13-01` looks like a date to the resolver and fails in datetime, which
+        # carries no position: find the offending scalar to name its line, column and key.
+        bad_date = _bad_timestamp(yaml, text)
+        if bad_date is None:
+            raise InputError([Problem(str(path), message=f"malformed YAML: {exc}")]) from None
+        line, col, key_path, value = bad_date
+        raise InputError(
+            [Problem(str(path), line, col, key_path, f"'{value}' is not a valid date ({exc})")]
+        ) from None
     return to_plain(data), _locator(data)
+
+
+def byte_position(raw: bytes, offset: int) -> tuple[int, int]:
+    """1-based (line, column) of a byte offset, counting characters before it on its line."""
+    line_start = raw.rfind(b"\n", 0, offset) + 1
+    column = len(raw[line_start:offset].decode("utf-8", errors="replace")) + 1
+    return raw.count(b"\n", 0, offset) + 1, column
+
+
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+
+
+def _bad_timestamp(yaml: YAML, text: str) -> tuple[int, int, str | None, str] | None:
+    """Line, column, key path and text of the first date-like scalar that is not a date."""
+    try:
+        root = yaml.compose(text)
+    except Exception:
+        return None
+    stack: list[tuple[Any, list[str]]] = [(root, [])]
+    while stack:
+        node, keys = stack.pop()
+        if isinstance(node, MappingNode):
+            for key_node, value_node in reversed(node.value):
+                stack.append((value_node, [*keys, str(key_node.value)]))
+                stack.append((key_node, keys))
+        elif isinstance(node, SequenceNode):
+            items = list(enumerate(node.value))
+            stack.extend((item, [*keys, str(i)]) for i, item in reversed(items))
+        elif isinstance(node, ScalarNode) and node.tag == _TIMESTAMP_TAG:
+            try:
+                year, month, day = re.split(r"[-T ]", str(node.value).strip(), maxsplit=3)[:3]
+                dt.date(int(year), int(month), int(day))
+            except ValueError:
+                mark = node.start_mark
+                return mark.line + 1, mark.column + 1, ".".join(keys) or None, str(node.value)
+    return None
 
 
 def to_plain(node: Any) -> Any:
@@ -124,7 +174,8 @@ def validation_problems(
         elif error["type"] == "missing":
             message = "required field is missing"
         else:
-            message = f"{error['msg']} (got {_show(error.get('input'))})"
+            reason = error["msg"].removeprefix("Value error, ")
+            message = f"{reason} (got {_show(error.get('input'))})"
         problems.append(Problem(file, line, col, field, message))
     return problems
 
@@ -138,7 +189,7 @@ def _is_union_tag(part: int | str) -> bool:
 
 
 def _show(value: Any) -> str:
-    text = repr(value)
+    text = value.isoformat() if isinstance(value, dt.date) else repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 

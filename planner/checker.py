@@ -1,0 +1,130 @@
+"""The independent compliance checker: every rule's checker over a finished plan.
+
+It never imports the solver. Besides the rule kinds it checks the plan's structure: a
+position has at most one holder in every round, and the scenario's pins and forbids hold.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from planner.facts import Facts
+from planner.kinds import KIND_BY_NAME
+from planner.kinds.base import Timeline, Violation
+from planner.models import Pin
+from planner.plan import Plan
+
+STRUCTURE_BASIS = "DESIGN §2.5: a position has at most one holder in every round"
+
+
+@dataclass
+class CheckReport:
+    """Violations of a plan, hard first, grouped by rule in rule-file order."""
+
+    violations: list[Violation] = field(default_factory=list)
+
+    @property
+    def hard(self) -> list[Violation]:
+        return [v for v in self.violations if v.hard]
+
+    @property
+    def soft(self) -> list[Violation]:
+        return [v for v in self.violations if not v.hard]
+
+    @property
+    def ok(self) -> bool:
+        return not self.hard
+
+    def by_rule(self) -> dict[str, list[Violation]]:
+        grouped: dict[str, list[Violation]] = {}
+        for item in self.violations:
+            grouped.setdefault(item.rule_id, []).append(item)
+        return grouped
+
+    def penalties(self) -> dict[str, float]:
+        totals: dict[str, float] = {}
+        for item in self.soft:
+            totals[item.rule_id] = totals.get(item.rule_id, 0.0) + item.penalty
+        return totals
+
+    def counts(self) -> dict[str, int]:
+        return dict(Counter(v.rule_id for v in self.violations))
+
+    def verdict(self) -> str:
+        if self.ok and not self.soft:
+            return "compliant: no rule is violated"
+        if self.ok:
+            return (f"compliant with every hard rule; {len(self.soft)} soft penalties "
+                    f"(total {sum(self.penalties().values()):g})")
+        rules = len({v.rule_id for v in self.hard})
+        return f"NOT compliant: {len(self.hard)} hard violations of {rules} rules"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"verdict": self.verdict(), "ok": self.ok, "hard": len(self.hard),
+                "soft": len(self.soft), "penalties": self.penalties(),
+                "violations": [v.as_dict() for v in self.violations]}
+
+
+def check_plan(facts: Facts, plan: Plan) -> CheckReport:
+    """Run every active rule's checker and the structural checks on a plan."""
+    found: list[Violation] = []
+    found += structure_violations(facts, plan)
+    for rule in facts.ruleset.active:
+        found += KIND_BY_NAME[rule.kind].check(rule, facts, plan)
+    found.sort(key=lambda v: (not v.hard, _rule_order(facts, v.rule_id)))
+    return CheckReport(found)
+
+
+def _rule_order(facts: Facts, rule_id: str) -> int:
+    for index, rule in enumerate(facts.ruleset.rules):
+        if rule.id == rule_id:
+            return index
+    return -1
+
+
+def structure_violations(facts: Facts, plan: Plan) -> list[Violation]:
+    """Two holders of one post in a round; pins missing; forbidden moves present."""
+    found: list[Violation] = []
+    timeline = Timeline(facts, plan)
+    for round_ in facts.rounds:
+        posts: dict[str, list[str]] = {}
+        for cadre in facts.roster.cadres:
+            post = timeline.post_of(cadre.id, round_.index)
+            if post is not None:
+                posts.setdefault(post, []).append(cadre.id)
+            move = plan.move_by_cadre.get(cadre.id)
+            if move and move.form == "secondment" and move.round_index <= round_.index \
+                    and move.from_position and (move.end is None or round_.start < move.end):
+                # the seconded cadre's home post stays theirs while they are away
+                posts.setdefault(move.from_position, []).append(cadre.id)
+        for post, holders in posts.items():
+            if len(holders) > 1:
+                found.append(Violation(
+                    "structure.one-holder", "Mỗi vị trí tối đa một người đảm nhiệm",
+                    STRUCTURE_BASIS, "hard",
+                    f"{post} has {len(holders)} holders in {round_.name}: {', '.join(holders)}",
+                    amount=len(holders) - 1, unit="extra holders", cadres=tuple(holders),
+                    positions=(post,), rounds=(round_.name,)))
+    for entry in facts.scenario.pins:
+        pin: Pin = entry.value
+        move = plan.move_by_cadre.get(pin.cadre)
+        if (move is None or move.to_position != pin.to
+                or (pin.round is not None and move.round != pin.round)
+                or (pin.form is not None and move.form != pin.form)):
+            found.append(Violation("scenario.pin", "Điều chuyển được chỉ định (pin)",
+                                   f"{entry.file}:{entry.line}", "hard",
+                                   f"pinned move {pin.cadre} → {pin.to}"
+                                   f"{' in ' + pin.round if pin.round else ''} is not in the plan",
+                                   cadres=(pin.cadre,), positions=(pin.to,)))
+    for entry in facts.scenario.forbids:
+        forbid = entry.value
+        move = plan.move_by_cadre.get(forbid.cadre)
+        if move is not None and (forbid.to is None or move.to_position == forbid.to):
+            found.append(Violation("scenario.forbid", "Điều chuyển bị cấm (forbid)",
+                                   f"{entry.file}:{entry.line}", "hard",
+                                   f"forbidden move {forbid.cadre} → {move.to_position} is in "
+                                   "the plan", cadres=(forbid.cadre,),
+                                   positions=(move.to_position,)))
+    return found

@@ -1,0 +1,194 @@
+"""Derived facts every rule kind, the checker and the solver share — computed in one place.
+
+Who is due and by which round, who is exempt or deferred and why, remaining service, the
+form and direction of a move, the selector contexts: all live here, so the candidate
+generator of the solver and the independent checker can never disagree about them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from planner.calendar import months_between, retirement_date
+from planner.graph import OrgGraph
+from planner.models import Cadre, Position
+from planner.ruleset import Rule, RuleSet
+from planner.scenario import Scenario
+
+if TYPE_CHECKING:
+    from planner.plan import Move
+
+
+@dataclass(frozen=True)
+class Due:
+    """A cadre reaches a tenure limit: by `round_index` they must have moved."""
+
+    rule: Rule
+    reached_on: dt.date
+    round_index: int
+    months_at_start: int
+
+
+@dataclass(frozen=True)
+class Exemption:
+    """A rule that keeps a cadre from being moved by some form, with the reason in words."""
+
+    rule: Rule
+    reason: str
+
+
+class Facts:
+    """Facts about one scenario under one rule set (cached; the roster is immutable)."""
+
+    def __init__(self, scenario: Scenario, ruleset: RuleSet):
+        self.scenario = scenario
+        self.ruleset = ruleset
+        self.roster = scenario.roster
+        self.graph = OrgGraph(scenario.roster)
+        self.rounds = scenario.rounds
+        self._place: dict[str, dict[str, Any]] = {}
+        self._cadre_ctx: dict[str, dict[str, Any]] = {}
+        self._due: dict[str, Due | None] = {}
+
+    # ------------------------------------------------------------------ places and contexts
+    def place(self, position_id: str) -> dict[str, Any]:
+        """Fields of a position with its unit and locality, as selectors read them."""
+        cached = self._place.get(position_id)
+        if cached is not None:
+            return cached
+        position = self.roster.position_by_id[position_id]
+        unit = self.roster.unit_by_id[position.unit]
+        locality = self.roster.locality_by_id[unit.locality]
+        place = {
+            "id": position.id, "role": position.role, "grade": position.grade,
+            "key": position.key, "listed_sector": position.listed_sector,
+            "profession": position.profession, "skills": position.skills,
+            "title": position.title, "unit": unit.id, "bloc": unit.bloc,
+            "unit_kind": unit.kind, "sector": unit.sector, "locality": locality.id,
+            "level": locality.level, "locality_kind": locality.kind,
+        }
+        self._place[position_id] = place
+        return place
+
+    def cadre_context(self, cadre_id: str) -> dict[str, Any]:
+        """Selector context of a cadre in their current post (no move fields)."""
+        cached = self._cadre_ctx.get(cadre_id)
+        if cached is not None:
+            return cached
+        cadre = self.roster.cadre_by_id[cadre_id]
+        ctx: dict[str, Any] = {
+            "cadre.id": cadre.id, "cadre.gender": cadre.gender, "cadre.status": cadre.status,
+            "cadre.profession": cadre.profession, "cadre.skills": cadre.skills,
+            "cadre.pool": tuple(str(p) for p in cadre.pool), "cadre.volunteer": cadre.volunteer,
+            "cadre.hometown": cadre.hometown or "",
+            "cadre.age": months_between(cadre.birth_date, self.scenario.horizon.start) // 12,
+        }
+        if cadre.position:
+            place = self.place(cadre.position)
+            ctx.update({f"position.{k}": v for k, v in place.items()})
+            ctx.update({"unit.id": place["unit"], "unit.bloc": place["bloc"],
+                        "unit.kind": place["unit_kind"], "unit.sector": place["sector"],
+                        "locality.id": place["locality"], "locality.level": place["level"],
+                        "locality.kind": place["locality_kind"]})
+        self._cadre_ctx[cadre_id] = ctx
+        return ctx
+
+    def move_context(self, move: Move) -> dict[str, Any]:
+        """Selector context of a move: the cadre's context plus move.*, from.* and to.*."""
+        ctx = dict(self.cadre_context(move.cadre))
+        ctx["move.form"] = move.form
+        ctx["move.direction"] = self.direction(move.from_position, move.to_position)
+        if move.from_position:
+            ctx.update({f"from.{k}": v for k, v in self.place(move.from_position).items()})
+        ctx.update({f"to.{k}": v for k, v in self.place(move.to_position).items()})
+        return ctx
+
+    def applies(self, rule: Rule, context: dict[str, Any], day: dt.date) -> bool:
+        return rule.in_force(day) and rule.selector.matches(context)
+
+    # ------------------------------------------------------------------ time
+    def round_at(self, day: dt.date) -> int:
+        """Index of the round containing `day` (0 before the horizon, last after it)."""
+        for round_ in self.rounds:
+            if round_.start <= day < round_.end:
+                return round_.index
+        return 0 if day < self.rounds[0].start else len(self.rounds) - 1
+
+    def months_in_post(self, cadre_id: str, day: dt.date) -> int | None:
+        cadre = self.roster.cadre_by_id[cadre_id]
+        if cadre.position_start is None:
+            return None
+        return months_between(cadre.position_start, day)
+
+    @cached_property
+    def _retirement(self) -> dict[str, dt.date]:
+        return {c.id: retirement_date(c.birth_date, c.gender) for c in self.roster.cadres}
+
+    def retirement_date(self, cadre_id: str) -> dt.date:
+        return self._retirement[cadre_id]
+
+    def months_to_retirement(self, cadre_id: str, day: dt.date) -> int:
+        """Remaining service in whole months on `day` (0 once retired)."""
+        return max(0, months_between(day, self._retirement[cadre_id]))
+
+    # ------------------------------------------------------------------ due and exempt
+    def exemptions(self, cadre_id: str, form: str, day: dt.date) -> list[Exemption]:
+        """Exemption rules that keep this cadre from being moved by `form` on `day`."""
+        from planner.kinds.exemption import exemption_reason
+
+        context = self.cadre_context(cadre_id)
+        found = []
+        for rule in self.ruleset.of_kind("exemption"):
+            if not self.applies(rule, context, day):
+                continue
+            reason = exemption_reason(rule, self, cadre_id, form, day)
+            if reason:
+                found.append(Exemption(rule, reason))
+        return found
+
+    def due(self, cadre_id: str) -> Due | None:
+        """The earliest tenure limit this cadre reaches in the horizon, unless exempted."""
+        if cadre_id in self._due:
+            return self._due[cadre_id]
+        from planner.kinds.tenure_limit import due_under
+
+        found: Due | None = None
+        for rule in self.ruleset.of_kind("tenure_limit"):
+            due = due_under(rule, self, cadre_id)
+            if due is not None and (found is None or due.round_index < found.round_index):
+                found = due
+        self._due[cadre_id] = found
+        return found
+
+    @cached_property
+    def due_cadres(self) -> list[str]:
+        return [c.id for c in self.roster.cadres if self.due(c.id) is not None]
+
+    # ------------------------------------------------------------------ directions
+    def direction(self, from_position: str | None, to_position: str) -> str:
+        """A planner's name for a move's direction: 'district→commune', 'state→party', …"""
+        to = self.place(to_position)
+        if from_position is None:
+            return f"none→{to['level']}"
+        source = self.place(from_position)
+        if source["level"] != to["level"]:
+            return f"{source['level']}→{to['level']}"
+        if source["bloc"] != to["bloc"]:
+            return f"{source['bloc']}→{to['bloc']}"
+        if source["unit_kind"] == "so" and to["unit_kind"] == "so":
+            return "department→department"
+        if source["locality"] != to["locality"]:
+            return f"{source['level']}→{to['level']} (other locality)"
+        if source["unit"] != to["unit"]:
+            return "unit→unit"
+        return "within unit"
+
+    # ------------------------------------------------------------------ helpers for kinds
+    def cadre(self, cadre_id: str) -> Cadre:
+        return self.roster.cadre_by_id[cadre_id]
+
+    def position(self, position_id: str) -> Position:
+        return self.roster.position_by_id[position_id]

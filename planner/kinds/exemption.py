@@ -1,0 +1,85 @@
+"""`exemption`: who is not moved (retirement soon, status, young child) and by which forms.
+
+Covers NĐ 59/2019 Art 37 (less than 18 months to retirement is exempt from periodic change;
+discipline, investigation, illness, study ≥ 12 months, secondment, pregnancy or a child under
+36 months defer it) and NĐ 170/2025's seven cases for secondment and transfer, where a
+volunteer lifts the child and hardship cases.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import Field
+
+from planner.calendar import months_between
+from planner.kinds.base import Params, RuleKind, Violation, violation
+from planner.models import ALL_FORMS, Form, Status
+from planner.ruleset import Dated, Rule
+
+if TYPE_CHECKING:
+    from planner.facts import Facts
+    from planner.plan import Move
+
+Liftable = Literal["child", "status"]
+
+
+class ExemptionParams(Params):
+    forms: list[Form] = Field(default_factory=lambda: list(ALL_FORMS),
+                              description="forms of move the exemption covers")
+    statuses: list[Status] = Field(default_factory=list,
+                                   description="statuses that exempt while they last")
+    months_to_retirement_lt: Dated[int] | None = Field(
+        None, description="exempt if fewer months than this remain to retirement")
+    child_months_lt: Dated[int] | None = Field(
+        None, description="exempt while raising a child younger than this many months")
+    volunteer_lifts: list[str] = Field(
+        default_factory=list,
+        description="cases a volunteer waives: 'child' and/or status names (e.g. hardship)")
+    effect: Literal["exempt", "defer"] = "exempt"
+
+
+def exemption_reason(rule: Rule, facts: Facts, cadre_id: str, form: str,
+                     day: dt.date) -> str | None:
+    """Why `rule` keeps this cadre from a `form` move on `day`, or None."""
+    params: ExemptionParams = rule.params
+    if form not in params.forms:
+        return None
+    cadre = facts.cadre(cadre_id)
+    lifted = set(params.volunteer_lifts) if cadre.volunteer else set()
+    if (cadre.status in params.statuses and cadre.status not in lifted
+            and (cadre.status_until is None or day < cadre.status_until)):
+        until = f" until {cadre.status_until}" if cadre.status_until else ""
+        return f"status {cadre.status}{until}"
+    limit = value_or_none(rule, "months_to_retirement_lt", day)
+    if limit is not None:
+        remaining = facts.months_to_retirement(cadre_id, day)
+        if remaining < limit:
+            return (f"{remaining} months to retirement on {day} (retires "
+                    f"{facts.retirement_date(cadre_id)}; fewer than {limit})")
+    child_limit = value_or_none(rule, "child_months_lt", day)
+    if child_limit is not None and cadre.child_birth_date and "child" not in lifted:
+        age = months_between(cadre.child_birth_date, day)
+        if 0 <= age < child_limit:
+            return f"raising a child of {age} months (born {cadre.child_birth_date})"
+    return None
+
+
+def value_or_none(rule: Rule, name: str, day: dt.date) -> int | None:
+    value = rule.param(name, day)
+    return None if value is None else int(value)
+
+
+class Exemption(RuleKind):
+    name = "exemption"
+    Params = ExemptionParams
+    per_move = True
+
+    def judge_move(self, rule: Rule, facts: Facts, move: Move) -> Violation | None:
+        reason = exemption_reason(rule, facts, move.cadre, move.form, move.start)
+        if reason is None:
+            return None
+        return violation(rule, f"{move.cadre} is {rule.params.effect} from {move.form} on "
+                         f"{move.start}: {reason}", cadres=(move.cadre,),
+                         positions=(move.to_position,), rounds=(move.round,))

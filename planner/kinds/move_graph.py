@@ -1,0 +1,128 @@
+"""`move_graph`: the allowed directions of each form; a move matching no edge is forbidden.
+
+QĐ 65-QĐ/TW: rotation goes down a level, up a level, to another locality or to another
+agency at the same level; the destination is an equivalent post (higher only by decision,
+never lower). NĐ 59/2019: a periodic position change keeps the profession and changes the
+section, area or unit.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import Field, field_validator
+
+from planner.errors import did_you_mean
+from planner.kinds.base import Params, RuleKind, Violation, violation
+from planner.models import Form
+
+if TYPE_CHECKING:
+    from planner.facts import Facts
+    from planner.plan import Move
+    from planner.ruleset import Rule
+
+END_FIELDS = ("level", "bloc", "unit_kind", "role", "key", "sector", "locality_kind")
+Scope = Literal["any", "same_locality", "other_locality", "same_district", "other_district",
+                "same_unit", "other_unit"]
+GradeRule = Literal["any", "equivalent", "up_one", "not_lower"]
+
+
+class Edge(Params):
+    from_: dict[str, Any] = Field(default_factory=dict, alias="from",
+                                  description="fields of the origin post, e.g. {level: district}")
+    to: dict[str, Any] = Field(default_factory=dict, description="fields of the destination")
+    forms: list[Form]
+    scope: Scope = "any"
+
+    @field_validator("from_", "to", mode="before")
+    @classmethod
+    def _known_fields(cls, value: Any) -> Any:
+        if value in ("any", None):
+            return {}
+        if isinstance(value, str):  # shorthand: a level name
+            return {"level": value}
+        if isinstance(value, dict):
+            for key in value:
+                if key not in END_FIELDS:
+                    raise ValueError(f"unknown edge field '{key}'{did_you_mean(key, END_FIELDS)}"
+                                     f" (expected: {', '.join(END_FIELDS)})")
+        return value
+
+
+class MoveGraphParams(Params):
+    edges: list[Edge] = Field(min_length=1)
+    same_profession: list[Form] = Field(default_factory=list,
+                                        description="forms that keep the cadre's profession")
+    grade: dict[Form, GradeRule] = Field(default_factory=dict,
+                                         description="destination grade per form")
+
+
+def _end_matches(spec: dict[str, Any], place: dict[str, Any]) -> bool:
+    for key, wanted in spec.items():
+        options = wanted if isinstance(wanted, list) else [wanted]
+        value = place.get(key)
+        if isinstance(value, bool):
+            value = "true" if value else "false"
+        if str(value) not in [("true" if o is True else "false" if o is False else str(o))
+                              for o in options]:
+            return False
+    return True
+
+
+def _scope_holds(scope: str, facts: Facts, source: dict[str, Any], target: dict[str, Any]) -> bool:
+    if scope == "any":
+        return True
+    if scope in ("same_locality", "other_locality"):
+        return (source["locality"] == target["locality"]) == (scope == "same_locality")
+    if scope in ("same_unit", "other_unit"):
+        return (source["unit"] == target["unit"]) == (scope == "same_unit")
+    same = facts.graph.district_of(source["locality"]) == facts.graph.district_of(
+        target["locality"])
+    return same == (scope == "same_district")
+
+
+def grade_ok(rule_name: str, from_grade: int, to_grade: int) -> bool:
+    if rule_name == "equivalent":
+        return to_grade == from_grade
+    if rule_name == "up_one":
+        return from_grade <= to_grade <= from_grade + 1
+    if rule_name == "not_lower":
+        return to_grade >= from_grade
+    return True
+
+
+class MoveGraph(RuleKind):
+    name = "move_graph"
+    Params = MoveGraphParams
+    move_rule = True
+    per_move = True
+
+    def judge_move(self, rule: Rule, facts: Facts, move: Move) -> Violation | None:
+        params: MoveGraphParams = rule.params
+        target = facts.place(move.to_position)
+        where = dict(cadres=(move.cadre,), positions=(move.from_position or "", move.to_position),
+                     units=(target["unit"],), rounds=(move.round,))
+        if move.from_position is None:
+            return violation(rule, f"{move.cadre} holds no post; a {move.form} needs an origin",
+                             **where)
+        source = facts.place(move.from_position)
+        direction = facts.direction(move.from_position, move.to_position)
+        if not any(move.form in edge.forms and _end_matches(edge.from_, source)
+                   and _end_matches(edge.to, target)
+                   and _scope_holds(edge.scope, facts, source, target)
+                   for edge in params.edges):
+            return violation(rule, f"{move.cadre}: {move.form} {move.from_position} → "
+                             f"{move.to_position} ({direction}) matches no allowed direction",
+                             **where)
+        grade_rule = params.grade.get(move.form, "any")  # type: ignore[call-overload]
+        if not grade_ok(grade_rule, source["grade"], target["grade"]):
+            return violation(rule, f"{move.cadre}: grade {source['grade']} → {target['grade']} "
+                             f"is not {grade_rule.replace('_', ' ')} for a {move.form}",
+                             amount=abs(target["grade"] - source["grade"]), unit="grades",
+                             **where)
+        cadre = facts.cadre(move.cadre)
+        if move.form in params.same_profession and cadre.profession != target["profession"]:
+            return violation(rule, f"{move.cadre}: a {move.form} keeps the profession, but "
+                             f"{cadre.profession or '(none)'} ≠ {target['profession'] or '(none)'}",
+                             **where)
+        return None

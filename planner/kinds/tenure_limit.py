@@ -1,0 +1,86 @@
+"""`tenure_limit`: a cadre reaching the limit in the horizon is due and must move by then.
+
+Periodic position change (NĐ 59/2019 Art 36: every 2–5 years in listed posts) and the
+two-term rotation of heads are tenure limits. A cadre exempted or deferred for the form the
+limit triggers (pregnant, under investigation, …) is not due this cycle.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pydantic import Field
+
+from planner.calendar import add_months
+from planner.facts import Due
+from planner.kinds.base import Params, RuleKind, Violation, violation
+from planner.models import FORMS_EXCEPT_SECONDMENT, Form
+from planner.ruleset import Dated, Rule
+
+if TYPE_CHECKING:
+    from planner.facts import Facts
+    from planner.plan import Plan
+
+
+class TenureLimitParams(Params):
+    max_months: Dated[int] = Field(description="months in one post after which the cadre is due")
+    form: Form = Field("position_change", description="the form the limit calls for")
+    satisfied_by: list[Form] = Field(
+        default_factory=lambda: list(FORMS_EXCEPT_SECONDMENT),
+        description="forms of move that end the tenure (a secondment returns, so it does not)")
+
+
+def due_under(rule: Rule, facts: Facts, cadre_id: str) -> Due | None:
+    """When (if at all) this cadre becomes due under `rule` in the horizon."""
+    cadre = facts.cadre(cadre_id)
+    if cadre.position is None or cadre.position_start is None:
+        return None
+    if not rule.selector.matches(facts.cadre_context(cadre_id)):
+        return None
+    for round_ in facts.rounds:
+        if not rule.in_force(round_.start):
+            continue
+        limit = rule.param("max_months", round_.start)
+        if limit is None:
+            continue
+        reached_on = add_months(cadre.position_start, int(limit))
+        if reached_on < round_.end:
+            if facts.exemptions(cadre_id, rule.params.form, max(reached_on, round_.start)):
+                return None
+            months = facts.months_in_post(cadre_id, facts.rounds[0].start) or 0
+            return Due(rule, reached_on, round_.index, months)
+    return None
+
+
+class TenureLimit(RuleKind):
+    name = "tenure_limit"
+    Params = TenureLimitParams
+
+    def check(self, rule: Rule, facts: Facts, plan: Plan) -> list[Violation]:
+        found = []
+        last = len(facts.rounds)
+        for cadre_id in facts.due_cadres:
+            due = due_under(rule, facts, cadre_id)
+            if due is None:
+                continue
+            move = plan.move_by_cadre.get(cadre_id)
+            satisfied = move is not None and move.form in rule.params.satisfied_by
+            if satisfied and move is not None and move.round_index <= due.round_index:
+                continue
+            due_round = facts.rounds[due.round_index].name
+            if satisfied and move is not None:
+                late = move.round_index - due.round_index
+                message = (f"{cadre_id} reaches {rule.param('max_months', due.reached_on)} "
+                           f"months in post on {due.reached_on} (due by {due_round}) but moves "
+                           f"only in {move.round}")
+            else:
+                late = last - due.round_index
+                message = (f"{cadre_id} reaches {rule.param('max_months', due.reached_on)} "
+                           f"months in post on {due.reached_on} (due by {due_round}) and is "
+                           f"not moved in the horizon")
+            found.append(violation(rule, message, amount=late, unit="rounds late",
+                                   cadres=(cadre_id,),
+                                   positions=(facts.cadre(cadre_id).position or "",),
+                                   rounds=(due_round,)))
+        return found
+

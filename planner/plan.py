@@ -1,0 +1,201 @@
+"""A plan: the moves (DESIGN §2.5 `moves.csv`) and the cadres left unplaced.
+
+`read_moves` also accepts a moves file a planner wrote by hand in a spreadsheet: only
+`cadre,form,to_position,round` are required (the form decides which rules apply);
+`from_position` defaults to the cadre's current post and `start` to the round's first day.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from planner.calendar import add_months, parse_round
+from planner.errors import InputError, Problem, ProblemCollector, did_you_mean, unknown
+from planner.models import FORMS
+from planner.roster_io import csv_text
+from planner.scenario import Scenario
+
+MOVE_COLUMNS = ("cadre", "form", "from_position", "to_position", "round", "start", "end",
+                "adaptation_until", "rules")
+REQUIRED_MOVE_COLUMNS = ("cadre", "form", "to_position", "round")
+
+
+@dataclass(frozen=True)
+class Move:
+    """One cadre moving by a form to a position from a round's first day.
+
+    `end` is the return date of a secondment (the cadre goes back to `from_position`).
+    """
+
+    cadre: str
+    form: str
+    from_position: str | None
+    to_position: str
+    round: str
+    round_index: int
+    start: dt.date
+    end: dt.date | None = None
+    adaptation_until: dt.date | None = None
+    rules: tuple[str, ...] = ()
+    line: int | None = None
+
+    def row(self) -> list[str]:
+        return [self.cadre, self.form, self.from_position or "", self.to_position, self.round,
+                self.start.isoformat(), self.end.isoformat() if self.end else "",
+                self.adaptation_until.isoformat() if self.adaptation_until else "",
+                ";".join(self.rules)]
+
+
+@dataclass(frozen=True)
+class Unplaced:
+    cadre: str
+    reason: str
+    rules: tuple[str, ...] = ()
+
+
+@dataclass
+class Plan:
+    """Moves keyed by cadre (at most one each in the horizon), plus unplaced due cadres."""
+
+    moves: list[Move] = field(default_factory=list)
+    unplaced: list[Unplaced] = field(default_factory=list)
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        self.moves.sort(key=lambda m: (m.round_index, m.cadre))
+        self.move_by_cadre = {m.cadre: m for m in self.moves}
+
+    def with_move(self, move: Move) -> Plan:
+        others = [m for m in self.moves if m.cadre != move.cadre]
+        return Plan([*others, move], list(self.unplaced), self.source)
+
+
+def moves_csv(plan: Plan) -> str:
+    return csv_text(MOVE_COLUMNS, (m.row() for m in plan.moves))
+
+
+def read_moves(path: Path, scenario: Scenario) -> Plan:
+    """Read a moves.csv (planner-made or hand-made); every problem at once, with lines."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise InputError([Problem(str(path), message="moves file not found")]) from None
+    except UnicodeDecodeError as exc:
+        raise InputError([Problem(str(path), message=f"not UTF-8 text (byte {exc.start})")]) \
+            from None
+    problems = ProblemCollector()
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    moves: list[Move] = []
+    seen: dict[str, int] = {}
+    try:
+        header = [h.strip() for h in next(reader, [])]
+        for column in header:
+            if column not in MOVE_COLUMNS:
+                problems.add(str(path), 1, column,
+                             f"unknown column '{column}'{did_you_mean(column, MOVE_COLUMNS)}")
+        for column in REQUIRED_MOVE_COLUMNS:
+            if column not in header:
+                problems.add(str(path), 1, column, "required column is missing")
+        problems.raise_if_any()
+        for cells in reader:
+            line = reader.line_num
+            if not any(c.strip() for c in cells):
+                continue
+            if len(cells) > len(header):
+                problems.add(str(path), line, None, f"{len(cells)} cells but the header has "
+                             f"{len(header)} columns")
+                continue
+            row = {k: v.strip() for k, v in zip(header, cells, strict=False)}
+            move = _parse_move(row, line, str(path), scenario, problems)
+            if move is None:
+                continue
+            if move.cadre in seen:
+                problems.add(str(path), line, "cadre", f"cadre {move.cadre} already moves on line "
+                             f"{seen[move.cadre]} (at most one move per cadre in the horizon)")
+                continue
+            seen[move.cadre] = line
+            moves.append(move)
+    except csv.Error as exc:
+        problems.add(str(path), reader.line_num, None, f"malformed CSV: {exc}")
+    problems.raise_if_any()
+    return Plan(moves, source=str(path))
+
+
+def _parse_move(row: dict[str, str], line: int, file: str, scenario: Scenario,
+                problems: ProblemCollector) -> Move | None:
+    roster = scenario.roster
+    before = len(problems.problems)
+    cadre = roster.cadre_by_id.get(row.get("cadre", ""))
+    if cadre is None:
+        problems.add(file, line, "cadre", unknown("cadre", row.get("cadre", ""),
+                                                  roster.cadre_by_id))
+    form = row.get("form", "")
+    if form not in FORMS:
+        problems.add(file, line, "form", unknown("form", form, FORMS))
+    to_position = row.get("to_position", "")
+    if to_position not in roster.position_by_id:
+        problems.add(file, line, "to_position", unknown("position", to_position,
+                                                        roster.position_by_id))
+    from_position = row.get("from_position") or (cadre.position if cadre else None)
+    if cadre is not None and from_position != cadre.position:
+        problems.add(file, line, "from_position",
+                     f"{cadre.id} holds {cadre.position or 'no post'}, not {from_position}")
+    if cadre is not None and to_position == cadre.position:
+        problems.add(file, line, "to_position", f"{cadre.id} already holds {to_position}")
+    round_name = row.get("round", "")
+    round_ = scenario.round_by_name(round_name)
+    if round_ is None:
+        try:
+            parse_round(round_name)
+            names = [r.name for r in scenario.rounds]
+            problems.add(file, line, "round", f"round '{round_name}' is outside the horizon "
+                         f"({names[0]}…{names[-1]})")
+        except ValueError as exc:
+            problems.add(file, line, "round", str(exc))
+    end = None
+    if row.get("end"):
+        try:
+            end = dt.date.fromisoformat(row["end"])
+        except ValueError:
+            problems.add(file, line, "end", f"'{row['end']}' is not a date (YYYY-MM-DD)")
+    if row.get("start"):
+        try:
+            start_given = dt.date.fromisoformat(row["start"])
+        except ValueError:
+            problems.add(file, line, "start", f"'{row['start']}' is not a date (YYYY-MM-DD)")
+        else:
+            if round_ is not None and start_given != round_.start:
+                problems.add(file, line, "start", f"{start_given} is not the first day of round "
+                             f"{round_.name} ({round_.start})")
+    if len(problems.problems) > before or round_ is None or cadre is None:
+        return None
+    if end is not None and end <= round_.start:
+        problems.add(file, line, "end", f"end {end} is not after the start {round_.start}")
+        return None
+    if form == "secondment" and end is None:
+        problems.add(file, line, "end", "a secondment needs an end date (its return)")
+        return None
+    rules = tuple(r for r in row.get("rules", "").split(";") if r)
+    adaptation = None
+    if row.get("adaptation_until"):
+        try:
+            adaptation = dt.date.fromisoformat(row["adaptation_until"])
+        except ValueError:
+            problems.add(file, line, "adaptation_until", "not a date (YYYY-MM-DD)")
+            return None
+    return Move(cadre.id, form, from_position, to_position, round_.name, round_.index,
+                round_.start, end, adaptation, rules, line)
+
+
+def make_move(scenario: Scenario, cadre_id: str, form: str, to_position: str, round_index: int,
+              months: int | None = None) -> Move:
+    """A move built in code (tests, solver), with a secondment ending after `months`."""
+    cadre = scenario.roster.cadre_by_id[cadre_id]
+    round_ = scenario.rounds[round_index]
+    end = add_months(round_.start, months) if months is not None else None
+    return Move(cadre_id, form, cadre.position, to_position, round_.name, round_index,
+                round_.start, end)

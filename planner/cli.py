@@ -180,3 +180,75 @@ def generate(preset: str, seed: int, out_dir: Path) -> None:
         )
     counts = write_roster(preset, seed, out_dir)
     console().print(counts_table(f"wrote {out_dir} (preset {preset}, seed {seed})", counts))
+
+
+@main.command()
+@SCENARIO
+@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Plan folder to write (default: plans/<scenario name>).")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("-v", "--verbose", is_flag=True, help="Show candidate counts and solver log.")
+@reports_bad_input
+def plan(scenario: Path, out_dir: Path | None, as_json: bool, verbose: bool) -> None:
+    """Propose a rotation plan, check it independently, and write the plan folder."""
+    import time
+
+    from planner.planio import plan_document, write_plan_folder
+    from planner.solver.run import solve_workspace
+    from planner.workspace import load_workspace
+
+    started = time.perf_counter()
+    out = console()
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    workspace = load_workspace(scenario)
+    facts = workspace.facts
+    with err.status("solving…") as status:
+
+        def progress(message: str) -> None:
+            status.update(message)
+            err.print(message, markup=False)
+
+        result = solve_workspace(facts, progress=progress, log=verbose)
+    target = out_dir or Path("plans") / facts.scenario.name
+    document = plan_document(facts, result.plan, result.report, result.status,
+                             result.solution.objective, result.solution.bound,
+                             result.solution.gap)
+    hard_unplaced = [u for u in result.plan.unplaced
+                     if (due := facts.due(u.cadre)) is not None and due.rule.hard]
+    if hard_unplaced:
+        document["status"] = "infeasible"
+    write_plan_folder(target, facts, result.plan, document)
+    elapsed = time.perf_counter() - started
+    if as_json:
+        print_json({**{k: v for k, v in document.items() if k not in ("moves", "provenance")},
+                    "folder": str(target), "seconds": round(elapsed, 3)})
+    else:
+        print_plan_summary(out, document, result, elapsed, verbose)
+        out.print(f"wrote {target}/moves.csv, unplaced.csv, plan.yaml")
+    if hard_unplaced:
+        from planner.explain import explain_infeasible
+
+        err.print(explain_infeasible(facts, result), markup=False)
+        sys.exit(EXIT_VIOLATIONS)
+
+
+def print_plan_summary(out: Console, document: dict[str, Any], result: Any, elapsed: float,
+                       verbose: bool) -> None:
+    kpis = document["kpis"]
+    out.print(f"[bold]{document['title'] or document['scenario']}[/]: {document['status']}, "
+              f"objective {document['objective']:g}, bound {document['bound']:g}, "
+              f"gap {100 * document['gap']:.2f}%, {elapsed:.1f} s")
+    out.print(f"{kpis['moves']} moves; due cadres: {kpis['due_cadres']} "
+              f"({kpis['due_moved']} moved, {kpis['due_left']} left); vacancies filled: "
+              f"{kpis['vacancies_filled']} of {kpis['vacancies_at_start']}")
+    out.print(counts_table("moves by form", kpis["moves_by_form"]))
+    out.print(counts_table("moves by direction", kpis["moves_by_direction"]))
+    if document["penalties"]:
+        out.print(counts_table("soft-rule penalties", document["penalties"]))
+    if verbose:
+        counts = result.candidates.per_cadre()
+        timings = ", ".join(f"{k} {v:.2f}s" for k, v in result.timings.items())
+        out.print(f"candidates: {len(result.candidates.options)} options for "
+                  f"{len(result.candidates.movers)} cadres (min {min(counts.values(), default=0)},"
+                  f" max {max(counts.values(), default=0)} per cadre); timings {timings}")
+    out.print(f"[green]{document['verdict']}[/]")

@@ -1,0 +1,150 @@
+"""The plan folder (DESIGN §2.5): moves.csv, unplaced.csv and plan.yaml, written atomically.
+
+plan.yaml holds no clock time, so the same inputs give byte-identical files; provenance
+(sha256 of every input, versions, solver settings) and one run hash identify the run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import shutil
+import tempfile
+from collections import Counter
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+
+from planner.checker import CheckReport
+from planner.facts import Facts
+from planner.plan import Plan, moves_csv
+from planner.roster_io import csv_text
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def input_files(facts: Facts) -> list[Path]:
+    """Every file the plan depends on: scenario chain, rule files, roster files."""
+    files = list(facts.scenario.files) + list(facts.ruleset.files)
+    data = facts.scenario.data_path
+    files += sorted(data.glob("*.csv")) if data.is_dir() else [data]
+    return files
+
+
+def provenance(facts: Facts) -> dict[str, Any]:
+    root = Path.cwd()
+    hashes = {}
+    for path in input_files(facts):
+        resolved = path.resolve()
+        try:
+            name = str(resolved.relative_to(root))
+        except ValueError:
+            name = str(resolved)
+        hashes[name] = sha256_of(path)
+    settings = facts.scenario.solver
+    record: dict[str, Any] = {
+        "inputs": dict(sorted(hashes.items())),
+        "rulesets": list(facts.ruleset.names),
+        "versions": {name: _version(name) for name in ("rotation", "ortools", "highspy")},
+        "solver": {"backend": "highs", "time_limit_s": settings.time_limit_s,
+                   "gap": settings.gap, "seed": settings.seed, "threads": 1},
+    }
+    digest = hashlib.sha256(repr(sorted(_flatten(record))).encode("utf-8")).hexdigest()
+    record["run_hash"] = digest
+    return record
+
+
+def _flatten(data: Any, prefix: str = "") -> list[tuple[str, str]]:
+    if isinstance(data, dict):
+        return [item for k, v in data.items() for item in _flatten(v, f"{prefix}{k}.")]
+    if isinstance(data, list):
+        return [item for i, v in enumerate(data) for item in _flatten(v, f"{prefix}{i}.")]
+    return [(prefix, str(data))]
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def kpis(facts: Facts, plan: Plan) -> dict[str, Any]:
+    """Moves by form and direction, due cadres moved and left, vacancies filled."""
+    due = set(facts.due_cadres)
+    moved = {m.cadre for m in plan.moves}
+    vacant = {p.id for p in facts.roster.vacant_positions}
+    vacated = {m.from_position for m in plan.moves if m.from_position}
+    filled = {m.to_position for m in plan.moves}
+    return {
+        "moves": len(plan.moves),
+        "moves_by_form": dict(sorted(Counter(m.form for m in plan.moves).items())),
+        "moves_by_direction": dict(sorted(Counter(
+            facts.direction(m.from_position, m.to_position) for m in plan.moves).items())),
+        "moves_by_round": dict(sorted(Counter(m.round for m in plan.moves).items())),
+        "due_cadres": len(due),
+        "due_moved": len(due & moved),
+        "due_left": len(due - moved),
+        "vacancies_at_start": len(vacant),
+        "vacancies_filled": len(vacant & filled),
+        "vacant_at_end": len((vacant | vacated) - filled),
+    }
+
+
+def plan_document(facts: Facts, plan: Plan, report: CheckReport, status: str,
+                  objective: float, bound: float, gap: float) -> dict[str, Any]:
+    return {
+        "scenario": facts.scenario.name,
+        "title": facts.scenario.title,
+        "status": status,
+        "objective": round(objective, 6),
+        "bound": round(bound, 6),
+        "gap": round(gap, 6),
+        "verdict": report.verdict(),
+        "kpis": kpis(facts, plan),
+        "penalties": {k: round(v, 6) for k, v in sorted(report.penalties().items())},
+        "moves": [{"cadre": m.cadre, "form": m.form, "from": m.from_position, "to":
+                   m.to_position, "round": m.round} for m in plan.moves],
+        "unplaced": [{"cadre": u.cadre, "reason": u.reason, "rules": list(u.rules)}
+                     for u in plan.unplaced],
+        "provenance": provenance(facts),
+    }
+
+
+def yaml_text(data: Any) -> str:
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = False
+    yaml.allow_unicode = True
+    yaml.sort_base_mapping_type_on_output = False  # type: ignore[attr-defined]
+    buffer = io.StringIO()
+    yaml.dump(data, buffer)
+    return buffer.getvalue()
+
+
+def write_plan_folder(out_dir: Path, facts: Facts, plan: Plan, document: dict[str, Any]) -> None:
+    """Write the three files into a fresh temporary folder, then swap it into place."""
+    out_dir = out_dir.resolve()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    try:
+        (staging / "moves.csv").write_text(moves_csv(plan), encoding="utf-8", newline="")
+        (staging / "unplaced.csv").write_text(
+            csv_text(("cadre", "reason", "rules"),
+                     ([u.cadre, u.reason, ";".join(u.rules)] for u in plan.unplaced)),
+            encoding="utf-8", newline="")
+        (staging / "plan.yaml").write_text(yaml_text(document), encoding="utf-8")
+        if out_dir.exists():
+            retired = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old.", dir=out_dir.parent))
+            os.replace(out_dir, retired / "plan")
+            os.replace(staging, out_dir)
+            shutil.rmtree(retired, ignore_errors=True)
+        else:
+            os.replace(staging, out_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise

@@ -1,0 +1,96 @@
+"""Build the linear model: core structure, objective, and each rule kind's own encoding.
+
+Core structure (not a rule): a cadre moves at most once; a post holds at most one cadre in
+every round, so a post vacated in round r can be filled from round r on (chains of moves).
+Objective (minimised), from the scenario's `weights` and the soft rules' weights:
+  overdue    × rounds a due cadre moves late (soft tenure limits) or stays,
+  vacancy    × rounds a post stays vacant,
+  skill_fit  × (−skills the cadre brings that the post lists),
+  disruption × moves of cadres who are not due,
+  + penalties of soft per-move rules on the chosen options.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from planner.facts import Facts
+from planner.kinds import KIND_BY_NAME
+from planner.solver.candidates import CandidateSet
+from planner.solver.model import Candidate, LinearModel
+
+STAY_LABEL = "stays"
+
+
+def build_model(facts: Facts, candidate_set: CandidateSet) -> LinearModel:
+    scenario = facts.scenario
+    weights = scenario.weights
+    roster = facts.roster
+    num_rounds = len(facts.rounds)
+    model = LinearModel()
+    holder_of = facts.roster.holder_by_position
+    movers = set(candidate_set.movers)
+    for option in candidate_set.options:
+        cadre = roster.cadre_by_id[option.cadre]
+        position = roster.position_by_id[option.to_position]
+        place = facts.place(option.to_position)
+        due = facts.due(option.cadre)
+        cost = option.soft_cost
+        remaining = num_rounds - option.round_index
+        cost -= weights.vacancy * remaining  # filling the post ends its vacancy
+        if cadre.position:
+            cost += weights.vacancy * remaining  # … and opens the one the cadre leaves
+        if due is not None and option.round_index > due.round_index:
+            cost += weights.overdue * (option.round_index - due.round_index)
+        if due is None:
+            cost += weights.disruption
+        cost -= weights.skill_fit * len(set(cadre.skills) & set(position.skills))
+        # a tiny preference for earlier rounds keeps solutions stable and plans compact
+        cost += 1e-3 * option.round_index
+        model.add_candidate(Candidate(
+            index=model.num_candidates, cadre=option.cadre, form=option.form,
+            from_position=cadre.position, to_position=option.to_position,
+            round_index=option.round_index, start=facts.rounds[option.round_index].start,
+            cost=cost, unit=place["unit"], locality=place["locality"], role=place["role"],
+            key=bool(place["key"]), soft_rules=option.soft_rules))
+
+    # a cadre moves at most once; a due cadre who stays pays for every round to the end
+    for cadre_id in candidate_set.movers:
+        columns = model.by_cadre.get(cadre_id, [])
+        due = facts.due(cadre_id)
+        if due is not None:
+            stay_cost = weights.overdue * (num_rounds - due.round_index)
+            if due.rule.hard:
+                # a hard limit must be met; the stay column exists so that an impossible
+                # instance is still solved and explained — its cost dwarfs everything else
+                stay_cost = 1e6
+            stay = model.add_column(stay_cost, 1.0, f"{cadre_id} {STAY_LABEL}", due.rule.id)
+            model.add_row([*((c, 1.0) for c in columns), (stay, 1.0)], lower=1.0, upper=1.0,
+                          label=f"{cadre_id} moves at most once", rule="structure")
+        else:
+            model.add_row(((c, 1.0) for c in columns), upper=1.0,
+                          label=f"{cadre_id} moves at most once", rule="structure")
+
+    # one holder per post per round: arrivals so far ≤ vacant at start + departures so far
+    leaving: dict[str, list[Candidate]] = defaultdict(list)
+    for candidate in model.candidates:
+        if candidate.from_position:
+            leaving[candidate.from_position].append(candidate)
+    for position_id, arriving_columns in model.by_position.items():
+        arriving = [model.candidates[c] for c in arriving_columns]
+        vacant = 0.0 if position_id in holder_of and holder_of[position_id] in roster.cadre_by_id \
+            else 1.0
+        if vacant == 0.0 and holder_of[position_id] not in movers:
+            raise AssertionError(f"{position_id} is not open but has candidates")
+        for round_index in sorted({c.round_index for c in arriving}):
+            terms = [(c.index, 1.0) for c in arriving if c.round_index <= round_index]
+            terms += [(c.index, -1.0) for c in leaving.get(position_id, [])
+                      if c.round_index <= round_index]
+            model.add_row(terms, upper=vacant, label=f"{position_id} one holder by "
+                          f"{facts.rounds[round_index].name}", rule="structure")
+
+    for rule in facts.ruleset.active:
+        encode = getattr(KIND_BY_NAME[rule.kind], "encode", None)
+        if encode is not None:
+            encode(rule, facts, model)
+    return model

@@ -1,0 +1,128 @@
+"""Candidates: for each cadre who may move, the (position, round, form) options the hard
+per-move rules allow, judged by the rule kinds' own `judge_move` — never a second copy.
+
+Who may move: cadres who are due (a tenure limit falls in the horizon) and pinned cadres.
+Where: open posts — vacant ones and those the movers leave — so chains of moves fill the
+posts that due cadres vacate. A due cadre under a hard tenure limit may only move by its due
+round; under a soft one, later rounds cost a penalty per round late.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from planner.facts import Facts
+from planner.kinds import KIND_BY_NAME
+from planner.models import Pin
+from planner.plan import Move
+from planner.ruleset import Rule
+
+# Forms the planner proposes, in order of preference once the due rule's own form is tried.
+PROPOSED_FORMS = ("position_change", "rotation", "transfer")
+
+
+@dataclass
+class Option:
+    cadre: str
+    form: str
+    to_position: str
+    round_index: int
+    soft_cost: float
+    soft_rules: tuple[str, ...]
+
+
+@dataclass
+class CandidateSet:
+    """Options per cadre, and why options were refused (for explanations)."""
+
+    options: list[Option] = field(default_factory=list)
+    movers: list[str] = field(default_factory=list)
+    open_posts: list[str] = field(default_factory=list)
+    refusals: dict[str, Counter[str]] = field(default_factory=dict)
+    pairs_judged: int = 0
+
+    def per_cadre(self) -> Counter[str]:
+        return Counter(o.cadre for o in self.options)
+
+
+def per_move_rules(facts: Facts) -> list[Rule]:
+    return [r for r in facts.ruleset.active if KIND_BY_NAME[r.kind].per_move]
+
+
+def judge(facts: Facts, rules: list[Rule], move: Move,
+          context: dict[str, object] | None = None) -> tuple[list[str], float, list[str]]:
+    """(hard rule ids violated, soft cost, soft rule ids) of one move under per-move rules."""
+    context = context if context is not None else facts.move_context(move)
+    hard: list[str] = []
+    soft_cost = 0.0
+    soft: list[str] = []
+    for rule in rules:
+        if not rule.in_force(move.start) or not rule.selector.matches(context):
+            continue
+        found = KIND_BY_NAME[rule.kind].judge_move(rule, facts, move)
+        if found is None:
+            continue
+        if rule.hard:
+            hard.append(rule.id)
+        else:
+            soft_cost += found.penalty
+            soft.append(rule.id)
+    return hard, soft_cost, soft
+
+
+def build_candidates(facts: Facts, max_per_cadre: int | None = None) -> CandidateSet:
+    """Every allowed option of every mover (see the module docstring)."""
+    scenario = facts.scenario
+    roster = facts.roster
+    pins: dict[str, Pin] = {p.value.cadre: p.value for p in scenario.pins}
+    forbidden: dict[str, set[str | None]] = {}
+    for entry in scenario.forbids:
+        forbidden.setdefault(entry.value.cadre, set()).add(entry.value.to)
+    movers = [c for c in facts.due_cadres if roster.cadre_by_id[c].position]
+    movers += [c for c in pins if c not in movers]
+    movers = [c for c in movers if None not in forbidden.get(c, set())]
+    open_posts = sorted({p.id for p in roster.vacant_positions}
+                        | {roster.cadre_by_id[c].position or "" for c in movers} - {""})
+    rules = per_move_rules(facts)
+    result = CandidateSet(movers=movers, open_posts=open_posts)
+    last_round = len(facts.rounds) - 1
+    for cadre_id in movers:
+        cadre = roster.cadre_by_id[cadre_id]
+        due = facts.due(cadre_id)
+        pin = pins.get(cadre_id)
+        latest = last_round
+        if due is not None and due.rule.hard and pin is None:
+            latest = due.round_index
+        forms = list(PROPOSED_FORMS)
+        if due is not None:
+            forms.sort(key=lambda f: f != due.rule.params.form)
+        if pin is not None and pin.form is not None:
+            forms = [pin.form]
+        targets = [pin.to] if pin is not None else open_posts
+        refusals: Counter[str] = Counter()
+        for position_id in targets:
+            if position_id == cadre.position or position_id in forbidden.get(cadre_id, set()):
+                continue
+            for form in forms:
+                probe = Move(cadre_id, form, cadre.position, position_id, "", 0,
+                             facts.rounds[0].start)
+                context = facts.move_context(probe)
+                found_any = False
+                for round_ in facts.rounds[: latest + 1]:
+                    if pin is not None and pin.round is not None and round_.name != pin.round:
+                        continue
+                    move = Move(cadre_id, form, cadre.position, position_id, round_.name,
+                                round_.index, round_.start)
+                    result.pairs_judged += 1
+                    hard, soft_cost, soft = judge(facts, rules, move, context)
+                    if hard:
+                        refusals.update(hard)
+                        continue
+                    found_any = True
+                    result.options.append(Option(cadre_id, form, position_id, round_.index,
+                                                 soft_cost, tuple(soft)))
+                if found_any:
+                    break  # one form per destination: the most fitting one that is allowed
+        result.refusals[cadre_id] = refusals
+    return result

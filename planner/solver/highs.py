@@ -1,0 +1,96 @@
+"""Solve a LinearModel with HiGHS (highspy): deterministic single thread, fixed seed."""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+import time
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+
+from planner.solver.model import LinearModel
+
+
+@dataclass
+class Solution:
+    status: str  # optimal | feasible | infeasible | time_limit_no_solution
+    values: list[float]
+    objective: float
+    bound: float
+    gap: float
+    seconds: float
+    nodes: int
+
+
+def _quiet_highs() -> highspy.Highs:
+    """A Highs instance, constructed with the C library's banner kept off our stdout."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 1)
+            highs = highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    return highs
+
+
+def solve(model: LinearModel, time_limit_s: float, gap: float, seed: int,
+          log: bool = False) -> Solution:
+    """Solve to the requested relative gap (or the time limit); values rounded to 0/1."""
+    started = time.perf_counter()
+    highs = _quiet_highs()
+    highs.setOptionValue("output_flag", log)
+    highs.setOptionValue("threads", 1)
+    highs.setOptionValue("random_seed", seed)
+    highs.setOptionValue("mip_rel_gap", gap)
+    highs.setOptionValue("time_limit", float(time_limit_s))
+    inf = highspy.kHighsInf
+    num_cols = len(model.costs)
+    lower = np.zeros(num_cols)
+    upper = np.array([u if math.isfinite(u) else inf for u in model.upper])
+    highs.addVars(num_cols, lower, upper)
+    highs.changeColsCost(num_cols, np.arange(num_cols, dtype=np.int32),
+                         np.array(model.costs, dtype=np.float64))
+    integral = [i for i, flag in enumerate(model.integral) if flag]
+    if integral:
+        highs.changeColsIntegrality(len(integral), np.array(integral, dtype=np.int32),
+                                    np.full(len(integral), highspy.HighsVarType.kInteger))
+    if model.rows:
+        starts: list[int] = []
+        indices: list[int] = []
+        values: list[float] = []
+        for row in model.rows:
+            starts.append(len(indices))
+            indices.extend(row.columns)
+            values.extend(row.coefs)
+        highs.addRows(len(model.rows),
+                      np.array([r.lower if math.isfinite(r.lower) else -inf for r in model.rows]),
+                      np.array([r.upper if math.isfinite(r.upper) else inf for r in model.rows]),
+                      len(indices), np.array(starts, dtype=np.int32),
+                      np.array(indices, dtype=np.int32), np.array(values, dtype=np.float64))
+    highs.run()
+    status = highs.getModelStatus()
+    info = highs.getInfo()
+    has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
+    values = list(highs.getSolution().col_value) if has_solution else [0.0] * num_cols
+    if status == highspy.HighsModelStatus.kOptimal:
+        label = "optimal"
+    elif status == highspy.HighsModelStatus.kInfeasible:
+        label = "infeasible"
+    elif has_solution:
+        label = "feasible"
+    else:
+        label = "no_solution"
+    objective = info.objective_function_value if has_solution else math.nan
+    bound = info.mip_dual_bound if integral else objective
+    gap_value = info.mip_gap if integral and has_solution else 0.0
+    if not math.isfinite(gap_value) or gap_value > 1e20:
+        gap_value = math.inf
+    return Solution(label, [round(v) if model.integral[i] else v for i, v in enumerate(values)],
+                    objective, bound, gap_value, time.perf_counter() - started,
+                    int(info.mip_node_count) if integral else 0)

@@ -1,0 +1,134 @@
+"""From a loaded workspace to a checked Plan: candidates → model → HiGHS → moves → checker."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from planner.checker import CheckReport, check_plan
+from planner.facts import Facts
+from planner.kinds import KIND_BY_NAME
+from planner.plan import Move, Plan, Unplaced
+from planner.solver.build import STAY_LABEL, build_model
+from planner.solver.candidates import CandidateSet, build_candidates, per_move_rules
+from planner.solver.highs import Solution, solve
+from planner.solver.model import LinearModel
+
+# kinds whose rules positively allow a move (the others only forbid)
+ALLOWING_KINDS = ("move_graph", "eligibility")
+
+
+class PlannerBug(RuntimeError):
+    """The independent checker rejected a plan the solver proposed: a bug, never shipped."""
+
+
+@dataclass
+class PlanResult:
+    plan: Plan
+    solution: Solution
+    report: CheckReport
+    candidates: CandidateSet
+    model: LinearModel
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def status(self) -> str:
+        return self.solution.status
+
+
+def solve_workspace(facts: Facts, progress: Callable[[str], None] | None = None,
+                    log: bool = False) -> PlanResult:
+    """Propose a plan for the scenario; the checker must accept it or PlannerBug is raised."""
+    say = progress or (lambda _message: None)
+    settings = facts.scenario.solver
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    candidate_set = build_candidates(facts)
+    timings["candidates"] = time.perf_counter() - started
+    say(f"{len(candidate_set.movers)} cadres may move, {len(candidate_set.open_posts)} open "
+        f"posts, {len(candidate_set.options)} options ({candidate_set.pairs_judged} judged)")
+    started = time.perf_counter()
+    model = build_model(facts, candidate_set)
+    timings["model"] = time.perf_counter() - started
+    say(f"model: {len(model.costs)} columns, {len(model.rows)} rows")
+    solution = solve(model, settings.time_limit_s, settings.gap, settings.seed, log=log)
+    timings["solve"] = solution.seconds
+    plan = extract_plan(facts, model, solution, candidate_set)
+    started = time.perf_counter()
+    report = check_plan(facts, plan)
+    timings["check"] = time.perf_counter() - started
+    if solution.status in ("optimal", "feasible"):
+        stuck = [u for u in plan.unplaced if _hard_due(facts, u.cadre)]
+        unexpected = [v for v in report.hard
+                      if not (v.cadres and all(c in {u.cadre for u in stuck} for c in v.cadres)
+                              and KIND_BY_NAME.get(_kind(facts, v.rule_id)) is not None
+                              and _kind(facts, v.rule_id) == "tenure_limit")]
+        if unexpected:
+            raise PlannerBug("the checker rejects the proposed plan:\n" + "\n".join(
+                f"  {v.rule_id}: {v.message}" for v in unexpected))
+    return PlanResult(plan, solution, report, candidate_set, model, timings)
+
+
+def _kind(facts: Facts, rule_id: str) -> str:
+    return next((r.kind for r in facts.ruleset.rules if r.id == rule_id), "")
+
+
+def _hard_due(facts: Facts, cadre_id: str) -> bool:
+    due = facts.due(cadre_id)
+    return due is not None and due.rule.hard
+
+
+def extract_plan(facts: Facts, model: LinearModel, solution: Solution,
+                 candidate_set: CandidateSet) -> Plan:
+    moves: list[Move] = []
+    rules = per_move_rules(facts)
+    for candidate in model.candidates:
+        if solution.values[candidate.index] < 0.5:
+            continue
+        due = facts.due(candidate.cadre)
+        round_ = facts.rounds[candidate.round_index]
+        probe = Move(candidate.cadre, candidate.form, candidate.from_position,
+                     candidate.to_position, round_.name, round_.index, round_.start)
+        context = facts.move_context(probe)
+        allowed_by = [r.id for r in rules if r.hard and r.kind in ALLOWING_KINDS
+                      and r.in_force(round_.start) and r.selector.matches(context)]
+        reasons = ([due.rule.id] if due else []) + allowed_by
+        moves.append(Move(candidate.cadre, candidate.form, candidate.from_position,
+                          candidate.to_position, round_.name, round_.index, round_.start, None,
+                          adaptation_end(facts, probe), tuple(reasons)))
+    moved = {m.cadre for m in moves}
+    unplaced = []
+    for cadre_id in candidate_set.movers:
+        due = facts.due(cadre_id)
+        if cadre_id in moved or due is None:
+            continue
+        options = model.by_cadre.get(cadre_id, [])
+        if not options:
+            refusals = candidate_set.refusals.get(cadre_id, Counter())
+            top = ", ".join(f"{rule} ({n})" for rule, n in refusals.most_common(3))
+            reason = ("no allowed destination among the open posts"
+                      + (f"; refused by {top}" if top else ""))
+            rule_ids = tuple([due.rule.id, *(r for r, _n in refusals.most_common(3))])
+        else:
+            reason = (f"{len(options)} allowed options, none compatible with the rest of the "
+                      f"plan ({STAY_LABEL})")
+            rule_ids = (due.rule.id,)
+        unplaced.append(Unplaced(cadre_id, reason, rule_ids))
+    return Plan(moves, unplaced)
+
+
+def adaptation_end(facts: Facts, move: Move) -> Any:
+    """The latest adaptation end any adaptation rule gives this move (None without rules)."""
+    ends = []
+    for rule in facts.ruleset.of_kind("adaptation"):
+        helper = getattr(KIND_BY_NAME["adaptation"], "adaptation_until", None)
+        if helper is None:
+            module = __import__(type(KIND_BY_NAME["adaptation"]).__module__,
+                                fromlist=["adaptation_until"])
+            helper = getattr(module, "adaptation_until", None)
+        if helper is not None and rule.in_force(move.start):
+            ends.append(helper(rule, facts, move))
+    return max(ends) if ends else None

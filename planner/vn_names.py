@@ -96,7 +96,7 @@ MALE_GIVEN_NAMES: tuple[str, ...] = (
     "Hiếu", "Hiệp", "Hoàng", "Hòa", "Hùng", "Huy", "Hưng", "Khánh", "Khôi", "Kiên",
     "Lâm", "Long", "Lợi", "Lực", "Mạnh", "Minh", "Nam", "Nghĩa", "Phong", "Phúc",
     "Quang", "Quân", "Sơn", "Tâm", "Thái", "Thắng", "Thành", "Thịnh", "Tiến", "Toàn",
-    "Trung", "Tuấn", "Tùng", "Việt", "Vinh", "Vũ", "Hoan", "Thanh", "Kiên", "Bảo",
+    "Trung", "Tuấn", "Tùng", "Việt", "Vinh", "Vũ", "Hoan", "Thanh", "Tuân", "Bảo",
 )  # fmt: skip
 
 FEMALE_GIVEN_NAMES: tuple[str, ...] = (
@@ -104,7 +104,7 @@ FEMALE_GIVEN_NAMES: tuple[str, ...] = (
     "Hoa", "Hồng", "Huệ", "Hương", "Huyền", "Lan", "Liên", "Linh", "Loan", "Mai",
     "My", "Nga", "Ngân", "Ngọc", "Nhung", "Oanh", "Phương", "Quyên", "Quỳnh", "Tâm",
     "Thảo", "Thanh", "Thoa", "Thu", "Thúy", "Thủy", "Trang", "Trinh", "Uyên", "Vân",
-    "Yến", "Lý", "Hải", "Nhàn", "Tuyết", "Xuân", "Hạnh", "Dịu", "Hiên", "Lụa",
+    "Yến", "Lý", "Hải", "Nhàn", "Tuyết", "Xuân", "Ánh", "Dịu", "Hiên", "Lụa",
 )  # fmt: skip
 
 # ---------------------------------------------------------------------------------- places
@@ -464,11 +464,12 @@ RURAL_DISTRICT_OFFICES: tuple[Agency, ...] = (
 )  # fmt: skip
 
 
-def _mass_org(name: str, head: str) -> Agency:
+def _mass_org(name: str) -> Agency:
+    """A mass organisation under the Front: "Hội X {loc}", chaired by "Chủ tịch Hội X {loc}"."""
     return Agency(
         name=f"{name} {{loc}}",
-        head=f"{head} {name.removeprefix('Hội ').removeprefix('Liên đoàn ')} {{loc}}",
-        deputy=f"Phó {head} {name.removeprefix('Hội ').removeprefix('Liên đoàn ')} {{loc}}",
+        head=f"Chủ tịch {name} {{loc}}",
+        deputy=f"Phó Chủ tịch {name} {{loc}}",
         kind="doan_the",
         bloc="front",
         sector="",
@@ -490,9 +491,9 @@ MASS_ORGANISATIONS: tuple[Agency, ...] = (
         skills=("mass_mobilisation",),
         staff=(_SPECIALIST,),
     ),
-    _mass_org("Hội Liên hiệp Phụ nữ", "Chủ tịch Hội"),
-    _mass_org("Hội Cựu chiến binh", "Chủ tịch Hội"),
-    _mass_org("Hội Nông dân", "Chủ tịch Hội"),
+    _mass_org("Hội Liên hiệp Phụ nữ"),
+    _mass_org("Hội Cựu chiến binh"),
+    _mass_org("Hội Nông dân"),
 )
 
 
@@ -524,7 +525,7 @@ COMMUNE_CIVIL_SERVANTS_2023: tuple[CommunePost, ...] = (
 
 # Agencies of a commune from 1 Jul 2025 (two-tier government): Party boards and offices.
 COMMUNE_PARTY_BOARDS_2025: tuple[Agency, ...] = (
-    PARTY_INSPECTION._replace(divisions=()),
+    PARTY_INSPECTION,
     _board("Ban Xây dựng Đảng", "personnel", "party_work", ("mass_mobilisation",),
            ("personnel", "personnel", "")),
     Agency(

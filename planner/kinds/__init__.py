@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+from planner.kinds.adaptation import Adaptation
 from planner.kinds.base import RuleKind, Violation
+from planner.kinds.eligibility import Eligibility
 from planner.kinds.exemption import Exemption
+from planner.kinds.min_tenure import MinTenure
 from planner.kinds.move_graph import MoveGraph
+from planner.kinds.non_local import NonLocal
+from planner.kinds.quota import Quota
+from planner.kinds.relatives import Relatives
 from planner.kinds.tenure_limit import TenureLimit
 
 # registry-imports (helpers add their kinds' imports above this line)
 
 KINDS: tuple[RuleKind, ...] = (
     TenureLimit(),
-    # registry: min_tenure
+    MinTenure(),
     MoveGraph(),
-    # registry: eligibility
+    Eligibility(),
     Exemption(),
-    # registry: adaptation, relatives, non_local, quota
+    Adaptation(),
+    Relatives(),
+    NonLocal(),
+    Quota(),
     # registry: skill_demand, secondment_max, freeze, vacancy
 )
 

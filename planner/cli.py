@@ -156,6 +156,49 @@ def print_check_report(report: Any, num_moves: int) -> None:
     out.print(f"[bold {colour}]{report.verdict()}[/]")
 
 
+@main.command("test")
+@click.argument("path", type=click.Path(path_type=Path), default=Path("rules/tests"),
+                required=False)
+@click.option("-k", "name_filter", help="Run only cases whose name contains this text.")
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+@reports_bad_input
+def test_command(path: Path, name_filter: str | None, as_json: bool) -> None:
+    """Run YAML rule tests (default: rules/tests/); exit 1 if any case fails."""
+    from planner.ruletests import run_tests
+
+    report = run_tests(path, name_filter)
+    if as_json:
+        print_json({"ok": report.ok, "summary": report.summary(),
+                    "cases": [r.as_dict() for r in report.results]})
+    else:
+        out = console()
+        for result in report.results:
+            mark = "[green]PASS[/]" if result.passed else "[bold red]FAIL[/]"
+            out.print(f"{mark} {result.case.where}: ", end="")
+            out.print(result.case.name, markup=False)
+            for line in [] if result.passed else result.diff_lines():
+                out.print(f"    {line}", markup=False)
+        colour = "green" if report.ok else "red"
+        out.print(f"[bold {colour}]{report.summary()}[/]")
+    sys.exit(EXIT_OK if report.ok else EXIT_VIOLATIONS)
+
+
+@main.command()
+@click.argument("which", type=click.Choice(["all", "scenario", "rules"]), default="all",
+                required=False)
+@click.option("-o", "--out", "out_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the schema to this file instead of printing it.")
+def schema(which: str, out_file: Path | None) -> None:
+    """JSON Schema of scenario files, rule files, or either (all), for editors."""
+    from planner.schema import schema_text, write_schema
+
+    if out_file is None:
+        click.echo(schema_text(which), nl=False)
+        return
+    write_schema(which, out_file)
+    console().print(f"wrote the JSON Schema ({which}) to {out_file}")
+
+
 @main.command()
 @click.option("--preset", required=True, help="demo, district, hanoi-2023, hanoi-2025, national")
 @click.option("--seed", default=1, show_default=True, type=int, help="Random seed.")

@@ -511,7 +511,7 @@ class CommunePost(NamedTuple):
 
 COMMUNE_CIVIL_SERVANTS_2023: tuple[CommunePost, ...] = (
     CommunePost("Công chức Văn phòng - Thống kê {loc}", "", "administration",
-                ("it",), ("it",), (2, 2), (1, 2)),
+                ("it",), ("it",), (2, 3), (1, 2)),
     CommunePost("Công chức Địa chính - Xây dựng {loc}", "land", "land_management",
                 ("natural_resources", "urban_management"), ("natural_resources", "agriculture"),
                 (2, 3), (1, 2)),
@@ -520,7 +520,7 @@ COMMUNE_CIVIL_SERVANTS_2023: tuple[CommunePost, ...] = (
     CommunePost("Công chức Tư pháp - Hộ tịch {loc}", "front_desk", "justice",
                 ("legal",), ("legal",), (2, 2), (1, 2)),
     CommunePost("Công chức Văn hóa - Xã hội {loc}", "", "culture_society",
-                ("mass_mobilisation",), ("mass_mobilisation",), (2, 2), (1, 2)),
+                ("mass_mobilisation",), ("mass_mobilisation",), (2, 3), (1, 2)),
 )  # fmt: skip
 
 # Agencies of a commune from 1 Jul 2025 (two-tier government): Party boards and offices.

@@ -6,12 +6,16 @@ from planner.kinds.adaptation import Adaptation
 from planner.kinds.base import RuleKind, Violation
 from planner.kinds.eligibility import Eligibility
 from planner.kinds.exemption import Exemption
+from planner.kinds.freeze import Freeze
 from planner.kinds.min_tenure import MinTenure
 from planner.kinds.move_graph import MoveGraph
 from planner.kinds.non_local import NonLocal
 from planner.kinds.quota import Quota
 from planner.kinds.relatives import Relatives
+from planner.kinds.secondment_max import SecondmentMax
+from planner.kinds.skill_demand import SkillDemand
 from planner.kinds.tenure_limit import TenureLimit
+from planner.kinds.vacancy import Vacancy
 
 # registry-imports (helpers add their kinds' imports above this line)
 
@@ -25,7 +29,10 @@ KINDS: tuple[RuleKind, ...] = (
     Relatives(),
     NonLocal(),
     Quota(),
-    # registry: skill_demand, secondment_max, freeze, vacancy
+    SkillDemand(),
+    SecondmentMax(),
+    Freeze(),
+    Vacancy(),
 )
 
 KIND_BY_NAME: dict[str, RuleKind] = {kind.name: kind for kind in KINDS}

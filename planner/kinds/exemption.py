@@ -80,6 +80,7 @@ class Exemption(RuleKind):
         reason = exemption_reason(rule, facts, move.cadre, move.form, move.start)
         if reason is None:
             return None
-        return violation(rule, f"{move.cadre} is {rule.params.effect} from {move.form} on "
+        effect = "deferred" if rule.params.effect == "defer" else "exempt"
+        return violation(rule, f"{move.cadre} is {effect} from {move.form} on "
                          f"{move.start}: {reason}", cadres=(move.cadre,),
                          positions=(move.to_position,), rounds=(move.round,))

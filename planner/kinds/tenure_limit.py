@@ -75,9 +75,11 @@ class TenureLimit(RuleKind):
                            f"only in {move.round}")
             else:
                 late = last - due.round_index
+                how = ("is not moved in the horizon" if move is None else
+                       f"moves only by {move.form}, which does not end the tenure "
+                       f"({', '.join(rule.params.satisfied_by)} would)")
                 message = (f"{cadre_id} reaches {rule.param('max_months', due.reached_on)} "
-                           f"months in post on {due.reached_on} (due by {due_round}) and is "
-                           f"not moved in the horizon")
+                           f"months in post on {due.reached_on} (due by {due_round}) and {how}")
             found.append(violation(rule, message, amount=late, unit="rounds late",
                                    cadres=(cadre_id,),
                                    positions=(facts.cadre(cadre_id).position or "",),

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from planner.facts import Facts
 from planner.kinds import KIND_BY_NAME
+from planner.kinds.tenure_limit import due_under
 from planner.models import Pin
 from planner.plan import Move
 from planner.ruleset import Rule
@@ -71,7 +72,35 @@ def judge(facts: Facts, rules: list[Rule], move: Move,
     return hard, soft_cost, soft
 
 
-def build_candidates(facts: Facts, max_per_cadre: int | None = None) -> CandidateSet:
+# Candidate pruning: each mover's open posts are ranked by closeness (same district, same
+# profession, nearby grade, shared skills); the first SCAN_LIMIT are judged by the rules and
+# the first KEEP_LIMIT allowed ones are kept. Pruning only removes options — every kept one
+# is judged by the rules — so it can cost optimality, never compliance.
+SCAN_LIMIT = 120
+KEEP_LIMIT = 30
+
+
+def closeness(facts: Facts, cadre_id: str, position_id: str) -> tuple[int, int, int, str]:
+    """Sort key: smaller is closer (district, profession, grade, skills, then id)."""
+    cadre = facts.cadre(cadre_id)
+    target = facts.place(position_id)
+    origin = facts.place(cadre.position) if cadre.position else None
+    same_district = 0
+    grade_gap = 0
+    if origin is not None:
+        graph = facts.graph
+        same_district = int(graph.district_of(origin["locality"])
+                            != graph.district_of(target["locality"]))
+        grade_gap = abs(int(origin["grade"]) - int(target["grade"]))
+        if (origin["role"] == "staff") != (target["role"] == "staff"):
+            grade_gap += 3
+    other_profession = int(cadre.profession != target["profession"])
+    return (grade_gap + other_profession + same_district,
+            -len(set(cadre.skills) & set(target["skills"])), same_district, position_id)
+
+
+def build_candidates(facts: Facts, scan_limit: int = SCAN_LIMIT,
+                     keep_limit: int = KEEP_LIMIT) -> CandidateSet:
     """Every allowed option of every mover (see the module docstring)."""
     scenario = facts.scenario
     roster = facts.roster
@@ -96,12 +125,23 @@ def build_candidates(facts: Facts, max_per_cadre: int | None = None) -> Candidat
             latest = due.round_index
         forms = list(PROPOSED_FORMS)
         if due is not None:
+            # only forms that end every tenure limit the cadre reaches, the due form first
+            for rule in facts.ruleset.of_kind("tenure_limit"):
+                if due_under(rule, facts, cadre_id) is not None:
+                    forms = [f for f in forms if f in rule.params.satisfied_by]
             forms.sort(key=lambda f: f != due.rule.params.form)
         if pin is not None and pin.form is not None:
             forms = [pin.form]
-        targets = [pin.to] if pin is not None else open_posts
+        if pin is not None:
+            targets = [pin.to]
+        else:
+            targets = sorted((p for p in open_posts if p != cadre.position),
+                             key=lambda p: closeness(facts, cadre_id, p))[:scan_limit]
         refusals: Counter[str] = Counter()
+        kept = 0
         for position_id in targets:
+            if kept >= keep_limit:
+                break
             if position_id == cadre.position or position_id in forbidden.get(cadre_id, set()):
                 continue
             for form in forms:
@@ -123,6 +163,7 @@ def build_candidates(facts: Facts, max_per_cadre: int | None = None) -> Candidat
                     result.options.append(Option(cadre_id, form, position_id, round_.index,
                                                  soft_cost, tuple(soft)))
                 if found_any:
+                    kept += 1
                     break  # one form per destination: the most fitting one that is allowed
         result.refusals[cadre_id] = refusals
     return result

@@ -12,6 +12,10 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from planner.plan import Move
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,19 @@ class LinearModel:
         self.by_position: dict[str, list[int]] = defaultdict(list)
         self.by_unit_round: dict[tuple[str, int], list[int]] = defaultdict(list)
 
+    def matching(self, rule: Any, facts: Any) -> list[Candidate]:
+        """Candidates in force and selected by `rule` (a kind's encoding starts here)."""
+        if not rule.selector.conditions:
+            return [c for c in self.candidates if rule.in_force(c.start)]
+        found = []
+        for candidate in self.candidates:
+            if not rule.in_force(candidate.start):
+                continue
+            name = facts.rounds[candidate.round_index].name
+            if rule.selector.matches(facts.move_context(candidate_move(candidate, name))):
+                found.append(candidate)
+        return found
+
     def add_candidate(self, candidate: Candidate) -> None:
         assert candidate.index == len(self.costs)
         self.candidates.append(candidate)
@@ -105,3 +122,11 @@ class LinearModel:
             return
         slack = self.add_column(weight, math.inf, f"slack {label}", rule)
         self.add_row([*term_list, (slack, -1.0)], upper=upper, label=label, rule=rule)
+
+
+def candidate_move(candidate: Candidate, round_name: str) -> Move:
+    """The Move a candidate stands for (what the checker would see if it is chosen)."""
+    from planner.plan import Move
+
+    return Move(candidate.cadre, candidate.form, candidate.from_position, candidate.to_position,
+                round_name, candidate.round_index, candidate.start)

@@ -1,0 +1,1 @@
+"""Benchmarks: instance presets, timings and peers (run as `python -m benchmarks.<name>`)."""

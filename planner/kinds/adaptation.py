@@ -1,0 +1,234 @@
+"""`adaptation`: after a move the cadre adapts; a unit keeps most of its leadership steady.
+
+Standard practice [I] under QĐ 65-QĐ/TW Art 8 (the receiving body helps the rotated cadre
+settle in) and Kế hoạch 188-KH/TU (keep the apparatus working during rotation): after taking
+a post a cadre adapts for `months` (`key_months` for key posts); at most a share of a unit's
+leadership may be adapting at once; and a locality's secretary and chair are never both new
+— `key_roles_not_together` lists the roles of which at most one holder per locality adapts.
+
+A cadre is adapting in round r if they took their post (by a move of the plan, or on their
+`position_start` in the roster) on or before r's first day and less than the adaptation
+period before it. Only leadership posts (every role but staff) count towards the share.
+Groups whose adapting cadres all come from the roster are not the plan's doing and are
+not reported, so an empty plan never violates this rule. `applies_to` selects the cadres
+(and moves: `move.form`, `to.*`) that adapt; move conditions do not constrain cadres who took
+their post before the plan (how they arrived is not recorded).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from pydantic import Field
+
+from planner.calendar import Round, add_months
+from planner.kinds.base import Params, RuleKind, Timeline, Violation, violation
+from planner.models import LEADER_ROLES, Role
+from planner.plan import Plan
+from planner.ruleset import Dated, Rule
+
+if TYPE_CHECKING:
+    from planner.facts import Facts
+    from planner.plan import Move
+    from planner.solver.model import LinearModel
+
+
+class AdaptationParams(Params):
+    months: Dated[int] = Field(3, description="months a cadre adapts after taking a post")
+    key_months: Dated[int] | None = Field(
+        None, description="months of adaptation after taking a key post (default: months)")
+    max_share_per_unit: float | None = Field(
+        None, gt=0, le=1, description="share of a unit's leadership posts that may be adapting "
+        "at once; cap = max(1, floor(share × number of leadership posts))")
+    key_roles_not_together: list[Role] = Field(
+        default_factory=list, description="roles of which at most one holder per locality may "
+        "be adapting at once (e.g. [secretary, chair])")
+
+
+def adaptation_months(rule: Rule, facts: Facts, position_id: str, day: dt.date) -> int:
+    """Months of adaptation after taking `position_id` on `day` (key posts: key_months)."""
+    months = rule.param("months", day)
+    if facts.place(position_id)["key"]:
+        key_months = rule.param("key_months", day)
+        if key_months is not None:
+            months = key_months
+    return int(months or 0)
+
+
+def adaptation_until(rule: Rule, facts: Facts, move: Move) -> dt.date:
+    """The first day the cadre of `move` no longer adapts (the plan's `adaptation_until`)."""
+    return add_months(move.start, adaptation_months(rule, facts, move.to_position, move.start))
+
+
+def leadership_cap(share: float, num_leadership_posts: int) -> int:
+    """How many of a unit's leaders may adapt at once: max(1, ⌊share × posts⌋).
+
+    The solver reuses this for its per-unit, per-round constraint. The tiny epsilon keeps
+    products such as 0.29 × 100 from flooring to 28 on binary floating point.
+    """
+    return max(1, math.floor(share * num_leadership_posts + 1e-9))
+
+
+@dataclass(frozen=True)
+class Adapting:
+    """A cadre adapting in a round: in which post, since and until when, and whether the
+    plan put them there (False: they took the post before the plan, per the roster)."""
+
+    cadre: str
+    position: str
+    since: dt.date
+    until: dt.date
+    planned: bool
+
+    def describe(self) -> str:
+        return f"{self.cadre} in {self.position} {self.since}…{self.until}"
+
+
+def adapting_in_round(rule: Rule, facts: Facts, plan: Plan, timeline: Timeline,
+                      round_: Round) -> list[Adapting]:
+    """Every cadre (selected by the rule) adapting in `round_` under `plan`."""
+    found = []
+    for cadre in facts.roster.cadres:
+        post = timeline.post_of(cadre.id, round_.index)
+        if post is None:
+            continue
+        move = plan.move_by_cadre.get(cadre.id)
+        if move is not None and move.round_index <= round_.index and post == move.to_position:
+            since, planned = move.start, True
+            context = facts.move_context(move)
+        elif post == cadre.position and cadre.position_start is not None:
+            since, planned = cadre.position_start, False
+            context = facts.cadre_context(cadre.id)
+        else:
+            continue
+        if since > round_.start or not rule.selector.matches(context):
+            continue
+        until = add_months(since, adaptation_months(rule, facts, post, since))
+        if round_.start < until:
+            found.append(Adapting(cadre.id, post, since, until, planned))
+    return found
+
+
+class Adaptation(RuleKind):
+    """Too many leaders of one unit adapting at once, or two key roles of one locality."""
+
+    name = "adaptation"
+    Params = AdaptationParams
+    move_rule = True
+
+    def check(self, rule: Rule, facts: Facts, plan: Plan) -> list[Violation]:
+        params: AdaptationParams = rule.params
+        if not plan.moves:
+            return []
+        timeline = Timeline(facts, plan)
+        found = []
+        for round_ in facts.rounds:
+            if not rule.in_force(round_.start):
+                continue
+            adapting = adapting_in_round(rule, facts, plan, timeline, round_)
+            if params.max_share_per_unit is not None:
+                found += self._share_violations(rule, facts, round_, adapting)
+            if params.key_roles_not_together:
+                found += self._key_role_violations(rule, facts, round_, adapting)
+        return found
+
+    def encode(self, rule: Rule, facts: Facts, model: LinearModel) -> None:
+        """Per unit and round: planned arrivals adapting ≤ cap − leaders already adapting;
+        per locality and round: at most one key role adapting (minus those already adapting).
+
+        Leaders who took their post before the plan count as adapting even if the plan moves
+        them away later: conservative, so every plan the model allows passes `check`.
+        """
+        params: AdaptationParams = rule.params
+        empty = Plan([])
+        timeline = Timeline(facts, empty)
+        chosen = model.matching(rule, facts)
+        for round_ in facts.rounds:
+            if not rule.in_force(round_.start):
+                continue
+            already = adapting_in_round(rule, facts, empty, timeline, round_)
+            arriving = [c for c in chosen if c.start <= round_.start < add_months(
+                c.start, adaptation_months(rule, facts, c.to_position, c.start))]
+            if params.max_share_per_unit is not None:
+                by_unit: dict[str, list[int]] = {}
+                for candidate in arriving:
+                    if candidate.role in LEADER_ROLES:
+                        by_unit.setdefault(candidate.unit, []).append(candidate.index)
+                for unit_id, columns in by_unit.items():
+                    cap = leadership_cap(params.max_share_per_unit,
+                                         len(facts.graph.leadership(unit_id)))
+                    present = sum(1 for a in already if facts.place(a.position)["unit"] == unit_id
+                                  and facts.place(a.position)["role"] in LEADER_ROLES)
+                    self._limit(rule, model, columns, max(cap - present, 0),
+                                f"{unit_id} leaders adapting in {round_.name}")
+            if params.key_roles_not_together:
+                roles = set(params.key_roles_not_together)
+                by_locality: dict[str, list[int]] = {}
+                for candidate in arriving:
+                    if candidate.role in roles:
+                        by_locality.setdefault(candidate.locality, []).append(candidate.index)
+                for locality_id, columns in by_locality.items():
+                    present = sum(1 for a in already if facts.place(a.position)["role"] in roles
+                                  and facts.place(a.position)["locality"] == locality_id)
+                    self._limit(rule, model, columns, max(1 - present, 0),
+                                f"{locality_id} key roles adapting in {round_.name}")
+
+    @staticmethod
+    def _limit(rule: Rule, model: LinearModel, columns: list[int], cap: int, label: str) -> None:
+        if len(columns) <= cap:
+            return
+        terms = [(c, 1.0) for c in columns]
+        if rule.hard:
+            model.add_row(terms, upper=cap, label=label, rule=rule.id)
+        else:
+            model.add_soft_row(terms, cap, rule.weight, label, rule.id)
+
+    def _share_violations(self, rule: Rule, facts: Facts, round_: Round,
+                          adapting: list[Adapting]) -> list[Violation]:
+        share: float = rule.params.max_share_per_unit
+        by_unit: dict[str, list[Adapting]] = {}
+        for item in adapting:
+            place = facts.place(item.position)
+            if place["role"] in LEADER_ROLES:
+                by_unit.setdefault(place["unit"], []).append(item)
+        found = []
+        for unit_id, group in by_unit.items():
+            posts = len(facts.graph.leadership(unit_id))
+            cap = leadership_cap(share, posts)
+            if len(group) <= cap or not any(item.planned for item in group):
+                continue
+            found.append(violation(
+                rule, f"{unit_id}: {len(group)} of its {posts} leaders adapt in {round_.name}, "
+                f"at most {cap} ({share:.0%} of {posts}): "
+                + ", ".join(item.describe() for item in group),
+                amount=len(group) - cap, unit="cadres over the cap",
+                cadres=tuple(item.cadre for item in group),
+                positions=tuple(item.position for item in group),
+                units=(unit_id,), rounds=(round_.name,)))
+        return found
+
+    def _key_role_violations(self, rule: Rule, facts: Facts, round_: Round,
+                             adapting: list[Adapting]) -> list[Violation]:
+        roles = set(rule.params.key_roles_not_together)
+        by_locality: dict[str, list[Adapting]] = {}
+        for item in adapting:
+            place = facts.place(item.position)
+            if place["role"] in roles:
+                by_locality.setdefault(place["locality"], []).append(item)
+        found = []
+        for locality_id, group in by_locality.items():
+            if len(group) <= 1 or not any(item.planned for item in group):
+                continue
+            held = " and ".join(sorted({facts.place(item.position)["role"] for item in group}))
+            found.append(violation(
+                rule, f"{locality_id}: {held} adapt together in {round_.name}: "
+                + ", ".join(item.describe() for item in group),
+                amount=len(group) - 1, unit="cadres over the cap",
+                cadres=tuple(item.cadre for item in group),
+                positions=tuple(item.position for item in group),
+                units=tuple(sorted({facts.place(item.position)["unit"] for item in group})),
+                rounds=(round_.name,)))
+        return found

@@ -1,0 +1,101 @@
+"""`eligibility`: who may be moved by a form — planning pool and remaining service.
+
+QĐ 65-QĐ/TW Art 5–6: a cadre is rotated when they are in a planning pool for a leadership
+post, or hold a key post and are moved under the non-local / two-term policy; at the start
+of the rotation they must have at least 10 years of service left (at least 5 years — one
+term — when rotated to hold a key post under that policy).
+
+The rule judges moves of its `form` only; `applies_to` narrows it further (e.g. `to.role`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import Field
+
+from planner.kinds.base import Params, RuleKind, Violation, violation
+from planner.models import Form
+from planner.ruleset import Dated, Rule
+
+if TYPE_CHECKING:
+    from planner.facts import Facts
+    from planner.plan import Move
+
+PoolRequirement = Literal["none", "any", "destination"]
+
+
+class EligibilityParams(Params):
+    form: Form = Field(description="the form of move this rule judges (others pass)")
+    pool: PoolRequirement = Field(
+        "none", description="planning pool needed: none; any pool token; or 'destination' — "
+        "the pool holds the destination's role@level token (e.g. chair@commune)")
+    remaining_service_months_min: Dated[int] | None = Field(
+        None, description="months of service left at the move's start, at least (QĐ 65: 120)")
+    key_post_remaining_service_months_min: Dated[int] | None = Field(
+        None, description="the same minimum for moves into key posts, replacing the one above "
+        "(QĐ 65: 60, one term, for policy rotations of key posts)")
+    key_post_holders_eligible: bool = Field(
+        False, description="holders of a key post (non-local / two-term policy) need no pool")
+
+
+def service_needed(rule: Rule, facts: Facts, move: Move) -> int | None:
+    """Months of remaining service this move needs under `rule` (None: no minimum)."""
+    needed = None
+    if facts.place(move.to_position)["key"]:
+        needed = rule.param("key_post_remaining_service_months_min", move.start)
+    if needed is None:
+        needed = rule.param("remaining_service_months_min", move.start)
+    return None if needed is None else int(needed)
+
+
+def pool_missing(rule: Rule, facts: Facts, move: Move) -> str | None:
+    """What the cadre's planning pool lacks for this move, in words (None: nothing)."""
+    params: EligibilityParams = rule.params
+    if params.pool == "none":
+        return None
+    if params.key_post_holders_eligible and move.from_position \
+            and facts.place(move.from_position)["key"]:
+        return None
+    pool = tuple(str(token) for token in facts.cadre(move.cadre).pool)
+    if params.pool == "any":
+        return None if pool else "is in no planning pool"
+    target = facts.place(move.to_position)
+    token = f"{target['role']}@{target['level']}"
+    if token in pool:
+        return None
+    listed = f" (pool: {', '.join(pool)})" if pool else ""
+    return f"is not in a planning pool for {token}{listed}"
+
+
+class Eligibility(RuleKind):
+    """A move of `form` by a cadre outside the required pool or with too little service left."""
+
+    name = "eligibility"
+    Params = EligibilityParams
+    move_rule = True
+    per_move = True
+
+    def judge_move(self, rule: Rule, facts: Facts, move: Move) -> Violation | None:
+        if move.form != rule.params.form:
+            return None
+        missing = []
+        pool_gap = pool_missing(rule, facts, move)
+        if pool_gap:
+            missing.append(pool_gap)
+        amount, unit = 1.0, ""
+        needed = service_needed(rule, facts, move)
+        if needed is not None:
+            left = facts.months_to_retirement(move.cadre, move.start)
+            if left < needed:
+                missing.append(f"has {left} months of service left on {move.start} (retires "
+                               f"{facts.retirement_date(move.cadre)}), {needed} needed")
+                amount, unit = float(needed - left), "months of service short"
+        if not missing:
+            return None
+        return violation(
+            rule, f"{move.cadre} may not take a {move.form} to {move.to_position}: "
+            + "; ".join(missing),
+            amount=amount, unit=unit, cadres=(move.cadre,),
+            positions=(move.from_position or "", move.to_position),
+            units=(facts.place(move.to_position)["unit"],), rounds=(move.round,))

@@ -1,0 +1,57 @@
+"""`skill_demand`: destinations that need a skill reward cadres who have it.
+
+Districts ask for specialists in urban management, natural resources and environment, and
+health (seed article, 3 Dec 2023). A position lists its `skills`; those also named by the
+rule are *demanded*. A cadre moving into such a post without any of its demanded skills
+breaks the rule, by the number of demanded skills they lack. Usually soft: the penalty grows
+with the gap.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pydantic import Field
+
+from planner.kinds.base import Params, RuleKind, Violation, violation
+
+if TYPE_CHECKING:
+    from planner.facts import Facts
+    from planner.plan import Move
+    from planner.ruleset import Rule
+
+
+class SkillDemandParams(Params):
+    skills: list[str] = Field(min_length=1,
+                              description="skills in demand: a destination listing one of them "
+                                          "wants a cadre who has it")
+
+
+def demanded_skills(rule: Rule, position_skills: tuple[str, ...]) -> list[str]:
+    """The skills of a position that `rule` demands, in the position's order."""
+    wanted = set(rule.params.skills)
+    return [skill for skill in position_skills if skill in wanted]
+
+
+class SkillDemand(RuleKind):
+    """A move into a post demanding skills the cadre has none of."""
+
+    name = "skill_demand"
+    Params = SkillDemandParams
+    move_rule = True
+    per_move = True
+
+    def judge_move(self, rule: Rule, facts: Facts, move: Move) -> Violation | None:
+        target = facts.place(move.to_position)
+        demanded = demanded_skills(rule, target["skills"])
+        if not demanded:
+            return None
+        cadre = facts.cadre(move.cadre)
+        if set(cadre.skills) & set(demanded):
+            return None
+        has = ", ".join(cadre.skills) or "none"
+        return violation(rule, f"{move.cadre} → {move.to_position} needs "
+                         f"{' or '.join(demanded)}; {move.cadre} has {has}",
+                         amount=len(demanded), unit="skills missing", cadres=(move.cadre,),
+                         positions=(move.to_position,), units=(target["unit"],),
+                         rounds=(move.round,))

@@ -1,0 +1,91 @@
+"""`vacancy`: vacant posts should be filled, by priority.
+
+A post vacant when the horizon starts, or vacated by the plan, that still has no holder in
+the horizon's last round breaks the rule once, by the number of rounds it stands empty. The
+penalty is the rule's weight × `priority` × rounds. A seconded cadre keeps their home post:
+it is not vacant while they are away.
+
+`roles` and `levels` pick the posts; `applies_to` may also name `position.*`, `unit.*` and
+`locality.*` fields of the post (cadre fields do not constrain: a vacant post has no cadre).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from pydantic import Field
+
+from planner.kinds.base import Params, RuleKind, Timeline, Violation, violation
+from planner.models import Level, Role
+
+if TYPE_CHECKING:
+    from planner.facts import Facts
+    from planner.plan import Plan
+    from planner.ruleset import Rule
+
+
+class VacancyParams(Params):
+    priority: float = Field(1.0, ge=0, description="multiplier of the rule's weight")
+    roles: list[Role] | None = Field(None, description="roles of the posts (all if omitted)")
+    levels: list[Level] | None = Field(None, description="levels of the posts (all if omitted)")
+
+
+def post_context(facts: Facts, position_id: str) -> dict[str, Any]:
+    """Selector context of a post without its holder: position.*, unit.*, locality.*."""
+    place = facts.place(position_id)
+    context: dict[str, Any] = {f"position.{k}": v for k, v in place.items()}
+    context.update({"unit.id": place["unit"], "unit.bloc": place["bloc"],
+                    "unit.kind": place["unit_kind"], "unit.sector": place["sector"],
+                    "locality.id": place["locality"], "locality.level": place["level"],
+                    "locality.kind": place["locality_kind"]})
+    return context
+
+
+def occupied(timeline: Timeline, facts: Facts, plan: Plan, round_index: int) -> set[str]:
+    """Posts with a holder in a round, counting a seconded cadre's home post as held."""
+    held = set(timeline.holders(round_index))
+    day = facts.rounds[round_index].start
+    for move in plan.moves:
+        if (move.form == "secondment" and move.from_position and move.round_index <= round_index
+                and (move.end is None or day < move.end)):
+            held.add(move.from_position)
+    return held
+
+
+class Vacancy(RuleKind):
+    """A post left without a holder at the horizon's end, by rounds vacant."""
+
+    name = "vacancy"
+    Params = VacancyParams
+
+    def check(self, rule: Rule, facts: Facts, plan: Plan) -> list[Violation]:
+        params: VacancyParams = rule.params
+        timeline = Timeline(facts, plan)
+        rounds = [r for r in facts.rounds if rule.in_force(r.start)]
+        if not rounds or rounds[-1].index != facts.rounds[-1].index:
+            return []  # the rule is not in force when the horizon ends
+        held = {r.index: occupied(timeline, facts, plan, r.index) for r in rounds}
+        last = rounds[-1]
+        found = []
+        for position in facts.roster.positions:
+            if position.id in held[last.index]:
+                continue
+            place = facts.place(position.id)
+            if params.roles is not None and place["role"] not in params.roles:
+                continue
+            if params.levels is not None and place["level"] not in params.levels:
+                continue
+            if not rule.selector.matches(post_context(facts, position.id)):
+                continue
+            empty = [r.name for r in rounds if position.id not in held[r.index]]
+            since = ("is vacant from the horizon start"
+                     if position.id not in facts.roster.holder_by_position
+                     else f"is vacated by the plan in {empty[0]}")
+            found.append(replace(
+                violation(rule, f"{position.id} ({position.title}) {since} and has no holder "
+                          f"in {last.name}: {len(empty)} rounds without a holder",
+                          amount=len(empty), unit="rounds vacant", positions=(position.id,),
+                          units=(place["unit"],), rounds=tuple(empty)),
+                weight=rule.weight * params.priority))
+        return found

@@ -1,0 +1,109 @@
+"""`rotation check` on the demo's moves files: each catches its rule; bad files exit 2.
+
+Every file in scenarios/demo/moves/ is the clean plan (clean.csv) with one change, so the
+hard rule it breaks is the one its name says (documented incidental violations aside).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from conftest import DEMO
+
+from planner.cli import main
+
+MOVES = DEMO / "moves"
+SCENARIO = str(DEMO / "scenario.yaml")
+
+# moves file → the hard rules it breaks, with how many violations of each.
+CAUGHT = {
+    "forbidden-direction.csv": {"rotation-directions": 1},
+    "relatives.csv": {"relatives-qd114": 2},  # head/deputy and leadership collective
+    "adaptation.csv": {"adaptation-share": 1},
+    "secretary-chair.csv": {"secretary-chair-not-together": 2},  # 2024-Q2 and 2024-Q3
+    "pregnant.csv": {"position-change-deferral": 1},
+    # C014 was due by 2024-Q1 (18 months to retirement then): moving him in 2024-Q3, when
+    # only 12 remain, is both late and inside the retirement exemption.
+    "retirement.csv": {"position-change-exempt-retirement": 1, "position-change-period": 1},
+    "secondment-40.csv": {"secondment-max-36": 1},
+    "due-left.csv": {"position-change-period": 1},
+    "no-pool.csv": {"rotation-eligibility": 1},
+}
+
+
+def rotation(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args))
+
+
+def hard_counts(output: str) -> dict[str, int]:
+    report = json.loads(output)
+    counts: dict[str, int] = {}
+    for item in report["violations"]:
+        if item["severity"] == "hard":
+            counts[item["rule"]] = counts.get(item["rule"], 0) + 1
+    return counts
+
+
+def test_every_demo_moves_file_is_listed_here():
+    assert {p.name for p in MOVES.glob("*.csv")} == {*CAUGHT, "clean.csv"}
+
+
+@pytest.mark.parametrize("name", sorted(CAUGHT))
+def test_each_demo_moves_file_breaks_exactly_its_rules(name: str):
+    result = rotation("check", SCENARIO, str(MOVES / name))
+    assert result.exit_code == 1, result.output
+    for rule_id in CAUGHT[name]:
+        assert rule_id in result.output
+    assert "NOT compliant" in result.output
+    as_json = rotation("check", "--json", SCENARIO, str(MOVES / name))
+    assert hard_counts(as_json.output) == CAUGHT[name]
+
+
+def test_the_clean_plan_passes_every_hard_rule_and_pays_for_three_vacancies():
+    result = rotation("check", SCENARIO, str(MOVES / "clean.csv"))
+    assert result.exit_code == 0, result.output
+    assert "compliant with every hard rule; 3 soft penalties" in result.output
+    report = json.loads(rotation("check", "--json", SCENARIO, str(MOVES / "clean.csv")).output)
+    assert report["hard"] == 0
+    assert {v["rule"] for v in report["violations"]} == {"vacancy-fill"}
+
+
+def test_the_clean_plan_moves_every_due_cadre_by_its_due_round():
+    due = json.loads(rotation("validate", "--json", SCENARIO).output)["due"]
+    rows = (MOVES / "clean.csv").read_text(encoding="utf-8").splitlines()[1:]
+    moved = {row.split(",")[0]: row.split(",")[3] for row in rows}
+    assert set(due) <= set(moved)
+    assert all(moved[cadre] <= item["round"] for cadre, item in due.items())
+
+
+def bad_moves(tmp_path: Path, row: str) -> Path:
+    path = tmp_path / "moves.csv"
+    text = (MOVES / "clean.csv").read_text(encoding="utf-8")
+    path.write_text(text + row + "\n", encoding="utf-8")
+    return path
+
+
+BAD_ROWS = {
+    "unknown cadre": ("C999,transfer,P-NT-TC,2024-Q2", "cadre: unknown cadre 'C999'"),
+    "unknown position": ("C036,transfer,P-NT-TCX,2024-Q2",
+                         "to_position: unknown position 'P-NT-TCX' (did you mean 'P-NT-TC'?)"),
+    "bad round": ("C036,transfer,P-NT-TC,2024-Q5", "round: '2024-Q5' is not a round"),
+    "round outside the horizon": ("C036,transfer,P-NT-TC,2026-Q1",
+                                  "round: round '2026-Q1' is outside the horizon"),
+    "duplicate cadre": ("C006,transfer,P-NT-TC,2024-Q2",
+                        "cadre: cadre C006 already moves on line 2"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_ROWS))
+def test_a_bad_moves_file_exits_2_naming_file_and_line(tmp_path: Path, case: str):
+    row, message = BAD_ROWS[case]
+    path = bad_moves(tmp_path, row)
+    result = rotation("check", SCENARIO, str(path))
+    assert result.exit_code == 2
+    # clean.csv has a header and 10 moves: the added row is line 12
+    assert f"{path}:12: {message}" in result.output
+    assert "Traceback" not in result.output

@@ -62,10 +62,11 @@ def test_each_demo_moves_file_breaks_exactly_its_rules(name: str):
     assert hard_counts(as_json.output) == CAUGHT[name]
 
 
-def test_the_clean_plan_passes_every_hard_rule_and_pays_for_three_vacancies():
+def test_the_clean_plan_passes_every_hard_rule_and_pays_only_for_vacant_rounds():
     result = rotation("check", SCENARIO, str(MOVES / "clean.csv"))
     assert result.exit_code == 0, result.output
-    assert "compliant with every hard rule; 3 soft penalties" in result.output
+    # three posts vacant at the start, one vacated in 2025-Q1: 4 soft vacancy penalties
+    assert "compliant with every hard rule; 4 soft penalties" in result.output
     report = json.loads(rotation("check", "--json", SCENARIO, str(MOVES / "clean.csv")).output)
     assert report["hard"] == 0
     assert {v["rule"] for v in report["violations"]} == {"vacancy-fill"}

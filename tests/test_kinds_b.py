@@ -223,12 +223,13 @@ def test_posts_vacant_all_horizon_cost_weight_times_priority_per_round(vacancy_w
 
 
 def test_a_post_vacated_by_a_move_counts_from_the_round_it_empties(vacancy_ws):
-    # C036 leaves P-NT-VP for the vacant P-NT-TC in 2025-Q1 (index 4): P-NT-TC is filled,
-    # P-NT-VP stands empty in 2025-Q1 … 2025-Q4, 4 rounds.
+    # C036 leaves P-NT-VP for the vacant P-NT-TC in 2025-Q1 (index 4): P-NT-TC waited
+    # 2024-Q1 … 2024-Q4 (4 rounds) and P-NT-VP stands empty in 2025-Q1 … 2025-Q4, 4 rounds.
     found = violations(vacancy_ws, plan_of(vacancy_ws, ("C036", "transfer", "P-NT-TC", 4, None)))
     by_post = {v.positions[0]: v for v in found}
-    assert set(by_post) == {"P-NT-VP", "P-TH-TNMT-PP", "P-XL-PBT"}
+    assert set(by_post) == {"P-NT-VP", "P-NT-TC", "P-TH-TNMT-PP", "P-XL-PBT"}
     assert by_post["P-NT-VP"].rounds == ("2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4")
+    assert by_post["P-NT-TC"].rounds == ("2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4")
 
 
 def test_secondments_filling_every_vacancy_leave_no_post_vacant(vacancy_ws):

@@ -89,7 +89,7 @@ def test_only_true_fails_on_violations_of_rules_not_named(tmp_path: Path):
     result = rotation("test", str(path))
     assert result.exit_code == 1
     assert ("unexpected violations (only: true): rotation-two-terms 1, "
-            "position-change-period 7, vacancy-fill 3") in result.output
+            "position-change-period 7, vacancy-fill 4") in result.output
 
 
 def test_expect_none_passes_when_every_violation_is_ignored(tmp_path: Path):

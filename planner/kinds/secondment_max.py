@@ -34,11 +34,11 @@ class SecondmentMaxParams(Params):
 
 def months_over(start: dt.date, end: dt.date, limit: int) -> int:
     """Whole months (rounded up) by which [start, end) exceeds `limit` months; 0 if within."""
-    allowed_end = add_months(start, limit)
-    if end <= allowed_end:
+    if end <= add_months(start, limit):
         return 0
-    over = months_between(allowed_end, end)
-    if add_months(allowed_end, over) < end:
+    # count from `start` (not from the clipped allowed end: 29 Mar + 35 months is 28 Feb)
+    over = max(1, months_between(start, end) - limit)
+    while add_months(start, limit + over) < end:
         over += 1  # a part month over the limit counts as a month
     return over
 

@@ -1,9 +1,10 @@
 """`vacancy`: vacant posts should be filled, by priority.
 
-A post vacant when the horizon starts, or vacated by the plan, that still has no holder in
-the horizon's last round breaks the rule once, by the number of rounds it stands empty. The
-penalty is the rule's weight × `priority` × rounds. A seconded cadre keeps their home post:
-it is not vacant while they are away.
+A post vacant when the horizon starts, or vacated by the plan, breaks the rule once, by the
+number of rounds it stands without a holder (filled later, it still cost the rounds it
+waited: planners want posts filled, and filled soon). The penalty is the rule's weight ×
+`priority` × rounds — linear in the plan, so the solver minimises exactly this. A seconded
+cadre keeps their home post: it is not vacant while they are away.
 
 `roles` and `levels` pick the posts; `applies_to` may also name `position.*`, `unit.*` and
 `locality.*` fields of the post (cadre fields do not constrain: a vacant post has no cadre).
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from planner.facts import Facts
     from planner.plan import Plan
     from planner.ruleset import Rule
+    from planner.solver.model import LinearModel
 
 
 class VacancyParams(Params):
@@ -59,32 +61,57 @@ class Vacancy(RuleKind):
     name = "vacancy"
     Params = VacancyParams
 
+    def selects(self, rule: Rule, facts: Facts, position_id: str) -> bool:
+        """Whether the rule covers this post (roles, levels, applies_to)."""
+        params: VacancyParams = rule.params
+        place = facts.place(position_id)
+        if params.roles is not None and place["role"] not in params.roles:
+            return False
+        if params.levels is not None and place["level"] not in params.levels:
+            return False
+        return rule.selector.matches(post_context(facts, position_id))
+
+    def encode(self, rule: Rule, facts: Facts, model: LinearModel) -> None:
+        """rounds vacant(p) = [vacant at start]·R + Σ_out (rounds from r)·x − Σ_in (rounds
+        from r)·x: linear, so each candidate carries its share of the penalty."""
+        params: VacancyParams = rule.params
+        in_force = [r.index for r in facts.rounds if rule.in_force(r.start)]
+        if not in_force:
+            return
+        weight = rule.weight * params.priority
+
+        def rounds_from(round_index: int) -> int:
+            return sum(1 for r in in_force if r >= round_index)
+
+        for candidate in model.candidates:
+            if self.selects(rule, facts, candidate.to_position):
+                model.costs[candidate.index] -= weight * rounds_from(candidate.round_index)
+            if candidate.from_position and self.selects(rule, facts, candidate.from_position):
+                model.costs[candidate.index] += weight * rounds_from(candidate.round_index)
+
     def check(self, rule: Rule, facts: Facts, plan: Plan) -> list[Violation]:
         params: VacancyParams = rule.params
         timeline = Timeline(facts, plan)
         rounds = [r for r in facts.rounds if rule.in_force(r.start)]
-        if not rounds or rounds[-1].index != facts.rounds[-1].index:
-            return []  # the rule is not in force when the horizon ends
+        if not rounds:
+            return []
         held = {r.index: occupied(timeline, facts, plan, r.index) for r in rounds}
         last = rounds[-1]
         found = []
+        vacated = {m.from_position for m in plan.moves if m.from_position}
         for position in facts.roster.positions:
-            if position.id in held[last.index]:
-                continue
-            place = facts.place(position.id)
-            if params.roles is not None and place["role"] not in params.roles:
-                continue
-            if params.levels is not None and place["level"] not in params.levels:
-                continue
-            if not rule.selector.matches(post_context(facts, position.id)):
+            if position.id in facts.roster.holder_by_position and position.id not in vacated:
                 continue
             empty = [r.name for r in rounds if position.id not in held[r.index]]
+            if not empty or not self.selects(rule, facts, position.id):
+                continue
+            place = facts.place(position.id)
             since = ("is vacant from the horizon start"
                      if position.id not in facts.roster.holder_by_position
                      else f"is vacated by the plan in {empty[0]}")
             found.append(replace(
-                violation(rule, f"{position.id} ({position.title}) {since} and has no holder "
-                          f"in {last.name}: {len(empty)} rounds without a holder",
+                violation(rule, f"{position.id} ({position.title}) {since}: {len(empty)} rounds "
+                          f"without a holder by {last.name}",
                           amount=len(empty), unit="rounds vacant", positions=(position.id,),
                           units=(place["unit"],), rounds=tuple(empty)),
                 weight=rule.weight * params.priority))

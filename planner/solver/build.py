@@ -4,9 +4,10 @@ Core structure (not a rule): a cadre moves at most once; a post holds at most on
 every round, so a post vacated in round r can be filled from round r on (chains of moves).
 Objective (minimised), from the scenario's `weights` and the soft rules' weights:
   overdue    × rounds a due cadre moves late (soft tenure limits) or stays,
-  vacancy    × rounds a post stays vacant,
+  vacancy    × rounds a post stays vacant (only when no `vacancy` rule is active: the rule's
+               own weight × priority then prices it, exactly as its checker counts it),
   skill_fit  × (−skills the cadre brings that the post lists),
-  disruption × moves of cadres who are not due,
+  disruption × rounds a move comes before it is due (a cadre not due: the whole horizon),
   + penalties of soft per-move rules on the chosen options.
 """
 
@@ -30,6 +31,7 @@ def build_model(facts: Facts, candidate_set: CandidateSet) -> LinearModel:
     model = LinearModel()
     holder_of = facts.roster.holder_by_position
     movers = set(candidate_set.movers)
+    has_vacancy_rule = bool(facts.ruleset.of_kind("vacancy"))
     for option in candidate_set.options:
         cadre = roster.cadre_by_id[option.cadre]
         position = roster.position_by_id[option.to_position]
@@ -37,13 +39,18 @@ def build_model(facts: Facts, candidate_set: CandidateSet) -> LinearModel:
         due = facts.due(option.cadre)
         cost = option.soft_cost
         remaining = num_rounds - option.round_index
-        cost -= weights.vacancy * remaining  # filling the post ends its vacancy
-        if cadre.position:
-            cost += weights.vacancy * remaining  # … and opens the one the cadre leaves
+        if not has_vacancy_rule:
+            # no vacancy rule in the rule set: the scenario's weight prices rounds vacant
+            cost -= weights.vacancy * remaining  # filling the post ends its vacancy
+            if cadre.position:
+                cost += weights.vacancy * remaining  # … and opens the one the cadre leaves
         if due is not None and option.round_index > due.round_index:
             cost += weights.overdue * (option.round_index - due.round_index)
         if due is None:
-            cost += weights.disruption
+            cost += weights.disruption * num_rounds
+        else:
+            # moving earlier than the rules require disrupts the unit sooner than needed
+            cost += weights.disruption * max(0, due.round_index - option.round_index)
         cost -= weights.skill_fit * len(set(cadre.skills) & set(position.skills))
         # a tiny preference for earlier rounds keeps solutions stable and plans compact
         cost += 1e-3 * option.round_index

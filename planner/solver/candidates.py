@@ -101,69 +101,125 @@ def closeness(facts: Facts, cadre_id: str, position_id: str) -> tuple[int, int, 
 
 def build_candidates(facts: Facts, scan_limit: int = SCAN_LIMIT,
                      keep_limit: int = KEEP_LIMIT) -> CandidateSet:
-    """Every allowed option of every mover (see the module docstring)."""
-    scenario = facts.scenario
+    """Every allowed option of every mover (see the module docstring).
+
+    Movers are the due and pinned cadres. A due cadre with fewer than MIN_OPTIONS options
+    also recruits "chain partners": the holders (not due) of the posts closest to them, who
+    may move too so that their posts open up — swaps and longer chains. Small rosters
+    (≤ SMALL_ROSTER cadres) let every cadre move.
+    """
     roster = facts.roster
-    pins: dict[str, Pin] = {p.value.cadre: p.value for p in scenario.pins}
+    pins: dict[str, Pin] = {p.value.cadre: p.value for p in facts.scenario.pins}
     forbidden: dict[str, set[str | None]] = {}
-    for entry in scenario.forbids:
+    for entry in facts.scenario.forbids:
         forbidden.setdefault(entry.value.cadre, set()).add(entry.value.to)
-    movers = [c for c in facts.due_cadres if roster.cadre_by_id[c].position]
-    movers += [c for c in pins if c not in movers]
-    movers = [c for c in movers if None not in forbidden.get(c, set())]
-    open_posts = sorted({p.id for p in roster.vacant_positions}
-                        | {roster.cadre_by_id[c].position or "" for c in movers} - {""})
+
+    def may_move(cadre_id: str) -> bool:
+        return bool(roster.cadre_by_id[cadre_id].position) and \
+            None not in forbidden.get(cadre_id, set())
+
+    movers = [c for c in facts.due_cadres if may_move(c)]
+    movers += [c for c in pins if c not in movers and c in roster.cadre_by_id]
+    if len(roster.cadres) <= SMALL_ROSTER:
+        movers += [c.id for c in roster.cadres if c.id not in movers and may_move(c.id)]
+    result = CandidateSet()
     rules = per_move_rules(facts)
-    result = CandidateSet(movers=movers, open_posts=open_posts)
-    last_round = len(facts.rounds) - 1
+    open_posts = _open_posts(facts, movers)
+    judged: dict[str, set[str]] = {}
     for cadre_id in movers:
-        cadre = roster.cadre_by_id[cadre_id]
-        due = facts.due(cadre_id)
-        pin = pins.get(cadre_id)
-        latest = last_round
-        if due is not None and due.rule.hard and pin is None:
-            latest = due.round_index
-        forms = list(PROPOSED_FORMS)
-        if due is not None:
-            # only forms that end every tenure limit the cadre reaches, the due form first
-            for rule in facts.ruleset.of_kind("tenure_limit"):
-                if due_under(rule, facts, cadre_id) is not None:
-                    forms = [f for f in forms if f in rule.params.satisfied_by]
-            forms.sort(key=lambda f: f != due.rule.params.form)
-        if pin is not None and pin.form is not None:
-            forms = [pin.form]
-        if pin is not None:
-            targets = [pin.to]
-        else:
-            targets = sorted((p for p in open_posts if p != cadre.position),
-                             key=lambda p: closeness(facts, cadre_id, p))[:scan_limit]
-        refusals: Counter[str] = Counter()
-        kept = 0
-        for position_id in targets:
-            if kept >= keep_limit:
-                break
-            if position_id == cadre.position or position_id in forbidden.get(cadre_id, set()):
+        _add_options(facts, rules, result, cadre_id, open_posts, judged, pins, forbidden,
+                     scan_limit, keep_limit)
+    if len(roster.cadres) > SMALL_ROSTER:
+        counts = result.per_cadre()
+        partners: list[str] = []
+        mover_set = set(movers)
+        holder_of = roster.holder_by_position
+        occupied = sorted(p for p, c in holder_of.items() if c not in mover_set and may_move(c))
+        for cadre_id in movers:
+            if counts.get(cadre_id, 0) >= MIN_OPTIONS or cadre_id in pins:
                 continue
-            for form in forms:
-                probe = Move(cadre_id, form, cadre.position, position_id, "", 0,
-                             facts.rounds[0].start)
-                context = facts.move_context(probe)
-                found_any = False
-                for round_ in facts.rounds[: latest + 1]:
-                    if pin is not None and pin.round is not None and round_.name != pin.round:
-                        continue
-                    move = Move(cadre_id, form, cadre.position, position_id, round_.name,
-                                round_.index, round_.start)
-                    result.pairs_judged += 1
-                    hard, soft_cost, soft = judge(facts, rules, move, context)
-                    if hard:
-                        refusals.update(hard)
-                        continue
-                    found_any = True
-                    result.options.append(Option(cadre_id, form, position_id, round_.index,
-                                                 soft_cost, tuple(soft)))
-                if found_any:
-                    kept += 1
-                    break  # one form per destination: the most fitting one that is allowed
-        result.refusals[cadre_id] = refusals
+            nearest = sorted(occupied, key=lambda p: closeness(facts, cadre_id, p))
+            for position_id in nearest[:PARTNERS_PER_CADRE]:
+                partner = holder_of[position_id]
+                if partner not in mover_set:
+                    mover_set.add(partner)
+                    partners.append(partner)
+        if partners:
+            movers += partners
+            open_posts = _open_posts(facts, movers)
+            for cadre_id in movers:  # judges only the (cadre, post) pairs not judged yet
+                _add_options(facts, rules, result, cadre_id, open_posts, judged, pins,
+                             forbidden, scan_limit, keep_limit)
+    result.movers = movers
+    result.open_posts = open_posts
     return result
+
+
+SMALL_ROSTER = 300
+MIN_OPTIONS = 3
+PARTNERS_PER_CADRE = 6
+
+
+def _open_posts(facts: Facts, movers: list[str]) -> list[str]:
+    roster = facts.roster
+    return sorted({p.id for p in roster.vacant_positions}
+                  | {roster.cadre_by_id[c].position or "" for c in movers} - {""})
+
+
+def _add_options(facts: Facts, rules: list[Rule], result: CandidateSet, cadre_id: str,
+                 open_posts: list[str], judged: dict[str, set[str]], pins: dict[str, Pin],
+                 forbidden: dict[str, set[str | None]], scan_limit: int,
+                 keep_limit: int) -> None:
+    roster = facts.roster
+    cadre = roster.cadre_by_id[cadre_id]
+    due = facts.due(cadre_id)
+    pin = pins.get(cadre_id)
+    latest = len(facts.rounds) - 1
+    if due is not None and due.rule.hard and pin is None:
+        latest = due.round_index
+    forms = list(PROPOSED_FORMS)
+    if due is not None:
+        # only forms that end every tenure limit the cadre reaches, the due form first
+        for rule in facts.ruleset.of_kind("tenure_limit"):
+            if due_under(rule, facts, cadre_id) is not None:
+                forms = [f for f in forms if f in rule.params.satisfied_by]
+        forms.sort(key=lambda f: f != due.rule.params.form)
+    if pin is not None and pin.form is not None:
+        forms = [pin.form]
+    seen = judged.setdefault(cadre_id, set())
+    if pin is not None:
+        targets = [pin.to]
+    else:
+        targets = sorted((p for p in open_posts if p != cadre.position),
+                         key=lambda p: closeness(facts, cadre_id, p))[:scan_limit]
+    refusals = result.refusals.setdefault(cadre_id, Counter())
+    kept = sum(1 for o in result.options if o.cadre == cadre_id) if seen else 0
+    for position_id in targets:
+        if kept >= keep_limit:
+            break
+        if position_id in seen:
+            continue
+        seen.add(position_id)
+        if position_id == cadre.position or position_id in forbidden.get(cadre_id, set()):
+            continue
+        for form in forms:
+            probe = Move(cadre_id, form, cadre.position, position_id, "", 0,
+                         facts.rounds[0].start)
+            context = facts.move_context(probe)
+            found_any = False
+            for round_ in facts.rounds[: latest + 1]:
+                if pin is not None and pin.round is not None and round_.name != pin.round:
+                    continue
+                move = Move(cadre_id, form, cadre.position, position_id, round_.name,
+                            round_.index, round_.start)
+                result.pairs_judged += 1
+                hard, soft_cost, soft = judge(facts, rules, move, context)
+                if hard:
+                    refusals.update(hard)
+                    continue
+                found_any = True
+                result.options.append(Option(cadre_id, form, position_id, round_.index,
+                                             soft_cost, tuple(soft)))
+            if found_any:
+                kept += 1
+                break  # one form per destination: the most fitting one that is allowed

@@ -18,15 +18,15 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from planner.errors import InputError, Problem
+from planner.roster_io import load_roster
+from planner.validate import check_roster
+
 # CI runs every property with a fixed derandomised seed, so a red build is reproducible and
 # never depends on luck; locally hypothesis explores freely.
 settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
-
-from planner.errors import InputError, Problem
-from planner.roster_io import load_roster
-from planner.validate import check_roster
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO = REPO / "scenarios" / "demo"

@@ -305,6 +305,64 @@ class SolverSettings(Config):
     workers: int = Field(1, ge=1, le=64)
 
 
+class VacancyPatch(Config):
+    """New posts to open (`add`, the columns of positions.csv) and vacant posts to close."""
+
+    add: list[Position] = Field(default_factory=list)
+    close: list[str] = Field(default_factory=list)
+
+
+class StatusChange(Config):
+    """A cadre's status from now on (e.g. study or illness: deferred or exempt from moves)."""
+
+    cadre: str
+    status: Status
+    until: dt.date | None = None
+
+
+class CadrePatch(Config):
+    """Cadres whose status changes, and cadres who leave the organisation (their post falls
+    vacant; they are no longer planned)."""
+
+    status: list[StatusChange] = Field(default_factory=list)
+    leave: list[str] = Field(default_factory=list)
+
+
+class RelationPair(Config):
+    """Two cadres, in either order."""
+
+    a: str
+    b: str
+
+
+class RelationPatch(Config):
+    """Relatives to add (`a, b, relation`) or to remove (`a, b`)."""
+
+    add: list[Relation] = Field(default_factory=list)
+    remove: list[RelationPair] = Field(default_factory=list)
+
+
+class Merge(Config):
+    """A locality merged into another on a date: it ends (`valid_to`, `successor`) and its
+    units' posts are remapped by a CSV file (`old_position,new_position` or
+    `old_unit,new_unit`); without a mapping its units move to the successor unchanged."""
+
+    locality: str
+    into: str
+    on: dt.date
+    mapping: str | None = None
+
+
+class RosterPatches(Config):
+    """Changes a what-if makes to the roster it inherits, applied in memory (base files are
+    never modified): vacancies, cadres, relations, then merges — see planner.overlay."""
+
+    vacancies: VacancyPatch = Field(default_factory=VacancyPatch)
+    cadres: CadrePatch = Field(default_factory=CadrePatch)
+    relations: RelationPatch = Field(default_factory=RelationPatch)
+    merge: list[Merge] = Field(default_factory=list)
+
+
 class ScenarioFile(Config):
     """The contents of one scenario.yaml, before `extends` is resolved."""
 
@@ -321,3 +379,4 @@ class ScenarioFile(Config):
     forbid: list[Forbid] = Field(default_factory=list)
     weights: Weights | None = None
     solver: SolverSettings | None = None
+    roster: RosterPatches | None = None

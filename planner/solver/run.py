@@ -14,7 +14,8 @@ from planner.kinds import KIND_BY_NAME
 from planner.plan import Move, Plan, Unplaced
 from planner.solver.build import STAY_LABEL, build_model
 from planner.solver.candidates import CandidateSet, build_candidates, per_move_rules
-from planner.solver.highs import Solution, solve
+from planner.solver.decompose import solve_by_components
+from planner.solver.highs import Solution
 from planner.solver.model import LinearModel
 
 # kinds whose rules positively allow a move (the others only forbid)
@@ -54,7 +55,8 @@ def solve_workspace(facts: Facts, progress: Callable[[str], None] | None = None,
     model = build_model(facts, candidate_set)
     timings["model"] = time.perf_counter() - started
     say(f"model: {len(model.costs)} columns, {len(model.rows)} rows")
-    solution = solve(model, settings.time_limit_s, settings.gap, settings.seed, log=log)
+    solution = solve_by_components(model, settings.time_limit_s, settings.gap, settings.seed,
+                                   log=log, progress=say)
     timings["solve"] = solution.seconds
     plan = extract_plan(facts, model, solution, candidate_set)
     started = time.perf_counter()

@@ -231,13 +231,18 @@ def generate(preset: str, seed: int, out_dir: Path) -> None:
               help="Plan folder to write (default: plans/<scenario name>).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("-v", "--verbose", is_flag=True, help="Show candidate counts and solver log.")
+@click.option("--from", "from_plan", type=click.Path(path_type=Path, file_okay=False,
+                                                     exists=True),
+              help="An earlier plan folder: keep its moves where the rules allow.")
 @reports_bad_input
-def plan(scenario: Path, out_dir: Path | None, as_json: bool, verbose: bool) -> None:
+def plan(scenario: Path, out_dir: Path | None, as_json: bool, verbose: bool,
+         from_plan: Path | None) -> None:
     """Propose a rotation plan, check it independently, and write the plan folder."""
     import time
 
+    from planner.plan import read_moves
     from planner.planio import plan_document, write_plan_folder
-    from planner.solver.run import solve_workspace
+    from planner.solver.run import PinConflict, solve_workspace
     from planner.workspace import load_workspace
 
     started = time.perf_counter()
@@ -245,13 +250,31 @@ def plan(scenario: Path, out_dir: Path | None, as_json: bool, verbose: bool) -> 
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     workspace = load_workspace(scenario)
     facts = workspace.facts
+    previous = read_moves(from_plan / "moves.csv", workspace.scenario, drop_stale=True) \
+        if from_plan is not None else None
+    dropped: list[str] = []
+    if from_plan is not None and previous is not None:
+        from planner.compare import dropped_moves
+
+        dropped = dropped_moves(from_plan / "moves.csv", previous, workspace.scenario)
+        for note in dropped:
+            err.print(note, markup=False)
     with err.status("solving…") as status:
 
         def progress(message: str) -> None:
             status.update(message)
             err.print(message, markup=False)
 
-        result = solve_workspace(facts, progress=progress, log=verbose)
+        try:
+            result = solve_workspace(facts, progress=progress, log=verbose, previous=previous)
+        except PinConflict as conflict:
+            status.stop()
+            err.print("INFEASIBLE: a pinned move breaks the hard rules:", markup=False)
+            for message in conflict.messages:
+                err.print(f"  • {message}", markup=False)
+            err.print("  relax: remove or change the pin, or switch off the named rule",
+                      markup=False)
+            sys.exit(EXIT_VIOLATIONS)
     target = out_dir or Path("plans") / facts.scenario.name
     document = plan_document(facts, result.plan, result.report, result.status,
                              result.solution.objective, result.solution.bound,
@@ -260,6 +283,10 @@ def plan(scenario: Path, out_dir: Path | None, as_json: bool, verbose: bool) -> 
                      if (due := facts.due(u.cadre)) is not None and due.rule.hard]
     if hard_unplaced:
         document["status"] = "infeasible"
+    if previous is not None:
+        from planner.compare import carry_over_summary
+
+        document["previous"] = carry_over_summary(previous, dropped, result.plan)
     write_plan_folder(target, facts, result.plan, document)
     elapsed = time.perf_counter() - started
     if as_json:
@@ -269,9 +296,11 @@ def plan(scenario: Path, out_dir: Path | None, as_json: bool, verbose: bool) -> 
         print_plan_summary(out, document, result, elapsed, verbose)
         out.print(f"wrote {target}/moves.csv, unplaced.csv, plan.yaml")
     if hard_unplaced:
-        from planner.explain import explain_infeasible
+        from planner.explain import explain_infeasible, find_relaxation
+        from planner.workspace import load_rules_for
 
-        err.print(explain_infeasible(facts, result), markup=False)
+        relaxation = find_relaxation(facts, result, load_rules_for)
+        err.print(explain_infeasible(facts, result, relaxation), markup=False)
         sys.exit(EXIT_VIOLATIONS)
 
 
@@ -295,3 +324,189 @@ def print_plan_summary(out: Console, document: dict[str, Any], result: Any, elap
                   f"{len(result.candidates.movers)} cadres (min {min(counts.values(), default=0)},"
                   f" max {max(counts.values(), default=0)} per cadre); timings {timings}")
     out.print(f"[green]{document['verdict']}[/]")
+
+
+@main.command()
+@SCENARIO
+@click.argument("plan_dir", metavar="PLAN", type=click.Path(path_type=Path, exists=True))
+@click.option("--cadre", "cadre_id", required=True, help="The cadre to explain.")
+@click.option("--why-not", "position_id", help="A post: which rules forbid it, or its cost.")
+@reports_bad_input
+def explain(scenario: Path, plan_dir: Path, cadre_id: str, position_id: str | None) -> None:
+    """Why this cadre moves where they move (or stays); --why-not: why not that post."""
+    from planner.errors import Problem, unknown
+    from planner.explain import explain_cadre, plan_diff, why_not, with_pin
+    from planner.facts import Facts
+    from planner.plan import read_moves
+    from planner.solver.run import PinConflict, solve_workspace
+    from planner.workspace import load_workspace
+
+    workspace = load_workspace(scenario)
+    facts = workspace.facts
+    roster = workspace.scenario.roster
+    if cadre_id not in roster.cadre_by_id:
+        raise InputError([Problem("--cadre", None, None, "cadre",
+                                  unknown("cadre", cadre_id, roster.cadre_by_id))])
+    if position_id is not None and position_id not in roster.position_by_id:
+        raise InputError([Problem("--why-not", None, None, "position",
+                                  unknown("position", position_id, roster.position_by_id))])
+    moves_file = plan_dir / "moves.csv" if plan_dir.is_dir() else plan_dir
+    current = read_moves(moves_file, workspace.scenario)
+    unplaced_file = moves_file.parent / "unplaced.csv"
+    if unplaced_file.exists():
+        current.unplaced = read_unplaced(unplaced_file)
+    out = console()
+    for line in explain_cadre(facts, current, cadre_id):
+        out.print(line, markup=False)
+    if position_id is None:
+        return
+    lines, possible = why_not(facts, current, cadre_id, position_id)
+    for line in lines:
+        out.print(line, markup=False)
+    if not possible:
+        return
+    base = solve_workspace(facts)
+    forced_scenario = with_pin(workspace.scenario, cadre_id, position_id)
+    try:
+        forced = solve_workspace(Facts(forced_scenario, workspace.ruleset))
+    except PinConflict as conflict:
+        out.print("  forcing it is impossible with the other rules: " + "; ".join(
+            conflict.messages), markup=False)
+        return
+    stuck = [u.cadre for u in forced.plan.unplaced
+             if (due := facts.due(u.cadre)) is not None and due.rule.hard]
+    delta = forced.solution.objective - base.solution.objective
+    out.print(f"  forcing it costs {delta:+g} in the objective ({base.solution.objective:g} → "
+              f"{forced.solution.objective:g})"
+              + (f"; leaves {', '.join(stuck)} without a lawful move" if stuck else ""),
+              markup=False)
+    # what else must change: the forced plan re-solved to stay as close to this plan as it can
+    nearest = solve_workspace(Facts(forced_scenario, workspace.ruleset), previous=current)
+    changes = plan_diff(current, nearest.plan)
+    out.print(f"  what else must change ({len(changes)} moves, nearest plan to {plan_dir}):",
+              markup=False)
+    for line in changes[:30]:
+        out.print(line, markup=False)
+
+
+def read_unplaced(path: Path) -> list[Any]:
+    """unplaced.csv rows as Unplaced records (for explanations)."""
+    import csv
+
+    from planner.plan import Unplaced
+
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [Unplaced(row["cadre"], row.get("reason", ""),
+                         tuple(r for r in row.get("rules", "").split(";") if r))
+                for row in csv.DictReader(handle)]
+
+
+@main.command()
+@click.argument("plans", nargs=-1, required=True,
+                type=click.Path(path_type=Path, exists=True), metavar="BASE VARIANT…")
+@click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON.")
+@click.option("--csv", "kpi_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the KPIs side by side to this CSV file.")
+@click.option("--diff-csv", "diff_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the move-level differences to this CSV file.")
+@reports_bad_input
+def compare(plans: tuple[Path, ...], as_json: bool, kpi_file: Path | None,
+            diff_file: Path | None) -> None:
+    """KPIs side by side and each variant's move diff against the base (the first plan).
+
+    Each argument is a plan folder written by `rotation plan`, or a scenario file, which is
+    planned first (in memory; nothing is written).
+    """
+    from planner.compare import compare as compare_plans
+    from planner.compare import diff_csv, kpi_csv, load_run
+    from planner.roster_io import write_atomically
+
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    runs = []
+    for path in plans:
+        if not path.is_dir():
+            err.print(f"planning {path}…", markup=False)
+        runs.append(load_run(path))
+    comparison = compare_plans(runs)
+    if kpi_file is not None:
+        write_atomically(kpi_file, kpi_csv(comparison))
+    if diff_file is not None:
+        write_atomically(diff_file, diff_csv(comparison))
+    if as_json:
+        print_json(comparison.as_dict())
+        return
+    print_comparison(console(), comparison)
+    for written in (kpi_file, diff_file):
+        if written is not None:
+            console().print(f"wrote {written}", markup=False)
+
+
+def print_comparison(out: Console, comparison: Any) -> None:
+    """The KPI table (variants with their difference to the base) and the move diffs."""
+    from planner.compare import format_delta, format_value
+
+    table = Table(title="KPIs (Δ against the base)", title_justify="left", show_edge=False)
+    table.add_column("kpi", overflow="fold")
+    for index, label in enumerate(comparison.labels):
+        table.add_column(label + (" (base)" if index == 0 else ""), justify="right",
+                         no_wrap=True)
+    for row in comparison.rows:
+        cells = [format_value(row.values[0])]
+        cells += [format_value(value) + format_delta(row.delta(index))
+                  for index, value in enumerate(row.values) if index > 0]
+        table.add_row(row.key, *cells)
+    out.print(table)
+    for label, changes in comparison.diffs.items():
+        if not changes:
+            out.print(f"{label}: the same moves as the base", markup=False)
+            continue
+        diff = Table(title=f"{label}: {len(changes)} moves differ from the base",
+                     title_justify="left", show_edge=False)
+        for column in ("change", "cadre", "base", label):
+            diff.add_column(column)
+        for change in changes:
+            colour = {"added": "green", "removed": "red"}.get(change.change, "yellow")
+            diff.add_row(f"[{colour}]{change.change}[/]", change.cadre,
+                         change.base.describe() if change.base else "—",
+                         change.variant.describe() if change.variant else "—")
+        out.print(diff)
+
+
+@main.command("apply")
+@SCENARIO
+@click.argument("plan_dir", metavar="PLAN", type=click.Path(path_type=Path, exists=True))
+@click.option("-o", "--out", "out_dir", required=True,
+              type=click.Path(path_type=Path, file_okay=False),
+              help="Folder to write roster/ and scenario.yaml of the next cycle into.")
+@click.option("--json", "as_json", is_flag=True, help="Print what changed as JSON.")
+@reports_bad_input
+def apply_command(scenario: Path, plan_dir: Path, out_dir: Path, as_json: bool) -> None:
+    """Write the roster after a plan (a plan folder or moves.csv) and the next scenario.
+
+    Exit 1 (after writing) if the plan breaks hard rules.
+    """
+    from planner.apply import apply_plan, write_applied
+    from planner.checker import check_plan
+    from planner.plan import read_moves
+    from planner.workspace import load_workspace
+
+    workspace = load_workspace(scenario)
+    moves_file = plan_dir / "moves.csv" if plan_dir.is_dir() else plan_dir
+    plan = read_moves(moves_file, workspace.scenario)
+    report = check_plan(workspace.facts, plan)
+    applied = apply_plan(workspace.scenario, plan)
+    write_applied(out_dir, workspace.scenario, applied, str(moves_file))
+    if as_json:
+        print_json({"folder": str(out_dir), "horizon": applied.horizon.model_dump(mode="json"),
+                    **applied.counts(), "notes": applied.notes, "verdict": report.verdict()})
+    else:
+        out = console()
+        out.print(counts_table(f"applied {len(plan.moves)} moves of {moves_file}",
+                               applied.counts()))
+        for note in applied.notes:
+            out.print(f"note: {note}", markup=False)
+        out.print(f"next cycle {applied.horizon.start} → {applied.horizon.end}: wrote "
+                  f"{out_dir}/scenario.yaml and {out_dir}/roster/", markup=False)
+        colour = "green" if report.ok else "red"
+        out.print(f"[{colour}]{report.verdict()}[/]")
+    sys.exit(EXIT_OK if report.ok else EXIT_VIOLATIONS)

@@ -78,8 +78,12 @@ def moves_csv(plan: Plan) -> str:
     return csv_text(MOVE_COLUMNS, (m.row() for m in plan.moves))
 
 
-def read_moves(path: Path, scenario: Scenario) -> Plan:
-    """Read a moves.csv (planner-made or hand-made); every problem at once, with lines."""
+def read_moves(path: Path, scenario: Scenario, drop_stale: bool = False) -> Plan:
+    """Read a moves.csv (planner-made or hand-made); every problem at once, with lines.
+
+    With `drop_stale` (an earlier plan re-read under a changed scenario), moves that no longer
+    fit the roster or horizon are dropped instead of reported: they cannot be kept anyway.
+    """
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
@@ -110,7 +114,8 @@ def read_moves(path: Path, scenario: Scenario) -> Plan:
                              f"{len(header)} columns")
                 continue
             row = {k: v.strip() for k, v in zip(header, cells, strict=False)}
-            move = _parse_move(row, line, str(path), scenario, problems)
+            checked = ProblemCollector() if drop_stale else problems
+            move = _parse_move(row, line, str(path), scenario, checked)
             if move is None:
                 continue
             if move.cadre in seen:

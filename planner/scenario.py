@@ -2,6 +2,9 @@
 
 An overlay (`extends`) never changes its base: the base is read, then the overlay's fields
 replace or extend it in memory. Relative paths resolve against the file that names them.
+Roster patches (`roster:`, planner.overlay) apply in chain order to the roster in force: a
+file that sets `data` starts from that roster, and the patches of the files it overlays are
+dropped with the roster they patched.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from pydantic import ValidationError
 from planner.calendar import Round, make_rounds, parse_round
 from planner.errors import InputError, Problem, ProblemCollector, unknown
 from planner.models import Forbid, Horizon, Pin, ScenarioFile, SolverSettings, Weights
+from planner.overlay import PatchSource, apply_patches
 from planner.roster_io import Roster, load_roster
 from planner.validate import check_roster
 from planner.yamlio import Locator, read_yaml, validation_problems
@@ -52,6 +56,12 @@ class Scenario:
     solver: SolverSettings
     files: list[Path] = field(default_factory=list)
     roster: Roster = field(default_factory=Roster)
+    #: roster patches of the chain, base first (applied when the roster is loaded)
+    patches: list[PatchSource] = field(default_factory=list)
+    #: one line per change the patches made, `file:line: what`
+    patch_notes: list[str] = field(default_factory=list)
+    #: cadres who left by `roster.cadres.leave`: id → file:line that said so
+    departed: dict[str, str] = field(default_factory=dict)
 
     def round_by_name(self, name: str) -> Round | None:
         return next((r for r in self.rounds if r.name == name), None)
@@ -122,6 +132,7 @@ def load_scenario(path: Path, *, with_roster: bool = True) -> Scenario:
     forbids: list[Located] = []
     weights: dict[str, Any] = {}
     solver: dict[str, Any] = {}
+    patches: list[PatchSource] = []
     for file_path, sf, locate in reversed(chain):  # base first, overlays on top
         base = file_path.parent
         name = sf.name or name
@@ -129,6 +140,9 @@ def load_scenario(path: Path, *, with_roster: bool = True) -> Scenario:
         horizon = sf.horizon or horizon
         if sf.data:
             data_path = base / sf.data
+            patches = []  # a new roster: earlier patches patched the one it replaces
+        if sf.roster is not None:
+            patches.append(PatchSource(file_path, locate, sf.roster))
         if sf.rules is not None:
             rule_paths = [base / r for r in sf.rules]
         for rule_id, params in sf.set.items():
@@ -178,10 +192,20 @@ def load_scenario(path: Path, *, with_roster: bool = True) -> Scenario:
         forbids=forbids,
         weights=Weights(**weights),
         solver=SolverSettings(**solver),
-        files=[p for p, _f, _l in chain],
+        files=[p for p, _f, _l in chain]
+        + [mapping for source in patches for mapping in source.mapping_files()],
+        patches=patches,
     )
     if with_roster:
         scenario.roster = load_roster(data_path)
+        if patches:
+            # the roster as loaded must be sound before it is patched, so that a problem
+            # is reported against the CSV row (or the patch) that causes it
+            check_roster(scenario.roster, horizon.start)
+            patched = apply_patches(scenario.roster, patches)
+            scenario.roster = patched.roster
+            scenario.patch_notes = patched.notes
+            scenario.departed = patched.departed
         check_roster(scenario.roster, horizon.start)
         check_pins_and_forbids(scenario)
     return scenario
@@ -196,11 +220,14 @@ def check_pins_and_forbids(scenario: Scenario) -> None:
         for entry in entries:
             item: Pin | Forbid = entry.value
             if item.cadre not in roster.cadre_by_id:
+                left = scenario.departed.get(item.cadre)
                 problems.add(
                     entry.file,
                     entry.line,
                     f"{kind}.cadre",
-                    unknown("cadre", item.cadre, roster.cadre_by_id),
+                    f"cadre '{item.cadre}' has left (roster.cadres.leave at {left})"
+                    if left
+                    else unknown("cadre", item.cadre, roster.cadre_by_id),
                     entry.column,
                 )
             if item.to is not None and item.to not in roster.position_by_id:

@@ -17,43 +17,69 @@ from collections import defaultdict
 
 from planner.facts import Facts
 from planner.kinds import KIND_BY_NAME
-from planner.solver.candidates import CandidateSet
+from planner.plan import Plan
+from planner.solver.candidates import CandidateSet, Option
 from planner.solver.model import Candidate, LinearModel
 
 STAY_LABEL = "stays"
 
 
-def build_model(facts: Facts, candidate_set: CandidateSet) -> LinearModel:
-    scenario = facts.scenario
-    weights = scenario.weights
+# A move of the earlier plan (`rotation plan --from`) that the new plan changes or drops costs
+# this much: more than any soft term, so only what the rules force is changed.
+CHANGE_PENALTY = 10_000.0
+
+
+def cost_terms(facts: Facts, option: Option, previous: Plan | None = None) -> dict[str, float]:
+    """The objective terms of one option, by name (the explanation reads the same numbers)."""
+    weights = facts.scenario.weights
+    cadre = facts.cadre(option.cadre)
+    position = facts.position(option.to_position)
+    num_rounds = len(facts.rounds)
+    due = facts.due(option.cadre)
+    terms: dict[str, float] = {}
+    if option.soft_cost:
+        terms["soft rules: " + ", ".join(option.soft_rules)] = option.soft_cost
+    remaining = num_rounds - option.round_index
+    if not facts.ruleset.of_kind("vacancy"):
+        # no vacancy rule in the rule set: the scenario's weight prices rounds vacant
+        terms["vacancy filled"] = -weights.vacancy * remaining
+        if cadre.position:
+            terms["vacancy opened"] = weights.vacancy * remaining
+    if due is not None and option.round_index > due.round_index:
+        terms["overdue"] = weights.overdue * (option.round_index - due.round_index)
+    if due is None:
+        terms["disruption (not due)"] = weights.disruption * num_rounds
+    elif due.round_index > option.round_index:
+        # moving earlier than the rules require disrupts the unit sooner than needed
+        terms["disruption (early)"] = weights.disruption * (due.round_index - option.round_index)
+    fit = len(set(cadre.skills) & set(position.skills))
+    if fit:
+        terms["skill fit"] = -weights.skill_fit * fit
+    if previous is not None:
+        earlier = previous.move_by_cadre.get(option.cadre)
+        if earlier is not None and (earlier.to_position, earlier.round_index, earlier.form) == (
+                option.to_position, option.round_index, option.form):
+            terms["kept from the earlier plan"] = -CHANGE_PENALTY
+        elif earlier is None:
+            terms["new move (not in the earlier plan)"] = CHANGE_PENALTY
+    # a tiny preference for earlier rounds keeps solutions stable and plans compact
+    terms["round tie-break"] = 1e-3 * option.round_index
+    return terms
+
+
+def build_model(facts: Facts, candidate_set: CandidateSet,
+                previous: Plan | None = None) -> LinearModel:
     roster = facts.roster
+    weights = facts.scenario.weights
     num_rounds = len(facts.rounds)
     model = LinearModel()
     holder_of = facts.roster.holder_by_position
     movers = set(candidate_set.movers)
-    has_vacancy_rule = bool(facts.ruleset.of_kind("vacancy"))
+    pinned = {entry.value.cadre for entry in facts.scenario.pins}
     for option in candidate_set.options:
         cadre = roster.cadre_by_id[option.cadre]
-        position = roster.position_by_id[option.to_position]
         place = facts.place(option.to_position)
-        due = facts.due(option.cadre)
-        cost = option.soft_cost
-        remaining = num_rounds - option.round_index
-        if not has_vacancy_rule:
-            # no vacancy rule in the rule set: the scenario's weight prices rounds vacant
-            cost -= weights.vacancy * remaining  # filling the post ends its vacancy
-            if cadre.position:
-                cost += weights.vacancy * remaining  # … and opens the one the cadre leaves
-        if due is not None and option.round_index > due.round_index:
-            cost += weights.overdue * (option.round_index - due.round_index)
-        if due is None:
-            cost += weights.disruption * num_rounds
-        else:
-            # moving earlier than the rules require disrupts the unit sooner than needed
-            cost += weights.disruption * max(0, due.round_index - option.round_index)
-        cost -= weights.skill_fit * len(set(cadre.skills) & set(position.skills))
-        # a tiny preference for earlier rounds keeps solutions stable and plans compact
-        cost += 1e-3 * option.round_index
+        cost = sum(cost_terms(facts, option, previous).values())
         model.add_candidate(Candidate(
             index=model.num_candidates, cadre=option.cadre, form=option.form,
             from_position=cadre.position, to_position=option.to_position,
@@ -65,7 +91,10 @@ def build_model(facts: Facts, candidate_set: CandidateSet) -> LinearModel:
     for cadre_id in candidate_set.movers:
         columns = model.by_cadre.get(cadre_id, [])
         due = facts.due(cadre_id)
-        if due is not None:
+        if cadre_id in pinned:
+            model.add_row(((c, 1.0) for c in columns), lower=1.0, upper=1.0,
+                          label=f"{cadre_id} pinned", rule="scenario.pin")
+        elif due is not None:
             stay_cost = weights.overdue * (num_rounds - due.round_index)
             if due.rule.hard:
                 # a hard limit must be met; the stay column exists so that an impossible

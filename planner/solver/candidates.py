@@ -118,7 +118,9 @@ def build_candidates(facts: Facts, scan_limit: int = SCAN_LIMIT,
         return bool(roster.cadre_by_id[cadre_id].position) and \
             None not in forbidden.get(cadre_id, set())
 
-    movers = [c for c in facts.due_cadres if may_move(c)]
+    # a due cadre is a mover even when forbidden to move: left without options, the plan
+    # reports them as unplaced (and explains why) instead of silently breaking the limit
+    movers = [c for c in facts.due_cadres if roster.cadre_by_id[c].position]
     movers += [c for c in pins if c not in movers and c in roster.cadre_by_id]
     if len(roster.cadres) <= SMALL_ROSTER:
         movers += [c.id for c in roster.cadres if c.id not in movers and may_move(c.id)]
@@ -200,7 +202,7 @@ def _add_options(facts: Facts, rules: list[Rule], result: CandidateSet, cadre_id
         if position_id in seen:
             continue
         seen.add(position_id)
-        if position_id == cadre.position or position_id in forbidden.get(cadre_id, set()):
+        if position_id == cadre.position or forbidden.get(cadre_id, set()) & {None, position_id}:
             continue
         for form in forms:
             probe = Move(cadre_id, form, cadre.position, position_id, "", 0,

@@ -42,7 +42,8 @@ def submodel(model: LinearModel, columns: list[int], rows: list[Row]) -> LinearM
 
 def solve_by_components(model: LinearModel, time_limit_s: float, gap: float, seed: int,
                         log: bool = False,
-                        progress: Callable[[str], None] | None = None) -> Solution:
+                        progress: Callable[[str], None] | None = None,
+                        start: list[float] | None = None) -> Solution:
     """Solve each component; the result is the same Solution a monolithic solve returns."""
     groups = components(model)
     row_groups: dict[int, list[Row]] = {}
@@ -71,7 +72,8 @@ def solve_by_components(model: LinearModel, time_limit_s: float, gap: float, see
             statuses.append("optimal")
             continue
         share = max(1.0, time_limit_s * len(group) / total)
-        part = solve(submodel(model, group, rows), share, gap, seed, log=log)
+        part_start = [start[c] for c in group] if start is not None else None
+        part = solve(submodel(model, group, rows), share, gap, seed, log=log, start=part_start)
         statuses.append(part.status)
         if part.status in ("infeasible", "no_solution", "unbounded"):
             return Solution(part.status, values, math.nan, -math.inf, math.inf,

@@ -40,7 +40,7 @@ def _quiet_highs() -> highspy.Highs:
 
 
 def solve(model: LinearModel, time_limit_s: float, gap: float, seed: int,
-          log: bool = False) -> Solution:
+          log: bool = False, start: list[float] | None = None) -> Solution:
     """Solve to the requested relative gap (or the time limit); values rounded to 0/1."""
     started = time.perf_counter()
     highs = _quiet_highs()
@@ -73,6 +73,12 @@ def solve(model: LinearModel, time_limit_s: float, gap: float, seed: int,
                       np.array([r.upper if math.isfinite(r.upper) else inf for r in model.rows]),
                       len(indices), np.array(starts, dtype=np.int32),
                       np.array(indices, dtype=np.int32), np.array(values, dtype=np.float64))
+    if start is not None and any(start):
+        # a partial start (the earlier plan's moves); HiGHS completes or repairs it
+        guess = highspy.HighsSolution()
+        guess.col_value = list(start)
+        guess.value_valid = True
+        highs.setSolution(guess)
     highs.run()
     status = highs.getModelStatus()
     info = highs.getInfo()

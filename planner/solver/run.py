@@ -12,6 +12,7 @@ from planner.checker import CheckReport, check_plan
 from planner.facts import Facts
 from planner.kinds import KIND_BY_NAME
 from planner.plan import Move, Plan, Unplaced
+from planner.ruleset import Rule
 from planner.solver.build import STAY_LABEL, build_model
 from planner.solver.candidates import CandidateSet, build_candidates, per_move_rules
 from planner.solver.decompose import solve_by_components
@@ -20,6 +21,12 @@ from planner.solver.model import LinearModel
 
 # kinds whose rules positively allow a move (the others only forbid)
 ALLOWING_KINDS = ("move_graph", "eligibility")
+
+
+def allowing_rules(rules: list[Rule], move: Move) -> list[Rule]:
+    """Hard rules that positively allow this move's form (selectors aside)."""
+    return [r for r in rules if r.hard and r.kind in ALLOWING_KINDS and r.in_force(move.start)
+            and getattr(r.params, "form", move.form) == move.form]
 
 
 class PlannerBug(RuntimeError):
@@ -40,9 +47,38 @@ class PlanResult:
         return self.solution.status
 
 
+class PinConflict(Exception):
+    """A pinned move that the hard rules forbid: reported in rule terms, exit code 1."""
+
+    def __init__(self, messages: list[str]):
+        super().__init__("\n".join(messages))
+        self.messages = messages
+
+
+def pin_conflicts(facts: Facts, candidate_set: CandidateSet) -> list[str]:
+    """Pins with no allowed option, each with the hard rules that forbid it."""
+    messages = []
+    counts = candidate_set.per_cadre()
+    for entry in facts.scenario.pins:
+        pin = entry.value
+        if counts.get(pin.cadre, 0):
+            continue
+        refusals = candidate_set.refusals.get(pin.cadre, Counter())
+        rules = [facts.ruleset.by_id(rule_id) for rule_id, _n in refusals.most_common()]
+        because = "; ".join(f"{r.id} — {r.label} [{r.basis}]" for r in rules) or (
+            "the cadre holds no post or is forbidden to move")
+        messages.append(f"{entry.file}:{entry.line}: pin {pin.cadre} → {pin.to}"
+                        f"{' in ' + pin.round if pin.round else ''} breaks hard rules: {because}")
+    return messages
+
+
 def solve_workspace(facts: Facts, progress: Callable[[str], None] | None = None,
-                    log: bool = False) -> PlanResult:
-    """Propose a plan for the scenario; the checker must accept it or PlannerBug is raised."""
+                    log: bool = False, previous: Plan | None = None) -> PlanResult:
+    """Propose a plan for the scenario; the checker must accept it or PlannerBug is raised.
+
+    With `previous` (an earlier plan), moves of that plan are kept where the rules allow
+    (each change costs CHANGE_PENALTY) and the solver starts from it.
+    """
     say = progress or (lambda _message: None)
     settings = facts.scenario.solver
     timings: dict[str, float] = {}
@@ -51,12 +87,16 @@ def solve_workspace(facts: Facts, progress: Callable[[str], None] | None = None,
     timings["candidates"] = time.perf_counter() - started
     say(f"{len(candidate_set.movers)} cadres may move, {len(candidate_set.open_posts)} open "
         f"posts, {len(candidate_set.options)} options ({candidate_set.pairs_judged} judged)")
+    conflicts = pin_conflicts(facts, candidate_set)
+    if conflicts:
+        raise PinConflict(conflicts)
     started = time.perf_counter()
-    model = build_model(facts, candidate_set)
+    model = build_model(facts, candidate_set, previous)
     timings["model"] = time.perf_counter() - started
     say(f"model: {len(model.costs)} columns, {len(model.rows)} rows")
+    start = warm_start(model, previous) if previous is not None else None
     solution = solve_by_components(model, settings.time_limit_s, settings.gap, settings.seed,
-                                   log=log, progress=say)
+                                   log=log, progress=say, start=start)
     timings["solve"] = solution.seconds
     plan = extract_plan(facts, model, solution, candidate_set)
     started = time.perf_counter()
@@ -95,8 +135,8 @@ def extract_plan(facts: Facts, model: LinearModel, solution: Solution,
         probe = Move(candidate.cadre, candidate.form, candidate.from_position,
                      candidate.to_position, round_.name, round_.index, round_.start)
         context = facts.move_context(probe)
-        allowed_by = [r.id for r in rules if r.hard and r.kind in ALLOWING_KINDS
-                      and r.in_force(round_.start) and r.selector.matches(context)]
+        allowed_by = [r.id for r in allowing_rules(rules, probe)
+                      if r.selector.matches(context)]
         reasons = ([due.rule.id] if due else []) + allowed_by
         moves.append(Move(candidate.cadre, candidate.form, candidate.from_position,
                           candidate.to_position, round_.name, round_.index, round_.start, None,
@@ -134,3 +174,14 @@ def adaptation_end(facts: Facts, move: Move) -> Any:
         if helper is not None and rule.in_force(move.start):
             ends.append(helper(rule, facts, move))
     return max(ends) if ends else None
+
+
+def warm_start(model: LinearModel, previous: Plan) -> list[float]:
+    """Column values that reproduce the earlier plan where its moves are still candidates."""
+    values = [0.0] * len(model.costs)
+    for candidate in model.candidates:
+        earlier = previous.move_by_cadre.get(candidate.cadre)
+        if earlier is not None and (earlier.to_position, earlier.round_index, earlier.form) == (
+                candidate.to_position, candidate.round_index, candidate.form):
+            values[candidate.index] = 1.0
+    return values

@@ -1,0 +1,207 @@
+"""`rotation apply`: the roster as it stands after a plan, and a scenario for the next cycle.
+
+Applying a plan to a scenario's roster (with its what-if patches) gives the organisation at
+the end of the horizon, which is where the next planning cycle starts:
+
+- A cadre moved by rotation, transfer or position change holds the new post from the move's
+  start (`position_start`), so tenure and adaptation restart there; the post they left gets
+  a history row `cadre, old post, old start, move start, form` (the form by which they left
+  it, as in the demo's history.csv).
+- A secondment that ends within the horizon leaves the cadre in their home post (they kept
+  it throughout, on the sender's payroll); a history row records the secondment with its
+  start, end and form `secondment`. A secondment still running when the horizon ends
+  leaves the cadre in their home post with status `seconded` until the day before their
+  return (so the exemption rules keep them from other moves), and the history row carries
+  the planned return as its end. The destination post shows as vacant in the new roster:
+  the next cycle should not fill it before the return (forbid it, or close it).
+- Cadres who reach retirement age (NĐ 135/2020) by the new start leave the roster, with
+  their relations and history rows; a status whose `status_until` has passed reverts to
+  active.
+
+The new scenario.yaml keeps the rule files, `set`, `disable`, `enable`, weights and solver
+settings, drops pins and forbids (they named rounds of the old horizon), and shifts the
+horizon to start where the old one ended, with the same length and round.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from planner.calendar import add_months, months_between, retirement_date
+from planner.errors import InputError, Problem
+from planner.models import Cadre, HistoryEntry, Horizon
+from planner.plan import Plan
+from planner.roster_io import Roster, write_atomically, write_roster
+from planner.scenario import Scenario
+
+#: files an apply output folder holds; anything else there is not ours to replace
+OUTPUT_ENTRIES = frozenset({"scenario.yaml", "roster"})
+
+
+@dataclass
+class Applied:
+    """The roster after the plan, the next cycle's horizon, and what changed."""
+
+    roster: Roster
+    horizon: Horizon
+    moved: list[str] = field(default_factory=list)
+    returned: list[str] = field(default_factory=list)
+    still_seconded: list[str] = field(default_factory=list)
+    retired: list[str] = field(default_factory=list)
+    status_reset: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {"moved": len(self.moved), "returned_from_secondment": len(self.returned),
+                "still_seconded": len(self.still_seconded), "retired": len(self.retired),
+                "status_reset": len(self.status_reset)}
+
+
+def next_horizon(horizon: Horizon) -> Horizon:
+    """The horizon of the next cycle: starts where this one ends, same length and rounds."""
+    months = months_between(horizon.start, horizon.end)
+    return Horizon(start=horizon.end, end=add_months(horizon.end, months), round=horizon.round)
+
+
+def apply_plan(scenario: Scenario, plan: Plan) -> Applied:
+    """The roster after `plan`; InputError if two cadres would end in one post."""
+    roster = scenario.roster
+    horizon = next_horizon(scenario.horizon)
+    new_start = horizon.start
+    applied = Applied(roster, horizon)
+    cadres: dict[str, Cadre] = {c.id: c for c in roster.cadres}
+    history: list[HistoryEntry] = list(roster.history)
+    for move in plan.moves:
+        cadre = cadres[move.cadre]
+        if move.form == "secondment":
+            end = move.end or scenario.horizon.end
+            history.append(HistoryEntry(cadre=cadre.id, position=move.to_position,
+                                        start=move.start, end=end, form="secondment"))
+            if end <= new_start:
+                applied.returned.append(cadre.id)
+            else:
+                cadres[cadre.id] = cadre.model_copy(update={
+                    "status": "seconded", "status_until": end - dt.timedelta(days=1)})
+                applied.still_seconded.append(cadre.id)
+                applied.notes.append(f"{cadre.id} is seconded to {move.to_position} until "
+                                     f"{end - dt.timedelta(days=1)}: keep that post free")
+            continue
+        if cadre.position and cadre.position_start:
+            history.append(HistoryEntry(cadre=cadre.id, position=cadre.position,
+                                        start=cadre.position_start, end=move.start,
+                                        form=move.form))
+        cadres[cadre.id] = cadre.model_copy(update={"position": move.to_position,
+                                                    "position_start": move.start})
+        applied.moved.append(cadre.id)
+    _check_one_holder(cadres, plan)
+    for cadre_id, cadre in list(cadres.items()):
+        if retirement_date(cadre.birth_date, cadre.gender) <= new_start:
+            del cadres[cadre_id]
+            applied.retired.append(cadre_id)
+            continue
+        if cadre.status != "active" and cadre.status_until is not None \
+                and cadre.status_until < new_start:
+            cadres[cadre_id] = cadre.model_copy(update={"status": "active",
+                                                        "status_until": None})
+            applied.status_reset.append(cadre_id)
+    gone = set(applied.retired)
+    applied.roster = Roster(
+        localities=roster.localities, units=roster.units, positions=roster.positions,
+        cadres=tuple(cadres.values()),
+        relations=tuple(r for r in roster.relations if not {r.a, r.b} & gone),
+        history=tuple(sorted((h for h in history if h.cadre not in gone),
+                             key=lambda h: (h.cadre, h.start))),
+        source=f"{roster.source} after {plan.source or 'the plan'}")
+    return applied
+
+
+def _check_one_holder(cadres: dict[str, Cadre], plan: Plan) -> None:
+    holders: dict[str, list[str]] = {}
+    for cadre in cadres.values():
+        if cadre.position:
+            holders.setdefault(cadre.position, []).append(cadre.id)
+    problems = []
+    for post, ids in holders.items():
+        if len(ids) > 1:
+            lines = [m.line for m in plan.moves if m.cadre in ids and m.line]
+            problems.append(Problem(
+                plan.source or "plan", lines[0] if lines else None, None, "to_position",
+                f"after the plan {post} would have {len(ids)} holders ({', '.join(ids)}): "
+                "the plan breaks the one-holder rule (see `rotation check`)"))
+    if problems:
+        raise InputError(problems)
+
+
+def next_scenario(scenario: Scenario, applied: Applied, out_dir: Path) -> dict[str, Any]:
+    """The next cycle's scenario.yaml contents (paths relative to `out_dir`)."""
+    out = out_dir.resolve()
+    horizon = applied.horizon
+    document: dict[str, Any] = {
+        "name": f"{scenario.name}-{horizon.start.year}",
+        "title": f"{scenario.title or scenario.name} — chu kỳ tiếp theo từ {horizon.start}",
+        "horizon": {"start": horizon.start, "end": horizon.end, "round": horizon.round},
+        "data": "roster/",
+        "rules": [Path(os.path.relpath(p.resolve(), out)).as_posix()
+                  for p in scenario.rule_paths],
+    }
+    if scenario.overrides:
+        document["set"] = {k: dict(v) for k, v in scenario.overrides.items()}
+    if scenario.disabled:
+        document["disable"] = [d.value for d in scenario.disabled]
+    if scenario.enabled:
+        document["enable"] = [e.value for e in scenario.enabled]
+    document["weights"] = scenario.weights.model_dump()
+    document["solver"] = scenario.solver.model_dump()
+    return document
+
+
+def scenario_text(document: dict[str, Any], scenario: Scenario, plan_source: str,
+                  applied: Applied) -> str:
+    from planner.planio import yaml_text
+
+    header = [f"# Written by `rotation apply` from {scenario.path} and {plan_source}.",
+              "# roster/ is the organisation after that plan: moved cadres hold their new",
+              "# posts from the move's start, so tenure and adaptation carry over.",
+              "# Pins and forbids of the earlier scenario are not carried over."]
+    header += [f"# NOTE: {note}" for note in applied.notes]
+    return "\n".join(header) + "\n" + yaml_text(document)
+
+
+def write_applied(out_dir: Path, scenario: Scenario, applied: Applied, plan_source: str) -> None:
+    """Write roster/ and scenario.yaml into a fresh folder, then swap it into place.
+
+    Refuses a folder holding anything else (or one the scenario reads from): applying never
+    overwrites input.
+    """
+    out_dir = out_dir.resolve()
+    inputs = {p.resolve().parent for p in scenario.files} | {scenario.data_path.resolve()}
+    if out_dir.exists():
+        extra = sorted(p.name for p in out_dir.iterdir() if p.name not in OUTPUT_ENTRIES)
+        if extra or out_dir in inputs or any(out_dir in p.parents for p in inputs):
+            raise InputError([Problem(str(out_dir), None, None, "-o",
+                                      "refusing to replace a folder that is not the output of "
+                                      "`rotation apply`" + (f" (it holds {', '.join(extra[:5])})"
+                                                            if extra else " (an input)"))])
+    text = scenario_text(next_scenario(scenario, applied, out_dir), scenario, plan_source,
+                         applied)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    try:
+        write_roster(applied.roster, staging / "roster")
+        write_atomically(staging / "scenario.yaml", text)
+        if out_dir.exists():
+            retired = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old.", dir=out_dir.parent))
+            os.replace(out_dir, retired / "old")
+            os.replace(staging, out_dir)
+            shutil.rmtree(retired, ignore_errors=True)
+        else:
+            os.replace(staging, out_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise

@@ -23,12 +23,18 @@ def add_months(day: dt.date, months: int) -> dt.date:
     index = day.year * 12 + (day.month - 1) + months
     year, month0 = divmod(index, 12)
     month = month0 + 1
+    if day.day <= 28:  # every month has a 28th: the common case needs no month length
+        return dt.date(year, month, day.day)
     return dt.date(year, month, min(day.day, _days_in_month(year, month)))
 
 
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def _days_in_month(year: int, month: int) -> int:
-    following = dt.date(year + (month == 12), month % 12 + 1, 1)
-    return (following - dt.timedelta(days=1)).day
+    if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):
+        return 29
+    return _MONTH_DAYS[month - 1]
 
 
 def months_between(start: dt.date, end: dt.date) -> int:

@@ -88,17 +88,27 @@ def structure_violations(facts: Facts, plan: Plan) -> list[Violation]:
     """Two holders of one post in a round; pins missing; forbidden moves present."""
     found: list[Violation] = []
     timeline = Timeline(facts, plan)
+    # only posts a move enters (or a secondment keeps) can get a second holder; their
+    # possible holders are the movers and the posts' holders at the start
+    touched: set[str] = set()
+    for planned in plan.moves:
+        touched.add(planned.to_position)
+        if planned.form == "secondment" and planned.from_position:
+            touched.add(planned.from_position)
+    holder_of = facts.roster.holder_by_position
+    relevant = sorted({m.cadre for m in plan.moves} | {holder_of[p] for p in touched
+                                                        if p in holder_of})
     for round_ in facts.rounds:
         posts: dict[str, list[str]] = {}
-        for cadre in facts.roster.cadres:
-            post = timeline.post_of(cadre.id, round_.index)
-            if post is not None:
-                posts.setdefault(post, []).append(cadre.id)
-            move = plan.move_by_cadre.get(cadre.id)
+        for cadre_id in relevant:
+            post = timeline.post_of(cadre_id, round_.index)
+            if post is not None and post in touched:
+                posts.setdefault(post, []).append(cadre_id)
+            move = plan.move_by_cadre.get(cadre_id)
             if move and move.form == "secondment" and move.round_index <= round_.index \
                     and move.from_position and (move.end is None or round_.start < move.end):
                 # the seconded cadre's home post stays theirs while they are away
-                posts.setdefault(move.from_position, []).append(cadre.id)
+                posts.setdefault(move.from_position, []).append(cadre_id)
         for post, holders in posts.items():
             if len(holders) > 1:
                 found.append(Violation(

@@ -510,3 +510,25 @@ def apply_command(scenario: Path, plan_dir: Path, out_dir: Path, as_json: bool) 
         colour = "green" if report.ok else "red"
         out.print(f"[{colour}]{report.verdict()}[/]")
     sys.exit(EXIT_OK if report.ok else EXIT_VIOLATIONS)
+
+
+@main.command()
+@click.argument("plan_dir", metavar="PLAN", type=click.Path(path_type=Path, file_okay=False,
+                                                            exists=True))
+@click.option("--scenario", "scenario_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="The scenario the plan was made for (default: from plan.yaml's provenance).")
+@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
+              help="Language of the report's interface text.")
+@click.option("--redact", is_flag=True, help="Replace names and cadre ids by stable pseudonyms.")
+@click.option("-o", "--out", "out_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="HTML file to write (default: PLAN/report.html); the .xlsx goes beside it.")
+@reports_bad_input
+def report(plan_dir: Path, scenario_path: Path | None, lang: str, redact: bool,
+           out_file: Path | None) -> None:
+    """A self-contained HTML report of a plan folder, and an .xlsx workbook beside it."""
+    from planner.report import build_report, write_report
+
+    built = build_report(plan_dir, scenario_path, lang, redact)
+    html_path = out_file or plan_dir / "report.html"
+    xlsx_path = write_report(built, html_path)
+    console().print(f"wrote {html_path} and {xlsx_path}", markup=False)

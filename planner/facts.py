@@ -52,6 +52,7 @@ class Facts:
         self._place: dict[str, dict[str, Any]] = {}
         self._cadre_ctx: dict[str, dict[str, Any]] = {}
         self._due: dict[str, Due | None] = {}
+        self._retirement: dict[str, dt.date] = {}
 
     # ------------------------------------------------------------------ places and contexts
     def place(self, position_id: str) -> dict[str, Any]:
@@ -123,16 +124,17 @@ class Facts:
             return None
         return months_between(cadre.position_start, day)
 
-    @cached_property
-    def _retirement(self) -> dict[str, dt.date]:
-        return {c.id: retirement_date(c.birth_date, c.gender) for c in self.roster.cadres}
-
     def retirement_date(self, cadre_id: str) -> dt.date:
-        return self._retirement[cadre_id]
+        """NĐ 135/2020 retirement date (computed on first use, then cached)."""
+        found = self._retirement.get(cadre_id)
+        if found is None:
+            cadre = self.roster.cadre_by_id[cadre_id]
+            found = self._retirement[cadre_id] = retirement_date(cadre.birth_date, cadre.gender)
+        return found
 
     def months_to_retirement(self, cadre_id: str, day: dt.date) -> int:
         """Remaining service in whole months on `day` (0 once retired)."""
-        return max(0, months_between(day, self._retirement[cadre_id]))
+        return max(0, months_between(day, self.retirement_date(cadre_id)))
 
     # ------------------------------------------------------------------ due and exempt
     def exemptions(self, cadre_id: str, form: str, day: dt.date) -> list[Exemption]:

@@ -70,10 +70,15 @@ class OrgGraph:
 
     def district_of(self, locality_id: str) -> str | None:
         """The district-level locality containing this one (itself if a district)."""
-        for loc_id in (locality_id, *self.ancestors(locality_id)):
-            if self.level(loc_id) == "district":
-                return loc_id
-        return None
+        return self._district.get(locality_id)
+
+    @cached_property
+    def _district(self) -> dict[str, str | None]:
+        found: dict[str, str | None] = {}
+        for loc in self.roster.localities:
+            found[loc.id] = next((loc_id for loc_id in (loc.id, *self.ancestors(loc.id))
+                                  if self.level(loc_id) == "district"), None)
+        return found
 
     def locality_of(self, position: Position) -> str:
         return self.roster.unit_by_id[position.unit].locality

@@ -136,13 +136,20 @@ class RuleSet:
     names: list[str] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
     disabled: set[str] = field(default_factory=set)
+    _of_kind: dict[tuple[str, frozenset[str]], list[Rule]] = field(default_factory=dict,
+                                                                   repr=False)
 
     @property
     def active(self) -> list[Rule]:
         return [r for r in self.rules if r.id not in self.disabled]
 
     def of_kind(self, kind: str) -> list[Rule]:
-        return [r for r in self.active if r.kind == kind]
+        # hot path (asked per cadre and move): cached, keyed by the disabled set it saw
+        key = (kind, frozenset(self.disabled))
+        cached = self._of_kind.get(key)
+        if cached is None:
+            cached = self._of_kind[key] = [r for r in self.active if r.kind == kind]
+        return cached
 
     def by_id(self, rule_id: str) -> Rule:
         return next(r for r in self.rules if r.id == rule_id)

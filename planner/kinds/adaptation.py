@@ -87,11 +87,28 @@ class Adapting:
         return f"{self.cadre} in {self.position} {self.since}…{self.until}"
 
 
+def longest_adaptation(rule: Rule) -> int:
+    """The most months any post adapts under this rule, over all its dated values."""
+    values = []
+    for name in ("months", "key_months"):
+        param = getattr(rule.params, name)
+        if isinstance(param, dict):
+            values += [int(v) for v in param.values() if v is not None]
+        elif param is not None:
+            values.append(int(param))
+    return max(values, default=0)
+
+
 def adapting_in_round(rule: Rule, facts: Facts, plan: Plan, timeline: Timeline,
                       round_: Round) -> list[Adapting]:
     """Every cadre (selected by the rule) adapting in `round_` under `plan`."""
     found = []
-    for cadre in facts.roster.cadres:
+    # only the plan's movers and cadres who took their post recently can be adapting
+    earliest = add_months(round_.start, -longest_adaptation(rule))
+    recent = [c for c in facts.roster.cadres
+              if c.position_start is not None and earliest <= c.position_start <= round_.start]
+    movers = [facts.cadre(m.cadre) for m in plan.moves]
+    for cadre in {c.id: c for c in [*recent, *movers]}.values():
         post = timeline.post_of(cadre.id, round_.index)
         if post is None:
             continue

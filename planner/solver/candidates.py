@@ -9,6 +9,7 @@ round; under a soft one, later rounds cost a penalty per round late.
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -80,23 +81,45 @@ SCAN_LIMIT = 120
 KEEP_LIMIT = 30
 
 
-def closeness(facts: Facts, cadre_id: str, position_id: str) -> tuple[int, int, int, str]:
-    """Sort key: smaller is closer (district, profession, grade, skills, then id)."""
+@dataclass(frozen=True)
+class PostFeatures:
+    """What the closeness ranking reads of a post, computed once per post."""
+
+    district: str | None
+    grade: int
+    staff: bool
+    profession: str
+    skills: frozenset[str]
+
+
+def post_features(facts: Facts, position_id: str) -> PostFeatures:
+    place = facts.place(position_id)
+    return PostFeatures(facts.graph.district_of(place["locality"]), int(place["grade"]),
+                        place["role"] == "staff", place["profession"],
+                        frozenset(place["skills"]))
+
+
+def closest(facts: Facts, cadre_id: str, posts: list[str],
+            features: dict[str, PostFeatures], limit: int) -> list[str]:
+    """The `limit` posts closest to the cadre: same district, same profession, nearby grade
+    (leader vs staff counts as 3 grades), shared skills; ties by post id (deterministic)."""
     cadre = facts.cadre(cadre_id)
-    target = facts.place(position_id)
-    origin = facts.place(cadre.position) if cadre.position else None
-    same_district = 0
-    grade_gap = 0
-    if origin is not None:
-        graph = facts.graph
-        same_district = int(graph.district_of(origin["locality"])
-                            != graph.district_of(target["locality"]))
-        grade_gap = abs(int(origin["grade"]) - int(target["grade"]))
-        if (origin["role"] == "staff") != (target["role"] == "staff"):
-            grade_gap += 3
-    other_profession = int(cadre.profession != target["profession"])
-    return (grade_gap + other_profession + same_district,
-            -len(set(cadre.skills) & set(target["skills"])), same_district, position_id)
+    origin = features.get(cadre.position) if cadre.position else None
+    if origin is None and cadre.position:
+        origin = post_features(facts, cadre.position)
+    skills = frozenset(cadre.skills)
+
+    def key(position_id: str) -> tuple[int, int, int, str]:
+        target = features[position_id]
+        other_district = grade_gap = 0
+        if origin is not None:
+            other_district = int(origin.district != target.district)
+            grade_gap = abs(origin.grade - target.grade) + 3 * (origin.staff != target.staff)
+        other_profession = int(cadre.profession != target.profession)
+        return (grade_gap + other_profession + other_district, -len(skills & target.skills),
+                other_district, position_id)
+
+    return heapq.nsmallest(limit, (p for p in posts if p != cadre.position), key=key)
 
 
 def build_candidates(facts: Facts, scan_limit: int = SCAN_LIMIT,
@@ -127,21 +150,23 @@ def build_candidates(facts: Facts, scan_limit: int = SCAN_LIMIT,
     result = CandidateSet()
     rules = per_move_rules(facts)
     open_posts = _open_posts(facts, movers)
+    features = {p: post_features(facts, p) for p in open_posts}
     judged: dict[str, set[str]] = {}
     for cadre_id in movers:
-        _add_options(facts, rules, result, cadre_id, open_posts, judged, pins, forbidden,
-                     scan_limit, keep_limit)
+        _add_options(facts, rules, result, cadre_id, open_posts, features, judged, pins,
+                     forbidden, scan_limit, keep_limit)
     if len(roster.cadres) > SMALL_ROSTER:
         counts = result.per_cadre()
         partners: list[str] = []
         mover_set = set(movers)
         holder_of = roster.holder_by_position
         occupied = sorted(p for p, c in holder_of.items() if c not in mover_set and may_move(c))
+        features.update({p: post_features(facts, p) for p in occupied if p not in features})
         for cadre_id in movers:
             if counts.get(cadre_id, 0) >= MIN_OPTIONS or cadre_id in pins:
                 continue
-            nearest = sorted(occupied, key=lambda p: closeness(facts, cadre_id, p))
-            for position_id in nearest[:PARTNERS_PER_CADRE]:
+            nearest = closest(facts, cadre_id, occupied, features, PARTNERS_PER_CADRE)
+            for position_id in nearest:
                 partner = holder_of[position_id]
                 if partner not in mover_set:
                     mover_set.add(partner)
@@ -149,9 +174,11 @@ def build_candidates(facts: Facts, scan_limit: int = SCAN_LIMIT,
         if partners:
             movers += partners
             open_posts = _open_posts(facts, movers)
+            features.update({p: post_features(facts, p) for p in open_posts
+                             if p not in features})
             for cadre_id in movers:  # judges only the (cadre, post) pairs not judged yet
-                _add_options(facts, rules, result, cadre_id, open_posts, judged, pins,
-                             forbidden, scan_limit, keep_limit)
+                _add_options(facts, rules, result, cadre_id, open_posts, features, judged,
+                             pins, forbidden, scan_limit, keep_limit)
     result.movers = movers
     result.open_posts = open_posts
     return result
@@ -169,7 +196,8 @@ def _open_posts(facts: Facts, movers: list[str]) -> list[str]:
 
 
 def _add_options(facts: Facts, rules: list[Rule], result: CandidateSet, cadre_id: str,
-                 open_posts: list[str], judged: dict[str, set[str]], pins: dict[str, Pin],
+                 open_posts: list[str], features: dict[str, PostFeatures],
+                 judged: dict[str, set[str]], pins: dict[str, Pin],
                  forbidden: dict[str, set[str | None]], scan_limit: int,
                  keep_limit: int) -> None:
     roster = facts.roster
@@ -192,8 +220,7 @@ def _add_options(facts: Facts, rules: list[Rule], result: CandidateSet, cadre_id
     if pin is not None:
         targets = [pin.to]
     else:
-        targets = sorted((p for p in open_posts if p != cadre.position),
-                         key=lambda p: closeness(facts, cadre_id, p))[:scan_limit]
+        targets = closest(facts, cadre_id, open_posts, features, scan_limit)
     refusals = result.refusals.setdefault(cadre_id, Counter())
     kept = sum(1 for o in result.options if o.cadre == cadre_id) if seen else 0
     for position_id in targets:

@@ -266,7 +266,8 @@ def plan(scenario: Path, out_dir: Path | None, as_json: bool, verbose: bool,
             err.print(message, markup=False)
 
         try:
-            result = solve_workspace(facts, progress=progress, log=verbose, previous=previous)
+            result = solve_workspace(facts, progress=progress, log=verbose, previous=previous,
+                                     incumbent=status.update)
         except PinConflict as conflict:
             status.stop()
             err.print("INFEASIBLE: a pinned move breaks the hard rules:", markup=False)

@@ -43,7 +43,8 @@ def submodel(model: LinearModel, columns: list[int], rows: list[Row]) -> LinearM
 def solve_by_components(model: LinearModel, time_limit_s: float, gap: float, seed: int,
                         log: bool = False,
                         progress: Callable[[str], None] | None = None,
-                        start: list[float] | None = None) -> Solution:
+                        start: list[float] | None = None,
+                        on_incumbent: Callable[[str], None] | None = None) -> Solution:
     """Solve each component; the result is the same Solution a monolithic solve returns."""
     groups = components(model)
     row_groups: dict[int, list[Row]] = {}
@@ -73,7 +74,17 @@ def solve_by_components(model: LinearModel, time_limit_s: float, gap: float, see
             continue
         share = max(1.0, time_limit_s * len(group) / total)
         part_start = [start[c] for c in group] if start is not None else None
-        part = solve(submodel(model, group, rows), share, gap, seed, log=log, start=part_start)
+        report = None
+        if on_incumbent is not None:
+            done, known, name = objective, bound, f"component {index + 1}/{len(groups)}"
+
+            def report(value: float, best: float, rel_gap: float, done: float = done,
+                       known: float = known, name: str = name) -> None:
+                assert on_incumbent is not None
+                on_incumbent(f"{name}: incumbent {done + value:g}, bound {known + best:g}, "
+                             f"gap {100 * rel_gap:.2f}%")
+        part = solve(submodel(model, group, rows), share, gap, seed, log=log, start=part_start,
+                     on_incumbent=report)
         statuses.append(part.status)
         if part.status in ("infeasible", "no_solution", "unbounded"):
             return Solution(part.status, values, math.nan, -math.inf, math.inf,

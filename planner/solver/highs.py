@@ -6,7 +6,9 @@ import math
 import os
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import highspy
 import numpy as np
@@ -39,8 +41,12 @@ def _quiet_highs() -> highspy.Highs:
     return highs
 
 
+Incumbent = Callable[[float, float, float], None]
+
+
 def solve(model: LinearModel, time_limit_s: float, gap: float, seed: int,
-          log: bool = False, start: list[float] | None = None) -> Solution:
+          log: bool = False, start: list[float] | None = None,
+          on_incumbent: Incumbent | None = None) -> Solution:
     """Solve to the requested relative gap (or the time limit); values rounded to 0/1."""
     started = time.perf_counter()
     highs = _quiet_highs()
@@ -79,6 +85,12 @@ def solve(model: LinearModel, time_limit_s: float, gap: float, seed: int,
         guess.col_value = list(start)
         guess.value_valid = True
         highs.setSolution(guess)
+    if on_incumbent is not None:
+        def improving(event: Any) -> None:
+            data = event.data_out
+            on_incumbent(data.objective_function_value, data.mip_dual_bound, data.mip_gap)
+
+        highs.cbMipImprovingSolution.subscribe(improving)
     highs.run()
     status = highs.getModelStatus()
     info = highs.getInfo()

@@ -73,7 +73,8 @@ def pin_conflicts(facts: Facts, candidate_set: CandidateSet) -> list[str]:
 
 
 def solve_workspace(facts: Facts, progress: Callable[[str], None] | None = None,
-                    log: bool = False, previous: Plan | None = None) -> PlanResult:
+                    log: bool = False, previous: Plan | None = None,
+                    incumbent: Callable[[str], None] | None = None) -> PlanResult:
     """Propose a plan for the scenario; the checker must accept it or PlannerBug is raised.
 
     With `previous` (an earlier plan), moves of that plan are kept where the rules allow
@@ -96,7 +97,8 @@ def solve_workspace(facts: Facts, progress: Callable[[str], None] | None = None,
     say(f"model: {len(model.costs)} columns, {len(model.rows)} rows")
     start = warm_start(model, previous) if previous is not None else None
     solution = solve_by_components(model, settings.time_limit_s, settings.gap, settings.seed,
-                                   log=log, progress=say, start=start)
+                                   log=log, progress=say, start=start,
+                                   on_incumbent=incumbent)
     timings["solve"] = solution.seconds
     plan = extract_plan(facts, model, solution, candidate_set)
     started = time.perf_counter()

@@ -421,13 +421,21 @@ def compare(plans: tuple[Path, ...], as_json: bool, kpi_file: Path | None,
     from planner.compare import compare as compare_plans
     from planner.compare import diff_csv, kpi_csv, load_run
     from planner.roster_io import write_atomically
+    from planner.solver.run import PinConflict
 
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     runs = []
     for path in plans:
         if not path.is_dir():
             err.print(f"planning {path}…", markup=False)
-        runs.append(load_run(path))
+        try:
+            runs.append(load_run(path))
+        except PinConflict as conflict:
+            err.print(f"INFEASIBLE: a pinned move of {path} breaks the hard rules:",
+                      markup=False)
+            for message in conflict.messages:
+                err.print(f"  • {message}", markup=False)
+            sys.exit(EXIT_VIOLATIONS)
     comparison = compare_plans(runs)
     if kpi_file is not None:
         write_atomically(kpi_file, kpi_csv(comparison))

@@ -163,12 +163,14 @@ class Adaptation(RuleKind):
         empty = Plan([])
         timeline = Timeline(facts, empty)
         chosen = model.matching(rule, facts)
+        adapting_until = [(c, add_months(c.start, adaptation_months(rule, facts, c.to_position,
+                                                                    c.start)))
+                          for c in chosen]
         for round_ in facts.rounds:
             if not rule.in_force(round_.start):
                 continue
             already = adapting_in_round(rule, facts, empty, timeline, round_)
-            arriving = [c for c in chosen if c.start <= round_.start < add_months(
-                c.start, adaptation_months(rule, facts, c.to_position, c.start))]
+            arriving = [c for c, until in adapting_until if c.start <= round_.start < until]
             if params.max_share_per_unit is not None:
                 by_unit: dict[str, list[int]] = {}
                 for candidate in arriving:

@@ -83,10 +83,17 @@ class Vacancy(RuleKind):
         def rounds_from(round_index: int) -> int:
             return sum(1 for r in in_force if r >= round_index)
 
+        selected: dict[str, bool] = {}
+
+        def covers(position_id: str) -> bool:
+            if position_id not in selected:
+                selected[position_id] = self.selects(rule, facts, position_id)
+            return selected[position_id]
+
         for candidate in model.candidates:
-            if self.selects(rule, facts, candidate.to_position):
+            if covers(candidate.to_position):
                 model.costs[candidate.index] -= weight * rounds_from(candidate.round_index)
-            if candidate.from_position and self.selects(rule, facts, candidate.from_position):
+            if candidate.from_position and covers(candidate.from_position):
                 model.costs[candidate.index] += weight * rounds_from(candidate.round_index)
 
     def check(self, rule: Rule, facts: Facts, plan: Plan) -> list[Violation]:

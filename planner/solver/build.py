@@ -29,8 +29,11 @@ STAY_LABEL = "stays"
 CHANGE_PENALTY = 10_000.0
 
 
-def cost_terms(facts: Facts, option: Option, previous: Plan | None = None) -> dict[str, float]:
+def cost_terms(facts: Facts, option: Option, previous: Plan | None = None,
+               has_vacancy_rule: bool | None = None) -> dict[str, float]:
     """The objective terms of one option, by name (the explanation reads the same numbers)."""
+    if has_vacancy_rule is None:
+        has_vacancy_rule = bool(facts.ruleset.of_kind("vacancy"))
     weights = facts.scenario.weights
     cadre = facts.cadre(option.cadre)
     position = facts.position(option.to_position)
@@ -40,7 +43,7 @@ def cost_terms(facts: Facts, option: Option, previous: Plan | None = None) -> di
     if option.soft_cost:
         terms["soft rules: " + ", ".join(option.soft_rules)] = option.soft_cost
     remaining = num_rounds - option.round_index
-    if not facts.ruleset.of_kind("vacancy"):
+    if not has_vacancy_rule:
         # no vacancy rule in the rule set: the scenario's weight prices rounds vacant
         terms["vacancy filled"] = -weights.vacancy * remaining
         if cadre.position:
@@ -76,10 +79,11 @@ def build_model(facts: Facts, candidate_set: CandidateSet,
     holder_of = facts.roster.holder_by_position
     movers = set(candidate_set.movers)
     pinned = {entry.value.cadre for entry in facts.scenario.pins}
+    has_vacancy_rule = bool(facts.ruleset.of_kind("vacancy"))
     for option in candidate_set.options:
         cadre = roster.cadre_by_id[option.cadre]
         place = facts.place(option.to_position)
-        cost = sum(cost_terms(facts, option, previous).values())
+        cost = sum(cost_terms(facts, option, previous, has_vacancy_rule).values())
         model.add_candidate(Candidate(
             index=model.num_candidates, cadre=option.cadre, form=option.form,
             from_position=cadre.position, to_position=option.to_position,

@@ -27,12 +27,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from planner import atomic
 from planner.calendar import add_months, months_between, retirement_date
 from planner.errors import InputError, Problem
 from planner.models import Cadre, HistoryEntry, Horizon
@@ -190,18 +189,8 @@ def write_applied(out_dir: Path, scenario: Scenario, applied: Applied, plan_sour
                                                             if extra else " (an input)"))])
     text = scenario_text(next_scenario(scenario, applied, out_dir), scenario, plan_source,
                          applied)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
-    try:
+    def fill(staging: Path) -> None:
         write_roster(applied.roster, staging / "roster")
         write_atomically(staging / "scenario.yaml", text)
-        if out_dir.exists():
-            retired = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old.", dir=out_dir.parent))
-            os.replace(out_dir, retired / "old")
-            os.replace(staging, out_dir)
-            shutil.rmtree(retired, ignore_errors=True)
-        else:
-            os.replace(staging, out_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+
+    atomic.write_folder(out_dir, fill)

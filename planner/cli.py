@@ -463,7 +463,8 @@ def print_comparison(out: Console, comparison: Any) -> None:
         cells = [format_value(row.values[0])]
         cells += [format_value(value) + format_delta(row.delta(index))
                   for index, value in enumerate(row.values) if index > 0]
-        table.add_row(row.key, *cells)
+        short = row.key.replace("moves_by_form.", "form: ").replace("moves_by_direction.", "")
+        table.add_row(short, *cells)
     out.print(table)
     for label, changes in comparison.diffs.items():
         if not changes:

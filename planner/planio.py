@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
-import shutil
-import tempfile
 from collections import Counter
 from importlib import metadata
 from pathlib import Path
@@ -18,6 +15,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
+from planner import atomic
 from planner.checker import CheckReport
 from planner.facts import Facts
 from planner.plan import Plan, moves_csv
@@ -128,23 +126,12 @@ def yaml_text(data: Any) -> str:
 
 def write_plan_folder(out_dir: Path, facts: Facts, plan: Plan, document: dict[str, Any]) -> None:
     """Write the three files into a fresh temporary folder, then swap it into place."""
-    out_dir = out_dir.resolve()
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
-    try:
+    def fill(staging: Path) -> None:
         (staging / "moves.csv").write_text(moves_csv(plan), encoding="utf-8", newline="")
         (staging / "unplaced.csv").write_text(
             csv_text(("cadre", "reason", "rules"),
                      ([u.cadre, u.reason, ";".join(u.rules)] for u in plan.unplaced)),
             encoding="utf-8", newline="")
         (staging / "plan.yaml").write_text(yaml_text(document), encoding="utf-8")
-        if out_dir.exists():
-            retired = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old.", dir=out_dir.parent))
-            os.replace(out_dir, retired / "plan")
-            os.replace(staging, out_dir)
-            shutil.rmtree(retired, ignore_errors=True)
-        else:
-            os.replace(staging, out_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+
+    atomic.write_folder(out_dir, fill)

@@ -9,8 +9,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import os
-import tempfile
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from planner import atomic
 from planner.errors import InputError, Problem, ProblemCollector, did_you_mean
 from planner.models import Cadre, HistoryEntry, Locality, Position, Relation, Unit
 from planner.yamlio import byte_position
@@ -375,15 +374,7 @@ def _row_text(record: BaseModel, columns: Sequence[str]) -> list[str]:
 
 def write_atomically(path: Path, text: str) -> None:
     """Write text (UTF-8) to path via a temporary file and rename: never half-written."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+    atomic.write_text(path, text)
 
 
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
@@ -416,12 +407,4 @@ def write_workbook(roster: Roster, path: Path) -> None:
         sheet.append(list(columns))
         for record in roster.table(name):
             sheet.append(_row_text(record, columns))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    try:
-        workbook.save(tmp_name)
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+    atomic.write_file(path, lambda temp: workbook.save(temp))

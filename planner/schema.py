@@ -9,14 +9,13 @@ keys are the selector paths. Dates are strings in JSON (`2025-07-01`); YAML writ
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from planner import atomic
 from planner.kinds import KINDS, RuleKind
 from planner.models import ScenarioFile
 from planner.ruleset import RuleSetFile
@@ -130,13 +129,4 @@ def schema_text(which: str) -> str:
 
 def write_schema(which: str, path: Path) -> None:
     """Write the schema atomically: a failed run never leaves a half-written file."""
-    text = schema_text(which)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    atomic.write_text(path, schema_text(which))

@@ -82,6 +82,9 @@ class RuleKind:
     move_rule: ClassVar[bool] = False
     #: True if `judge_move` decides the rule alone (the solver filters candidates with it).
     per_move: ClassVar[bool] = False
+    #: True if `judge_move` never reads the move's date or round (the candidate generator
+    #: then judges it once per cadre, post and form rather than once per round).
+    timeless: ClassVar[bool] = False
 
     def judge_move(self, rule: Rule, facts: Facts, move: Move) -> Violation | None:
         """The violation this single move causes, if any (per-move kinds only)."""

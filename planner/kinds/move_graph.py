@@ -96,6 +96,7 @@ class MoveGraph(RuleKind):
     Params = MoveGraphParams
     move_rule = True
     per_move = True
+    timeless = True
 
     def judge_move(self, rule: Rule, facts: Facts, move: Move) -> Violation | None:
         params: MoveGraphParams = rule.params

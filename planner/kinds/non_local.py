@@ -52,6 +52,7 @@ class NonLocal(RuleKind):
     Params = NonLocalParams
     move_rule = True
     per_move = True
+    timeless = True
 
     def judge_move(self, rule: Rule, facts: Facts, move: Move) -> Violation | None:
         params: NonLocalParams = rule.params

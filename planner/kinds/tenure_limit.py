@@ -20,6 +20,7 @@ from planner.ruleset import Dated, Rule
 if TYPE_CHECKING:
     from planner.facts import Facts
     from planner.plan import Plan
+    from planner.solver.model import LinearModel
 
 
 class TenureLimitParams(Params):
@@ -56,9 +57,32 @@ def due_under(rule: Rule, facts: Facts, cadre_id: str) -> Due | None:
     return None
 
 
+STAY_LABEL = "stays"
+# A due cadre under a hard limit who stays costs this much: the model stays solvable when the
+# rules leave someone no lawful move, so the plan can name them and explain the conflict.
+HARD_STAY_COST = 1e6
+
+
 class TenureLimit(RuleKind):
     name = "tenure_limit"
     Params = TenureLimitParams
+
+    def encode(self, rule: Rule, facts: Facts, model: LinearModel) -> None:
+        """Each cadre this rule makes due moves (candidates only reach the due round for a
+        hard limit) or stays at a price: the scenario's overdue weight per round to the
+        horizon's end (soft), or HARD_STAY_COST (hard: reported as infeasible)."""
+        weight = facts.scenario.weights.overdue
+        for cadre_id in facts.due_cadres:
+            due = facts.due(cadre_id)
+            if due is None or due.rule.id != rule.id or not facts.cadre(cadre_id).position:
+                continue
+            if any(entry.value.cadre == cadre_id for entry in facts.scenario.pins):
+                continue  # a pin already makes the cadre move
+            stay_cost = HARD_STAY_COST if rule.hard else weight * (
+                len(facts.rounds) - due.round_index)
+            stay = model.add_column(stay_cost, 1.0, f"{cadre_id} {STAY_LABEL}", rule.id)
+            model.add_row([*((c, 1.0) for c in model.by_cadre.get(cadre_id, [])), (stay, 1.0)],
+                          lower=1.0, label=f"{cadre_id} due under {rule.id}", rule=rule.id)
 
     def check(self, rule: Rule, facts: Facts, plan: Plan) -> list[Violation]:
         found = []

@@ -3,11 +3,10 @@ language (Vietnamese by default), written atomically."""
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from planner import atomic
 from planner.report.data import ReportData
 from planner.report.page import direction_label
 from planner.report.text import text_for
@@ -74,12 +73,4 @@ def write_workbook(data: ReportData, lang: str, path: Path) -> None:
         for column in sheet.columns:
             width = max(len(str(c.value or "")) for c in column)
             sheet.column_dimensions[column[0].column_letter].width = min(60, max(10, width + 2))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    try:
-        workbook.save(tmp_name)
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+    atomic.write_file(path, lambda temp: workbook.save(temp))

@@ -13,6 +13,7 @@ Objective (minimised), from the scenario's `weights` and the soft rules' weights
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 
 from planner.facts import Facts
@@ -20,9 +21,6 @@ from planner.kinds import KIND_BY_NAME
 from planner.plan import Plan
 from planner.solver.candidates import CandidateSet, Option
 from planner.solver.model import Candidate, LinearModel
-
-STAY_LABEL = "stays"
-
 
 # A move of the earlier plan (`rotation plan --from`) that the new plan changes or drops costs
 # this much: more than any soft term, so only what the rules force is changed.
@@ -65,16 +63,17 @@ def cost_terms(facts: Facts, option: Option, previous: Plan | None = None,
             terms["kept from the earlier plan"] = -CHANGE_PENALTY
         elif earlier is None:
             terms["new move (not in the earlier plan)"] = CHANGE_PENALTY
-    # a tiny preference for earlier rounds keeps solutions stable and plans compact
-    terms["round tie-break"] = 1e-3 * option.round_index
+    # tiny tie-breaks make the optimum unique, so plans do not flip between equally good
+    # answers when the model is reformulated: earlier rounds first, then a fixed
+    # pseudo-random order of (cadre, post, form) that no input order can change
+    digest = hashlib.sha256(f"{option.cadre}|{option.to_position}|{option.form}".encode())
+    terms["tie-break"] = 1e-3 * option.round_index + 1e-6 * (digest.digest()[0] % 97)
     return terms
 
 
 def build_model(facts: Facts, candidate_set: CandidateSet,
                 previous: Plan | None = None) -> LinearModel:
     roster = facts.roster
-    weights = facts.scenario.weights
-    num_rounds = len(facts.rounds)
     model = LinearModel()
     holder_of = facts.roster.holder_by_position
     movers = set(candidate_set.movers)
@@ -91,22 +90,13 @@ def build_model(facts: Facts, candidate_set: CandidateSet,
             cost=cost, unit=place["unit"], locality=place["locality"], role=place["role"],
             key=bool(place["key"]), soft_rules=option.soft_rules))
 
-    # a cadre moves at most once; a due cadre who stays pays for every round to the end
+    # a cadre moves at most once (a pinned cadre exactly once); whether a due cadre may stay
+    # is the tenure_limit kind's business (its encode adds the stay column)
     for cadre_id in candidate_set.movers:
         columns = model.by_cadre.get(cadre_id, [])
-        due = facts.due(cadre_id)
         if cadre_id in pinned:
             model.add_row(((c, 1.0) for c in columns), lower=1.0, upper=1.0,
                           label=f"{cadre_id} pinned", rule="scenario.pin")
-        elif due is not None:
-            stay_cost = weights.overdue * (num_rounds - due.round_index)
-            if due.rule.hard:
-                # a hard limit must be met; the stay column exists so that an impossible
-                # instance is still solved and explained — its cost dwarfs everything else
-                stay_cost = 1e6
-            stay = model.add_column(stay_cost, 1.0, f"{cadre_id} {STAY_LABEL}", due.rule.id)
-            model.add_row([*((c, 1.0) for c in columns), (stay, 1.0)], lower=1.0, upper=1.0,
-                          label=f"{cadre_id} moves at most once", rule="structure")
         else:
             model.add_row(((c, 1.0) for c in columns), upper=1.0,
                           label=f"{cadre_id} moves at most once", rule="structure")

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from planner.facts import Facts
 from planner.kinds import KIND_BY_NAME
+from planner.kinds.base import Violation
 from planner.kinds.tenure_limit import due_under
 from planner.models import Pin
 from planner.plan import Move
@@ -53,8 +54,14 @@ def per_move_rules(facts: Facts) -> list[Rule]:
 
 
 def judge(facts: Facts, rules: list[Rule], move: Move,
-          context: dict[str, object] | None = None) -> tuple[list[str], float, list[str]]:
-    """(hard rule ids violated, soft cost, soft rule ids) of one move under per-move rules."""
+          context: dict[str, object] | None = None,
+          timeless: dict[str, Violation | None] | None = None,
+          ) -> tuple[list[str], float, list[str]]:
+    """(hard rule ids violated, soft cost, soft rule ids) of one move under per-move rules.
+
+    `timeless` holds verdicts of rules whose kind does not depend on the move's date (judged
+    once per cadre, post and form instead of once per round); their `in_force` still is.
+    """
     context = context if context is not None else facts.move_context(move)
     hard: list[str] = []
     soft_cost = 0.0
@@ -62,7 +69,10 @@ def judge(facts: Facts, rules: list[Rule], move: Move,
     for rule in rules:
         if not rule.in_force(move.start) or not rule.selector.matches(context):
             continue
-        found = KIND_BY_NAME[rule.kind].judge_move(rule, facts, move)
+        if timeless is not None and rule.id in timeless:
+            found = timeless[rule.id]
+        else:
+            found = KIND_BY_NAME[rule.kind].judge_move(rule, facts, move)
         if found is None:
             continue
         if rule.hard:
@@ -145,6 +155,11 @@ def build_candidates(facts: Facts, scan_limit: int = SCAN_LIMIT,
     # reports them as unplaced (and explains why) instead of silently breaking the limit
     movers = [c for c in facts.due_cadres if roster.cadre_by_id[c].position]
     movers += [c for c in pins if c not in movers and c in roster.cadre_by_id]
+    # a pin into a held post needs its holder to be able to leave
+    for pin in pins.values():
+        holder = roster.holder_by_position.get(pin.to)
+        if holder is not None and holder not in movers and may_move(holder):
+            movers.append(holder)
     if len(roster.cadres) <= SMALL_ROSTER:
         movers += [c.id for c in roster.cadres if c.id not in movers and may_move(c.id)]
     result = CandidateSet()
@@ -218,7 +233,11 @@ def _add_options(facts: Facts, rules: list[Rule], result: CandidateSet, cadre_id
         forms = [pin.form]
     seen = judged.setdefault(cadre_id, set())
     if pin is not None:
-        targets = [pin.to]
+        # a post that never opens (its holder may not move) cannot take the pinned cadre
+        targets = [pin.to] if pin.to in open_posts else []
+        if not targets:
+            result.refusals.setdefault(cadre_id, Counter())[
+                "structure.one-holder"] += 1
     else:
         targets = closest(facts, cadre_id, open_posts, features, scan_limit)
     refusals = result.refusals.setdefault(cadre_id, Counter())
@@ -235,6 +254,9 @@ def _add_options(facts: Facts, rules: list[Rule], result: CandidateSet, cadre_id
             probe = Move(cadre_id, form, cadre.position, position_id, "", 0,
                          facts.rounds[0].start)
             context = facts.move_context(probe)
+            matching = [r for r in rules if r.selector.matches(context)]
+            timeless = {r.id: KIND_BY_NAME[r.kind].judge_move(r, facts, probe)
+                        for r in matching if KIND_BY_NAME[r.kind].timeless}
             found_any = False
             for round_ in facts.rounds[: latest + 1]:
                 if pin is not None and pin.round is not None and round_.name != pin.round:
@@ -242,7 +264,7 @@ def _add_options(facts: Facts, rules: list[Rule], result: CandidateSet, cadre_id
                 move = Move(cadre_id, form, cadre.position, position_id, round_.name,
                             round_.index, round_.start)
                 result.pairs_judged += 1
-                hard, soft_cost, soft = judge(facts, rules, move, context)
+                hard, soft_cost, soft = judge(facts, matching, move, context, timeless)
                 if hard:
                     refusals.update(hard)
                     continue

@@ -11,9 +11,10 @@ from typing import Any
 from planner.checker import CheckReport, check_plan
 from planner.facts import Facts
 from planner.kinds import KIND_BY_NAME
+from planner.kinds.tenure_limit import STAY_LABEL
 from planner.plan import Move, Plan, Unplaced
 from planner.ruleset import Rule
-from planner.solver.build import STAY_LABEL, build_model
+from planner.solver.build import build_model
 from planner.solver.candidates import CandidateSet, build_candidates, per_move_rules
 from planner.solver.decompose import solve_by_components
 from planner.solver.highs import Solution
@@ -64,9 +65,15 @@ def pin_conflicts(facts: Facts, candidate_set: CandidateSet) -> list[str]:
         if counts.get(pin.cadre, 0):
             continue
         refusals = candidate_set.refusals.get(pin.cadre, Counter())
-        rules = [facts.ruleset.by_id(rule_id) for rule_id, _n in refusals.most_common()]
-        because = "; ".join(f"{r.id} — {r.label} [{r.basis}]" for r in rules) or (
-            "the cadre holds no post or is forbidden to move")
+        reasons = []
+        for rule_id, _n in refusals.most_common():
+            if rule_id == "structure.one-holder":
+                holder = facts.roster.holder_by_position.get(pin.to, "?")
+                reasons.append(f"{pin.to} is held by {holder}, who may not move")
+            else:
+                rule = facts.ruleset.by_id(rule_id)
+                reasons.append(f"{rule.id} — {rule.label} [{rule.basis}]")
+        because = "; ".join(reasons) or "the cadre holds no post or is forbidden to move"
         messages.append(f"{entry.file}:{entry.line}: pin {pin.cadre} → {pin.to}"
                         f"{' in ' + pin.round if pin.round else ''} breaks hard rules: {because}")
     return messages

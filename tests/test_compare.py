@@ -1,0 +1,131 @@
+"""`rotation compare` and minimal-change re-planning with `rotation plan --from` (issue 6).
+
+The KPI and diff tests compare plan folders holding hand-made moves (no solver), so every
+expected number is known: the variant is the demo's clean plan without C041's move, with
+C008 moved a round later, and with C026 added. Only the `--from` and scenario-argument tests
+solve (the demo, twice).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import DEMO, REPO, copy_demo, tree_digest
+
+from planner.checker import check_plan
+from planner.cli import main
+from planner.compare import compare, diff_moves, read_plan_folder
+from planner.plan import read_moves
+from planner.planio import plan_document, write_plan_folder
+from planner.workspace import load_workspace
+
+SCENARIO = DEMO / "scenario.yaml"
+CLEAN = DEMO / "moves" / "clean.csv"
+
+
+def plan_folder(moves_file: Path, folder: Path, scenario: Path = SCENARIO) -> Path:
+    """A plan folder as `rotation plan` writes it, with the moves of a moves file."""
+    workspace = load_workspace(scenario)
+    plan = read_moves(moves_file, workspace.scenario)
+    report = check_plan(workspace.facts, plan)
+    document = plan_document(workspace.facts, plan, report, "feasible", 0.0, 0.0, 0.0)
+    write_plan_folder(folder, workspace.facts, plan, document)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def folders(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """(base, variant) plan folders: clean.csv, and clean.csv with three changes."""
+    root = tmp_path_factory.mktemp("compare")
+    lines = CLEAN.read_text(encoding="utf-8").splitlines()
+    changed = [line.replace("C008,transfer,P-TH-TT-TTV,2024-Q3", "C008,transfer,P-TH-TT-TTV,"
+                            "2024-Q4") for line in lines if not line.startswith("C041,")]
+    changed.append("C026,position_change,P-XL-PBT,2025-Q2")
+    (root / "variant.csv").write_text("\n".join(changed) + "\n", encoding="utf-8")
+    return (plan_folder(CLEAN, root / "base"), plan_folder(root / "variant.csv",
+                                                           root / "variant"))
+
+
+def rotation(*args: str | Path) -> tuple[int, str]:
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    return result.exit_code, result.output
+
+
+def test_the_move_diff_lists_added_removed_and_changed_moves(folders: tuple[Path, Path]):
+    base, variant = (read_plan_folder(f) for f in folders)
+    changes = {c.cadre: c for c in diff_moves(base, variant)}
+    assert {c: (x.change, x.fields) for c, x in changes.items()} == {
+        "C041": ("removed", ()), "C008": ("changed", ("round",)), "C026": ("added", ())}
+
+
+def test_kpis_stand_side_by_side_with_the_variant_minus_the_base(folders: tuple[Path, Path]):
+    comparison = compare([read_plan_folder(f) for f in folders])
+    rows = {row.key: row for row in comparison.rows}
+    assert rows["moves"].values == (10, 10)
+    assert rows["moves_by_form.position_change"].values == (6, 6)
+    assert rows["moves_changed_vs_base"].values == (0, 3)
+    # the base plan vacates P-XL-TC in 2025-Q1 (C041 leaves), the variant does not
+    assert rows["penalty.vacancy-fill"].delta(1) is not None
+    assert rows["status"].delta(1) is None
+
+
+def test_json_and_csv_outputs_carry_the_same_comparison(folders: tuple[Path, Path],
+                                                        tmp_path: Path):
+    kpi_file, diff_file = tmp_path / "kpis.csv", tmp_path / "diff.csv"
+    code, output = rotation("compare", *folders, "--json", "--csv", kpi_file,
+                            "--diff-csv", diff_file)
+    assert code == 0, output
+    data = json.loads(output)
+    assert data["base"] == "base" and [p["label"] for p in data["plans"]] == ["base", "variant"]
+    assert {c["cadre"] for c in data["diffs"]["variant"]} == {"C041", "C008", "C026"}
+    kpis = {row["kpi"]: row for row in csv.DictReader(kpi_file.open(encoding="utf-8"))}
+    assert (kpis["moves"]["base"], kpis["moves"]["variant"]) == ("10", "10")
+    diff = list(csv.DictReader(diff_file.open(encoding="utf-8")))
+    assert {(r["change"], r["cadre"]) for r in diff} == {
+        ("removed", "C041"), ("changed", "C008"), ("added", "C026")}
+
+
+def test_the_terminal_table_names_both_plans_and_the_differences(folders: tuple[Path, Path]):
+    code, output = rotation("compare", *folders)
+    assert code == 0, output
+    assert "base (base)" in output and "variant: 3 moves differ from the base" in output
+    assert "C026" in output
+
+
+def test_an_argument_that_is_neither_a_plan_folder_nor_a_scenario_is_bad_input(
+        tmp_path: Path, folders: tuple[Path, Path]):
+    code, output = rotation("compare", folders[0], tmp_path)
+    assert code == 2 and "plan.yaml not found" in output
+
+
+def test_a_scenario_argument_is_planned_in_memory_and_nothing_is_written(
+        folders: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    what_if = REPO / "scenarios" / "what-if"
+    before = tree_digest(what_if)
+    monkeypatch.chdir(tmp_path)
+    code, output = rotation("compare", folders[0], what_if / "scenario.yaml", "--json")
+    assert code == 0, output
+    data = json.loads(output[output.index("{"):])
+    assert [p["label"] for p in data["plans"]] == ["base", "demo-what-if"]
+    assert tree_digest(what_if) == before and not list(tmp_path.iterdir())
+
+
+def test_replanning_from_a_plan_keeps_its_moves_and_drops_those_that_no_longer_fit(
+        folders: tuple[Path, Path], tmp_path: Path):
+    base = copy_demo(tmp_path / "demo")
+    variant = base.parent / "what-if.yaml"
+    variant.write_text("extends: scenario.yaml\nname: leave\n"
+                       "roster: {cadres: {leave: [C041]}}\n", encoding="utf-8")
+    out = tmp_path / "replanned"
+    code, output = rotation("plan", variant, "--from", folders[0], "-o", out)
+    assert code in (0, 1), output
+    assert (f"{folders[0] / 'moves.csv'}:11: earlier move C041 → P-NT-TC dropped: cadre C041 "
+            "is not in the scenario") in output
+    document = json.loads(json.dumps(read_plan_folder(out).document, default=str))
+    previous = document["previous"]
+    assert previous["moves"] == 9 and previous["kept"] + previous["changed_or_dropped"] == 9
+    assert previous["kept"] > 0

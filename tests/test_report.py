@@ -1,0 +1,170 @@
+"""`rotation report`: one self-contained HTML page and an .xlsx workbook (issue 6).
+
+Every report is built from one plan folder: the demo's hand-made compliant plan
+(scenarios/demo/moves/clean.csv) written as `rotation plan` would write it. The browser test
+opens the page in headless Chromium (Debian packages `chromium`, `chromium-driver`) and is
+skipped only where Chromium is not installed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import DEMO, RosterFiles, copy_demo
+from openpyxl import load_workbook
+
+from planner.checker import check_plan
+from planner.cli import main
+from planner.plan import read_moves
+from planner.planio import plan_document, write_plan_folder
+from planner.report import build_report, write_report
+from planner.roster_io import load_roster
+from planner.workspace import load_workspace
+
+SCENARIO = DEMO / "scenario.yaml"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def plan_folder(moves_file: Path, folder: Path) -> Path:
+    """A plan folder as `rotation plan` writes it, holding the moves of a moves file (no
+    solver: the report must not depend on which plan the solver finds)."""
+    workspace = load_workspace(SCENARIO)
+    plan = read_moves(moves_file, workspace.scenario)
+    report = check_plan(workspace.facts, plan)
+    document = plan_document(workspace.facts, plan, report, "feasible", 0.0, 0.0, 0.0)
+    write_plan_folder(folder, workspace.facts, plan, document)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def plan_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo's hand-made compliant plan (moves/clean.csv) as a plan folder."""
+    return plan_folder(DEMO / "moves" / "clean.csv", tmp_path_factory.mktemp("report") / "plan")
+
+
+@pytest.fixture(scope="module")
+def page(plan_dir: Path) -> str:
+    return build_report(plan_dir, SCENARIO).html
+
+
+def test_the_page_is_self_contained_with_no_network_reference(page: str):
+    # The only URL is the SVG namespace the script uses to create elements.
+    urls = set(re.findall(r"https?://[^\s\"'<>)]+", page))
+    assert urls <= {"http://www.w3.org/2000/svg"}
+    assert not re.search(r"<(script|link|img|iframe)[^>]+(src|href)=\"(?!data:)", page)
+    assert "default-src 'none'" in page  # the CSP forbids loading anything
+    for section in ("summary", "flows", "rounds", "units", "moves", "unplaced", "penalties"):
+        assert f"id='{section}'" in page
+
+
+def test_the_interface_switches_language_and_rule_labels_come_from_the_rule_files(
+        plan_dir: Path, page: str):
+    english = build_report(plan_dir, SCENARIO, lang="en").html
+    assert "Tóm tắt" in page and "Summary" not in page
+    assert "Summary" in english and '<html lang="en">' in english
+    # the adaptation rule's label is the one written in rules/continuity.yaml, in both
+    label = re.search(r"label: \"([^\"]+)\"",
+                      (DEMO.parents[1] / "rules" / "continuity.yaml").read_text("utf-8"))
+    assert label is not None
+    assert label.group(1) in page and label.group(1) in english
+
+
+def test_redaction_replaces_every_name_and_id_by_a_stable_pseudonym(plan_dir: Path,
+                                                                     tmp_path: Path):
+    report = build_report(plan_dir, SCENARIO, redact=True)
+    xlsx = write_report(report, tmp_path / "r.html")
+    cadres = load_roster(DEMO / "roster").cadres
+    moved = report.data.moves[0]
+    cells = " ".join(str(c) for sheet in load_workbook(xlsx) for row in
+                     sheet.iter_rows(values_only=True) for c in row if c is not None)
+    page = (tmp_path / "r.html").read_text("utf-8")
+    for cadre in cadres:
+        assert cadre.name not in page and cadre.name not in cells
+        assert not re.search(rf"\b{cadre.id}\b", page + cells)
+    assert re.fullmatch(r"Cán bộ [0-9A-F]{4,}", moved["cadre"])
+    # stable: the same id gives the same pseudonym in every run
+    again = build_report(plan_dir, SCENARIO, redact=True).data.moves[0]["cadre"]
+    assert again == moved["cadre"]
+    expected = {"Cán bộ " + hashlib.sha256(c.id.encode()).hexdigest().upper()[:4]
+                for c in cadres}
+    assert moved["cadre"] in expected
+
+
+def test_text_from_the_inputs_is_escaped(plan_dir: Path, tmp_path: Path):
+    scenario = copy_demo(tmp_path / "demo")
+    roster = RosterFiles(scenario.parent / "roster")
+    first = (plan_dir / "moves.csv").read_text("utf-8").splitlines()[1].split(",")
+    cadre_id, to_position = first[0], first[3]
+    unit_id = load_roster(DEMO / "roster").position_by_id[to_position].unit
+    roster.set_cell("units", roster.line_of("units", "id", unit_id), "name",
+                    "<script>alert(1)</script> & <b>")
+    roster.set_cell("cadres", roster.line_of("cadres", "id", cadre_id), "name", "Lê <i>Văn</i>")
+    html = build_report(plan_dir, scenario).html
+    assert "<script>alert(1)" not in html and "<b>" not in html and "<i>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;" in html
+    assert "Lê &lt;i&gt;Văn&lt;/i&gt;" in html
+
+
+def test_the_workbook_has_moves_unplaced_and_kpi_sheets_with_vietnamese_headers(
+        plan_dir: Path, tmp_path: Path):
+    report = build_report(plan_dir, SCENARIO)
+    workbook = load_workbook(write_report(report, tmp_path / "report.html"))
+    assert workbook.sheetnames == ["moves", "unplaced", "KPIs"]
+    moves = list(workbook["moves"].iter_rows(values_only=True))
+    assert moves[0][:3] == ("Mã cán bộ", "Họ và tên", "Hình thức")
+    assert len(moves) == 1 + len(report.data.moves)
+    assert next(workbook["unplaced"].iter_rows(values_only=True))[-2:] == (
+        "Lý do", "Căn cứ quy tắc")
+    kpis = {row[0]: row[1] for row in workbook["KPIs"].iter_rows(values_only=True)}
+    assert kpis["Tổng số lượt điều chuyển"] == len(report.data.moves)
+
+
+def test_the_cli_finds_the_scenario_in_the_plan_provenance(plan_dir: Path, tmp_path: Path):
+    out = tmp_path / "out" / "demo.html"
+    result = CliRunner().invoke(main, ["report", str(plan_dir), "--lang", "en", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.exists() and out.with_suffix(".xlsx").exists()
+
+
+def test_a_folder_without_plan_yaml_is_bad_input(tmp_path: Path):
+    result = CliRunner().invoke(main, ["report", str(tmp_path), "--scenario", str(SCENARIO)])
+    assert result.exit_code == 2
+    assert "plan.yaml not found" in result.output
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (Debian packages "
+                    "chromium and chromium-driver)")
+def test_the_page_renders_its_charts_in_headless_chromium_without_errors(
+        plan_dir: Path, tmp_path: Path):
+    html_path = tmp_path / "report.html"
+    write_report(build_report(plan_dir, SCENARIO), html_path)
+    assert CHROMIUM is not None
+    browser = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
+               "--disable-background-networking", "--no-first-run", "--hide-scrollbars",
+               f"--user-data-dir={tmp_path / 'profile'}", "--enable-logging=stderr", "--v=0",
+               "--virtual-time-budget=5000"]
+    dumped = subprocess.run([*browser, "--dump-dom", html_path.as_uri()], capture_output=True,
+                            text=True, timeout=120, check=False)
+    assert dumped.returncode == 0, dumped.stderr[-2000:]
+    dom = dumped.stdout
+    console = [line for line in dumped.stderr.splitlines() if ":CONSOLE" in line]
+    assert not console, "\n".join(console)  # the page logs nothing, errors included
+    html_tag = re.search(r"<html[^>]*>", dom)
+    assert html_tag and "data-errors" not in html_tag.group(0)  # the page's own error trap
+    charts = re.search(r'<html[^>]* data-charts="(\d+)"', dom)
+    assert charts and int(charts.group(1)) >= 3  # flows, rounds, and at least one sparkline
+    for chart in ("chart-flows", "chart-rounds"):
+        body = dom.split(f'id="{chart}"', 1)[1].split("</section>", 1)[0]
+        assert "<svg" in body and ("<path" in body or "<rect" in body)
+    shot = tmp_path / "report.png"
+    taken = subprocess.run([*browser, "--window-size=1280,2400", f"--screenshot={shot}",
+                            html_path.as_uri()], capture_output=True, text=True, timeout=120,
+                           check=False)
+    assert taken.returncode == 0, taken.stderr[-2000:]
+    assert shot.stat().st_size > 10_000

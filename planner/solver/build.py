@@ -22,9 +22,10 @@ from planner.plan import Plan
 from planner.solver.candidates import CandidateSet, Option
 from planner.solver.model import Candidate, LinearModel
 
-# A move of the earlier plan (`rotation plan --from`) that the new plan changes or drops costs
-# this much: more than any soft term, so only what the rules force is changed.
-CHANGE_PENALTY = 10_000.0
+# Each move of the earlier plan (`rotation plan --from`) that the new plan changes or drops,
+# and each move it adds, costs this much — more than the soft terms of a move, so only what
+# the rules force is changed. The objective of such a plan includes it.
+CHANGE_PENALTY = 1_000.0
 
 
 def cost_terms(facts: Facts, option: Option, previous: Plan | None = None,
@@ -58,11 +59,11 @@ def cost_terms(facts: Facts, option: Option, previous: Plan | None = None,
         terms["skill fit"] = -weights.skill_fit * fit
     if previous is not None:
         earlier = previous.move_by_cadre.get(option.cadre)
-        if earlier is not None and (earlier.to_position, earlier.round_index, earlier.form) == (
+        if earlier is None:
+            terms["change: a move the earlier plan did not have"] = CHANGE_PENALTY
+        elif (earlier.to_position, earlier.round_index, earlier.form) != (
                 option.to_position, option.round_index, option.form):
-            terms["kept from the earlier plan"] = -CHANGE_PENALTY
-        elif earlier is None:
-            terms["new move (not in the earlier plan)"] = CHANGE_PENALTY
+            terms["change: differs from the earlier plan's move"] = CHANGE_PENALTY
     # tiny tie-breaks make the optimum unique, so plans do not flip between equally good
     # answers when the model is reformulated: earlier rounds first, then a fixed
     # pseudo-random order of (cadre, post, form) that no input order can change
@@ -94,6 +95,13 @@ def build_model(facts: Facts, candidate_set: CandidateSet,
     # is the tenure_limit kind's business (its encode adds the stay column)
     for cadre_id in candidate_set.movers:
         columns = model.by_cadre.get(cadre_id, [])
+        if previous is not None and cadre_id in previous.move_by_cadre and cadre_id not in pinned:
+            # dropping a move of the earlier plan is a change too
+            dropped = model.add_column(CHANGE_PENALTY, 1.0, f"{cadre_id} drops earlier move",
+                                       "structure")
+            model.add_row([*((c, 1.0) for c in columns), (dropped, 1.0)], lower=1.0,
+                          label=f"{cadre_id} keeps or changes the earlier move",
+                          rule="structure")
         if cadre_id in pinned:
             model.add_row(((c, 1.0) for c in columns), lower=1.0, upper=1.0,
                           label=f"{cadre_id} pinned", rule="scenario.pin")

@@ -10,6 +10,7 @@ round; under a soft one, later rounds cost a penalty per round late.
 from __future__ import annotations
 
 import heapq
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -95,7 +96,8 @@ KEEP_LIMIT = 30
 class PostFeatures:
     """What the closeness ranking reads of a post, computed once per post."""
 
-    district: str | None
+    locality: str
+    area: str  # the district (2023) or, without a district level, the parent locality
     grade: int
     staff: bool
     profession: str
@@ -104,30 +106,36 @@ class PostFeatures:
 
 def post_features(facts: Facts, position_id: str) -> PostFeatures:
     place = facts.place(position_id)
-    return PostFeatures(facts.graph.district_of(place["locality"]), int(place["grade"]),
-                        place["role"] == "staff", place["profession"],
-                        frozenset(place["skills"]))
+    locality = place["locality"]
+    area = facts.graph.district_of(locality) or next(iter(facts.graph.ancestors(locality)),
+                                                     locality)
+    return PostFeatures(locality, area, int(place["grade"]), place["role"] == "staff",
+                        place["profession"], frozenset(place["skills"]))
 
 
 def closest(facts: Facts, cadre_id: str, posts: list[str],
             features: dict[str, PostFeatures], limit: int) -> list[str]:
-    """The `limit` posts closest to the cadre: same district, same profession, nearby grade
-    (leader vs staff counts as 3 grades), shared skills; ties by post id (deterministic)."""
+    """The `limit` posts closest to the cadre: nearby grade (leader vs staff counts as 3
+    grades), same profession, same area, shared skills, then another locality before the
+    same one; ties by a fixed pseudo-random order of (cadre, post) — deterministic, and it
+    spreads cadres over equally close posts instead of crowding the lowest ids."""
     cadre = facts.cadre(cadre_id)
     origin = features.get(cadre.position) if cadre.position else None
     if origin is None and cadre.position:
         origin = post_features(facts, cadre.position)
     skills = frozenset(cadre.skills)
+    salt = cadre_id.encode()
 
-    def key(position_id: str) -> tuple[int, int, int, str]:
+    def key(position_id: str) -> tuple[int, int, int, int]:
         target = features[position_id]
-        other_district = grade_gap = 0
+        other_area = grade_gap = same_locality = 0
         if origin is not None:
-            other_district = int(origin.district != target.district)
+            other_area = int(origin.area != target.area)
+            same_locality = int(origin.locality == target.locality)
             grade_gap = abs(origin.grade - target.grade) + 3 * (origin.staff != target.staff)
         other_profession = int(cadre.profession != target.profession)
-        return (grade_gap + other_profession + other_district, -len(skills & target.skills),
-                other_district, position_id)
+        return (grade_gap + other_profession + other_area, -len(skills & target.skills),
+                same_locality, zlib.crc32(position_id.encode(), zlib.crc32(salt)))
 
     return heapq.nsmallest(limit, (p for p in posts if p != cadre.position), key=key)
 

@@ -26,6 +26,8 @@ from planner.solver.model import Candidate, LinearModel
 # and each move it adds, costs this much — more than the soft terms of a move, so only what
 # the rules force is changed. The objective of such a plan includes it.
 CHANGE_PENALTY = 1_000.0
+# A pin left unmet costs more than any hard-due cadre left in place (tenure's stay cost).
+PIN_MISSED_COST = 1e8
 
 
 def cost_terms(facts: Facts, option: Option, previous: Plan | None = None,
@@ -103,8 +105,12 @@ def build_model(facts: Facts, candidate_set: CandidateSet,
                           label=f"{cadre_id} keeps or changes the earlier move",
                           rule="structure")
         if cadre_id in pinned:
-            model.add_row(((c, 1.0) for c in columns), lower=1.0, upper=1.0,
-                          label=f"{cadre_id} pinned", rule="scenario.pin")
+            # elastic, so a pin the other hard rules make impossible is still solved, then
+            # reported in rule terms rather than as a bare "infeasible"
+            missed = model.add_column(PIN_MISSED_COST, 1.0, f"{cadre_id} pin missed",
+                                      "scenario.pin")
+            model.add_row([*((c, 1.0) for c in columns), (missed, 1.0)], lower=1.0,
+                          upper=1.0, label=f"{cadre_id} pinned", rule="scenario.pin")
         else:
             model.add_row(((c, 1.0) for c in columns), upper=1.0,
                           label=f"{cadre_id} moves at most once", rule="structure")

@@ -228,8 +228,11 @@ def _add_options(facts: Facts, rules: list[Rule], result: CandidateSet, cadre_id
     due = facts.due(cadre_id)
     pin = pins.get(cadre_id)
     latest = len(facts.rounds) - 1
-    if due is not None and due.rule.hard and pin is None:
-        latest = due.round_index
+    if due is not None and due.rule.hard:
+        latest = due.round_index  # a pin cannot make a hard-due cadre late either
+        if pin is not None and pin.round is not None and all(
+                r.name != pin.round for r in facts.rounds[: latest + 1]):
+            result.refusals.setdefault(cadre_id, Counter())[due.rule.id] += 1
     forms = list(PROPOSED_FORMS)
     if due is not None:
         # only forms that end every tenure limit the cadre reaches, the due form first

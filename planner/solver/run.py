@@ -79,6 +79,35 @@ def pin_conflicts(facts: Facts, candidate_set: CandidateSet) -> list[str]:
     return messages
 
 
+def unmet_pins(facts: Facts, plan: Plan, candidate_set: CandidateSet) -> list[str]:
+    """Pins the solved plan could not honour, with the hard rules that stand in the way."""
+    messages = []
+    for entry in facts.scenario.pins:
+        pin = entry.value
+        move = plan.move_by_cadre.get(pin.cadre)
+        if move is not None and move.to_position == pin.to and (
+                pin.round is None or move.round == pin.round):
+            continue
+        reasons = []
+        due = facts.due(pin.cadre)
+        if due is not None and due.rule.hard:
+            reasons.append(f"{pin.cadre} must move by {facts.rounds[due.round_index].name} "
+                           f"under {due.rule.id} — {due.rule.label}")
+        holder = facts.roster.holder_by_position.get(pin.to)
+        if holder is not None and holder != pin.cadre and holder not in plan.move_by_cadre:
+            blocked = candidate_set.refusals.get(holder, Counter())
+            why = ", ".join(rule_id for rule_id, _n in blocked.most_common(3))
+            reasons.append(f"{pin.to} stays held by {holder}"
+                           + (f", whose moves {why} forbid" if why else "")
+                           + (f" by {pin.round}" if pin.round else ""))
+        reasons.append("the other hard rules (one holder per post and round, adaptation, "
+                       "quotas, relatives) leave no plan that contains it")
+        messages.append(f"{entry.file}:{entry.line}: pin {pin.cadre} → {pin.to}"
+                        f"{' in ' + pin.round if pin.round else ''} cannot be met: "
+                        + "; ".join(reasons))
+    return messages
+
+
 def solve_workspace(facts: Facts, progress: Callable[[str], None] | None = None,
                     log: bool = False, previous: Plan | None = None,
                     incumbent: Callable[[str], None] | None = None) -> PlanResult:
@@ -108,6 +137,9 @@ def solve_workspace(facts: Facts, progress: Callable[[str], None] | None = None,
                                    on_incumbent=incumbent)
     timings["solve"] = solution.seconds
     plan = extract_plan(facts, model, solution, candidate_set)
+    missed = unmet_pins(facts, plan, candidate_set)
+    if missed:
+        raise PinConflict(missed)
     started = time.perf_counter()
     report = check_plan(facts, plan)
     timings["check"] = time.perf_counter() - started

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from planner.errors import InputError, Problem
+from planner.errors import InputError, Problem, read_input_text
 from planner.plan import REQUIRED_MOVE_COLUMNS, Plan
 from planner.roster_io import csv_text
 from planner.scenario import Scenario
@@ -147,13 +147,7 @@ def read_plan_folder(folder: Path, label: str | None = None) -> PlanRun:
 
 def read_move_rows(path: Path) -> dict[str, MoveRow]:
     """The moves of a moves.csv by cadre, as text (no roster needed)."""
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise InputError([Problem(str(path), message="moves file not found")]) from None
-    except UnicodeDecodeError as exc:
-        raise InputError([Problem(str(path), message=f"not UTF-8 text (byte {exc.start})")]) \
-            from None
+    text = read_input_text(path, "moves file not found")
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = [h.strip() for h in reader.fieldnames or []]
     missing = [c for c in REQUIRED_MOVE_COLUMNS if c not in header]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 
 @dataclass(frozen=True, order=True)
@@ -86,3 +87,14 @@ class ProblemCollector:
     def raise_if_any(self) -> None:
         if self.problems:
             raise InputError(self.problems)
+
+
+def read_input_text(path: Path, missing: str = "file not found") -> str:
+    """A UTF-8 input file's text (a BOM from Excel is dropped); InputError if unreadable."""
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise InputError([Problem(str(path), message=missing)]) from None
+    except UnicodeDecodeError as exc:
+        raise InputError([Problem(str(path), message=f"not UTF-8 text (byte {exc.start})")]) \
+            from None

@@ -14,7 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from planner.calendar import add_months, parse_round
-from planner.errors import InputError, Problem, ProblemCollector, did_you_mean, unknown
+from planner.errors import (
+    ProblemCollector,
+    did_you_mean,
+    read_input_text,
+    unknown,
+)
 from planner.models import FORMS
 from planner.roster_io import csv_text
 from planner.scenario import Scenario
@@ -84,13 +89,7 @@ def read_moves(path: Path, scenario: Scenario, drop_stale: bool = False) -> Plan
     With `drop_stale` (an earlier plan re-read under a changed scenario), moves that no longer
     fit the roster or horizon are dropped instead of reported: they cannot be kept anyway.
     """
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise InputError([Problem(str(path), message="moves file not found")]) from None
-    except UnicodeDecodeError as exc:
-        raise InputError([Problem(str(path), message=f"not UTF-8 text (byte {exc.start})")]) \
-            from None
+    text = read_input_text(path, "moves file not found")
     problems = ProblemCollector()
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     moves: list[Move] = []

@@ -242,7 +242,7 @@ def plan(scenario: Path, out_dir: Path | None, as_json: bool, verbose: bool,
 
     from planner.plan import read_moves
     from planner.planio import plan_document, write_plan_folder
-    from planner.solver.run import PinConflict, solve_workspace
+    from planner.solver.run import NoPlanInTime, PinConflict, solve_workspace
     from planner.workspace import load_workspace
 
     started = time.perf_counter()
@@ -268,6 +268,10 @@ def plan(scenario: Path, out_dir: Path | None, as_json: bool, verbose: bool,
         try:
             result = solve_workspace(facts, progress=progress, log=verbose, previous=previous,
                                      incumbent=status.update)
+        except NoPlanInTime as timeout:
+            status.stop()
+            err.print(f"NO PLAN: {timeout}", markup=False)
+            sys.exit(EXIT_VIOLATIONS)
         except PinConflict as conflict:
             status.stop()
             err.print("INFEASIBLE: a pinned move breaks the hard rules:", markup=False)

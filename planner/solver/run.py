@@ -48,6 +48,10 @@ class PlanResult:
         return self.solution.status
 
 
+class NoPlanInTime(Exception):
+    """The time limit ran out before the solver found any plan (exit code 1)."""
+
+
 class PinConflict(Exception):
     """A pinned move that the hard rules forbid: reported in rule terms, exit code 1."""
 
@@ -136,6 +140,12 @@ def solve_workspace(facts: Facts, progress: Callable[[str], None] | None = None,
                                    log=log, progress=say, start=start,
                                    on_incumbent=incumbent)
     timings["solve"] = solution.seconds
+    if solution.status not in ("optimal", "feasible"):
+        # every row of the model is elastic, so only the clock can leave us without a plan
+        raise NoPlanInTime(
+            f"the solver found no plan within solver.time_limit_s = {settings.time_limit_s:g} s "
+            f"({len(model.costs)} columns, {len(model.rows)} rows; status {solution.status}): "
+            "raise solver.time_limit_s in the scenario, or shorten the horizon")
     plan = extract_plan(facts, model, solution, candidate_set)
     missed = unmet_pins(facts, plan, candidate_set)
     if missed:

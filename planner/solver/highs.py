@@ -79,12 +79,21 @@ def solve(model: LinearModel, time_limit_s: float, gap: float, seed: int,
                       np.array([r.upper if math.isfinite(r.upper) else inf for r in model.rows]),
                       len(indices), np.array(starts, dtype=np.int32),
                       np.array(indices, dtype=np.int32), np.array(values, dtype=np.float64))
+    if integral and (start is None or not any(start)):
+        # LP first: the model is nearly a network (one move per cadre, one holder per post),
+        # so its LP optimum is integral or a few fractional moves away from it
+        found, start = _lp_and_fix(highs, model, integral, gap, time_limit_s, started)
+        if found is not None:
+            return found
     if start is not None and any(start):
-        # a partial start (the earlier plan's moves); HiGHS completes or repairs it
+        # a partial start (the earlier plan's moves, or the LP-and-fix plan); HiGHS completes
+        # or repairs it
         guess = highspy.HighsSolution()
         guess.col_value = list(start)
         guess.value_valid = True
         highs.setSolution(guess)
+    highs.setOptionValue("time_limit", max(
+        1.0, highs.getRunTime() + time_limit_s - (time.perf_counter() - started)))
     if on_incumbent is not None:
         def improving(event: Any) -> None:
             data = event.data_out
@@ -112,3 +121,52 @@ def solve(model: LinearModel, time_limit_s: float, gap: float, seed: int,
     return Solution(label, [round(v) if model.integral[i] else v for i, v in enumerate(values)],
                     objective, bound, gap_value, time.perf_counter() - started,
                     int(info.mip_node_count) if integral else 0)
+
+
+def _lp_and_fix(highs: highspy.Highs, model: LinearModel, integral: list[int], gap: float,
+                time_limit_s: float, started: float) -> tuple[Solution | None, list[float] | None]:
+    """Solve the LP relaxation; if it is integral, that is the optimum. Otherwise fix every
+    column the LP already made 0 or 1 and solve the small MIP over the fractional rest: a
+    plan whose gap to the LP bound is known. Return it if within `gap`, else only its values
+    (a warm start for the full MIP). The model's integrality and bounds are restored."""
+    columns = np.array(integral, dtype=np.int32)
+    highs.changeColsIntegrality(len(columns), columns,
+                                np.full(len(columns), highspy.HighsVarType.kContinuous))
+    highs.run()
+    lp_ok = highs.getModelStatus() == highspy.HighsModelStatus.kOptimal
+    values = np.array(highs.getSolution().col_value) if lp_ok else None
+    bound = highs.getInfo().objective_function_value if lp_ok else -math.inf
+    highs.changeColsIntegrality(len(columns), columns,
+                                np.full(len(columns), highspy.HighsVarType.kInteger))
+    if values is None:
+        return None, None
+    integral_values = values[columns]
+    fractional = np.abs(integral_values - np.round(integral_values)) > 1e-6
+    if not fractional.any():
+        rounded = [float(round(v)) if model.integral[i] else float(v)
+                   for i, v in enumerate(values)]
+        return Solution("optimal", rounded, bound, bound, 0.0,
+                        time.perf_counter() - started, 0), None
+    fixed = columns[~fractional]
+    fixed_values = np.round(values[fixed])
+    highs.changeColsBounds(len(fixed), fixed, fixed_values, fixed_values)
+    highs.setOptionValue("time_limit", max(
+        1.0, highs.getRunTime() + time_limit_s - (time.perf_counter() - started)))
+    highs.run()
+    info = highs.getInfo()
+    found = info.primal_solution_status == 2
+    fixed_values_all = list(highs.getSolution().col_value) if found else None
+    objective = info.objective_function_value if found else math.nan
+    inf = highspy.kHighsInf
+    highs.changeColsBounds(len(fixed), fixed, np.zeros(len(fixed)),
+                           np.array([model.upper[c] if math.isfinite(model.upper[c]) else inf
+                                     for c in fixed]))
+    if fixed_values_all is None:
+        return None, None
+    rounded = [float(round(v)) if model.integral[i] else float(v)
+               for i, v in enumerate(fixed_values_all)]
+    rel_gap = abs(objective - bound) / max(abs(objective), 1e-9)
+    if rel_gap <= gap + 1e-9:
+        return Solution("optimal", rounded, objective, bound, rel_gap,
+                        time.perf_counter() - started, int(info.mip_node_count)), None
+    return None, rounded

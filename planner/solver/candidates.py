@@ -10,6 +10,7 @@ round; under a soft one, later rounds cost a penalty per round late.
 from __future__ import annotations
 
 import heapq
+import multiprocessing
 import zlib
 from collections import Counter
 from dataclasses import dataclass, field
@@ -141,7 +142,7 @@ def closest(facts: Facts, cadre_id: str, posts: list[str],
 
 
 def build_candidates(facts: Facts, scan_limit: int = SCAN_LIMIT,
-                     keep_limit: int = KEEP_LIMIT) -> CandidateSet:
+                     keep_limit: int = KEEP_LIMIT, workers: int = 1) -> CandidateSet:
     """Every allowed option of every mover (see the module docstring).
 
     Movers are the due and pinned cadres. A due cadre with fewer than MIN_OPTIONS options
@@ -175,9 +176,8 @@ def build_candidates(facts: Facts, scan_limit: int = SCAN_LIMIT,
     open_posts = _open_posts(facts, movers)
     features = {p: post_features(facts, p) for p in open_posts}
     judged: dict[str, set[str]] = {}
-    for cadre_id in movers:
-        _add_options(facts, rules, result, cadre_id, open_posts, features, judged, pins,
-                     forbidden, scan_limit, keep_limit)
+    job = _Job(facts, rules, open_posts, features, pins, forbidden, scan_limit, keep_limit)
+    _judge_all(job, result, movers, judged, workers)
     if len(roster.cadres) > SMALL_ROSTER:
         counts = result.per_cadre()
         partners: list[str] = []
@@ -199,9 +199,10 @@ def build_candidates(facts: Facts, scan_limit: int = SCAN_LIMIT,
             open_posts = _open_posts(facts, movers)
             features.update({p: post_features(facts, p) for p in open_posts
                              if p not in features})
-            for cadre_id in movers:  # judges only the (cadre, post) pairs not judged yet
-                _add_options(facts, rules, result, cadre_id, open_posts, features, judged,
-                             pins, forbidden, scan_limit, keep_limit)
+            # judges only the (cadre, post) pairs not judged yet
+            job = _Job(facts, rules, open_posts, features, pins, forbidden, scan_limit,
+                       keep_limit)
+            _judge_all(job, result, movers, judged, workers)
     result.movers = movers
     result.open_posts = open_posts
     return result
@@ -218,21 +219,45 @@ def _open_posts(facts: Facts, movers: list[str]) -> list[str]:
                   | {roster.cadre_by_id[c].position or "" for c in movers} - {""})
 
 
-def _add_options(facts: Facts, rules: list[Rule], result: CandidateSet, cadre_id: str,
-                 open_posts: list[str], features: dict[str, PostFeatures],
-                 judged: dict[str, set[str]], pins: dict[str, Pin],
-                 forbidden: dict[str, set[str | None]], scan_limit: int,
-                 keep_limit: int) -> None:
-    roster = facts.roster
-    cadre = roster.cadre_by_id[cadre_id]
+@dataclass
+class CadreOptions:
+    """What judging one cadre's targets produced (merged into the CandidateSet in order)."""
+
+    cadre: str
+    options: list[Option] = field(default_factory=list)
+    refusals: Counter[str] = field(default_factory=Counter)
+    judged: set[str] = field(default_factory=set)
+    pairs_judged: int = 0
+
+
+@dataclass
+class _Job:
+    """Everything `_options_for` reads besides the cadre (shared with forked workers)."""
+
+    facts: Facts
+    rules: list[Rule]
+    open_posts: list[str]
+    features: dict[str, PostFeatures]
+    pins: dict[str, Pin]
+    forbidden: dict[str, set[str | None]]
+    scan_limit: int
+    keep_limit: int
+
+
+def _options_for(job: _Job, cadre_id: str, judged: set[str], kept: int) -> CadreOptions:
+    """Judge the cadre's closest open posts (skipping those judged before) by every per-move
+    rule, round by round; keep the first allowed form per post, up to the keep limit."""
+    facts = job.facts
+    cadre = facts.cadre(cadre_id)
     due = facts.due(cadre_id)
-    pin = pins.get(cadre_id)
+    pin = job.pins.get(cadre_id)
+    found = CadreOptions(cadre_id, judged=set(judged))
     latest = len(facts.rounds) - 1
     if due is not None and due.rule.hard:
         latest = due.round_index  # a pin cannot make a hard-due cadre late either
         if pin is not None and pin.round is not None and all(
                 r.name != pin.round for r in facts.rounds[: latest + 1]):
-            result.refusals.setdefault(cadre_id, Counter())[due.rule.id] += 1
+            found.refusals[due.rule.id] += 1
     forms = list(PROPOSED_FORMS)
     if due is not None:
         # only forms that end every tenure limit the cadre reaches, the due form first
@@ -242,30 +267,27 @@ def _add_options(facts: Facts, rules: list[Rule], result: CandidateSet, cadre_id
         forms.sort(key=lambda f: f != due.rule.params.form)
     if pin is not None and pin.form is not None:
         forms = [pin.form]
-    seen = judged.setdefault(cadre_id, set())
     if pin is not None:
         # a post that never opens (its holder may not move) cannot take the pinned cadre
-        targets = [pin.to] if pin.to in open_posts else []
+        targets = [pin.to] if pin.to in job.open_posts else []
         if not targets:
-            result.refusals.setdefault(cadre_id, Counter())[
-                "structure.one-holder"] += 1
+            found.refusals["structure.one-holder"] += 1
     else:
-        targets = closest(facts, cadre_id, open_posts, features, scan_limit)
-    refusals = result.refusals.setdefault(cadre_id, Counter())
-    kept = sum(1 for o in result.options if o.cadre == cadre_id) if seen else 0
+        targets = closest(facts, cadre_id, job.open_posts, job.features, job.scan_limit)
+    forbidden = job.forbidden.get(cadre_id, set())
     for position_id in targets:
-        if kept >= keep_limit:
+        if kept >= job.keep_limit:
             break
-        if position_id in seen:
+        if position_id in found.judged:
             continue
-        seen.add(position_id)
-        if position_id == cadre.position or forbidden.get(cadre_id, set()) & {None, position_id}:
+        found.judged.add(position_id)
+        if position_id == cadre.position or forbidden & {None, position_id}:
             continue
         for form in forms:
             probe = Move(cadre_id, form, cadre.position, position_id, "", 0,
                          facts.rounds[0].start)
             context = facts.move_context(probe)
-            matching = [r for r in rules if r.selector.matches(context)]
+            matching = [r for r in job.rules if r.selector.matches(context)]
             timeless = {r.id: KIND_BY_NAME[r.kind].judge_move(r, facts, probe)
                         for r in matching if KIND_BY_NAME[r.kind].timeless}
             found_any = False
@@ -274,14 +296,52 @@ def _add_options(facts: Facts, rules: list[Rule], result: CandidateSet, cadre_id
                     continue
                 move = Move(cadre_id, form, cadre.position, position_id, round_.name,
                             round_.index, round_.start)
-                result.pairs_judged += 1
+                found.pairs_judged += 1
                 hard, soft_cost, soft = judge(facts, matching, move, context, timeless)
                 if hard:
-                    refusals.update(hard)
+                    found.refusals.update(hard)
                     continue
                 found_any = True
-                result.options.append(Option(cadre_id, form, position_id, round_.index,
-                                             soft_cost, tuple(soft)))
+                found.options.append(Option(cadre_id, form, position_id, round_.index,
+                                            soft_cost, tuple(soft)))
             if found_any:
                 kept += 1
                 break  # one form per destination: the most fitting one that is allowed
+    return found
+
+
+# The job a forked worker process inherits (set just before the pool forks).
+_FORKED_JOB: list[_Job] = []
+
+
+def _options_batch(work: list[tuple[str, set[str], int]]) -> list[CadreOptions]:
+    job = _FORKED_JOB[0]
+    return [_options_for(job, cadre_id, judged, kept) for cadre_id, judged, kept in work]
+
+
+def _judge_all(job: _Job, result: CandidateSet, cadre_ids: list[str],
+               judged: dict[str, set[str]], workers: int) -> None:
+    """Judge cadres (in forked worker processes when workers > 1) and merge in order, so
+    the result is the same whatever the number of workers."""
+    counts = result.per_cadre()
+    work = [(c, judged.get(c, set()), counts.get(c, 0)) for c in cadre_ids]
+    if workers > 1 and len(work) >= PARALLEL_FROM:
+        size = -(-len(work) // (workers * 4))
+        batches = [work[i:i + size] for i in range(0, len(work), size)]
+        _FORKED_JOB[:] = [job]
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                found = [item for batch in pool.map(_options_batch, batches) for item in batch]
+        finally:
+            _FORKED_JOB.clear()
+    else:
+        found = [_options_for(job, c, seen, kept) for c, seen, kept in work]
+    for item in found:
+        result.options.extend(item.options)
+        result.refusals.setdefault(item.cadre, Counter()).update(item.refusals)
+        judged[item.cadre] = item.judged
+        result.pairs_judged += item.pairs_judged
+
+
+# Below this many cadres forking costs more than it saves.
+PARALLEL_FROM = 200

@@ -302,7 +302,6 @@ class SolverSettings(Config):
     time_limit_s: float = Field(60.0, gt=0)
     gap: float = Field(0.01, ge=0, le=1)
     seed: int = 0
-    workers: int = Field(1, ge=1, le=64)
 
 
 class VacancyPatch(Config):

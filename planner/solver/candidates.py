@@ -10,7 +10,6 @@ round; under a soft one, later rounds cost a penalty per round late.
 from __future__ import annotations
 
 import heapq
-import multiprocessing
 import zlib
 from collections import Counter
 from dataclasses import dataclass, field
@@ -142,7 +141,7 @@ def closest(facts: Facts, cadre_id: str, posts: list[str],
 
 
 def build_candidates(facts: Facts, scan_limit: int = SCAN_LIMIT,
-                     keep_limit: int = KEEP_LIMIT, workers: int = 1) -> CandidateSet:
+                     keep_limit: int = KEEP_LIMIT) -> CandidateSet:
     """Every allowed option of every mover (see the module docstring).
 
     Movers are the due and pinned cadres. A due cadre with fewer than MIN_OPTIONS options
@@ -177,7 +176,7 @@ def build_candidates(facts: Facts, scan_limit: int = SCAN_LIMIT,
     features = {p: post_features(facts, p) for p in open_posts}
     judged: dict[str, set[str]] = {}
     job = _Job(facts, rules, open_posts, features, pins, forbidden, scan_limit, keep_limit)
-    _judge_all(job, result, movers, judged, workers)
+    _judge_all(job, result, movers, judged)
     if len(roster.cadres) > SMALL_ROSTER:
         counts = result.per_cadre()
         partners: list[str] = []
@@ -202,7 +201,7 @@ def build_candidates(facts: Facts, scan_limit: int = SCAN_LIMIT,
             # judges only the (cadre, post) pairs not judged yet
             job = _Job(facts, rules, open_posts, features, pins, forbidden, scan_limit,
                        keep_limit)
-            _judge_all(job, result, movers, judged, workers)
+            _judge_all(job, result, movers, judged)
     result.movers = movers
     result.open_posts = open_posts
     return result
@@ -232,7 +231,7 @@ class CadreOptions:
 
 @dataclass
 class _Job:
-    """Everything `_options_for` reads besides the cadre (shared with forked workers)."""
+    """Everything `_options_for` reads besides the cadre."""
 
     facts: Facts
     rules: list[Rule]
@@ -310,38 +309,13 @@ def _options_for(job: _Job, cadre_id: str, judged: set[str], kept: int) -> Cadre
     return found
 
 
-# The job a forked worker process inherits (set just before the pool forks).
-_FORKED_JOB: list[_Job] = []
-
-
-def _options_batch(work: list[tuple[str, set[str], int]]) -> list[CadreOptions]:
-    job = _FORKED_JOB[0]
-    return [_options_for(job, cadre_id, judged, kept) for cadre_id, judged, kept in work]
-
-
 def _judge_all(job: _Job, result: CandidateSet, cadre_ids: list[str],
-               judged: dict[str, set[str]], workers: int) -> None:
-    """Judge cadres (in forked worker processes when workers > 1) and merge in order, so
-    the result is the same whatever the number of workers."""
+               judged: dict[str, set[str]]) -> None:
+    """Judge cadres in order and merge what each produced into the result."""
     counts = result.per_cadre()
-    work = [(c, judged.get(c, set()), counts.get(c, 0)) for c in cadre_ids]
-    if workers > 1 and len(work) >= PARALLEL_FROM:
-        size = -(-len(work) // (workers * 4))
-        batches = [work[i:i + size] for i in range(0, len(work), size)]
-        _FORKED_JOB[:] = [job]
-        try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                found = [item for batch in pool.map(_options_batch, batches) for item in batch]
-        finally:
-            _FORKED_JOB.clear()
-    else:
-        found = [_options_for(job, c, seen, kept) for c, seen, kept in work]
-    for item in found:
+    for cadre_id in cadre_ids:
+        item = _options_for(job, cadre_id, judged.get(cadre_id, set()), counts.get(cadre_id, 0))
         result.options.extend(item.options)
         result.refusals.setdefault(item.cadre, Counter()).update(item.refusals)
         judged[item.cadre] = item.judged
         result.pairs_judged += item.pairs_judged
-
-
-# Below this many cadres forking costs more than it saves.
-PARALLEL_FROM = 200

@@ -124,7 +124,7 @@ def solve_workspace(facts: Facts, progress: Callable[[str], None] | None = None,
     settings = facts.scenario.solver
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    candidate_set = build_candidates(facts, workers=settings.workers)
+    candidate_set = build_candidates(facts)
     timings["candidates"] = time.perf_counter() - started
     say(f"{len(candidate_set.movers)} cadres may move, {len(candidate_set.open_posts)} open "
         f"posts, {len(candidate_set.options)} options ({candidate_set.pairs_judged} judged)")

@@ -297,7 +297,8 @@ class Weights(Config):
 
 
 class SolverSettings(Config):
-    """Solver limits. The planner uses deterministic work limits, so `seed` fixes the result."""
+    """Solver limits. HiGHS runs single-threaded with `seed`: a solve that ends at the gap
+    (not at the time limit) gives the same plan every time on the same machine."""
 
     time_limit_s: float = Field(60.0, gt=0)
     gap: float = Field(0.01, ge=0, le=1)

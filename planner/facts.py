@@ -53,6 +53,7 @@ class Facts:
         self._cadre_ctx: dict[str, dict[str, Any]] = {}
         self._due: dict[str, Due | None] = {}
         self._retirement: dict[str, dt.date] = {}
+        self._move_ctx: dict[tuple[str, str, str | None, str], dict[str, Any]] = {}
 
     # ------------------------------------------------------------------ places and contexts
     def place(self, position_id: str) -> dict[str, Any]:
@@ -98,13 +99,21 @@ class Facts:
         return ctx
 
     def move_context(self, move: Move) -> dict[str, Any]:
-        """Selector context of a move: the cadre's context plus move.*, from.* and to.*."""
+        """Selector context of a move: the cadre's context plus move.*, from.* and to.*.
+
+        Cached by (cadre, form, from, to): the context does not depend on the round. Callers
+        only read it."""
+        key = (move.cadre, move.form, move.from_position, move.to_position)
+        cached = self._move_ctx.get(key)
+        if cached is not None:
+            return cached
         ctx = dict(self.cadre_context(move.cadre))
         ctx["move.form"] = move.form
         ctx["move.direction"] = self.direction(move.from_position, move.to_position)
         if move.from_position:
             ctx.update({f"from.{k}": v for k, v in self.place(move.from_position).items()})
         ctx.update({f"to.{k}": v for k, v in self.place(move.to_position).items()})
+        self._move_ctx[key] = ctx
         return ctx
 
     def applies(self, rule: Rule, context: dict[str, Any], day: dt.date) -> bool:

@@ -36,12 +36,12 @@ def due_under(rule: Rule, facts: Facts, cadre_id: str) -> Due | None:
     cadre = facts.cadre(cadre_id)
     if cadre.position is None or cadre.position_start is None:
         return None
-    if not rule.selector.matches(facts.cadre_context(cadre_id)):
-        return None
     fixed = not isinstance(rule.params.max_months, dict)
     if fixed and add_months(cadre.position_start, int(rule.params.max_months)) >= \
             facts.rounds[-1].end:
-        return None  # the usual case: the limit falls after the horizon
+        return None  # the usual case, and cheap: the limit falls after the horizon
+    if not rule.selector.matches(facts.cadre_context(cadre_id)):
+        return None
     for round_ in facts.rounds:
         if not rule.in_force(round_.start):
             continue

@@ -115,3 +115,19 @@ def tree_digest(folder: Path) -> dict[str, str]:
         for path in sorted(folder.rglob("*"))
         if path.is_file()
     }
+
+
+def plan_folder_from_moves(moves_file: Path, folder: Path, scenario: Path) -> Path:
+    """A plan folder as `rotation plan` writes it, holding the moves of a moves file (no
+    solver: tests of compare and report must not depend on which plan the solver finds)."""
+    from planner.checker import check_plan
+    from planner.plan import read_moves
+    from planner.planio import plan_document, write_plan_folder
+    from planner.workspace import load_workspace
+
+    workspace = load_workspace(scenario)
+    plan = read_moves(moves_file, workspace.scenario)
+    report = check_plan(workspace.facts, plan)
+    document = plan_document(workspace.facts, plan, report, "feasible", 0.0, 0.0, 0.0)
+    write_plan_folder(folder, workspace.facts, plan, document)
+    return folder

@@ -14,27 +14,17 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import DEMO, REPO, copy_demo, tree_digest
+from conftest import DEMO, REPO, copy_demo, plan_folder_from_moves, tree_digest
 
-from planner.checker import check_plan
 from planner.cli import main
 from planner.compare import compare, diff_moves, read_plan_folder
-from planner.plan import read_moves
-from planner.planio import plan_document, write_plan_folder
-from planner.workspace import load_workspace
 
 SCENARIO = DEMO / "scenario.yaml"
 CLEAN = DEMO / "moves" / "clean.csv"
 
 
 def plan_folder(moves_file: Path, folder: Path, scenario: Path = SCENARIO) -> Path:
-    """A plan folder as `rotation plan` writes it, with the moves of a moves file."""
-    workspace = load_workspace(scenario)
-    plan = read_moves(moves_file, workspace.scenario)
-    report = check_plan(workspace.facts, plan)
-    document = plan_document(workspace.facts, plan, report, "feasible", 0.0, 0.0, 0.0)
-    write_plan_folder(folder, workspace.facts, plan, document)
-    return folder
+    return plan_folder_from_moves(moves_file, folder, scenario)
 
 
 @pytest.fixture(scope="module")

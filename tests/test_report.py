@@ -16,30 +16,19 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import DEMO, RosterFiles, copy_demo
+from conftest import DEMO, RosterFiles, copy_demo, plan_folder_from_moves
 from openpyxl import load_workbook
 
-from planner.checker import check_plan
 from planner.cli import main
-from planner.plan import read_moves
-from planner.planio import plan_document, write_plan_folder
 from planner.report import build_report, write_report
 from planner.roster_io import load_roster
-from planner.workspace import load_workspace
 
 SCENARIO = DEMO / "scenario.yaml"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 def plan_folder(moves_file: Path, folder: Path) -> Path:
-    """A plan folder as `rotation plan` writes it, holding the moves of a moves file (no
-    solver: the report must not depend on which plan the solver finds)."""
-    workspace = load_workspace(SCENARIO)
-    plan = read_moves(moves_file, workspace.scenario)
-    report = check_plan(workspace.facts, plan)
-    document = plan_document(workspace.facts, plan, report, "feasible", 0.0, 0.0, 0.0)
-    write_plan_folder(folder, workspace.facts, plan, document)
-    return folder
+    return plan_folder_from_moves(moves_file, folder, SCENARIO)
 
 
 @pytest.fixture(scope="module")

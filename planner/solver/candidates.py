@@ -89,7 +89,7 @@ def judge(facts: Facts, rules: list[Rule], move: Move,
 # the first KEEP_LIMIT allowed ones are kept. Pruning only removes options — every kept one
 # is judged by the rules — so it can cost optimality, never compliance.
 SCAN_LIMIT = 120
-KEEP_LIMIT = 30
+KEEP_LIMIT = 60
 
 
 @dataclass(frozen=True)

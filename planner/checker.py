@@ -73,15 +73,9 @@ def check_plan(facts: Facts, plan: Plan) -> CheckReport:
     found += structure_violations(facts, plan)
     for rule in facts.ruleset.active:
         found += KIND_BY_NAME[rule.kind].check(rule, facts, plan)
-    found.sort(key=lambda v: (not v.hard, _rule_order(facts, v.rule_id)))
+    order = {rule.id: index for index, rule in enumerate(facts.ruleset.rules)}
+    found.sort(key=lambda v: (not v.hard, order.get(v.rule_id, -1)))
     return CheckReport(found)
-
-
-def _rule_order(facts: Facts, rule_id: str) -> int:
-    for index, rule in enumerate(facts.ruleset.rules):
-        if rule.id == rule_id:
-            return index
-    return -1
 
 
 def structure_violations(facts: Facts, plan: Plan) -> list[Violation]:

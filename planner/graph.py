@@ -25,9 +25,6 @@ class OrgGraph:
         for loc in roster.localities:
             if loc.parent and loc.parent in roster.locality_by_id:
                 self.tree.add_edge(loc.parent, loc.id)
-        self.units = nx.Graph()
-        for unit in roster.units:
-            self.units.add_node(unit.id, locality=unit.locality, bloc=unit.bloc)
 
     def find_cycle(self) -> list[str]:
         """Locality ids on a parent cycle, or [] if the territory is a forest."""

@@ -9,7 +9,6 @@ dropped with the roster they patched.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -255,6 +254,3 @@ def check_pins_and_forbids(scenario: Scenario) -> None:
                     )
     problems.raise_if_any()
 
-
-def horizon_days(scenario: Scenario) -> tuple[dt.date, dt.date]:
-    return scenario.horizon.start, scenario.horizon.end

@@ -10,7 +10,7 @@ from typing import Any
 
 from planner.checker import CheckReport, check_plan
 from planner.facts import Facts
-from planner.kinds import KIND_BY_NAME
+from planner.kinds.adaptation import adaptation_until
 from planner.kinds.tenure_limit import STAY_LABEL
 from planner.plan import Move, Plan, Unplaced
 from planner.ruleset import Rule
@@ -155,9 +155,9 @@ def solve_workspace(facts: Facts, progress: Callable[[str], None] | None = None,
     timings["check"] = time.perf_counter() - started
     if solution.status in ("optimal", "feasible"):
         stuck = [u for u in plan.unplaced if _hard_due(facts, u.cadre)]
+        stuck_ids = {u.cadre for u in stuck}
         unexpected = [v for v in report.hard
-                      if not (v.cadres and all(c in {u.cadre for u in stuck} for c in v.cadres)
-                              and KIND_BY_NAME.get(_kind(facts, v.rule_id)) is not None
+                      if not (v.cadres and set(v.cadres) <= stuck_ids
                               and _kind(facts, v.rule_id) == "tenure_limit")]
         if unexpected:
             raise PlannerBug("the checker rejects the proposed plan:\n" + "\n".join(
@@ -215,15 +215,8 @@ def extract_plan(facts: Facts, model: LinearModel, solution: Solution,
 
 def adaptation_end(facts: Facts, move: Move) -> Any:
     """The latest adaptation end any adaptation rule gives this move (None without rules)."""
-    ends = []
-    for rule in facts.ruleset.of_kind("adaptation"):
-        helper = getattr(KIND_BY_NAME["adaptation"], "adaptation_until", None)
-        if helper is None:
-            module = __import__(type(KIND_BY_NAME["adaptation"]).__module__,
-                                fromlist=["adaptation_until"])
-            helper = getattr(module, "adaptation_until", None)
-        if helper is not None and rule.in_force(move.start):
-            ends.append(helper(rule, facts, move))
+    ends = [adaptation_until(rule, facts, move) for rule in facts.ruleset.of_kind("adaptation")
+            if rule.in_force(move.start)]
     return max(ends) if ends else None
 
 

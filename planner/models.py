@@ -18,6 +18,8 @@ from pydantic import (
     field_validator,
 )
 
+from planner.errors import unknown
+
 Level = Literal["city", "district", "commune"]
 Bloc = Literal["party", "state", "front"]
 Role = Literal[
@@ -296,13 +298,28 @@ class Weights(Config):
     disruption: float = Field(1.0, ge=0)
 
 
+# Engines inside OR-Tools the planner can solve with (planner/solver/engines.py); the
+# default is the fastest measured on hanoi-2023 (benchmarks/RESULTS.md).
+ENGINES = ("highs", "glop", "pdlp", "scip", "sat")
+
+
 class SolverSettings(Config):
-    """Solver limits. HiGHS runs single-threaded with `seed`: a solve that ends at the gap
-    (not at the time limit) gives the same plan every time on the same machine."""
+    """Solver limits and engine. Engines run with `threads` threads (default 1) and `seed`;
+    the objective's tie-breaks make the optimum unique, so a solve that ends at the gap (not
+    at the time limit) gives the same plan every time, whatever the engine's thread count."""
 
     time_limit_s: float = Field(60.0, gt=0)
     gap: float = Field(0.01, ge=0, le=1)
     seed: int = 0
+    engine: str = "highs"
+    threads: int = Field(1, ge=1, le=64)
+
+    @field_validator("engine")
+    @classmethod
+    def _known_engine(cls, value: str) -> str:
+        if value not in ENGINES:
+            raise ValueError(unknown("engine", value, ENGINES))
+        return value
 
 
 class VacancyPatch(Config):

@@ -49,8 +49,9 @@ def provenance(facts: Facts) -> dict[str, Any]:
         "inputs": dict(sorted(hashes.items())),
         "rulesets": list(facts.ruleset.names),
         "versions": {name: _version(name) for name in ("rotation", "ortools", "highspy")},
-        "solver": {"backend": "highs", "time_limit_s": settings.time_limit_s,
-                   "gap": settings.gap, "seed": settings.seed, "threads": 1},
+        # the engine inside OR-Tools that solved the model (its version is above)
+        "solver": {"engine": settings.engine, "time_limit_s": settings.time_limit_s,
+                   "gap": settings.gap, "seed": settings.seed, "threads": settings.threads},
     }
     digest = hashlib.sha256(repr(sorted(_flatten(record))).encode("utf-8")).hexdigest()
     record["run_hash"] = digest

@@ -32,8 +32,8 @@ from planner.ruleset import Dated, Rule
 
 if TYPE_CHECKING:
     from planner.facts import Facts
+    from planner.linear import LinearModel
     from planner.plan import Move
-    from planner.solver.model import LinearModel
 
 
 class AdaptationParams(Params):

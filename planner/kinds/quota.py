@@ -21,13 +21,13 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import Field, model_validator
 
 from planner.kinds.base import Params, RuleKind, Violation, violation
-from planner.solver.model import candidate_move
+from planner.linear import candidate_move
 
 if TYPE_CHECKING:
     from planner.facts import Facts
+    from planner.linear import LinearModel
     from planner.plan import Move, Plan
     from planner.ruleset import Rule
-    from planner.solver.model import LinearModel
 
 QuotaGroup = Literal["round", "year", "unit", "horizon"]
 

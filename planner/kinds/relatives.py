@@ -26,8 +26,8 @@ from planner.ruleset import Rule
 
 if TYPE_CHECKING:
     from planner.facts import Facts
+    from planner.linear import LinearModel
     from planner.plan import Plan
-    from planner.solver.model import LinearModel
 
 Conflict = Literal["same_collective", "head_deputy_same_unit", "head_and_sector_head"]
 CONFLICTS: tuple[Conflict, ...] = ("same_collective", "head_deputy_same_unit",

@@ -19,8 +19,8 @@ from planner.ruleset import Dated, Rule
 
 if TYPE_CHECKING:
     from planner.facts import Facts
+    from planner.linear import LinearModel
     from planner.plan import Plan
-    from planner.solver.model import LinearModel
 
 
 class TenureLimitParams(Params):

@@ -22,9 +22,9 @@ from planner.models import Level, Role
 
 if TYPE_CHECKING:
     from planner.facts import Facts
+    from planner.linear import LinearModel
     from planner.plan import Plan
     from planner.ruleset import Rule
-    from planner.solver.model import LinearModel
 
 
 class VacancyParams(Params):

@@ -9,18 +9,25 @@ Objective (minimised), from the scenario's `weights` and the soft rules' weights
   skill_fit  × (−skills the cadre brings that the post lists),
   disruption × rounds a move comes before it is due (a cadre not due: the whole horizon),
   + penalties of soft per-move rules on the chosen options.
+
+The objective and the structure rows are computed as numpy arrays over all options at once
+(`cost_terms` stays the per-option reference `rotation explain` prints; a test holds the two
+equal); the rule kinds then add their rows (planner/linear.py).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
+import math
+
+import numpy as np
+import scipy.sparse as sp
 
 from planner.facts import Facts
 from planner.kinds import KIND_BY_NAME
+from planner.linear import Candidate, LinearModel
 from planner.plan import Plan
 from planner.solver.candidates import CandidateSet, Option
-from planner.solver.model import Candidate, LinearModel
 
 # Each move of the earlier plan (`rotation plan --from`) that the new plan changes or drops,
 # and each move it adds, costs this much — more than the soft terms of a move, so only what
@@ -28,6 +35,14 @@ from planner.solver.model import Candidate, LinearModel
 CHANGE_PENALTY = 1_000.0
 # A pin left unmet costs more than any hard-due cadre left in place (tenure's stay cost).
 PIN_MISSED_COST = 1e8
+
+
+def tie_break(option: Option) -> float:
+    """Tiny tie-breaks make the optimum unique, so plans do not flip between equally good
+    answers when the model is reformulated or another engine solves it: earlier rounds
+    first, then a fixed pseudo-random order of (cadre, post, form) no input order changes."""
+    digest = hashlib.sha256(f"{option.cadre}|{option.to_position}|{option.form}".encode())
+    return 1e-3 * option.round_index + 1e-6 * (digest.digest()[0] % 97)
 
 
 def cost_terms(facts: Facts, option: Option, previous: Plan | None = None,
@@ -66,12 +81,53 @@ def cost_terms(facts: Facts, option: Option, previous: Plan | None = None,
         elif (earlier.to_position, earlier.round_index, earlier.form) != (
                 option.to_position, option.round_index, option.form):
             terms["change: differs from the earlier plan's move"] = CHANGE_PENALTY
-    # tiny tie-breaks make the optimum unique, so plans do not flip between equally good
-    # answers when the model is reformulated: earlier rounds first, then a fixed
-    # pseudo-random order of (cadre, post, form) that no input order can change
-    digest = hashlib.sha256(f"{option.cadre}|{option.to_position}|{option.form}".encode())
-    terms["tie-break"] = 1e-3 * option.round_index + 1e-6 * (digest.digest()[0] % 97)
+    terms["tie-break"] = tie_break(option)
     return terms
+
+
+def option_costs(facts: Facts, options: list[Option], previous: Plan | None,
+                 has_vacancy_rule: bool) -> np.ndarray:
+    """Σ cost_terms of every option, as one array (the same terms, vectorised by round)."""
+    weights = facts.scenario.weights
+    num_rounds = len(facts.rounds)
+    count = len(options)
+    rounds = np.fromiter((o.round_index for o in options), dtype=np.float64, count=count)
+    cost = np.fromiter((o.soft_cost for o in options), dtype=np.float64, count=count)
+    due_round = np.full(count, np.nan)
+    has_post = np.zeros(count, dtype=bool)
+    fixed = np.zeros(count)  # per (cadre, post, form): skill fit and the tie-break's digest
+    cache: dict[tuple[str, str, str], float] = {}
+    for i, option in enumerate(options):
+        cadre = facts.cadre(option.cadre)
+        due = facts.due(option.cadre)
+        if due is not None:
+            due_round[i] = due.round_index
+        has_post[i] = bool(cadre.position)
+        key = (option.cadre, option.to_position, option.form)
+        value = cache.get(key)
+        if value is None:
+            fit = len(set(cadre.skills) & set(facts.position(option.to_position).skills))
+            digest = hashlib.sha256("|".join(key).encode()).digest()
+            value = -weights.skill_fit * fit + 1e-6 * (digest[0] % 97)
+            cache[key] = value
+        fixed[i] = value
+    remaining = num_rounds - rounds
+    if not has_vacancy_rule:
+        cost += -weights.vacancy * remaining + np.where(has_post, weights.vacancy * remaining,
+                                                        0.0)
+    is_due = ~np.isnan(due_round)
+    safe_due = np.where(is_due, due_round, 0.0)
+    cost += np.where(is_due & (rounds > safe_due), weights.overdue * (rounds - safe_due), 0.0)
+    cost += np.where(is_due, np.where(safe_due > rounds, weights.disruption * (
+        safe_due - rounds), 0.0), weights.disruption * num_rounds)
+    cost += fixed + 1e-3 * rounds
+    if previous is not None:
+        for i, option in enumerate(options):
+            earlier = previous.move_by_cadre.get(option.cadre)
+            if earlier is None or (earlier.to_position, earlier.round_index, earlier.form) != (
+                    option.to_position, option.round_index, option.form):
+                cost[i] += CHANGE_PENALTY
+    return cost
 
 
 def build_model(facts: Facts, candidate_set: CandidateSet,
@@ -82,19 +138,23 @@ def build_model(facts: Facts, candidate_set: CandidateSet,
     movers = set(candidate_set.movers)
     pinned = {entry.value.cadre for entry in facts.scenario.pins}
     has_vacancy_rule = bool(facts.ruleset.of_kind("vacancy"))
-    for option in candidate_set.options:
-        cadre = roster.cadre_by_id[option.cadre]
+    options = candidate_set.options
+    costs = option_costs(facts, options, previous, has_vacancy_rule)
+    starts = [r.start for r in facts.rounds]
+    for index, option in enumerate(options):
         place = facts.place(option.to_position)
-        cost = sum(cost_terms(facts, option, previous, has_vacancy_rule).values())
         model.add_candidate(Candidate(
-            index=model.num_candidates, cadre=option.cadre, form=option.form,
-            from_position=cadre.position, to_position=option.to_position,
-            round_index=option.round_index, start=facts.rounds[option.round_index].start,
-            cost=cost, unit=place["unit"], locality=place["locality"], role=place["role"],
-            key=bool(place["key"]), soft_rules=option.soft_rules))
+            index=index, cadre=option.cadre, form=option.form,
+            from_position=roster.cadre_by_id[option.cadre].position,
+            to_position=option.to_position, round_index=option.round_index,
+            start=starts[option.round_index], cost=float(costs[index]), unit=place["unit"],
+            locality=place["locality"], role=place["role"], key=bool(place["key"]),
+            soft_rules=option.soft_rules))
+    count = len(options)
 
     # a cadre moves at most once (a pinned cadre exactly once); whether a due cadre may stay
     # is the tenure_limit kind's business (its encode adds the stay column)
+    plain: list[str] = []
     for cadre_id in candidate_set.movers:
         columns = model.by_cadre.get(cadre_id, [])
         if previous is not None and cadre_id in previous.move_by_cadre and cadre_id not in pinned:
@@ -111,30 +171,73 @@ def build_model(facts: Facts, candidate_set: CandidateSet,
                                       "scenario.pin")
             model.add_row([*((c, 1.0) for c in columns), (missed, 1.0)], lower=1.0,
                           upper=1.0, label=f"{cadre_id} pinned", rule="scenario.pin")
-        else:
-            model.add_row(((c, 1.0) for c in columns), upper=1.0,
-                          label=f"{cadre_id} moves at most once", rule="structure")
-
-    # one holder per post per round: arrivals so far ≤ vacant at start + departures so far
-    leaving: dict[str, list[Candidate]] = defaultdict(list)
-    for candidate in model.candidates:
-        if candidate.from_position:
-            leaving[candidate.from_position].append(candidate)
-    for position_id, arriving_columns in model.by_position.items():
-        arriving = [model.candidates[c] for c in arriving_columns]
-        vacant = 0.0 if position_id in holder_of and holder_of[position_id] in roster.cadre_by_id \
-            else 1.0
-        if vacant == 0.0 and holder_of[position_id] not in movers:
-            raise AssertionError(f"{position_id} is not open but has candidates")
-        for round_index in sorted({c.round_index for c in arriving}):
-            terms = [(c.index, 1.0) for c in arriving if c.round_index <= round_index]
-            terms += [(c.index, -1.0) for c in leaving.get(position_id, [])
-                      if c.round_index <= round_index]
-            model.add_row(terms, upper=vacant, label=f"{position_id} one holder by "
-                          f"{facts.rounds[round_index].name}", rule="structure")
+        elif columns:
+            plain.append(cadre_id)
+    row_of_cadre = {cadre_id: i for i, cadre_id in enumerate(plain)}
+    cadre_row = np.fromiter((row_of_cadre.get(o.cadre, -1) for o in options), dtype=np.int64,
+                            count=count)
+    take = cadre_row >= 0
+    once = sp.csr_matrix((np.ones(int(take.sum())), (cadre_row[take], np.flatnonzero(take))),
+                         shape=(len(plain), count))
+    model.add_rows(once, -math.inf, 1.0, [f"{c} moves at most once" for c in plain],
+                   "structure")
+    _one_holder_rows(facts, model, options, movers, holder_of)
 
     for rule in facts.ruleset.active:
         encode = getattr(KIND_BY_NAME[rule.kind], "encode", None)
         if encode is not None:
             encode(rule, facts, model)
     return model
+
+
+def _one_holder_rows(facts: Facts, model: LinearModel, options: list[Option],
+                     movers: set[str], holder_of: dict[str, str]) -> None:
+    """One holder per post per round: arrivals so far ≤ vacant at start + departures so far,
+    one row per post and round in which someone may arrive, as one sparse block."""
+    roster = facts.roster
+    count = len(options)
+    num_rounds = len(facts.rounds)
+    # posts in order of their first arrival (the row order of the row-by-row build)
+    post_index: dict[str, int] = {}
+    for option in options:
+        post_index.setdefault(option.to_position, len(post_index))
+    to_post = np.fromiter((post_index[o.to_position] for o in options), dtype=np.int64,
+                          count=count)
+    from_post = np.fromiter((post_index.get(roster.cadre_by_id[o.cadre].position or "", -1)
+                             for o in options), dtype=np.int64, count=count)
+    rounds = np.fromiter((o.round_index for o in options), dtype=np.int64, count=count)
+    arrives = np.zeros((len(post_index), num_rounds), dtype=bool)
+    arrives[to_post, rounds] = True
+    row_id = np.full(arrives.shape, -1, dtype=np.int64)
+    row_id[arrives] = np.arange(int(arrives.sum()))  # row-major: by post, then by round
+    posts = list(post_index)
+    vacant = np.ones(len(posts))
+    for position_id, i in post_index.items():
+        holder = holder_of.get(position_id)
+        if holder is not None and holder in roster.cadre_by_id:
+            vacant[i] = 0.0
+            if holder not in movers:
+                raise AssertionError(f"{position_id} is not open but has candidates")
+    row_ids, cols, coefs = [], [], []
+    leaves = from_post >= 0
+    for round_index in range(num_rounds):
+        # a move in round rc counts in every row of its post from round rc on
+        here = row_id[:, round_index]
+        arriving = np.flatnonzero((rounds <= round_index) & (here[to_post] >= 0))
+        row_ids.append(here[to_post[arriving]])
+        cols.append(arriving)
+        coefs.append(np.ones(len(arriving)))
+        leaving = np.flatnonzero(leaves & (rounds <= round_index))
+        leaving = leaving[here[from_post[leaving]] >= 0]
+        row_ids.append(here[from_post[leaving]])
+        cols.append(leaving)
+        coefs.append(-np.ones(len(leaving)))
+    num_rows = int(arrives.sum())
+    matrix = sp.csr_matrix((np.concatenate(coefs), (np.concatenate(row_ids),
+                                                    np.concatenate(cols))),
+                           shape=(num_rows, count))
+    post_of_row, round_of_row = np.nonzero(arrives)
+    names = [r.name for r in facts.rounds]
+    labels = [f"{posts[p]} one holder by {names[r]}"
+              for p, r in zip(post_of_row.tolist(), round_of_row.tolist(), strict=True)]
+    model.add_rows(matrix, -math.inf, vacant[post_of_row], labels, "structure")

@@ -1,4 +1,6 @@
-"""Solve a LinearModel with HiGHS (highspy): deterministic single thread, fixed seed."""
+"""Solve a LinearModel with HiGHS through highspy, monolithically: the benchmark's
+`highs-mono` peer (the planner's solver before OR-Tools and column generation). Deterministic
+single thread, fixed seed."""
 
 from __future__ import annotations
 
@@ -7,24 +9,14 @@ import os
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import highspy
 import numpy as np
 
-from planner.solver.model import LinearModel
-
-
-@dataclass
-class Solution:
-    status: str  # optimal | feasible | infeasible | time_limit_no_solution
-    values: list[float]
-    objective: float
-    bound: float
-    gap: float
-    seconds: float
-    nodes: int
+from planner.linear import LinearModel
+from planner.solver.engines import Status
+from planner.solver.solve import Solution
 
 
 def _quiet_highs() -> highspy.Highs:
@@ -66,19 +58,13 @@ def solve(model: LinearModel, time_limit_s: float, gap: float, seed: int,
     if integral:
         highs.changeColsIntegrality(len(integral), np.array(integral, dtype=np.int32),
                                     np.full(len(integral), highspy.HighsVarType.kInteger))
-    if model.rows:
-        starts: list[int] = []
-        indices: list[int] = []
-        values: list[float] = []
-        for row in model.rows:
-            starts.append(len(indices))
-            indices.extend(row.columns)
-            values.extend(row.coefs)
-        highs.addRows(len(model.rows),
-                      np.array([r.lower if math.isfinite(r.lower) else -inf for r in model.rows]),
-                      np.array([r.upper if math.isfinite(r.upper) else inf for r in model.rows]),
-                      len(indices), np.array(starts, dtype=np.int32),
-                      np.array(indices, dtype=np.int32), np.array(values, dtype=np.float64))
+    if model.num_rows:
+        matrix = model.matrix()
+        row_lower, row_upper = model.row_bounds()
+        highs.addRows(matrix.shape[0], np.where(np.isfinite(row_lower), row_lower, -inf),
+                      np.where(np.isfinite(row_upper), row_upper, inf), matrix.nnz,
+                      matrix.indptr[:-1].astype(np.int32), matrix.indices.astype(np.int32),
+                      matrix.data.astype(np.float64))
     if integral and (start is None or not any(start)):
         # LP first: the model is nearly a network (one move per cadre, one holder per post),
         # so its LP optimum is integral or a few fractional moves away from it
@@ -106,13 +92,14 @@ def solve(model: LinearModel, time_limit_s: float, gap: float, seed: int,
     has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
     values = list(highs.getSolution().col_value) if has_solution else [0.0] * num_cols
     if status == highspy.HighsModelStatus.kOptimal:
-        label = "optimal"
+        # HiGHS stops at mip_rel_gap: proven optimal only when its gap is closed
+        label = Status.OPTIMAL if not integral or info.mip_gap <= 1e-9 else Status.WITHIN_GAP
     elif status == highspy.HighsModelStatus.kInfeasible:
-        label = "infeasible"
+        label = Status.INFEASIBLE
     elif has_solution:
-        label = "feasible"
+        label = Status.FEASIBLE
     else:
-        label = "no_solution"
+        label = Status.NO_SOLUTION
     objective = info.objective_function_value if has_solution else math.nan
     bound = info.mip_dual_bound if integral else objective
     gap_value = info.mip_gap if integral and has_solution else 0.0
@@ -145,7 +132,7 @@ def _lp_and_fix(highs: highspy.Highs, model: LinearModel, integral: list[int], g
     if not fractional.any():
         rounded = [float(round(v)) if model.integral[i] else float(v)
                    for i, v in enumerate(values)]
-        return Solution("optimal", rounded, bound, bound, 0.0,
+        return Solution(Status.OPTIMAL, rounded, bound, bound, 0.0,
                         time.perf_counter() - started, 0), None
     fixed = columns[~fractional]
     fixed_values = np.round(values[fixed])
@@ -167,6 +154,7 @@ def _lp_and_fix(highs: highspy.Highs, model: LinearModel, integral: list[int], g
                for i, v in enumerate(fixed_values_all)]
     rel_gap = abs(objective - bound) / max(abs(objective), 1e-9)
     if rel_gap <= gap + 1e-9:
-        return Solution("optimal", rounded, objective, bound, rel_gap,
-                        time.perf_counter() - started, int(info.mip_node_count)), None
+        return Solution(Status.OPTIMAL if rel_gap <= 1e-9 else Status.WITHIN_GAP, rounded,
+                        objective, bound, rel_gap, time.perf_counter() - started,
+                        int(info.mip_node_count)), None
     return None, rounded

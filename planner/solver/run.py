@@ -1,4 +1,5 @@
-"""From a loaded workspace to a checked Plan: candidates → model → HiGHS → moves → checker."""
+"""From a loaded workspace to a checked Plan: candidates → model → OR-Tools engine → moves →
+checker."""
 
 from __future__ import annotations
 
@@ -12,13 +13,12 @@ from planner.checker import CheckReport, check_plan
 from planner.facts import Facts
 from planner.kinds.adaptation import adaptation_until
 from planner.kinds.tenure_limit import STAY_LABEL
+from planner.linear import LinearModel
 from planner.plan import Move, Plan, Unplaced
 from planner.ruleset import Rule
 from planner.solver.build import build_model
 from planner.solver.candidates import CandidateSet, build_candidates, per_move_rules
-from planner.solver.decompose import solve_by_components
-from planner.solver.highs import Solution
-from planner.solver.model import LinearModel
+from planner.solver.solve import Solution, solve_model
 
 # kinds whose rules positively allow a move (the others only forbid)
 ALLOWING_KINDS = ("move_graph", "eligibility")
@@ -45,7 +45,7 @@ class PlanResult:
 
     @property
     def status(self) -> str:
-        return self.solution.status
+        return self.solution.status.value
 
 
 class NoPlanInTime(Exception):
@@ -134,17 +134,22 @@ def solve_workspace(facts: Facts, progress: Callable[[str], None] | None = None,
     started = time.perf_counter()
     model = build_model(facts, candidate_set, previous)
     timings["model"] = time.perf_counter() - started
-    say(f"model: {len(model.costs)} columns, {len(model.rows)} rows")
+    say(f"model: {model.num_columns} columns, {model.num_rows} rows")
     start = warm_start(model, previous) if previous is not None else None
-    solution = solve_by_components(model, settings.time_limit_s, settings.gap, settings.seed,
-                                   log=log, progress=say, start=start,
-                                   on_incumbent=incumbent)
+    solution = solve_model(model, settings.engine, settings.time_limit_s, settings.gap,
+                           settings.seed, threads=settings.threads, log=log, start=start,
+                           progress=say, on_incumbent=incumbent)
     timings["solve"] = solution.seconds
-    if solution.status not in ("optimal", "feasible"):
+    for name, seconds in solution.phases.items():
+        timings[f"solve.{name}"] = seconds
+    for note in solution.notes:
+        say(note)
+    if not solution.status.has_plan:
         # every row of the model is elastic, so only the clock can leave us without a plan
         raise NoPlanInTime(
             f"the solver found no plan within solver.time_limit_s = {settings.time_limit_s:g} s "
-            f"({len(model.costs)} columns, {len(model.rows)} rows; status {solution.status}): "
+            f"({model.num_columns} columns, {model.num_rows} rows, engine {solution.engine}; "
+            f"status {solution.status}): "
             "raise solver.time_limit_s in the scenario, or shorten the horizon")
     plan = extract_plan(facts, model, solution, candidate_set)
     missed = unmet_pins(facts, plan, candidate_set)
@@ -153,7 +158,7 @@ def solve_workspace(facts: Facts, progress: Callable[[str], None] | None = None,
     started = time.perf_counter()
     report = check_plan(facts, plan)
     timings["check"] = time.perf_counter() - started
-    if solution.status in ("optimal", "feasible"):
+    if solution.status.has_plan:
         stuck = [u for u in plan.unplaced if _hard_due(facts, u.cadre)]
         stuck_ids = {u.cadre for u in stuck}
         unexpected = [v for v in report.hard

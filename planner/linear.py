@@ -1,0 +1,268 @@
+"""The solver-neutral 0/1 linear model over candidate moves: sparse arrays the rule kinds write.
+
+    min cost·x   subject to   row_lower ≤ A·x ≤ row_upper,   0 ≤ x ≤ upper
+
+Columns 0..n-1 are candidates (one option: cadre, form, post, round); later columns are
+slacks the kinds add (a stay, a shortfall, a soft row's excess). Rows are kept as blocks of
+CSR arrays: the core structure arrives as whole blocks (`add_rows`), a kind's few rows one at
+a time (`add_row`, buffered). `matrix()` gives the whole constraint matrix as one scipy CSR
+matrix, which is what OR-Tools' model_builder and HiGHS take in one call. Nothing here knows
+a solver, so rule kinds encode themselves beside their checkers (planner/kinds/*).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import scipy.sparse as sp
+
+if TYPE_CHECKING:
+    from planner.plan import Move
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One option the planner may choose: cadre moves by form to position in round."""
+
+    index: int
+    cadre: str
+    form: str
+    from_position: str | None
+    to_position: str
+    round_index: int
+    start: dt.date
+    cost: float
+    unit: str
+    locality: str
+    role: str
+    key: bool
+    soft_rules: tuple[str, ...] = ()
+
+
+@dataclass
+class Row:
+    """One row, as read back for explanations and tests (storage is the CSR blocks)."""
+
+    columns: list[int]
+    coefs: list[float]
+    lower: float
+    upper: float
+    label: str
+    rule: str
+
+
+@dataclass
+class _Block:
+    indptr: np.ndarray
+    indices: np.ndarray
+    data: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    labels: list[str]
+    rules: list[str]
+
+
+@dataclass
+class LinearModel:
+    """min cost·x subject to rows; columns 0..n-1 are candidates, later ones are slacks."""
+
+    candidates: list[Candidate] = field(default_factory=list)
+    costs: list[float] = field(default_factory=list)
+    upper: list[float] = field(default_factory=list)
+    integral: list[bool] = field(default_factory=list)
+    column_labels: dict[int, str] = field(default_factory=dict)
+    column_rules: dict[int, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.by_cadre: dict[str, list[int]] = defaultdict(list)
+        self.by_position: dict[str, list[int]] = defaultdict(list)
+        self.by_unit_round: dict[tuple[str, int], list[int]] = defaultdict(list)
+        self._blocks: list[_Block] = []
+        # rows added one at a time, flushed into a block when the matrix is read
+        self._pending_cols: list[int] = []
+        self._pending_coefs: list[float] = []
+        self._pending_ptr: list[int] = [0]
+        self._pending_lower: list[float] = []
+        self._pending_upper: list[float] = []
+        self._pending_labels: list[str] = []
+        self._pending_rules: list[str] = []
+
+    # -- columns -----------------------------------------------------------------------
+    def matching(self, rule: Any, facts: Any) -> list[Candidate]:
+        """Candidates in force and selected by `rule` (a kind's encoding starts here)."""
+        if not rule.selector.conditions:
+            return [c for c in self.candidates if rule.in_force(c.start)]
+        found = []
+        for candidate in self.candidates:
+            if not rule.in_force(candidate.start):
+                continue
+            name = facts.rounds[candidate.round_index].name
+            if rule.selector.matches(facts.move_context(candidate_move(candidate, name))):
+                found.append(candidate)
+        return found
+
+    def add_candidate(self, candidate: Candidate) -> None:
+        assert candidate.index == len(self.costs)
+        self.candidates.append(candidate)
+        self.costs.append(candidate.cost)
+        self.upper.append(1.0)
+        self.integral.append(True)
+        self.by_cadre[candidate.cadre].append(candidate.index)
+        self.by_position[candidate.to_position].append(candidate.index)
+        self.by_unit_round[(candidate.unit, candidate.round_index)].append(candidate.index)
+
+    @property
+    def num_candidates(self) -> int:
+        return len(self.candidates)
+
+    @property
+    def num_columns(self) -> int:
+        return len(self.costs)
+
+    def add_column(self, cost: float, upper: float, label: str, rule: str = "",
+                   integral: bool = False) -> int:
+        """An extra column (a slack), returning its index."""
+        self.costs.append(cost)
+        self.upper.append(upper)
+        self.integral.append(integral)
+        index = len(self.costs) - 1
+        self.column_labels[index] = label
+        if rule:
+            self.column_rules[index] = rule
+        return index
+
+    # -- rows --------------------------------------------------------------------------
+    def add_row(self, terms: Iterable[tuple[int, float]], lower: float = -math.inf,
+                upper: float = math.inf, label: str = "", rule: str = "") -> None:
+        """lower ≤ Σ coef·x ≤ upper (terms with the same column are summed)."""
+        merged: dict[int, float] = {}
+        for column, coef in terms:
+            merged[column] = merged.get(column, 0.0) + coef
+        columns = sorted(c for c, v in merged.items() if v != 0.0)
+        if not columns:
+            return
+        self._pending_cols.extend(columns)
+        self._pending_coefs.extend(merged[c] for c in columns)
+        self._pending_ptr.append(len(self._pending_cols))
+        self._pending_lower.append(lower)
+        self._pending_upper.append(upper)
+        self._pending_labels.append(label)
+        self._pending_rules.append(rule)
+
+    def add_soft_row(self, terms: Iterable[tuple[int, float]], upper: float, weight: float,
+                     label: str, rule: str) -> None:
+        """Σ coef·x ≤ upper + slack, the slack costing `weight` per unit (soft rules)."""
+        term_list = list(terms)
+        if not term_list:
+            return
+        slack = self.add_column(weight, math.inf, f"slack {label}", rule)
+        self.add_row([*term_list, (slack, -1.0)], upper=upper, label=label, rule=rule)
+
+    def add_rows(self, matrix: sp.csr_matrix, lower: np.ndarray | float,
+                 upper: np.ndarray | float, labels: Sequence[str], rule: str) -> None:
+        """A block of rows at once: lower ≤ matrix·x ≤ upper, one label per row. The
+        matrix's columns are model columns (its width may be less than the model's)."""
+        matrix = sp.csr_matrix(matrix)
+        matrix.sum_duplicates()
+        matrix.eliminate_zeros()
+        count = matrix.shape[0]
+        if count == 0:
+            return
+        self._flush()
+        keep = np.diff(matrix.indptr) > 0  # an empty row constrains nothing
+        low = np.broadcast_to(np.asarray(lower, dtype=np.float64), (count,))
+        high = np.broadcast_to(np.asarray(upper, dtype=np.float64), (count,))
+        if not keep.all():
+            matrix = matrix[keep]
+            low, high = low[keep], high[keep]
+            labels = [label for label, k in zip(labels, keep, strict=True) if k]
+        self._blocks.append(_Block(matrix.indptr.astype(np.int64), matrix.indices.astype(
+            np.int32), matrix.data.astype(np.float64), np.array(low), np.array(high),
+            list(labels), [rule] * matrix.shape[0]))
+
+    def _flush(self) -> None:
+        if len(self._pending_ptr) == 1:
+            return
+        self._blocks.append(_Block(
+            np.array(self._pending_ptr, dtype=np.int64),
+            np.array(self._pending_cols, dtype=np.int32),
+            np.array(self._pending_coefs, dtype=np.float64),
+            np.array(self._pending_lower, dtype=np.float64),
+            np.array(self._pending_upper, dtype=np.float64),
+            self._pending_labels, self._pending_rules))
+        self._pending_cols, self._pending_coefs, self._pending_ptr = [], [], [0]
+        self._pending_lower, self._pending_upper = [], []
+        self._pending_labels, self._pending_rules = [], []
+
+    @property
+    def num_rows(self) -> int:
+        return sum(len(b.lower) for b in self._blocks) + len(self._pending_lower)
+
+    def matrix(self) -> sp.csr_matrix:
+        """All rows as one CSR matrix, num_rows × num_columns."""
+        self._flush()
+        width = self.num_columns
+        if not self._blocks:
+            return sp.csr_matrix((0, width))
+        offsets, indices, data = [np.zeros(1, dtype=np.int64)], [], []
+        base = 0
+        for block in self._blocks:
+            offsets.append(block.indptr[1:] + base)
+            base += int(block.indptr[-1])
+            indices.append(block.indices)
+            data.append(block.data)
+        return sp.csr_matrix((np.concatenate(data), np.concatenate(indices),
+                              np.concatenate(offsets)), shape=(self.num_rows, width))
+
+    def row_bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        self._flush()
+        if not self._blocks:
+            return np.zeros(0), np.zeros(0)
+        return (np.concatenate([b.lower for b in self._blocks]),
+                np.concatenate([b.upper for b in self._blocks]))
+
+    def row_labels(self) -> list[str]:
+        self._flush()
+        return [label for b in self._blocks for label in b.labels]
+
+    def row_rules(self) -> list[str]:
+        self._flush()
+        return [rule for b in self._blocks for rule in b.rules]
+
+    @property
+    def rows(self) -> list[Row]:
+        """Every row as a Row (slow on big models: for explanations and tests)."""
+        matrix = self.matrix()
+        lower, upper = self.row_bounds()
+        labels, rules = self.row_labels(), self.row_rules()
+        found = []
+        for i in range(matrix.shape[0]):
+            start, end = matrix.indptr[i], matrix.indptr[i + 1]
+            found.append(Row(matrix.indices[start:end].tolist(),
+                             matrix.data[start:end].tolist(), float(lower[i]), float(upper[i]),
+                             labels[i], rules[i]))
+        return found
+
+    # -- arrays for solvers ------------------------------------------------------------
+    def cost_array(self) -> np.ndarray:
+        return np.asarray(self.costs, dtype=np.float64)
+
+    def upper_array(self) -> np.ndarray:
+        return np.asarray(self.upper, dtype=np.float64)
+
+    def integral_array(self) -> np.ndarray:
+        return np.asarray(self.integral, dtype=bool)
+
+
+def candidate_move(candidate: Candidate, round_name: str) -> Move:
+    """The Move a candidate stands for (what the checker would see if it is chosen)."""
+    from planner.plan import Move
+
+    return Move(candidate.cadre, candidate.form, candidate.from_position, candidate.to_position,
+                round_name, candidate.round_index, candidate.start)

@@ -85,6 +85,12 @@ class RuleKind:
     #: True if `judge_move` never reads the move's date or round (the candidate generator
     #: then judges it once per cadre, post and form rather than once per round).
     timeless: ClassVar[bool] = False
+    #: The move fields `judge_move`'s verdict (violated or not, and its penalty) depends on,
+    #: among "cadre", "form", "to" and "round" (the from post is the cadre's own), or None
+    #: for all of them. The candidate generator judges once per distinct value of these
+    #: factors (e.g. per cadre and round) and reuses the verdict for every option sharing
+    #: them; the checker still judges every move. A property test holds the two equal.
+    judged_on: ClassVar[tuple[str, ...] | None] = None
 
     def judge_move(self, rule: Rule, facts: Facts, move: Move) -> Violation | None:
         """The violation this single move causes, if any (per-move kinds only)."""

@@ -75,6 +75,7 @@ class Exemption(RuleKind):
     name = "exemption"
     Params = ExemptionParams
     per_move = True
+    judged_on = ("cadre", "form", "round")
 
     def judge_move(self, rule: Rule, facts: Facts, move: Move) -> Violation | None:
         reason = exemption_reason(rule, facts, move.cadre, move.form, move.start)

@@ -45,6 +45,7 @@ class Freeze(RuleKind):
     Params = FreezeParams
     move_rule = True
     per_move = True
+    judged_on = ("form", "to", "round")
 
     def judge_move(self, rule: Rule, facts: Facts, move: Move) -> Violation | None:
         params: FreezeParams = rule.params

@@ -31,6 +31,7 @@ class MinTenure(RuleKind):
     Params = MinTenureParams
     move_rule = True
     per_move = True
+    judged_on = ("cadre", "round")
 
     def judge_move(self, rule: Rule, facts: Facts, move: Move) -> Violation | None:
         needed = rule.param("min_months", move.start)

@@ -96,6 +96,7 @@ class MoveGraph(RuleKind):
     Params = MoveGraphParams
     move_rule = True
     per_move = True
+    judged_on = ("cadre", "form", "to")
     timeless = True
 
     def judge_move(self, rule: Rule, facts: Facts, move: Move) -> Violation | None:

@@ -52,6 +52,7 @@ class NonLocal(RuleKind):
     Params = NonLocalParams
     move_rule = True
     per_move = True
+    judged_on = ("cadre", "to")
     timeless = True
 
     def judge_move(self, rule: Rule, facts: Facts, move: Move) -> Violation | None:

@@ -50,6 +50,7 @@ class SecondmentMax(RuleKind):
     Params = SecondmentMaxParams
     move_rule = True
     per_move = True
+    judged_on = ("form", "round")
 
     def judge_move(self, rule: Rule, facts: Facts, move: Move) -> Violation | None:
         if move.form not in rule.params.forms:

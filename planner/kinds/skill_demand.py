@@ -40,6 +40,7 @@ class SkillDemand(RuleKind):
     Params = SkillDemandParams
     move_rule = True
     per_move = True
+    judged_on = ("cadre", "to")
     timeless = True
 
     def judge_move(self, rule: Rule, facts: Facts, move: Move) -> Violation | None:

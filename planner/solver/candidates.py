@@ -14,6 +14,9 @@ import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 
+import numpy as np
+
+from planner.calendar import Round
 from planner.facts import Facts
 from planner.kinds import KIND_BY_NAME
 from planner.kinds.base import Violation
@@ -58,7 +61,8 @@ def judge(facts: Facts, rules: list[Rule], move: Move,
           context: dict[str, object] | None = None,
           timeless: dict[str, Violation | None] | None = None,
           ) -> tuple[list[str], float, list[str]]:
-    """(hard rule ids violated, soft cost, soft rule ids) of one move under per-move rules.
+    """(hard rule ids violated, soft cost, soft rule ids) of one move under per-move rules:
+    the reference, the kinds' own `judge_move` on this very move.
 
     `timeless` holds verdicts of rules whose kind does not depend on the move's date (judged
     once per cadre, post and form instead of once per round); their `in_force` still is.
@@ -82,6 +86,129 @@ def judge(facts: Facts, rules: list[Rule], move: Move,
             soft_cost += found.penalty
             soft.append(rule.id)
     return hard, soft_cost, soft
+
+
+# A verdict as the candidate generator needs it: None (allowed) or the penalty (hard: inf).
+Verdict = float | None
+
+
+class FactoredJudge:
+    """Judges candidate moves once per distinct value of each kind's `judged_on` factors
+    and reuses the verdict for every option that shares them: a rule that ignores the
+    round is judged once per (cadre, post, form); one that ignores the post once per
+    (cadre, form, round); others once per their declared factors (e.g. freeze per form,
+    post and round). Kinds without the declaration are judged move by move (the generic
+    fallback). `judge` above is the reference; tests hold the two equal on random rosters."""
+
+    def __init__(self, facts: Facts, rules: list[Rule]):
+        self.facts = facts
+        self.kinds = {rule.id: KIND_BY_NAME[rule.kind] for rule in rules}
+        self.ids = {id(rule): rule.id for rule in rules}
+        self.in_force = {rule.id: tuple(rule.in_force(r.start) for r in facts.rounds)
+                         for rule in rules}
+        self.hard = {rule.id: rule.hard for rule in rules}
+        self.verdicts: dict[tuple[object, ...], Verdict] = {}
+        self.vectors: dict[tuple[object, ...], list[Verdict]] = {}
+
+    def verdict(self, rule: Rule, move: Move) -> Verdict:
+        kind = self.kinds[rule.id]
+        fields = kind.judged_on
+        if fields is None:
+            return _as_verdict(rule, kind.judge_move(rule, self.facts, move))
+        key = (rule.id, *(_FIELDS[f](move) for f in fields))
+        if key in self.verdicts:
+            return self.verdicts[key]
+        found = _as_verdict(rule, kind.judge_move(rule, self.facts, move))
+        self.verdicts[key] = found
+        return found
+
+    def judge(self, rules: list[Rule], move: Move) -> tuple[list[str], float, list[str]]:
+        """As `judge`, for rules whose selectors already match the move's context."""
+        hard: list[str] = []
+        soft_cost = 0.0
+        soft: list[str] = []
+        for rule in rules:
+            if not self.in_force[rule.id][move.round_index]:
+                continue
+            found = self.verdict(rule, move)
+            if found is None:
+                continue
+            if rule.hard:
+                hard.append(rule.id)
+            else:
+                soft_cost += found
+                soft.append(rule.id)
+        return hard, soft_cost, soft
+
+    def by_round(self, rules: list[Rule], cadre_id: str, form: str, from_position: str | None,
+                 to_position: str, rounds: list[Round]
+                 ) -> list[tuple[list[str], float, list[str]]]:
+        """`judge` of the move to `to_position` by `form` in each of `rounds`, each rule
+        judged at the coarsest grain its factors allow: once for all rounds when it ignores
+        the round, else once per round for each value of its other factors."""
+        facts = self.facts
+        if not rounds:
+            return []
+        hard_ids: list[list[str]] = [[] for _ in rounds]
+        soft_ids: list[list[str]] = [[] for _ in rounds]
+        costs = [0.0] * len(rounds)
+        values = {"cadre": cadre_id, "form": form, "to": to_position}
+        for rule in rules:
+            rule_id = self.ids[id(rule)]
+            kind = self.kinds[rule_id]
+            fields = kind.judged_on
+            in_force = self.in_force[rule_id]
+            hard = self.hard[rule_id]
+            if fields is None:
+                vector: list[Verdict] = [_as_verdict(rule, kind.judge_move(rule, facts, Move(
+                    cadre_id, form, from_position, to_position, r.name, r.index, r.start)))
+                    for r in rounds]
+            else:
+                key = (rule_id, *(values[f] for f in fields if f != "round"))
+                per_round = self.vectors.get(key)
+                if per_round is None:
+                    per_round = [_UNKNOWN] * len(facts.rounds)
+                    if "round" not in fields:  # one verdict for every round
+                        first = rounds[0]
+                        per_round = [_as_verdict(rule, kind.judge_move(rule, facts, Move(
+                            cadre_id, form, from_position, to_position, first.name,
+                            first.index, first.start)))] * len(facts.rounds)
+                    self.vectors[key] = per_round
+                vector = []
+                for r in rounds:
+                    found = per_round[r.index]
+                    if found is _UNKNOWN:
+                        found = _as_verdict(rule, kind.judge_move(rule, facts, Move(
+                            cadre_id, form, from_position, to_position, r.name, r.index,
+                            r.start)))
+                        per_round[r.index] = found
+                    vector.append(found)
+            for i, round_ in enumerate(rounds):
+                found = vector[i]
+                if found is None or not in_force[round_.index]:
+                    continue
+                if hard:
+                    hard_ids[i].append(rule_id)
+                else:
+                    costs[i] += found
+                    soft_ids[i].append(rule_id)
+        return list(zip(hard_ids, costs, soft_ids, strict=True))
+
+
+_UNKNOWN: Verdict = -1.0  # not judged yet (a real verdict is None, a penalty ≥ 0 or inf)
+
+_FIELDS = {
+    "cadre": lambda move: move.cadre,
+    "form": lambda move: move.form,
+    "to": lambda move: move.to_position,
+    "round": lambda move: move.round_index,
+}
+
+
+def _as_verdict(rule: Rule, found: Violation | None) -> Verdict:
+    if found is None:
+        return None
+    return float("inf") if rule.hard else found.penalty
 
 
 # Candidate pruning: each mover's open posts are ranked by closeness (same district, same
@@ -138,6 +265,79 @@ def closest(facts: Facts, cadre_id: str, posts: list[str],
                 same_locality, zlib.crc32(position_id.encode(), zlib.crc32(salt)))
 
     return heapq.nsmallest(limit, (p for p in posts if p != cadre.position), key=key)
+
+
+class PostTable:
+    """The closeness ranking's post features as numpy arrays, for ranking every post against
+    one cadre at once (`closest` is the reference; a test holds the two equal)."""
+
+    def __init__(self, facts: Facts, posts: list[str], features: dict[str, PostFeatures]):
+        self.facts = facts
+        self.posts = posts
+        self.features = features
+        table = [features[p] for p in posts]
+        self.areas: dict[str, int] = {}
+        self.professions: dict[str, int] = {}
+        self.localities: dict[str, int] = {}
+        self.skills: dict[str, int] = {}
+        self.area = np.array([self.areas.setdefault(f.area, len(self.areas)) for f in table],
+                             dtype=np.int64)
+        self.locality = np.array([self.localities.setdefault(f.locality, len(self.localities))
+                                  for f in table], dtype=np.int64)
+        self.profession = np.array([self.professions.setdefault(f.profession,
+                                                                len(self.professions))
+                                    for f in table], dtype=np.int64)
+        self.grade = np.array([f.grade for f in table], dtype=np.int64)
+        self.staff = np.array([f.staff for f in table], dtype=bool)
+        self.skill_mask = np.array([self._mask(f.skills, grow=True) for f in table],
+                                   dtype=np.uint64)
+        self.index = {p: i for i, p in enumerate(posts)}
+
+    def _mask(self, skills: frozenset[str] | tuple[str, ...], grow: bool = False) -> int:
+        mask = 0
+        for skill in sorted(skills):
+            bit = self.skills.get(skill)
+            if bit is None and grow and len(self.skills) < 64:
+                bit = self.skills.setdefault(skill, len(self.skills))
+            if bit is not None:
+                mask |= 1 << bit
+        return mask
+
+    def closest(self, cadre_id: str, limit: int) -> list[str]:
+        """The same ranking as `closest`, computed over the arrays."""
+        facts = self.facts
+        cadre = facts.cadre(cadre_id)
+        if len(self.skills) >= 64:  # more skills than a mask holds: the reference
+            return closest(facts, cadre_id, self.posts, self.features, limit)
+        origin = self.features.get(cadre.position) if cadre.position else None
+        if origin is None and cadre.position:
+            origin = post_features(facts, cadre.position)
+        count = len(self.posts)
+        primary = np.zeros(count, dtype=np.int64)
+        same_locality = np.zeros(count, dtype=np.int64)
+        if origin is not None:
+            primary += (self.area != self.areas.get(origin.area, -1)).astype(np.int64)
+            same_locality = (self.locality == self.localities.get(origin.locality, -1)).astype(
+                np.int64)
+            primary += np.abs(self.grade - origin.grade) + 3 * (self.staff != origin.staff)
+        primary += (self.profession != self.professions.get(cadre.profession, -1))
+        shared = np.bitwise_count(self.skill_mask & np.uint64(self._mask(tuple(cadre.skills))))
+        key = (primary * 128 + (64 - shared.astype(np.int64))) * 2 + same_locality
+        own = self.index.get(cadre.position or "")
+        if own is not None:
+            key[own] = np.iinfo(np.int64).max  # never the cadre's own post
+        available = count - (own is not None)
+        if available <= 0:
+            return []
+        take = min(limit, available)
+        threshold = np.partition(key, take - 1)[take - 1]
+        inside = np.flatnonzero(key < threshold)
+        tied = np.flatnonzero(key == threshold)
+        salt = zlib.crc32(cadre_id.encode())
+        ranked = sorted(inside.tolist(), key=lambda i: (key[i], zlib.crc32(
+            self.posts[i].encode(), salt)))
+        ties = sorted(tied.tolist(), key=lambda i: zlib.crc32(self.posts[i].encode(), salt))
+        return [self.posts[i] for i in (ranked + ties)[:take]]
 
 
 def build_candidates(facts: Facts, scan_limit: int = SCAN_LIMIT,
@@ -242,6 +442,10 @@ class _Job:
     scan_limit: int
     keep_limit: int
 
+    def __post_init__(self) -> None:
+        self.judge = FactoredJudge(self.facts, self.rules)
+        self.table = PostTable(self.facts, self.open_posts, self.features)
+
 
 def _options_for(job: _Job, cadre_id: str, judged: set[str], kept: int) -> CadreOptions:
     """Judge the cadre's closest open posts (skipping those judged before) by every per-move
@@ -272,7 +476,7 @@ def _options_for(job: _Job, cadre_id: str, judged: set[str], kept: int) -> Cadre
         if not targets:
             found.refusals["structure.one-holder"] += 1
     else:
-        targets = closest(facts, cadre_id, job.open_posts, job.features, job.scan_limit)
+        targets = job.table.closest(cadre_id, job.scan_limit)
     forbidden = job.forbidden.get(cadre_id, set())
     for position_id in targets:
         if kept >= job.keep_limit:
@@ -287,16 +491,13 @@ def _options_for(job: _Job, cadre_id: str, judged: set[str], kept: int) -> Cadre
                          facts.rounds[0].start)
             context = facts.move_context(probe)
             matching = [r for r in job.rules if r.selector.matches(context)]
-            timeless = {r.id: KIND_BY_NAME[r.kind].judge_move(r, facts, probe)
-                        for r in matching if KIND_BY_NAME[r.kind].timeless}
             found_any = False
-            for round_ in facts.rounds[: latest + 1]:
-                if pin is not None and pin.round is not None and round_.name != pin.round:
-                    continue
-                move = Move(cadre_id, form, cadre.position, position_id, round_.name,
-                            round_.index, round_.start)
+            rounds = [r for r in facts.rounds[: latest + 1]
+                      if pin is None or pin.round is None or r.name == pin.round]
+            verdicts = job.judge.by_round(matching, cadre_id, form, cadre.position,
+                                          position_id, rounds)
+            for round_, (hard, soft_cost, soft) in zip(rounds, verdicts, strict=True):
                 found.pairs_judged += 1
-                hard, soft_cost, soft = judge(facts, matching, move, context, timeless)
                 if hard:
                     found.refusals.update(hard)
                     continue

@@ -1,15 +1,17 @@
 """The peers of the benchmark, each run in a fresh process on the same instance.
 
 - `ours`: the planner as shipped — `planner.solver.run.solve_workspace` (candidates → model
-  → independent components solved one by one by HiGHS → plan → checker). It saves its
-  candidate set and LinearModel (pickle) so the next peers solve exactly the same problem.
-- `highs-mono`: the same LinearModel in one piece, `planner.solver.highs.solve` (HiGHS,
-  1 thread, same gap and time limit), no decomposition.
+  → LP by column generation and the integral finish, `planner.solver.solve.solve_model`,
+  with the scenario's engine → plan → checker). It saves its candidate set and LinearModel
+  (pickle) so the next peers solve exactly the same problem.
+- `highs-mono`: the same LinearModel in one piece, `planner.solver.highs.solve` (HiGHS
+  through highspy, 1 thread, same gap and time limit): the planner's solver before OR-Tools
+  and column generation (the whole LP, fix-and-finish, MIP).
 - `cpsat`: the textbook CP-SAT model — a Boolean for every (mover × open post × round)
   option the per-move rules allow (our candidate options without the closeness pruning
   cap, or with a documented cap on large presets), the same rows (`build_model`), one
   piece, 2 workers, same time limit and gap.
-- `ours-wide`: our decomposition + HiGHS (`solve_by_components`) on the textbook model's
+- `ours-wide`: our solve (`solve_model`, default engine) on the textbook model's
   options — the same problem as `cpsat`, so the solver comparison is like for like, and
   the difference to `ours` is what the candidate pruning costs.
 - `cpsat-pruned` (optional): CP-SAT, 2 workers, on our own pruned LinearModel, one piece.
@@ -183,9 +185,8 @@ def hard_summary(facts: Any, report: Any) -> dict[str, Any]:
 
 
 def _size(model: Any) -> dict[str, int]:
-    return {"columns": len(model.costs), "rows": len(model.rows),
-            "booleans": model.num_candidates,
-            "nonzeros": sum(len(r.columns) for r in model.rows)}
+    return {"columns": model.num_columns, "rows": model.num_rows,
+            "booleans": model.num_candidates, "nonzeros": int(model.matrix().nnz)}
 
 
 # ------------------------------------------------------------------------------------ peers
@@ -193,25 +194,26 @@ def peer_ours(spec: PeerSpec) -> dict[str, Any]:
     import planner.solver.run as run_module
 
     facts, load_s = _load(spec)
-    tracer = Tracer()
-    install_highs_tracer(tracer)
-    original = run_module.solve_by_components
+    original = run_module.solve_model
     marks: dict[str, float] = {}
 
     def traced(*args: Any, **kwargs: Any) -> Any:
-        tracer.reset()
+        clock = time.perf_counter()
+        marks["solve_started_s"] = clock - started
         solution = original(*args, **kwargs)
-        marks["solve_wall_s"] = tracer.now()
+        marks["solve_wall_s"] = time.perf_counter() - clock
         return solution
 
-    run_module.solve_by_components = traced
+    run_module.solve_model = traced
     messages: list[str] = []
     started = time.perf_counter()
     result = run_module.solve_workspace(facts, progress=messages.append)
     total = time.perf_counter() - started
     rss = peak_rss_mib()
     solution = result.solution
-    found = milestones(tracer.solves, solution.objective, solution.bound)
+    # our solve returns one plan, with its bound: the first plan is also the one at the gap
+    first = solution.first_plan_s
+    at_gap = first if first is not None and solution.gap <= 0.01 + 1e-9 else None
     with open(spec.shared + ".tmp", "wb") as handle:
         pickle.dump((result.candidates, result.model), handle, protocol=pickle.HIGHEST_PROTOCOL)
     Path(spec.shared + ".tmp").replace(spec.shared)
@@ -226,9 +228,12 @@ def peer_ours(spec: PeerSpec) -> dict[str, Any]:
         "build_s": timings.get("candidates", 0.0) + timings.get("model", 0.0),
         "candidates_s": timings.get("candidates", 0.0), "model_s": timings.get("model", 0.0),
         "solve_s": marks.get("solve_wall_s", timings.get("solve", 0.0)),
-        "first_plan_s": found.first_plan_s, "gap_1pct_s": found.gap_1pct_s,
-        "status": solution.status, "objective": solution.objective, "bound": solution.bound,
-        "gap": solution.gap, "mip_solves": len(tracer.solves), "progress": messages,
+        "first_plan_s": first, "gap_1pct_s": at_gap,
+        "first_plan_total_s": None if first is None else
+        marks.get("solve_started_s", 0.0) + first,
+        "status": str(solution.status), "objective": solution.objective,
+        "bound": solution.bound, "gap": solution.gap, "engine": solution.engine,
+        "solve_phases": solution.phases, "progress": messages,
         "moves": len(result.plan.moves), "unplaced": len(result.plan.unplaced),
         **hard_summary(facts, result.report),
         "hard_due_left": hard_due_left(facts, result.plan),
@@ -579,7 +584,7 @@ def peer_ours_wide(spec: PeerSpec) -> dict[str, Any]:
     """Our decomposition + HiGHS on the textbook model's options (what `cpsat` solves)."""
     from planner.solver.build import build_model
     from planner.solver.candidates import build_candidates
-    from planner.solver.decompose import solve_by_components
+    from planner.solver.solve import solve_model
 
     facts, load_s = _load(spec)
     started = time.perf_counter()
@@ -588,20 +593,19 @@ def peer_ours_wide(spec: PeerSpec) -> dict[str, Any]:
     candidates_s = time.perf_counter() - started
     model = build_model(facts, candidate_set)
     build_s = time.perf_counter() - started
-    tracer = Tracer()
-    install_highs_tracer(tracer)
     messages: list[str] = []
-    tracer.reset()
-    solution = solve_by_components(model, spec.time_limit_s, spec.gap, spec.seed,
-                                   progress=messages.append)
-    solve_s = tracer.now()
-    found = milestones(tracer.solves, solution.objective, solution.bound)
+    clock = time.perf_counter()
+    solution = solve_model(model, facts.scenario.solver.engine, spec.time_limit_s, spec.gap,
+                           spec.seed, progress=messages.append)
+    solve_s = time.perf_counter() - clock
+    first = solution.first_plan_s
     rss = peak_rss_mib()
     result = {**_size(model), "load_s": load_s, "candidates_s": candidates_s,
-              "build_s": build_s, "solve_s": solve_s, "first_plan_s": found.first_plan_s,
-              "gap_1pct_s": found.gap_1pct_s, "status": solution.status,
+              "build_s": build_s, "solve_s": solve_s, "first_plan_s": first,
+              "gap_1pct_s": first if first is not None and solution.gap <= 0.01 + 1e-9
+              else None, "status": str(solution.status),
               "objective": solution.objective, "bound": solution.bound, "gap": solution.gap,
-              "problem": "textbook", "mip_solves": len(tracer.solves), "progress": messages,
+              "problem": "textbook", "engine": solution.engine, "progress": messages,
               "cap": "none" if not (spec.cpsat_scan or spec.cpsat_keep)
               else f"scan {spec.cpsat_scan or '∞'}, keep {spec.cpsat_keep or '∞'}"}
     result |= _finish(facts, model, candidate_set, solution, spec)

@@ -39,7 +39,7 @@ from benchmarks.trace import gap_of
 CPSAT_CAP = {"hanoi-2025": 120, "hanoi-2023": 120, "national": 120}
 STAY_HARD = 1e6  # build_model's cost of a hard-due cadre's stay column
 PRUNED_PEERS = ("highs-mono", "cpsat-pruned", "greedy", "lp", "mcf")
-LABELS = {"ours": "ours (decomposed HiGHS)", "highs-mono": "HiGHS monolithic",
+LABELS = {"ours": "ours (column generation, OR-Tools)", "highs-mono": "HiGHS monolithic",
           "cpsat": "CP-SAT textbook, 2 workers", "cpsat-pruned": "CP-SAT on our model",
           "ours-wide": "ours on the textbook options",
           "greedy": "greedy (spreadsheet)", "lp": "bound: LP relaxation",

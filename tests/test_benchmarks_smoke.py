@@ -33,7 +33,7 @@ def test_demo_benchmark_table(tmp_path: Path) -> None:
     assert "<!-- begin demo -->" in text and "<!-- end demo -->" in text
     rows = [line for line in text.splitlines() if line.startswith("| ")]
     labels = [row.split("|")[1].strip() for row in rows[1:]]
-    assert labels[:4] == ["ours (decomposed HiGHS)", "greedy (spreadsheet)",
+    assert labels[:4] == ["ours (column generation, OR-Tools)", "greedy (spreadsheet)",
                           "bound: LP relaxation", "bound: min-cost flow"]
     # re-running one preset keeps the other sections
     results.write_text(text + "\n<!-- begin district -->\nkept\n<!-- end district -->\n",
@@ -42,4 +42,4 @@ def test_demo_benchmark_table(tmp_path: Path) -> None:
 
     update_section("demo", "replaced\n", results)
     updated = results.read_text(encoding="utf-8")
-    assert "kept" in updated and "replaced" in updated and "ours (decomposed" not in updated
+    assert "kept" in updated and "replaced" in updated and "ours (column" not in updated

@@ -30,6 +30,9 @@ class Due:
     reached_on: dt.date
     round_index: int
     months_at_start: int
+    #: why, in words, when it is not a plain tenure limit ("post P ends on 2025-07-01",
+    #: "deferred (study) until 2024-06-30")
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,16 @@ class Facts:
             return None
         return months_between(cadre.position_start, day)
 
+    def tenure_start(self, cadre_id: str, restart: bool) -> dt.date | None:
+        """When the cadre's time in post counts from: `position_start`, or — where the law
+        re-designated the leaders of a new body (`restart`) — the day their post came to be."""
+        start = self.roster.cadre_by_id[cadre_id].position_start
+        post = self.roster.cadre_by_id[cadre_id].position
+        if start is None or post is None or not restart:
+            return start
+        created = self.graph.window(post)[0]
+        return max(start, created) if created else start
+
     def retirement_date(self, cadre_id: str) -> dt.date:
         """NĐ 135/2020 retirement date (computed on first use, then cached)."""
         found = self._retirement.get(cadre_id)
@@ -161,14 +174,20 @@ class Facts:
         return found
 
     def due(self, cadre_id: str) -> Due | None:
-        """The earliest tenure limit this cadre reaches in the horizon, unless exempted."""
+        """The earliest round by which this cadre must move: a tenure limit they reach in
+        the horizon (once any deferral is over), or the end of their post (`existence`)."""
         if cadre_id in self._due:
             return self._due[cadre_id]
+        from planner.kinds.existence import due_by_end
         from planner.kinds.tenure_limit import due_under
 
         found: Due | None = None
         for rule in self.ruleset.of_kind("tenure_limit"):
             due = due_under(rule, self, cadre_id)
+            if due is not None and (found is None or due.round_index < found.round_index):
+                found = due
+        for rule in self.ruleset.of_kind("existence"):
+            due = due_by_end(rule, self, cadre_id)
             if due is not None and (found is None or due.round_index < found.round_index):
                 found = due
         self._due[cadre_id] = found

@@ -157,6 +157,8 @@ def _hand_over_ended_posts(scenario: Scenario, plan: Plan, cadres: dict[str, Cad
         if end is None or end > new_start:
             continue
         target = graph.handed_to(post)
+        if target is None and end == new_start:
+            continue  # moving on the end day is in time: the next cycle's first round does it
         while target and (graph.window(target)[1] or dt.date.max) <= new_start \
                 and graph.handed_to(target):
             target = graph.handed_to(target)  # handed on again (two merges)

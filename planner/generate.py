@@ -538,11 +538,14 @@ _HANOI_2025_COMMUNES = [
 ]
 
 
+_LEADERSHIP_KINDS = frozenset({"dang_uy", "ubnd", "hdnd", "mttq"})
+
+
 def _end_districts(tree: list[_Locality]) -> list[_Locality]:
     """The 2025 reform on its date: every district ends on REFORM_DAY. Its successor (for
-    hometowns) is its first surviving ward or commune, the one that keeps the district's seat
-    [I: the new wards were drawn across old boundaries]; its agencies end with it (units'
-    `valid_to`), so their posts are abolished and their holders must be placed by then."""
+    hometowns, and for the offices that carry on) is its first surviving ward or commune,
+    the one that keeps the district's seat [I: the new wards were drawn across old
+    boundaries]; its leadership bodies end with it (units' `valid_to`, see `block`)."""
     ended = []
     for loc in tree:
         if loc.level == "district":
@@ -745,8 +748,12 @@ class _Generator:
         positions: list[_PosInfo] = []
         for plan in units:
             unit_id = self.next_id("U")
-            # a district's agencies end with the district level (REFORM_DAY), no successor
-            ends = plan.locality.valid_to if plan.locality.level == "district" else ""
+            # the district's Party committee, People's Committee, Council and Front end with
+            # the level (REFORM_DAY, no successor): their leaders are placed by the plan, as
+            # Hướng dẫn 09-HD/TU made them the core of the new communes' leadership. Its
+            # offices and boards carry on in the seat ward (the district's successor) [I].
+            abolished = plan.locality.level == "district" and plan.kind in _LEADERSHIP_KINDS
+            ends = plan.locality.valid_to if abolished else ""
             self.sink.emit(
                 "units",
                 [unit_id, plan.name, plan.locality.id, plan.bloc, plan.kind, plan.sector, "",

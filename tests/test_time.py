@@ -301,3 +301,55 @@ def test_a_successor_post_that_exists_on_the_day_hands_the_holder_over(tmp_path:
 def rotation_validate(scenario: Path) -> tuple[int, str]:
     result = CliRunner().invoke(main, ["validate", str(scenario)])
     return result.exit_code, result.output
+
+
+# ------------------------------------------------------------------------ across cycles
+
+CYCLE_POSITIONS = POSITIONS + "P-W4-CV,U-W2,Công chức phường W2 (2),staff,2,false,,administration,,,,\n"
+
+# A's district post ends on 2025-07-01, the day the first cycle ends; B studies until
+# 2025-09-30 and has been over the 24-month period since 2024-01-01; C's post ends 2025-01-01.
+CYCLE_CADRES = """\
+id,name,gender,birth_date,hometown,position,position_start,profession,skills,pool,status,\
+status_until,child_birth_date,volunteer
+A,Nguyễn Văn A,male,1980-01-01,D,P-D-CV,2024-01-01,administration,,,active,,,false
+B,Trần Thị B,female,1985-01-01,W1,P-W1-CV,2022-01-01,administration,,,study,2025-09-30,,false
+C,Lê Văn C,male,1982-01-01,HN,P-OLD-CV,2024-01-01,administration,,,active,,,false
+"""
+
+
+def test_plan_apply_plan_across_1_july_2025_carries_ends_and_deferrals_and_checks_clean(
+        tmp_path: Path):
+    from planner.apply import apply_plan, write_applied
+
+    scenario = write_world(tmp_path / "first", rules=EXISTENCE + TENURE, cadres=CYCLE_CADRES,
+                           positions=CYCLE_POSITIONS)
+    text = scenario.read_text(encoding="utf-8").replace(
+        HORIZON, "{start: 2024-07-01, end: 2025-07-01, round: quarter}")
+    scenario.write_text(text, encoding="utf-8")
+    first = load_workspace(scenario)
+    assert first.facts.due("A") is None  # its post ends on the horizon's end: next cycle
+    assert first.facts.due("B") is None  # studying through the whole first cycle
+    result = solve_workspace(first.facts)
+    assert result.report.ok
+    c_move = result.plan.move_by_cadre["C"]
+    assert c_move.start <= dt.date(2025, 1, 1) and c_move.to_position in ("P-W2-CV", "P-W4-CV")
+    assert "A" not in result.plan.move_by_cadre and "B" not in result.plan.move_by_cadre
+
+    applied = apply_plan(first.scenario, result.plan)
+    write_applied(tmp_path / "second", first.scenario, applied, "plan")
+    second = load_workspace(tmp_path / "second" / "scenario.yaml")
+    facts = second.facts
+    assert facts.rounds[0].name == "2025-Q3"
+    assert facts.cadre("A").position == "P-D-CV"  # still there on the end day: moved now
+    assert facts.cadre("B").status == "study"  # deferral carried over with its last day
+    due_a, due_b = facts.due("A"), facts.due("B")
+    assert due_a is not None and facts.rounds[due_a.round_index].name == "2025-Q3"
+    assert due_b is not None and facts.rounds[due_b.round_index].name == "2025-Q4"
+    plan = solve_workspace(facts).plan
+    moves = plan.move_by_cadre
+    assert moves["A"].round == "2025-Q3" and facts.graph.exists(moves["A"].to_position,
+                                                                moves["A"].start)
+    assert moves["B"].round_index >= 1  # not while studying
+    assert all(m.to_position not in ("P-D-CV", "P-OLD-CV") for m in plan.moves)
+    assert check_plan(facts, plan).ok

@@ -32,14 +32,19 @@ def reports_bad_input(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except InputError as exc:
-            err = Console(stderr=True, highlight=False, soft_wrap=True)
-            count = len(exc.problems)
-            err.print(f"[bold red]error:[/] {count} problem{'s' * (count != 1)} in the input:")
-            for problem in exc.problems:
-                err.print(f"  {problem}", markup=False)
-            sys.exit(EXIT_BAD_INPUT)
+            report_bad_input(exc)
 
     return wrapper  # type: ignore[return-value]
+
+
+def report_bad_input(exc: InputError) -> None:
+    """Print every problem on stderr and exit 2."""
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    count = len(exc.problems)
+    err.print(f"[bold red]error:[/] {count} problem{'s' * (count != 1)} in the input:")
+    for problem in exc.problems:
+        err.print(f"  {problem}", markup=False)
+    sys.exit(EXIT_BAD_INPUT)
 
 
 def print_json(data: Any) -> None:
@@ -188,6 +193,7 @@ def test_command(path: Path, name_filter: str | None, as_json: bool) -> None:
                 required=False)
 @click.option("-o", "--out", "out_file", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the schema to this file instead of printing it.")
+@reports_bad_input
 def schema(which: str, out_file: Path | None) -> None:
     """JSON Schema of scenario files, rule files, or either (all), for editors."""
     from planner.schema import schema_text, write_schema
@@ -195,6 +201,9 @@ def schema(which: str, out_file: Path | None) -> None:
     if out_file is None:
         click.echo(schema_text(which), nl=False)
         return
+    from planner import outputs
+
+    outputs.check_file(out_file, earlier=outputs.is_json_schema, what="JSON Schema")
     write_schema(which, out_file)
     console().print(f"wrote the JSON Schema ({which}) to {out_file}")
 
@@ -221,6 +230,9 @@ def generate(preset: str, seed: int, out_dir: Path) -> None:
         raise InputError(
             [Problem("--preset", None, None, "preset", unknown("preset", preset, PRESETS))]
         )
+    from planner import outputs
+
+    outputs.check_folder(out_dir, outputs.ROSTER)
     counts = write_roster(preset, seed, out_dir)
     console().print(counts_table(f"wrote {out_dir} (preset {preset}, seed {seed})", counts))
 
@@ -250,6 +262,12 @@ def plan(scenario: Path, out_dir: Path | None, as_json: bool, verbose: bool,
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     workspace = load_workspace(scenario)
     facts = workspace.facts
+    from planner import outputs
+    from planner.planio import input_files
+
+    plan_inputs = [*input_files(facts), *([from_plan] if from_plan is not None else [])]
+    target = out_dir or Path("plans") / outputs.slug(facts.scenario.name)
+    outputs.check_folder(target, outputs.PLAN, plan_inputs)  # before solving, not after
     previous = read_moves(from_plan / "moves.csv", workspace.scenario, drop_stale=True) \
         if from_plan is not None else None
     dropped: list[str] = []
@@ -280,7 +298,6 @@ def plan(scenario: Path, out_dir: Path | None, as_json: bool, verbose: bool,
             err.print("  relax: remove or change the pin, or switch off the named rule",
                       markup=False)
             sys.exit(EXIT_VIOLATIONS)
-    target = out_dir or Path("plans") / facts.scenario.name
     document = plan_document(facts, result.plan, result.report, result.status,
                              result.solution.objective, result.solution.bound,
                              result.solution.gap)
@@ -292,7 +309,7 @@ def plan(scenario: Path, out_dir: Path | None, as_json: bool, verbose: bool,
         from planner.compare import carry_over_summary
 
         document["previous"] = carry_over_summary(previous, dropped, result.plan)
-    write_plan_folder(target, facts, result.plan, document)
+    write_plan_folder(target, facts, result.plan, document, plan_inputs)
     elapsed = time.perf_counter() - started
     if as_json:
         print_json({**{k: v for k, v in document.items() if k not in ("moves", "provenance")},
@@ -440,6 +457,18 @@ def compare(plans: tuple[Path, ...], as_json: bool, kpi_file: Path | None,
             for message in conflict.messages:
                 err.print(f"  • {message}", markup=False)
             sys.exit(EXIT_VIOLATIONS)
+    from planner import outputs
+    from planner.compare import DIFF_COLUMNS
+
+    compared = [f for p in plans for f in (sorted(p.rglob("*")) if p.is_dir() else [p])]
+    if kpi_file is not None and diff_file is not None \
+            and kpi_file.resolve() == diff_file.resolve():
+        raise outputs.refuse(kpi_file, "--diff-csv", "--csv names the same file")
+    for option, written, header in (("--csv", kpi_file, ("kpi",)),
+                                    ("--diff-csv", diff_file, DIFF_COLUMNS[:3])):
+        if written is not None:
+            outputs.check_file(written, compared, outputs.csv_with_header(header),
+                               f"`rotation compare {option}` table", option)
     comparison = compare_plans(runs)
     if kpi_file is not None:
         write_atomically(kpi_file, kpi_csv(comparison))
@@ -509,7 +538,7 @@ def apply_command(scenario: Path, plan_dir: Path, out_dir: Path, as_json: bool) 
     plan = read_moves(moves_file, workspace.scenario)
     report = check_plan(workspace.facts, plan)
     applied = apply_plan(workspace.scenario, plan)
-    write_applied(out_dir, workspace.scenario, applied, str(moves_file))
+    write_applied(out_dir, workspace.scenario, applied, str(moves_file), [moves_file])
     if as_json:
         print_json({"folder": str(out_dir), "horizon": applied.horizon.model_dump(mode="json"),
                     **applied.counts(), "notes": applied.notes, "verdict": report.verdict()})
@@ -540,9 +569,18 @@ def apply_command(scenario: Path, plan_dir: Path, out_dir: Path, as_json: bool) 
 def report(plan_dir: Path, scenario_path: Path | None, lang: str, redact: bool,
            out_file: Path | None) -> None:
     """A self-contained HTML report of a plan folder, and an .xlsx workbook beside it."""
+    from planner import outputs
     from planner.report import build_report, write_report
 
-    built = build_report(plan_dir, scenario_path, lang, redact)
     html_path = out_file or plan_dir / "report.html"
+    if html_path.suffix.lower() == ".xlsx":
+        raise outputs.refuse(html_path, "-o", "the page needs an .html name (the workbook "
+                             "goes beside it, named .xlsx)")
+    built = build_report(plan_dir, scenario_path, lang, redact)
+    inputs = [*(p for p in plan_dir.iterdir() if p.name not in outputs.PLAN.entries
+                or p.suffix not in (".html", ".xlsx")), *built.inputs]
+    outputs.check_file(html_path, inputs, outputs.is_report_page, "report page")
+    outputs.check_file(html_path.with_suffix(".xlsx"), inputs, outputs.is_workbook,
+                       "report workbook")
     xlsx_path = write_report(built, html_path)
     console().print(f"wrote {html_path} and {xlsx_path}", markup=False)

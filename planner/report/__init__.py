@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from planner import atomic
 from planner.report.data import Redactor, ReportData, find_scenario, gather
 from planner.report.page import render_html
 from planner.report.text import LANGS, text_for
 from planner.report.workbook import workbook_rows, write_workbook
-from planner.roster_io import write_atomically
 
 __all__ = ["LANGS", "Report", "ReportData", "build_report", "find_scenario", "render_html",
            "workbook_rows", "write_report"]
@@ -25,6 +25,7 @@ __all__ = ["LANGS", "Report", "ReportData", "build_report", "find_scenario", "re
 class Report:
     data: ReportData
     lang: str
+    inputs: tuple[Path, ...] = ()  # the scenario's, rules' and roster's files (never written)
 
     @property
     def html(self) -> str:
@@ -42,12 +43,19 @@ def build_report(plan_dir: Path, scenario_path: Path | None = None, lang: str = 
     roster = workspace.scenario.roster
     redactor = Redactor({c.id: c.name for c in roster.cadres}, text_for(lang)["pseudonym"],
                         redact)
-    return Report(gather(workspace.facts, plan_dir, redactor), lang)
+    from planner.planio import input_files
+
+    return Report(gather(workspace.facts, plan_dir, redactor), lang,
+                  tuple(input_files(workspace.facts)))
 
 
 def write_report(report: Report, html_path: Path) -> Path:
     """Write the page and, beside it, the workbook (same name, .xlsx); return the latter."""
     xlsx_path = html_path.with_suffix(".xlsx")
-    write_atomically(html_path, report.html)
-    write_workbook(report.data, report.lang, xlsx_path)
+    html = report.html
+    # both prepared and flushed before either is renamed: the pair is old+old or new+new
+    atomic.write_files({
+        html_path: lambda temp: temp.write_text(html, encoding="utf-8", newline=""),
+        xlsx_path: lambda temp: write_workbook(report.data, report.lang, temp),
+    })
     return xlsx_path

@@ -125,10 +125,10 @@ roster:
     handed = roster.position_by_id["P-XL-TC"]
     assert (str(handed.valid_to), handed.successor) == ("2025-07-01", "P-NT-TC2")
     facts = load_workspace(path).facts
-    assert facts.due("C041") is None or "ends" not in facts.due("C041").reason
+    assert facts.due("C041") is None or "ends" not in facts.due("C041").why
     # the ward secretary post is abolished: its holder is due by the merge date, as such
     due = facts.due("C038")
-    assert due is not None and due.reason == "post P-XL-BT ends on 2025-07-01"
+    assert due is not None and due.why == "post P-XL-BT ends on 2025-07-01"
     assert facts.rounds[due.round_index].name == "2025-Q3"
     assert base.parent / "mapping.csv" in scenario.files  # hashed into plan provenance
 

@@ -169,7 +169,7 @@ def test_a_secondment_into_an_ending_post_is_allowed_if_it_returns_by_the_end(fa
 def test_the_holder_of_an_abolished_post_is_due_by_its_end_with_that_reason(facts):
     due = facts.due("A")
     assert due is not None and due.rule.id == "post-exists"
-    assert due.reason == "post P-D-CV ends on 2025-07-01"
+    assert due.why == "post P-D-CV ends on 2025-07-01"
     assert facts.rounds[due.round_index].name == "2025-Q3"  # moving on 2025-07-01 is in time
     assert facts.rounds[facts.due("C").round_index].name == "2025-Q1"
     assert facts.due("B") is None  # W1's office carries on in W2

@@ -23,8 +23,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
-from planner.facts import Due
-from planner.kinds.base import Params, RuleKind, Violation, violation
+from planner.kinds.base import Due, Params, RuleKind, Violation, violation
 from planner.models import FORMS_EXCEPT_SECONDMENT, Form
 from planner.ruleset import Rule
 
@@ -65,7 +64,8 @@ def due_by_end(rule: Rule, facts: Facts, cadre_id: str) -> Due | None:
     # the last round that starts on or before the end: a move then leaves the post in time
     index = max([r.index for r in facts.rounds if r.start <= end] or [0])
     months = facts.months_in_post(cadre_id, facts.rounds[0].start) or 0
-    return Due(rule, end, index, months, reason=f"post {cadre.position} ends on {end}")
+    return Due(rule, end, index, months, rule.params.form, tuple(rule.params.satisfied_by),
+               f"post {cadre.position} ends on {end}")
 
 
 def stay_end(facts: Facts, move: Move) -> dt.date:
@@ -82,6 +82,9 @@ class Existence(RuleKind):
     Params = ExistenceParams
     move_rule = True
     per_move = True
+
+    def due(self, rule: Rule, facts: Facts, cadre_id: str) -> Due | None:
+        return due_by_end(rule, facts, cadre_id)
 
     def judge_move(self, rule: Rule, facts: Facts, move: Move) -> Violation | None:
         graph = facts.graph

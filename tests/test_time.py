@@ -354,3 +354,70 @@ def test_plan_apply_plan_across_1_july_2025_carries_ends_and_deferrals_and_check
     assert moves["B"].round_index >= 1  # not while studying
     assert all(m.to_position not in ("P-D-CV", "P-OLD-CV") for m in plan.moves)
     assert check_plan(facts, plan).ok
+
+
+# ------------------------------------------------------------------------ rules on their dates
+
+REPO_RULES = Path(__file__).resolve().parents[1] / "rules"
+
+OLD_GRAPH = """\
+  - id: directions-2022
+    kind: move_graph
+    label: "Hướng điều chuyển (QĐ 65)"
+    basis: "QĐ 65-QĐ/TW Đ.4"
+    params:
+      edges:
+        - {from: district, to: commune, forms: [transfer], scope: same_district}
+        - {from: commune, to: district, forms: [transfer], scope: same_district}
+        - {from: commune, to: commune, forms: [transfer], scope: other_locality}
+"""
+
+# a district office that carries on after 1 Jul 2025 (the district ends with a successor)
+OFFICE_UNITS = "U-DOFF,Văn phòng quận D,D,state,van_phong,,,,\n"
+OFFICE_POSTS = "P-D-OFF,U-DOFF,Chuyên viên văn phòng quận,staff,2,false,,administration,,,,\n"
+
+
+@pytest.mark.parametrize(("round_name", "refused"), [("2025-Q2", False), ("2025-Q3", True)])
+def test_from_1_july_2025_the_reform_rules_leave_no_edge_into_a_district_post(
+        tmp_path: Path, round_name: str, refused: bool):
+    scenario = write_world(tmp_path, rules=EXISTENCE + OLD_GRAPH,
+                           positions=POSITIONS + OFFICE_POSTS)
+    units = tmp_path / "roster" / "units.csv"
+    units.write_text(units.read_text(encoding="utf-8") + OFFICE_UNITS, encoding="utf-8")
+    text = scenario.read_text(encoding="utf-8").replace(
+        "rules: [rules.yaml]", f"rules: [rules.yaml, {REPO_RULES / 'reform-2025.yaml'}]")
+    scenario.write_text(text, encoding="utf-8")
+    facts = load_workspace(scenario).facts
+    assert facts.graph.window("P-D-OFF") == (None, None)  # carried on: it still exists
+    hard = hard_rules(facts, Plan([move(facts, "B", "P-D-OFF", round_name)]))
+    assert ("directions-two-level" in hard) == refused
+    assert "directions-2022" not in hard  # the older graph allows it all along
+
+
+HEAD_TERMS = """\
+  - id: two-terms
+    kind: tenure_limit
+    label: "Giữ chức vụ quá hai nhiệm kỳ"
+    basis: "QĐ 65-QĐ/TW Đ.5 [I]"
+    params: {max_months: 96, form: rotation, restart_with_post: RESTART}
+"""
+
+# D was chair since 2015 of the ward office that became the new body of 1 Jul 2025
+DESIGNATED = """\
+id,name,gender,birth_date,hometown,position,position_start,profession,skills,pool,status,\
+status_until,child_birth_date,volunteer
+D,Phạm Văn D,male,1975-01-01,HN,P-W3-CV,2015-01-01,administration,,,active,,,false
+"""
+
+
+@pytest.mark.parametrize(("restart", "due_round"), [("false", "2025-Q3"), ("true", None)])
+def test_a_leader_designated_afresh_in_a_new_body_restarts_the_two_term_clock_if_configured(
+        tmp_path: Path, restart: str, due_round: str | None):
+    scenario = write_world(tmp_path, rules=HEAD_TERMS.replace("RESTART", restart),
+                           cadres=DESIGNATED)
+    text = scenario.read_text(encoding="utf-8").replace(
+        HORIZON, "{start: 2025-07-01, end: 2027-07-01, round: quarter}")
+    scenario.write_text(text, encoding="utf-8")
+    facts = load_workspace(scenario).facts
+    due = facts.due("D")
+    assert (facts.rounds[due.round_index].name if due else None) == due_round

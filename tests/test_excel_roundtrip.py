@@ -57,7 +57,8 @@ def test_the_workbook_has_date_cells_frozen_headers_filters_and_dropdowns(workbo
     start = moves.cell(row=2, column=header.index("Ngày bắt đầu") + 1)
     assert isinstance(start.value, dt.datetime) and start.number_format == "DD/MM/YYYY"
     assert moves.freeze_panes == "C2" and moves.auto_filter.ref.startswith("A1:")
-    validated = {str(rule.sqref).split(":")[0][:-1] for rule in moves.data_validations.dataValidation}
+    validated = {str(rule.sqref).split(":")[0][:-1]
+                 for rule in moves.data_validations.dataValidation}
     letters = {moves.cell(row=1, column=header.index(h) + 1).column_letter
                for h in ("Hình thức", "Đợt", "Đến vị trí")}
     assert letters <= validated

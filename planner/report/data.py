@@ -404,7 +404,7 @@ def _assumptions(facts: Facts, redactor: Redactor) -> list[dict[str, str]]:
     """What this scenario assumes beyond its rule files: parameters set (with the rule
     file's value), rules disabled/enabled, pins, forbids, roster patches, weights."""
     from planner.models import SolverSettings, Weights
-    from planner.ruleset import load_ruleset
+    from planner.rulefiles import load_ruleset
 
     scenario = facts.scenario
     rows: list[dict[str, str]] = []

@@ -24,7 +24,6 @@ import numpy as np
 import scipy.sparse as sp
 
 from planner.facts import Facts
-from planner.kinds import KIND_BY_NAME
 from planner.linear import Candidate, LinearModel
 from planner.plan import Plan
 from planner.solver.candidates import CandidateSet, Option
@@ -49,7 +48,7 @@ def cost_terms(facts: Facts, option: Option, previous: Plan | None = None,
                has_vacancy_rule: bool | None = None) -> dict[str, float]:
     """The objective terms of one option, by name (the explanation reads the same numbers)."""
     if has_vacancy_rule is None:
-        has_vacancy_rule = bool(facts.ruleset.of_kind("vacancy"))
+        has_vacancy_rule = any("weights.vacancy" in r.impl.prices for r in facts.ruleset.active)
     weights = facts.scenario.weights
     cadre = facts.cadre(option.cadre)
     position = facts.position(option.to_position)
@@ -137,7 +136,7 @@ def build_model(facts: Facts, candidate_set: CandidateSet,
     holder_of = facts.roster.holder_by_position
     movers = set(candidate_set.movers)
     pinned = {entry.value.cadre for entry in facts.scenario.pins}
-    has_vacancy_rule = bool(facts.ruleset.of_kind("vacancy"))
+    has_vacancy_rule = any("weights.vacancy" in r.impl.prices for r in facts.ruleset.active)
     options = candidate_set.options
     costs = option_costs(facts, options, previous, has_vacancy_rule)
     starts = [r.start for r in facts.rounds]
@@ -184,9 +183,7 @@ def build_model(facts: Facts, candidate_set: CandidateSet,
     _one_holder_rows(facts, model, options, movers, holder_of)
 
     for rule in facts.ruleset.active:
-        encode = getattr(KIND_BY_NAME[rule.kind], "encode", None)
-        if encode is not None:
-            encode(rule, facts, model)
+        rule.impl.encode(rule, facts, model)
     return model
 
 

@@ -18,9 +18,7 @@ import numpy as np
 
 from planner.calendar import Round
 from planner.facts import Facts
-from planner.kinds import KIND_BY_NAME
 from planner.kinds.base import Violation
-from planner.kinds.tenure_limit import due_under
 from planner.models import Pin
 from planner.plan import Move
 from planner.ruleset import Rule
@@ -54,7 +52,7 @@ class CandidateSet:
 
 
 def per_move_rules(facts: Facts) -> list[Rule]:
-    return [r for r in facts.ruleset.active if KIND_BY_NAME[r.kind].per_move]
+    return [r for r in facts.ruleset.active if r.impl.per_move]
 
 
 def judge(facts: Facts, rules: list[Rule], move: Move,
@@ -77,7 +75,7 @@ def judge(facts: Facts, rules: list[Rule], move: Move,
         if timeless is not None and rule.id in timeless:
             found = timeless[rule.id]
         else:
-            found = KIND_BY_NAME[rule.kind].judge_move(rule, facts, move)
+            found = rule.impl.judge_move(rule, facts, move)
         if found is None:
             continue
         if rule.hard:
@@ -102,7 +100,7 @@ class FactoredJudge:
 
     def __init__(self, facts: Facts, rules: list[Rule]):
         self.facts = facts
-        self.kinds = {rule.id: KIND_BY_NAME[rule.kind] for rule in rules}
+        self.kinds = {rule.id: rule.impl for rule in rules}
         self.ids = {id(rule): rule.id for rule in rules}
         self.in_force = {rule.id: tuple(rule.in_force(r.start) for r in facts.rounds)
                          for rule in rules}
@@ -414,8 +412,13 @@ PARTNERS_PER_CADRE = 6
 
 def _open_posts(facts: Facts, movers: list[str]) -> list[str]:
     roster = facts.roster
-    return sorted({p.id for p in roster.vacant_positions}
-                  | {roster.cadre_by_id[c].position or "" for c in movers} - {""})
+    posts = sorted({p.id for p in roster.vacant_positions}
+                   | {roster.cadre_by_id[c].position or "" for c in movers} - {""})
+    # posts abolished inside the horizon take no proposed move (the existence rule refuses
+    # them; dropping them here keeps the closeness scan on posts that can be judged allowed)
+    last = facts.rounds[-1].end
+    ends = {p: facts.graph.window(p)[1] for p in posts}
+    return [p for p in posts if (end := ends[p]) is None or end >= last]
 
 
 @dataclass
@@ -464,10 +467,9 @@ def _options_for(job: _Job, cadre_id: str, judged: set[str], kept: int) -> Cadre
     forms = list(PROPOSED_FORMS)
     if due is not None:
         # only forms that end every tenure limit the cadre reaches, the due form first
-        for rule in facts.ruleset.of_kind("tenure_limit"):
-            if due_under(rule, facts, cadre_id) is not None:
-                forms = [f for f in forms if f in rule.params.satisfied_by]
-        forms.sort(key=lambda f: f != due.rule.params.form)
+        for reached in facts.dues(cadre_id):
+            forms = [f for f in forms if f in reached.satisfied_by]
+        forms.sort(key=lambda f: f != due.form)
     if pin is not None and pin.form is not None:
         forms = [pin.form]
     if pin is not None:

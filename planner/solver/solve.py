@@ -160,16 +160,19 @@ def solve_model(model: LinearModel, engine_name: str, time_limit_s: float, gap: 
     if whole.status.has_plan and (best is None or whole.objective <= best[1]):
         if first_plan is None:
             first_plan = time.perf_counter() - began
+        if not engine.mip_bound and whole.status is Status.OPTIMAL:
+            # the engine stopped at the gap but does not report its bound: within the gap by
+            # its word (proven optimal only at gap 0), not by a bound we can show
+            _report(on_incumbent, whole.objective, bound)
+            proven = gap == 0
+            return Solution(Status.OPTIMAL if proven else Status.WITHIN_GAP, np.where(
+                arrays.integral, np.round(whole.values), whole.values).tolist(),
+                whole.objective, whole.objective if proven else bound,
+                0.0 if proven else min(gap, _gap(whole.objective, bound)),
+                time.perf_counter() - began, 0, engine.name, phases, notes, first_plan)
         mip_bound = whole.bound if engine.mip_bound and math.isfinite(whole.bound) else -math.inf
         bound = max(bound, mip_bound)
         status = whole.status
-        if whole.status is Status.OPTIMAL and not math.isfinite(bound):
-            # the engine stopped at the gap but reports no bound: within the gap, unproven
-            return Solution(Status.WITHIN_GAP if gap > 0 else Status.OPTIMAL,
-                            np.where(arrays.integral, np.round(whole.values),
-                                     whole.values).tolist(), whole.objective, bound,
-                            gap, time.perf_counter() - began, 0, engine.name, phases, notes,
-                            first_plan)
         _report(on_incumbent, whole.objective, bound)
         return finish(status, whole.values, whole.objective, bound, first_plan)
     if best is not None:

@@ -18,6 +18,9 @@
 - `greedy`: a spreadsheet workflow — most overdue cadre first, each to their cheapest
   allowed option by the model's costs that keeps every hard row (one holder per post,
   adaptation caps, relatives) satisfied given the moves already made; then the checker.
+- `timefold`: Timefold (`[bench]` extra, Java 17): movers as planning entities over their
+  own options, constraint streams for one arrival per post, held posts, due stays and the
+  option costs; local search to the same time limit (benchmarks/timefold_peer.py).
 - `lp`: the LP relaxation of our LinearModel (HiGHS, integrality dropped): a bound.
 - `mcf`: a min-cost-flow relaxation (OR-Tools SimpleMinCostFlow): cadre → post at the
   cheapest (round, form) cost, stays at their cost, each post taking one arrival, every side
@@ -348,6 +351,28 @@ def peer_greedy(spec: PeerSpec) -> dict[str, Any]:
             **_finish(facts, model, candidate_set, solution, spec)}
 
 
+def peer_timefold(spec: PeerSpec) -> dict[str, Any]:
+    """Timefold (local search, constraint streams) on our options: benchmarks/timefold_peer.py."""
+    from benchmarks.timefold_peer import solve_timefold
+    from planner.solver.engines import Status
+    from planner.solver.solve import Solution
+
+    facts, candidate_set, model, loads = _load_shared(spec)
+    started = time.perf_counter()
+    values, info = solve_timefold(model, candidate_set, facts, spec.time_limit_s)
+    seconds = time.perf_counter() - started
+    objective, violated = evaluate(model, values)
+    solution = Solution(Status.FEASIBLE, values, objective, -math.inf, math.inf, seconds)
+    # local search ends at the time limit: its first plan is the construction heuristic's,
+    # and it never proves a gap
+    return {**_size(model), **loads, "solve_s": seconds, "first_plan_s": None,
+            "gap_1pct_s": None, "status": f"time limit ({info['score']})",
+            "objective": objective, "bound": None, "gap": None, "rows_violated": violated,
+            "translate_s": info["translate_s"], "solver_ready_s": info["solver_ready_s"],
+            "problem": "pruned", **_finish(facts, model, candidate_set, solution, spec),
+            "peak_rss_mib": peak_rss_mib()}
+
+
 def peer_lp(spec: PeerSpec) -> dict[str, Any]:
     from planner.solver.highs import solve
 
@@ -639,13 +664,14 @@ PEERS: dict[str, Callable[[PeerSpec], dict[str, Any]]] = {
     "cpsat-pruned": peer_cpsat_pruned,
     "ours-wide": peer_ours_wide,
     "greedy": peer_greedy,
+    "timefold": peer_timefold,
     "lp": peer_lp,
     "mcf": peer_mcf,
     "build": peer_build,
 }
 # `bound` on the command line expands to both relaxations.
 ALIASES = {"bound": ("lp", "mcf")}
-DEFAULT_PEERS = ("ours", "highs-mono", "cpsat", "ours-wide", "greedy", "bound")
+DEFAULT_PEERS = ("ours", "highs-mono", "cpsat", "ours-wide", "greedy", "timefold", "bound")
 
 
 def spec_dict(spec: PeerSpec) -> dict[str, Any]:

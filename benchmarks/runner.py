@@ -38,11 +38,12 @@ from benchmarks.trace import gap_of
 # SCAN closest open posts (the same posts ours scans), instead of ours' first 30.
 CPSAT_CAP = {"hanoi-2025": 120, "hanoi-2023": 120, "national": 120}
 STAY_HARD = 1e6  # build_model's cost of a hard-due cadre's stay column
-PRUNED_PEERS = ("highs-mono", "cpsat-pruned", "greedy", "lp", "mcf")
+PRUNED_PEERS = ("highs-mono", "cpsat-pruned", "greedy", "timefold", "lp", "mcf")
 LABELS = {"ours": "ours (column generation, OR-Tools)", "highs-mono": "HiGHS monolithic",
           "cpsat": "CP-SAT textbook, 2 workers", "cpsat-pruned": "CP-SAT on our model",
           "ours-wide": "ours on the textbook options",
-          "greedy": "greedy (spreadsheet)", "lp": "bound: LP relaxation",
+          "greedy": "greedy (spreadsheet)", "timefold": "Timefold 1.24, local search",
+          "lp": "bound: LP relaxation",
           "mcf": "bound: min-cost flow", "build": "build"}
 
 

@@ -203,18 +203,24 @@ def _column_generation(model: LinearModel, arrays: Arrays, solver: str,
     if warm is not None:
         warm.add(np.flatnonzero(master))
     rounds = 0
+    previous: Result | None = None
     while True:
         rounds += 1
         columns = np.flatnonzero(master)
         if warm is not None:
-            result = warm.solve(left())
+            result = warm.solve(0.7 * left())
         else:
-            result = run(solver, full.columns(columns), integral=False, time_limit_s=left())
+            result = run(solver, full.columns(columns), integral=False,
+                         time_limit_s=0.7 * left())
             if result.status is Status.OPTIMAL:
                 values = np.zeros(model.num_columns)
                 values[columns] = result.values
                 result.values = values
         if result.status is not Status.OPTIMAL or result.duals is None:
+            if previous is not None:
+                # the clock ran out mid-pricing: the last master's optimum is a plan-worthy
+                # LP point, its Lagrangian bound still a valid bound
+                return previous, master, rounds
             return result, master, rounds
         reduced = arrays.cost - transposed @ result.duals
         outside = ~master
@@ -228,6 +234,7 @@ def _column_generation(model: LinearModel, arrays: Arrays, solver: str,
             return Result(Status.OPTIMAL, result.values, result.objective,
                           bound if entering.any() else result.objective,
                           result.duals), master, rounds
+        previous = Result(Status.OPTIMAL, result.values, result.objective, bound, result.duals)
         master |= entering
         if warm is not None:
             warm.add(np.flatnonzero(entering))

@@ -169,8 +169,8 @@ def test_the_retirement_exemption_covers_only_its_forms(exempt_ws):
 
 
 @pytest.mark.parametrize("day,deferred", [
-    (dt.date(2024, 9, 14), True), (dt.date(2024, 9, 15), False), (dt.date(2024, 9, 16), False)])
-def test_a_status_defers_until_the_day_before_status_until(exempt_ws, day, deferred):
+    (dt.date(2024, 9, 14), True), (dt.date(2024, 9, 15), True), (dt.date(2024, 9, 16), False)])
+def test_a_status_defers_through_status_until_its_last_day(exempt_ws, day, deferred):
     reason = exempts(exempt_ws, "status-defer", "C011", day)
     assert (reason is not None) is deferred
     if deferred:

@@ -274,18 +274,20 @@ def plan(scenario: Path, out_dir: Path | None, as_json: bool, verbose: bool,
             sys.exit(EXIT_VIOLATIONS)
         except PinConflict as conflict:
             status.stop()
-            err.print("INFEASIBLE: a pinned move breaks the hard rules:", markup=False)
-            for message in conflict.messages:
-                err.print(f"  • {message}", markup=False)
-            err.print("  relax: remove or change the pin, or switch off the named rule",
-                      markup=False)
+            from planner.explain import explain_infeasible
+            from planner.workspace import load_rules_for
+
+            for line in explain_infeasible(facts, load_rules_for,
+                                           pin_messages=conflict.messages):
+                err.print(line, markup=False)
             sys.exit(EXIT_VIOLATIONS)
     target = out_dir or Path("plans") / facts.scenario.name
     document = plan_document(facts, result.plan, result.report, result.status,
                              result.solution.objective, result.solution.bound,
                              result.solution.gap)
     hard_unplaced = [u for u in result.plan.unplaced
-                     if (due := facts.due(u.cadre)) is not None and due.rule.hard]
+                     if (due := facts.due(u.cadre)) is not None and due.rule.hard] \
+        or result.report.hard
     if hard_unplaced:
         document["status"] = "infeasible"
     if previous is not None:
@@ -301,11 +303,11 @@ def plan(scenario: Path, out_dir: Path | None, as_json: bool, verbose: bool,
         print_plan_summary(out, document, result, elapsed, verbose)
         out.print(f"wrote {target}/moves.csv, unplaced.csv, plan.yaml")
     if hard_unplaced:
-        from planner.explain import explain_infeasible, find_relaxation
+        from planner.explain import explain_infeasible
         from planner.workspace import load_rules_for
 
-        relaxation = find_relaxation(facts, result, load_rules_for)
-        err.print(explain_infeasible(facts, result, relaxation), markup=False)
+        for line in explain_infeasible(facts, load_rules_for, result):
+            err.print(line, markup=False)
         sys.exit(EXIT_VIOLATIONS)
 
 

@@ -4,7 +4,6 @@ scenario is impossible — with the smallest relaxation that makes it possible, 
 from __future__ import annotations
 
 import dataclasses
-from collections import Counter
 from typing import Any
 
 from planner.facts import Facts
@@ -136,105 +135,45 @@ def plan_diff(before: Plan, after: Plan) -> list[str]:
 # ------------------------------------------------------------------------- infeasibility
 
 
-@dataclasses.dataclass
-class Relaxation:
-    """A change to the scenario (as YAML a planner pastes into an overlay) and its effect."""
-
-    description: str
-    overlay: dict[str, Any]
-    verified: bool | None = None
-
-
 def stuck_cadres(facts: Facts, plan: Plan) -> list[str]:
     """Due cadres under a hard tenure limit that the plan could not move."""
     return [u.cadre for u in plan.unplaced
             if (due := facts.due(u.cadre)) is not None and due.rule.hard]
 
 
-def explain_infeasible(facts: Facts, result: Any,
-                       relaxation: Relaxation | None = None) -> str:
-    """The conflicting rule instances, the cadres and units involved, and what to relax."""
-    lines = ["INFEASIBLE: the hard rules leave these due cadres without a lawful move:"]
-    for cadre_id in stuck_cadres(facts, result.plan):
-        due = facts.due(cadre_id)
-        assert due is not None
-        cadre = facts.cadre(cadre_id)
-        unit = facts.place(cadre.position)["unit"] if cadre.position else "-"
-        unplaced = next(u for u in result.plan.unplaced if u.cadre == cadre_id)
-        lines.append(f"  • {cadre_id} {cadre.name} ({cadre.position}, unit {unit}) is due under "
-                     f"{due.rule.id} — {due.rule.label} [{due.rule.basis}] by "
-                     f"{facts.rounds[due.round_index].name}; {unplaced.reason}")
-        for entry in facts.scenario.forbids:
-            if entry.value.cadre == cadre_id:
-                target = f"→ {entry.value.to}" if entry.value.to else "any move"
-                lines.append(f"      conflicts with the scenario's forbid ({target}) at "
-                             f"{entry.file}:{entry.line}")
-        refusals = result.candidates.refusals.get(cadre_id, Counter())
-        for rule_id, count in refusals.most_common(3):
-            rule = facts.ruleset.by_id(rule_id)
-            lines.append(f"      conflicts with {rule_id} — {rule.label} [{rule.basis}]: "
-                         f"refused {count} options")
-    if relaxation is not None:
-        state = {True: "verified: re-solved with it, every due cadre is placed",
-                 False: "not enough on its own (re-solved: cadres still stuck)",
-                 None: "not verified"}[relaxation.verified]
-        lines.append(f"  smallest relaxation found: {relaxation.description} ({state})")
-        lines.append("  as an overlay (scenario.yaml):")
-        for key, value in relaxation.overlay.items():
-            lines.append(f"    {key}: {flow_yaml(value)}")
-    return "\n".join(lines)
+def explain_infeasible(facts: Facts, ruleset_loader: Any, result: Any = None,
+                       pin_messages: list[str] | None = None) -> list[str]:
+    """Why the scenario is impossible: what the elastic plan could not do, the conflict core
+    over rule instances (irreducible, re-solved), and lawful relaxations that plan.
 
-
-def find_relaxation(facts: Facts, result: Any, ruleset_loader: Any) -> Relaxation | None:
-    """Try, smallest first: switching off the one per-move rule that refuses most options of
-    the stuck cadres; else raising the tenure limit past their horizon; verify by re-solving.
-
-    `ruleset_loader(scenario) -> RuleSet` reloads rules with a scenario's changes.
+    `ruleset_loader(scenario) -> RuleSet` reloads rules with a relaxation's changes.
     """
-    from planner.facts import Facts as FactsClass
-    from planner.solver.run import solve_workspace
+    from planner.conflicts import conflict_core, describe_core
+    from planner.relax import describe_search, search
 
-    stuck = stuck_cadres(facts, result.plan)
-    if not stuck:
-        return None
-    due_of = {c: due for c in stuck if (due := facts.due(c)) is not None}
-    refusals: Counter[str] = Counter()
-    for cadre_id in stuck:
-        refusals.update(result.candidates.refusals.get(cadre_id, Counter()))
-    tries: list[Relaxation] = []
-    for rule_id, _count in refusals.most_common(2):
-        tries.append(Relaxation(f"switch off {rule_id} ({facts.ruleset.by_id(rule_id).label})",
-                                {"disable": [rule_id]}))
-    end = facts.rounds[-1].end
-    for rule_id in sorted({due.rule.id for due in due_of.values()}):
-        needed = 1 + max(facts.months_in_post(c, end) or 0
-                         for c, due in due_of.items() if due.rule.id == rule_id)
-        current = int(facts.ruleset.by_id(rule_id).param("max_months", facts.rounds[0].start))
-        tries.append(Relaxation(f"raise {rule_id} max_months from {current} to {needed} "
-                                f"(+{needed - current}), so the stuck cadres fall due after "
-                                "the horizon", {"set": {rule_id: {"max_months": needed}}}))
-    for attempt in tries:
-        scenario = _apply_overlay(facts.scenario, attempt.overlay)
-        relaxed = FactsClass(scenario, ruleset_loader(scenario))
-        attempt.verified = not stuck_cadres(relaxed, solve_workspace(relaxed).plan)
-        if attempt.verified:
-            return attempt
-    return tries[-1] if tries else None
-
-
-def _apply_overlay(scenario: Scenario, overlay: dict[str, Any]) -> Scenario:
-    disabled = list(scenario.disabled) + [Located("relaxation", None, rule_id)
-                                          for rule_id in overlay.get("disable", [])]
-    overrides = {k: dict(v) for k, v in scenario.overrides.items()}
-    for rule_id, params in overlay.get("set", {}).items():
-        overrides[rule_id] = {**overrides.get(rule_id, {}), **params}
-    return dataclasses.replace(scenario, disabled=disabled, overrides=overrides)
-
-
-def flow_yaml(value: Any) -> str:
-    """A value as YAML flow text (`{rule: {max_months: 126}}`), as a planner would type it."""
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {flow_yaml(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, list):
-        return "[" + ", ".join(flow_yaml(v) for v in value) + "]"
-    return str(value)
+    lines = ["INFEASIBLE: the hard rules cannot all hold in this scenario."]
+    if result is not None:
+        for cadre_id in stuck_cadres(facts, result.plan):
+            due = facts.due(cadre_id)
+            assert due is not None
+            cadre = facts.cadre(cadre_id)
+            unplaced = next(u for u in result.plan.unplaced if u.cadre == cadre_id)
+            lines.append(f"  • {cadre_id} {cadre.name} ({cadre.position}) is due under "
+                         f"{due.rule.id} by {facts.rounds[due.round_index].name}; "
+                         f"{unplaced.reason}")
+        for found in result.report.hard:
+            if found.rule_id != (facts.due(found.cadres[0]).rule.id
+                                 if found.cadres and facts.due(found.cadres[0]) else None):
+                lines.append(f"  • {found.rule_id}: {found.message}")
+    for message in pin_messages or []:
+        lines.append(f"  • {message}")
+    core = conflict_core(facts, prefer=("rule", "row"))
+    if core is None:
+        lines.append("  the strict model over the planner's options finds a plan: the conflict "
+                     "comes from candidate pruning, not from the rules (raise solver limits)")
+        return lines
+    lines += describe_core(core)
+    if not core.members:
+        return lines
+    lines += describe_search(search(facts, core, ruleset_loader))
+    return lines

@@ -54,6 +54,34 @@ class Effective(Config):
         return (self.from_ is None or day >= self.from_) and (self.to is None or day < self.to)
 
 
+class ParamRange(Config):
+    """The lawful range of a numeric parameter (`range` of a rule parameter, with its basis):
+    a scenario's `set` and every relaxation the planner suggests stay inside it."""
+
+    min: float | None = None
+    max: float | None = None
+    basis: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ParamRange:
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"range min {self.min:g} must not exceed max {self.max:g}")
+        return self
+
+    def holds(self, value: Any) -> bool:
+        return (self.min is None or value >= self.min) and (self.max is None or value <= self.max)
+
+    def describe(self) -> str:
+        low = "−∞" if self.min is None else f"{self.min:g}"
+        high = "∞" if self.max is None else f"{self.max:g}"
+        return f"{low}–{high} [{self.basis}]"
+
+
+# what a scenario's `set` may change besides parameters (DESIGN: weights that mean what
+# they say): a soft rule's weight, and a rule's severity
+RULE_FIELDS_SETTABLE = ("severity", "weight")
+
+
 class RuleSpec(Config):
     """One rule as written in a rule file."""
 
@@ -68,6 +96,8 @@ class RuleSpec(Config):
     description: str = ""
     applies_to: dict[str, Any] = Field(default_factory=dict)
     params: dict[str, Any] = Field(default_factory=dict)
+    ranges: dict[str, ParamRange] = Field(
+        default_factory=dict, description="lawful range of a numeric parameter, by name")
     effective: Effective = Field(default_factory=Effective)
 
     @model_validator(mode="after")
@@ -136,6 +166,8 @@ class RuleSet:
     names: list[str] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
     disabled: set[str] = field(default_factory=set)
+    #: warnings for the user (a `set` that changes nothing), with file and line
+    notes: list[str] = field(default_factory=list)
     _of_kind: dict[tuple[str, frozenset[str]], list[Rule]] = field(default_factory=dict,
                                                                    repr=False)
 
@@ -251,7 +283,29 @@ def load_ruleset(
             problems.add(item.file, line, "kind", unknown("rule kind", spec.kind, KIND_BY_NAME),
                          col)
             continue
-        params = {**spec.params, **overrides.get(spec.id, {})}
+        override = dict(overrides.get(spec.id, {}))
+        origin = override_origins.get(spec.id, (item.file, None))
+        fields = {k: override.pop(k) for k in RULE_FIELDS_SETTABLE if k in override}
+        if fields:
+            try:
+                spec = RuleSpec.model_validate({**spec.model_dump(by_alias=True), **fields})
+            except ValidationError as exc:
+                for error in exc.errors():
+                    problems.add(origin[0], origin[1], f"set.{spec.id}",
+                                 str(error["msg"]).removeprefix("Value error, "))
+                continue
+            for name, value in fields.items():
+                if getattr(item.spec, name) == value:
+                    ruleset.notes.append(f"{origin[0]}:{origin[1]}: set.{spec.id}.{name} = "
+                                         f"{value} has no effect (the rule file says the same)")
+        for name, value in override.items():
+            if name in spec.params and spec.params[name] == value:
+                ruleset.notes.append(f"{origin[0]}:{origin[1]}: set.{spec.id}.{name} = {value} "
+                                     "has no effect (the rule file says the same)")
+        if spec.severity == "hard" and "weight" in fields:
+            ruleset.notes.append(f"{origin[0]}:{origin[1]}: set.{spec.id}.weight has no effect "
+                                 "on a hard rule (set severity: soft too)")
+        params = {**spec.params, **override}
         try:
             parsed = kind.Params.model_validate(params)
         except ValidationError as exc:
@@ -264,6 +318,8 @@ def load_ruleset(
                     problem = Problem(file, line, None, f"set.{spec.id}.{param[0]}",
                                       problem.message)
                 problems.extend([problem])
+            continue
+        if not _ranges_hold(spec, params, override, item, origin, problems, kind.Params):
             continue
         try:
             selector = compile_selector(spec.applies_to)
@@ -286,3 +342,31 @@ def load_ruleset(
     ruleset.disabled |= {rule_id for rule_id, _f, _l in disable}
     return ruleset
 
+
+
+def _ranges_hold(spec: RuleSpec, params: dict[str, Any], override: dict[str, Any],
+                 item: _RawRule, origin: tuple[str, int | None], problems: ProblemCollector,
+                 schema: Any) -> bool:
+    """Every declared range names a parameter, and every value (each dated value) is in it;
+    a value from the scenario's `set` is reported at the `set` line."""
+    fine = True
+    for name, lawful in spec.ranges.items():
+        if name not in schema.model_fields:
+            line, col = item.locate(["rules", item.index, "ranges", name])
+            problems.add(item.file, line, f"ranges.{name}",
+                         unknown("parameter", name, list(schema.model_fields)), col)
+            fine = False
+            continue
+        value = params.get(name)
+        values = list(value.values()) if isinstance(value, dict) else [value]
+        for single in values:
+            if single is None or not isinstance(single, int | float) or lawful.holds(single):
+                continue
+            if name in override:
+                file, line = origin
+            else:
+                file, line = item.file, item.locate(["rules", item.index, "params"])[0]
+            problems.add(file, line, f"{spec.id}.{name}",
+                         f"{single:g} is outside the lawful range {lawful.describe()}")
+            fine = False
+    return fine

@@ -9,6 +9,7 @@ from typing import Any
 from planner.facts import Facts
 from planner.models import Pin
 from planner.plan import Move, Plan
+from planner.relax import Relaxation
 from planner.scenario import Located, Scenario
 from planner.solver.build import cost_terms
 from planner.solver.candidates import Option, judge, per_move_rules
@@ -141,8 +142,22 @@ def stuck_cadres(facts: Facts, plan: Plan) -> list[str]:
             if (due := facts.due(u.cadre)) is not None and due.rule.hard]
 
 
+@dataclasses.dataclass
+class Diagnosis:
+    """Why a scenario is impossible: the lines to print, the core and the relaxations."""
+
+    lines: list[str]
+    core: Any = None  # planner.conflicts.Core
+    search: Any = None  # planner.relax.RelaxationSearch
+
+    @property
+    def relaxation(self) -> Relaxation | None:
+        """The verified relaxation touching the fewest cadres (None if none was found)."""
+        return self.search.found[0] if self.search is not None and self.search.found else None
+
+
 def explain_infeasible(facts: Facts, ruleset_loader: Any, result: Any = None,
-                       pin_messages: list[str] | None = None) -> list[str]:
+                       pin_messages: list[str] | None = None) -> Diagnosis:
     """Why the scenario is impossible: what the elastic plan could not do, the conflict core
     over rule instances (irreducible, re-solved), and lawful relaxations that plan.
 
@@ -171,9 +186,10 @@ def explain_infeasible(facts: Facts, ruleset_loader: Any, result: Any = None,
     if core is None:
         lines.append("  the strict model over the planner's options finds a plan: the conflict "
                      "comes from candidate pruning, not from the rules (raise solver limits)")
-        return lines
+        return Diagnosis(lines)
     lines += describe_core(core)
     if not core.members:
-        return lines
-    lines += describe_search(search(facts, core, ruleset_loader))
-    return lines
+        return Diagnosis(lines, core)
+    found = search(facts, core, ruleset_loader)
+    lines += describe_search(found)
+    return Diagnosis(lines, core, found)

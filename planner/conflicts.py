@@ -287,8 +287,8 @@ class _Strict:
         self.cp = cp
         keys = sorted(wide.instances)
         self.keys = keys
-        self.literal = {k: cp.NewBoolVar(k) for k in keys}
-        self.by_index = {self.literal[k].Index(): k for k in keys}
+        self.literal = {k: cp.new_bool_var(k) for k in keys}
+        self.by_index = {self.literal[k].index: k for k in keys}
         soft_ids = {r.id for r in wide.facts.ruleset.active if not r.hard}
         elastic = {c for c in range(model.num_candidates, len(model.costs))
                    if c not in wide.column_instance}
@@ -299,8 +299,8 @@ class _Strict:
             if found is None:
                 upper = model.upper[column]
                 bound = int(upper) if math.isfinite(upper) else 10_000
-                found = cp.NewBoolVar(f"x{column}") if bound == 1 else \
-                    cp.NewIntVar(0, bound, f"x{column}")
+                found = cp.new_bool_var(f"x{column}") if bound == 1 else \
+                    cp.new_int_var(0, bound, f"x{column}")
                 variables[column] = found
             return found
 
@@ -308,20 +308,21 @@ class _Strict:
             if option_tags:
                 x = var(index)
                 for key in option_tags:
-                    cp.AddImplication(x, self.literal[key].Not())
+                    cp.add_implication(x, self.literal[key].negated())
         for column, key in wide.column_instance.items():
-            cp.Add(var(column) == 0).OnlyEnforceIf(self.literal[key])
+            cp.add(var(column) == 0).only_enforce_if(self.literal[key])
         for index, row in enumerate(model.rows):
             if row.rule in soft_ids or any(c in elastic for c in row.columns):
                 continue  # a soft rule's row always holds (its slack pays); so does an
                 #           elastic structure row (a dropped earlier move)
-            key = wide.row_instance.get(index)
-            gated = key is not None and not any(c in wide.column_instance for c in row.columns)
-            enforce = [self.literal[key]] if gated else []  # type: ignore[index]
+            row_key = wide.row_instance.get(index)
+            gated = row_key is not None and not any(c in wide.column_instance
+                                                    for c in row.columns)
+            enforce = [self.literal[row_key]] if gated and row_key else []
             if len(row.columns) <= 2 and row.coefs == [1.0] * len(row.columns) and \
                     row.upper == len(row.columns) - 1 and not math.isfinite(row.lower):
                 # "not both" / "not this one" (relatives): a clause, far cheaper than a sum
-                cp.AddBoolOr([var(c).Not() for c in row.columns]).OnlyEnforceIf(enforce)
+                cp.add_bool_or([var(c).negated() for c in row.columns]).only_enforce_if(enforce)
                 continue
             scale = 1
             if any(abs(v - round(v)) > 1e-9 for v in row.coefs):
@@ -334,35 +335,35 @@ class _Strict:
             if math.isfinite(row.upper):
                 constraints.append(expr <= math.floor(row.upper * scale + 1e-9))
             for constraint in constraints:
-                cp.Add(constraint).OnlyEnforceIf(enforce)
+                cp.add(constraint).only_enforce_if(enforce)
         for cadre_id, key in wide.pin_instance.items():
             columns = wide.pin_options.get(cadre_id, [])
             if columns:
-                cp.Add(sum(var(c) for c in columns) >= 1).OnlyEnforceIf(self.literal[key])
+                cp.add(sum(var(c) for c in columns) >= 1).only_enforce_if(self.literal[key])
             else:
-                cp.Add(self.literal[key] == 0)  # the pinned post is never an option
+                cp.add(self.literal[key] == 0)  # the pinned post is never an option
         self.solves = 0
 
     def feasible(self, assumed: list[str], seconds: float) -> tuple[bool | None, list[str]]:
         """(True, []) if a plan exists enforcing `assumed`; (False, sufficient subset) if
         not; (None, []) if the time ran out."""
         cp_model = self.cp_model
-        self.cp.ClearAssumptions()
-        self.cp.AddAssumptions([self.literal[k] for k in assumed])
+        self.cp.clear_assumptions()
+        self.cp.add_assumptions([self.literal[k] for k in assumed])
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1  # assumptions need the single-worker search
         solver.parameters.max_time_in_seconds = max(seconds, 0.05)
         solver.parameters.random_seed = 0
         solver.parameters.cp_model_presolve = False
         solver.parameters.stop_after_first_solution = True
-        status = solver.Solve(self.cp)
+        status = solver.solve(self.cp)
         self.solves += 1
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return True, []
         if status == cp_model.INFEASIBLE:
             wanted = set(assumed)
             # validate: presolve may return literals that were never assumptions
-            core = [self.by_index[i] for i in solver.SufficientAssumptionsForInfeasibility()
+            core = [self.by_index[i] for i in solver.sufficient_assumptions_for_infeasibility()
                     if i in self.by_index and self.by_index[i] in wanted]
             return False, core or list(assumed)
         return None, []
@@ -413,12 +414,32 @@ def conflict_core(facts: Facts, time_limit_s: float | None = None,
 
 
 def describe_core(core: Core) -> list[str]:
-    """The core as lines a planner reads: one rule instance a line."""
+    """The core as lines a planner reads: each rule once (label, basis), then its instances
+    with the cadres and posts involved."""
     if not core.members:
         return [f"  (no conflict core: {core.note})"]
     state = ("irreducible: without any one of them a plan exists (re-solved)"
              if core.irreducible else "not proven irreducible (time limit)")
     lines = [f"  conflict core: {len(core.members)} rule instances that cannot all hold "
              f"({state}; {core.solves} solves, {core.seconds:.1f} s):"]
-    lines += [f"    • {member.describe()}" for member in core.members]
+    by_rule: dict[str, list[Instance]] = {}
+    for member in core.members:
+        by_rule.setdefault(member.rule_id, []).append(member)
+    for rule_id, members in by_rule.items():
+        first = members[0]
+        if first.kind in ("pin", "forbid"):
+            for member in members:
+                lines.append(f"    • {member.label} [{member.basis}]")
+            continue
+        lines.append(f"    • {rule_id} — {first.label} [{first.basis}]:")
+        for member in members:
+            people = ""
+            if member.cadres and member.kind == "row":
+                people = f"; cadres {', '.join(member.cadres[:8])}" + (
+                    " …" if len(member.cadres) > 8 else "")
+            posts = f"; posts {', '.join(member.posts[:6])}" + (
+                " …" if len(member.posts) > 6 else "") if member.posts else ""
+            what = member.what if member.kind == "row" else \
+                f"{member.cadres[0]}'s moves it refuses"
+            lines.append(f"        – {what}{people}{posts}")
     return lines

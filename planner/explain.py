@@ -176,9 +176,9 @@ def explain_infeasible(facts: Facts, ruleset_loader: Any, result: Any = None,
             lines.append(f"  • {cadre_id} {cadre.name} ({cadre.position}) is due under "
                          f"{due.rule.id} by {facts.rounds[due.round_index].name}; "
                          f"{unplaced.reason}")
+        tenure = {r.id for r in facts.ruleset.of_kind("tenure_limit")}
         for found in result.report.hard:
-            if found.rule_id != (facts.due(found.cadres[0]).rule.id
-                                 if found.cadres and facts.due(found.cadres[0]) else None):
+            if found.rule_id not in tenure:  # stuck cadres are listed above
                 lines.append(f"  • {found.rule_id}: {found.message}")
     for message in pin_messages or []:
         lines.append(f"  • {message}")

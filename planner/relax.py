@@ -117,7 +117,7 @@ def candidates(facts: Facts, core: Core) -> tuple[list[Relaxation], list[str]]:
                         f"raising {rule_id} {name} to {needed} (past {', '.join(cadres)}'s "
                         f"horizon) would leave its lawful range {lawful.describe()}")
                     continue
-                values = [needed]
+                values: list[float] = [needed]
             else:
                 values = _range_values(current, lawful, step)
             for value in values:
@@ -181,7 +181,10 @@ def search(facts: Facts, core: Core, ruleset_loader: Callable[[Scenario], RuleSe
         prepared.append((attempt, relaxed))
     # fewest cadres touched first; a dropped pin/forbid before a rule change on a tie
     prepared.sort(key=lambda pair: (len(pair[0].touched), "set" in pair[0].overlay))
+    settled: set[str] = set()  # (rule, parameter) pairs a verified value was found for
     for attempt, relaxed in prepared:
+        if _parameter(attempt) in settled:
+            continue  # a nearer value of the same parameter already plans
         remaining = deadline - time.perf_counter()
         if remaining <= 0 or len(result.found) >= want:
             result.timed_out = remaining <= 0
@@ -215,9 +218,20 @@ def search(facts: Facts, core: Core, ruleset_loader: Callable[[Scenario], RuleSe
         result.tried.append(attempt)
         if attempt.verified:
             result.found.append(attempt)
+            if _parameter(attempt):
+                settled.add(_parameter(attempt))
     result.found.sort(key=lambda r: (len(r.touched), "set" in r.overlay))
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _parameter(attempt: Relaxation) -> str:
+    """'rule.param' for a parameter change (severity changes and drops give '')."""
+    for rule_id, fields in attempt.overlay.get("set", {}).items():
+        names = [n for n in fields if n not in ("severity", "weight")]
+        if names:
+            return f"{rule_id}.{names[0]}"
+    return ""
 
 
 def _softened(attempt: Relaxation) -> set[str]:

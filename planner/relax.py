@@ -86,7 +86,6 @@ def candidates(facts: Facts, core: Core) -> tuple[list[Relaxation], list[str]]:
             seen.add(key)
             found.append(relaxation)
 
-    end = facts.rounds[-1].end
     start = facts.rounds[0].start
     by_rule: dict[str, list[Instance]] = {}
     for member in core.members:
@@ -109,13 +108,15 @@ def candidates(facts: Facts, core: Core) -> tuple[list[Relaxation], list[str]]:
             current = rule.param(name, start)
             if current is None:
                 continue
-            if rule.kind == "tenure_limit" and name == "max_months":
-                cadres = sorted({c for m in members for c in m.cadres})
-                needed = 1 + max(facts.months_in_post(c, end) or 0 for c in cadres)
-                if lawful.max is not None and needed > lawful.max:
-                    skipped.append(
-                        f"raising {rule_id} {name} to {needed} (past {', '.join(cadres)}'s "
-                        f"horizon) would leave its lawful range {lawful.describe()}")
+            # the kind's own relax hook knows the smallest change that frees the cadres
+            # (a tenure limit just past their horizon); it is kept only inside the range
+            cadres = sorted({c for m in members for c in m.cadres})
+            hooked = rule.impl.relax(rule, facts, cadres)
+            if hooked is not None and name in hooked.params:
+                needed = hooked.params[name]
+                if not lawful.holds(needed):
+                    skipped.append(f"{hooked.description}: {needed} would leave the lawful "
+                                   f"range {lawful.describe()}")
                     continue
                 values: list[float] = [needed]
             else:
@@ -125,16 +126,24 @@ def candidates(facts: Facts, core: Core) -> tuple[list[Relaxation], list[str]]:
                                f"range {lawful.describe()}",
                                {"set": {rule_id: {name: _number(value)}}},
                                f"inside the range {lawful.describe()}"))
-        if not rule.spec.verified:
+        if interpreted(rule):
             weight = facts.scenario.weights.overdue
-            add(Relaxation(f"{rule_id} soft instead of hard (weight {weight:g}): the rule files "
-                           "mark it [I], an interpretation rather than the letter of the law",
+            add(Relaxation(f"{rule_id} soft instead of hard (weight {weight:g}): its basis is "
+                           "marked [I], an interpretation rather than the letter of the law",
                            {"set": {rule_id: {"severity": "soft", "weight": _number(weight)}}},
                            "an [I] rule (verified: false)"))
         elif not rule.spec.ranges:
-            skipped.append(f"{rule_id} ({rule.label}) is the letter of the law "
-                           f"[{rule.basis}] and declares no lawful range: not relaxed")
+            hooked = rule.impl.relax(rule, facts, sorted({c for m in members for c in m.cadres}))
+            because = f" ({hooked.description})" if hooked is not None else ""
+            skipped.append(f"{rule_id} is not marked [I] and declares no lawful range, so it "
+                           f"is not relaxed{because}")
     return found, skipped
+
+
+def interpreted(rule: Rule) -> bool:
+    """An [I] rule: the rule file says its basis is inferred, not checked (DOMAIN: ship it as a
+    configurable parameter), so a planner may run it soft."""
+    return not rule.spec.verified and "[I" in rule.basis
 
 
 def _range_values(current: float, lawful: ParamRange, step: int | None) -> list[float]:

@@ -30,6 +30,7 @@ from planner.workspace import Workspace, load_workspace
 
 if TYPE_CHECKING:
     from planner.apply import Applied
+    from planner.candidates_query import CandidateList
     from planner.compare import Comparison
     from planner.explain import Diagnosis
     from planner.relax import Relaxation
@@ -37,9 +38,28 @@ if TYPE_CHECKING:
     from planner.ruletests import RuleTestReport
     from planner.solver.run import PlanResult
 
-__all__ = ["ApplyOutcome", "CheckOutcome", "Explanation", "PlanOutcome", "Validation", "apply",
-           "check", "check_plan_folder", "compare", "explain", "hard_unplaced", "moves_file_of",
-           "plan", "plan_status", "read_plan", "report", "rule_tests", "validate", "write_plan"]
+__all__ = [
+    "ApplyOutcome",
+    "CheckOutcome",
+    "Explanation",
+    "PlanOutcome",
+    "Validation",
+    "apply",
+    "candidates",
+    "check",
+    "check_plan_folder",
+    "compare",
+    "explain",
+    "hard_unplaced",
+    "moves_file_of",
+    "plan",
+    "plan_status",
+    "read_plan",
+    "report",
+    "rule_tests",
+    "validate",
+    "write_plan",
+]
 
 Progress = Callable[[str], None]
 
@@ -329,6 +349,40 @@ def explain(scenario: Path, plan_path: Path, cadre_id: str,
     explanation.changes = [f"  what else must change ({len(changes)} moves, nearest plan to "
                            f"{plan_path}):", *changes[:30]]
     return explanation
+
+
+# ------------------------------------------------------------------------------ candidates
+
+
+def candidates(scenario: Path | Workspace, post: str, round_name: str | None = None,
+               k: int = 10, plan: Path | None = None,
+               time_limit_s: float | None = None) -> CandidateList:
+    """`rotation candidates`: the k cadres who may lawfully take `post` (in `round_name`, or
+    any round), each with the objective delta of a pinned re-solve against `plan` (or a
+    fresh plan), and the rule that stops the closest excluded ones."""
+    from planner.candidates_query import find_candidates
+    from planner.errors import InputError, Problem, unknown
+
+    workspace = scenario if isinstance(scenario, Workspace) else load_workspace(scenario)
+    facts = workspace.facts
+    roster = workspace.scenario.roster
+    if post not in roster.position_by_id:
+        raise InputError([Problem("--post", None, None, "post",
+                                  unknown("position", post, roster.position_by_id))])
+    if round_name is not None and all(r.name != round_name for r in facts.rounds):
+        raise InputError([Problem("--round", None, None, "round",
+                                  unknown("round", round_name, [r.name for r in facts.rounds]))])
+    base = read_plan(plan, facts) if plan is not None else None
+    base_objective = None
+    if plan is not None and (moves_file_of(plan).parent / "plan.yaml").exists():
+        # the objective the planner reported for that plan (else a fresh solve gives it)
+        from planner.yamlio import read_yaml
+
+        document, _locate = read_yaml(moves_file_of(plan).parent / "plan.yaml")
+        if isinstance(document, dict) and isinstance(document.get("objective"), int | float):
+            base_objective = float(document["objective"])
+    return find_candidates(facts, post, base, round_name, k, time_limit_s=time_limit_s,
+                           base_objective=base_objective)
 
 
 # ------------------------------------------------------------------------------ compare

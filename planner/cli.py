@@ -320,6 +320,35 @@ def explain(scenario: Path, plan_dir: Path, cadre_id: str, position_id: str | No
 
 
 @main.command()
+@SCENARIO
+@click.option("--post", "position_id", required=True, help="The post to fill.")
+@click.option("--round", "round_name", help="Only this round (default: any round).")
+@click.option("-k", "k", type=click.IntRange(1, 100), default=10, show_default=True,
+              help="How many lawful cadres to rank.")
+@click.option("--plan", "plan_dir", type=click.Path(path_type=Path, exists=True),
+              help="Compare with this plan (default: plan the scenario first).")
+@click.option("--time-limit", "time_limit_s", type=click.FloatRange(min=0.0),
+              help="Seconds for the pinned re-solves (default: the scenario's limit).")
+@click.option("--json", "as_json", is_flag=True, help="Print the ranking as JSON.")
+@reports_bad_input
+def candidates(scenario: Path, position_id: str, round_name: str | None, k: int,
+               plan_dir: Path | None, time_limit_s: float | None, as_json: bool) -> None:
+    """Who can fill this post: the cadres who may lawfully take it, with the objective
+    delta of each (a pinned re-solve), and the rule that stops the closest excluded ones."""
+    from planner import api
+    from planner.candidates_query import describe
+
+    found = api.candidates(scenario, position_id, round_name=round_name, k=k, plan=plan_dir,
+                           time_limit_s=time_limit_s)
+    if as_json:
+        print_json(found.as_dict())
+        return
+    out = console()
+    for line in describe(found):
+        out.print(line, markup=False)
+
+
+@main.command()
 @click.argument("plans", nargs=-1, required=True,
                 type=click.Path(path_type=Path, exists=True), metavar="BASE VARIANT…")
 @click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON.")

@@ -47,6 +47,15 @@ def report_bad_input(exc: InputError) -> None:
     sys.exit(EXIT_BAD_INPUT)
 
 
+def print_weight_notes(facts: Any) -> None:
+    """Warnings (stderr) for weights and `set` overrides that have no effect here."""
+    from planner.weights import weight_notes
+
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    for note in weight_notes(facts):
+        err.print(f"warning: {note}", markup=False)
+
+
 def print_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
@@ -79,6 +88,7 @@ def validate(scenario: Path, as_json: bool) -> None:
 
     validation = api.validate(scenario)
     workspace, summary = validation.workspace, validation.summary
+    print_weight_notes(workspace.facts)
     loaded = workspace.scenario
     if as_json:
         print_json(summary)
@@ -241,6 +251,7 @@ def plan(scenario: Path, out_dir: Path | None, as_json: bool, verbose: bool,
     out = console()
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     workspace = api.load_workspace(scenario)
+    print_weight_notes(workspace.facts)
     from planner import outputs
 
     target = out_dir or Path("plans") / outputs.slug(workspace.scenario.name)

@@ -343,6 +343,8 @@ class _Strict:
             else:
                 cp.add(self.literal[key] == 0)  # the pinned post is never an option
         self.solves = 0
+        self.variables = variables
+        self.hint: dict[int, int] = {}  # the last plan found: feasible trials start from it
 
     def feasible(self, assumed: list[str], seconds: float) -> tuple[bool | None, list[str]]:
         """(True, []) if a plan exists enforcing `assumed`; (False, sufficient subset) if
@@ -350,6 +352,9 @@ class _Strict:
         cp_model = self.cp_model
         self.cp.clear_assumptions()
         self.cp.add_assumptions([self.literal[k] for k in assumed])
+        self.cp.clear_hints()
+        for column, value in self.hint.items():
+            self.cp.add_hint(self.variables[column], value)
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1  # assumptions need the single-worker search
         solver.parameters.max_time_in_seconds = max(seconds, 0.05)
@@ -359,6 +364,7 @@ class _Strict:
         status = solver.solve(self.cp)
         self.solves += 1
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            self.hint = {c: int(solver.value(v)) for c, v in self.variables.items()}
             return True, []
         if status == cp_model.INFEASIBLE:
             wanted = set(assumed)

@@ -91,6 +91,9 @@ class Refusal:
     clause: str
     rounds: list[str]
     cadres: tuple[str, ...] = ()  # the other cadres involved (relatives, the post's holder…)
+    #: a coupled rule, forbidding the move next to this plan's other moves (re-planning
+    #: may move the others: the pinned re-solve says whether it can)
+    coupled: bool = False
 
 
 def secondment_end(facts: Facts, start: Any) -> Any:
@@ -108,7 +111,8 @@ def secondment_end(facts: Facts, start: Any) -> Any:
 def refusals(facts: Facts, plan: Plan, cadre_id: str, position_id: str,
              ) -> tuple[list[Refusal], list[tuple[str, str]]]:
     """Every hard rule forbidding `cadre → post`, form by form and round by round, and the
-    (form, round) pairs nothing forbids.
+    (form, round) pairs no per-move rule forbids (coupled clashes with this plan's other
+    moves are listed, but re-planning may move the others).
 
     Per-move rules are judged alone (the kind's `judge_move`, its `explain` gives the
     clause); coupled rules (relatives, adaptation shares, quotas, tenure, one holder per
@@ -138,7 +142,7 @@ def refusals(facts: Facts, plan: Plan, cadre_id: str, position_id: str,
             move = Move(cadre_id, form, cadre.position, position_id, round_.name, round_.index,
                         round_.start, end)
             context = facts.move_context(move)
-            refused = False
+            refused = False  # by a per-move rule: no plan can contain the move
             for rule in rules:
                 if not rule.hard or not rule.in_force(move.start) or \
                         not rule.selector.matches(context):
@@ -159,12 +163,11 @@ def refusals(facts: Facts, plan: Plan, cadre_id: str, position_id: str,
                 if (rule_id, _without_rounds(facts, message)) in said:
                     continue
                 said.add((rule_id, _without_rounds(facts, message)))
-                refused = True
                 owner = next((r for r in facts.ruleset.rules if r.id == rule_id), None)
                 label = owner.label if owner else "one holder per post and round; one move each"
                 basis = owner.basis if owner else "structure of the plan"
                 _add(grouped, Refusal(form, rule_id, label, basis, message, [round_.name],
-                                      _mentioned(facts, message, cadre_id)))
+                                      _mentioned(facts, message, cadre_id), coupled=True))
             if not refused:
                 allowed.append((form, round_.name))
     return list(grouped.values()), allowed
@@ -230,10 +233,11 @@ def why_not(facts: Facts, plan: Plan, cadre_id: str, position_id: str) -> tuple[
             if refusal.rule_id not in introduced:  # label and basis once per rule
                 introduced.add(refusal.rule_id)
                 named += f" — {refusal.label} [{refusal.basis}]"
-            lines.append(f"    forbidden by {named} (moving in {when}){involved}")
+            verb = "in this plan, clashes with" if refusal.coupled else "forbidden by"
+            lines.append(f"    {verb} {named} (moving in {when}){involved}")
             lines.append(f"        {refusal.clause}")
     if allowed:
-        lines.append("  allowed by every hard rule as "
+        lines.append("  allowed by every per-move hard rule as "
                      + ", ".join(f"{f} in {r}" for f, r in allowed[:4])
                      + (" …" if len(allowed) > 4 else ""))
     return lines, bool(allowed)

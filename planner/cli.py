@@ -103,7 +103,8 @@ def validate(scenario: Path, as_json: bool) -> None:
 
     validation = api.validate(scenario)
     workspace, summary = validation.workspace, validation.summary
-    print_weight_notes(workspace.facts)
+    if not as_json:  # JSON readers get the document alone
+        print_weight_notes(workspace.facts)
     loaded = workspace.scenario
     if as_json:
         print_json(summary)
@@ -266,7 +267,8 @@ def plan(scenario: Path, out_dir: Path | None, as_json: bool, verbose: bool,
     out = console()
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     workspace = api.load_workspace(scenario)
-    print_weight_notes(workspace.facts)
+    if not as_json:
+        print_weight_notes(workspace.facts)
     from planner import outputs
 
     target = out_dir or Path("plans") / outputs.slug(workspace.scenario.name)

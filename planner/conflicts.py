@@ -33,7 +33,6 @@ from typing import Any
 
 from planner.facts import Facts
 from planner.kinds import KIND_BY_NAME
-from planner.kinds.tenure_limit import due_under
 from planner.plan import Move
 from planner.ruleset import Rule
 from planner.solver.build import build_model
@@ -154,8 +153,8 @@ def build_wide(facts: Facts, candidate_set: CandidateSet | None = None,
             1, len(movers) * len(PROPOSED_FORMS) * len(facts.rounds)))
     features = {p: post_features(facts, p) for p in open_posts}
     # a coupled hard rule that selects by form (a quota of rotations) tells forms apart
-    form_matters = any(r.hard and not KIND_BY_NAME[r.kind].per_move and r.selector.conditions
-                       for r in facts.ruleset.active if r.kind == "quota")
+    form_matters = any(r.hard and not r.impl.per_move and r.selector.conditions
+                       for r in facts.ruleset.active)
     options: list[Option] = []
     tags: list[frozenset[str]] = []
     refused_posts: dict[str, set[str]] = defaultdict(set)
@@ -168,8 +167,8 @@ def build_wide(facts: Facts, candidate_set: CandidateSet | None = None,
         due_key = f"row:{due.rule.id}:{cadre_id} due under {due.rule.id}" if due else ""
         ending = set(PROPOSED_FORMS)
         if due is not None:
-            for rule in facts.ruleset.of_kind("tenure_limit"):
-                if due_under(rule, facts, cadre_id) is not None:
+            for rule in facts.ruleset.with_hook("due"):
+                if rule.impl.due(rule, facts, cadre_id) is not None:
                     ending &= set(rule.params.satisfied_by)
         pin_key, pin_entry = pins.get(cadre_id, ("", None))
         targets = open_posts if limit >= len(open_posts) else closest(
@@ -262,7 +261,7 @@ def _row_instance(facts: Facts, model: LinearModel, rule: Rule, key: str, label:
     rounds = tuple(dict.fromkeys(facts.rounds[model.candidates[c].round_index].name
                                  for c in columns))
     what = label
-    if rule.kind == "tenure_limit":
+    if rule.impl.has("due"):  # a tenure limit: the instance is one due cadre
         cadre_id = label.split(" ", 1)[0]
         due = facts.due(cadre_id)
         cadres = (cadre_id,)
@@ -386,7 +385,11 @@ def conflict_core(facts: Facts, time_limit_s: float | None = None,
     started = time.perf_counter()
     limit = time_limit_s if time_limit_s is not None else facts.scenario.solver.time_limit_s
     deadline = started + limit
-    wide = build_wide(facts, candidate_set, deadline)
+    try:
+        wide = build_wide(facts, candidate_set, deadline)
+    except TimeoutError:
+        return Core([], False, False, 0, time.perf_counter() - started,
+                    "the time limit ran out while building the strict model")
     strict = _Strict(wide)
     # building is one phase, the solves another: each gets the scenario's time limit
     deadline = time.perf_counter() + limit

@@ -101,9 +101,11 @@ def secondment_end(facts: Facts, start: Any) -> Any:
     secondment rules in force (36 months under Luật CBCC), else the horizon's end."""
     from planner.calendar import add_months
 
+    # the rules limiting secondments by months: a per-move `max_months` over `forms`
     ends = [add_months(start, int(limit)) for rule in facts.ruleset.active
-            if rule.hard and rule.in_force(start) and "max_months" in type(rule.params)
-            .model_fields and rule.kind == "secondment_max"
+            if rule.hard and rule.in_force(start) and rule.impl.per_move
+            and "secondment" in (getattr(rule.params, "forms", None) or ())
+            and hasattr(rule.params, "max_months")
             and (limit := rule.param("max_months", start)) is not None]
     return min(ends) if ends else facts.rounds[-1].end
 
@@ -312,7 +314,7 @@ def explain_infeasible(facts: Facts, ruleset_loader: Any, result: Any = None,
             lines.append(f"  • {cadre_id} {cadre.name} ({cadre.position}) is due under "
                          f"{due.rule.id} by {facts.rounds[due.round_index].name}; "
                          f"{unplaced.reason}")
-        tenure = {r.id for r in facts.ruleset.of_kind("tenure_limit")}
+        tenure = {r.id for r in facts.ruleset.with_hook("due")}
         for found in result.report.hard:
             if found.rule_id not in tenure:  # stuck cadres are listed above
                 lines.append(f"  • {found.rule_id}: {found.message}")

@@ -29,7 +29,7 @@ MEANINGS = {
 
 def acting(facts: Facts) -> dict[str, bool]:
     """Whether each scenario weight can change the plan in this scenario."""
-    tenure = facts.ruleset.of_kind("tenure_limit")
+    tenure = facts.ruleset.with_hook("due")
     return {
         "overdue": any(not r.hard for r in tenure),
         "vacancy": not facts.ruleset.of_kind("vacancy"),

@@ -12,6 +12,7 @@ LANGS: tuple[str, ...] = ("vi", "en")
 TEXT: dict[str, dict[str, Any]] = {
     "vi": {
         "appendix": "Phụ lục",
+        "bound": "Cận dưới",
         "appendix_note": "Số liệu kỹ thuật của bộ giải, không phải chỉ tiêu của phương án.",
         "kind": "Loại quy tắc",
         "severity": "Mức độ",
@@ -144,6 +145,7 @@ TEXT: dict[str, dict[str, Any]] = {
     },
     "en": {
         "appendix": "Appendix",
+        "bound": "Bound",
         "appendix_note": "Solver figures, not plan KPIs.",
         "kind": "Kind",
         "severity": "Severity",

@@ -346,9 +346,13 @@ def explain(scenario: Path, plan_dir: Path, cadre_id: str, position_id: str | No
               help="Write the KPIs side by side to this CSV file.")
 @click.option("--diff-csv", "diff_file", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the move-level differences to this CSV file.")
+@click.option("--html", "html_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the comparison as a self-contained HTML page.")
+@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
+              help="Language of the HTML page.")
 @reports_bad_input
 def compare(plans: tuple[Path, ...], as_json: bool, kpi_file: Path | None,
-            diff_file: Path | None) -> None:
+            diff_file: Path | None, html_file: Path | None = None, lang: str = "vi") -> None:
     """KPIs side by side and each variant's move diff against the base (the first plan).
 
     Each argument is a plan folder written by `rotation plan`, or a scenario file, which is
@@ -361,6 +365,12 @@ def compare(plans: tuple[Path, ...], as_json: bool, kpi_file: Path | None,
 
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     check_compare_outputs(plans, kpi_file, diff_file)
+    if html_file is not None:
+        from planner import outputs
+
+        compared = [f for p in plans for f in (sorted(p.rglob("*")) if p.is_dir() else [p])]
+        outputs.check_file(html_file, compared, outputs.is_report_page,
+                           "`rotation compare --html` page", "--html")
     try:
         comparison = api.compare(plans, progress=lambda message: err.print(message,
                                                                            markup=False))
@@ -374,11 +384,15 @@ def compare(plans: tuple[Path, ...], as_json: bool, kpi_file: Path | None,
         write_atomically(kpi_file, kpi_csv(comparison))
     if diff_file is not None:
         write_atomically(diff_file, diff_csv(comparison))
+    if html_file is not None:
+        from planner.report.compare_page import render_comparison
+
+        write_atomically(html_file, render_comparison(comparison, lang))
     if as_json:
         print_json(comparison.as_dict())
         return
     print_comparison(console(), comparison)
-    for written in (kpi_file, diff_file):
+    for written in (kpi_file, diff_file, html_file):
         if written is not None:
             console().print(f"wrote {written}", markup=False)
 
@@ -426,7 +440,8 @@ def print_comparison(out: Console, comparison: Any) -> None:
             diff.add_column(column)
         for change in changes:
             colour = {"added": "green", "removed": "red"}.get(change.change, "yellow")
-            diff.add_row(f"[{colour}]{change.change}[/]", change.cadre,
+            diff.add_row(f"[{colour}]{change.change}[/]",
+                         f"{change.cadre} {change.name}".strip(),
                          change.base.describe() if change.base else "—",
                          change.variant.describe() if change.variant else "—")
         out.print(diff)

@@ -22,9 +22,9 @@ from test_report import CHROMIUM, CHROMIUM_MISSING, html_attribute, open_in_chro
 from planner.report import build_report, write_report
 
 MOVES = 1500
-#: page size and load bounds (measured ~1/3 of these on a loaded 2-core machine)
+#: bounds with room for a loaded CI machine (figures measured: see the closing note)
 MAX_PAGE_BYTES = 8_000_000
-MAX_READY_MS = 15_000
+MAX_READY_MS = 90_000
 
 
 @pytest.fixture(scope="module")

@@ -85,7 +85,8 @@ td.share.over { outline: 2px solid #dc2626; outline-offset: -2px; font-weight: 6
 .filters { display: flex; flex-wrap: wrap; gap: 6px 16px; align-items: center;
            margin: 6px 0; font-size: .88rem; }
 .filters fieldset { border: 1px solid var(--line); border-radius: 6px; padding: 2px 8px; }
-.filters input[type=radio] { margin-left: 8px; }
+input.filter { position: absolute; opacity: 0; pointer-events: none; }
+.filters label { margin-left: 8px; cursor: pointer; }
 .filters input[type=search] { min-width: 260px; padding: 3px 6px; }
 .js .nojs-only, .js-only { display: none; }
 .js .js-only { display: flex; }
@@ -146,9 +147,15 @@ SCRIPT = r"""
   var pageLabel = document.getElementById("page");
   var page = 0, sorted = false;
 
+  var folded = {};  // each row's text, folded once, on the first search
+  function textOf(row) {
+    var n = row.getAttribute("data-n");
+    if (folded[n] === undefined) { folded[n] = fold(row.textContent); }
+    return folded[n];
+  }
   function matches(row) {
     var needle = fold(q.value.trim());
-    if (needle && row.getAttribute("data-s").indexOf(needle) < 0) { return false; }
+    if (needle && textOf(row).indexOf(needle) < 0) { return false; }
     if (form.value && row.getAttribute("data-form") !== form.value) { return false; }
     if (round.value && row.getAttribute("data-round") !== round.value) { return false; }
     return true;
@@ -176,11 +183,14 @@ SCRIPT = r"""
     pageLabel.textContent = data.text.page + " " + (page + 1) + "/" + pages;
     finish(Math.max(0, to - first));
   }
+  function key(cell) {
+    var k = cell.getAttribute("data-k");
+    return k === null ? fold(cell.textContent.trim()) : k;
+  }
   function sortBy(column, ascending) {
     sorted = true;
     rows.sort(function (a, b) {
-      var x = a.cells[column].getAttribute("data-k");
-      var y = b.cells[column].getAttribute("data-k");
+      var x = key(a.cells[column]), y = key(b.cells[column]);
       var order = x < y ? -1 : x > y ? 1 : 0;
       if (!order) {
         order = parseInt(a.getAttribute("data-n"), 10) - parseInt(b.getAttribute("data-n"), 10);

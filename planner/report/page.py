@@ -81,6 +81,7 @@ def number(value: Any, lang: str = "en") -> str:
 
 
 PAGE_SIZE = 100  # moves per page when the script pages the table
+EXEMPT_SHOWN = 300  # exempt/deferred cadres listed on the page (all of them in the workbook)
 
 
 def render_html(data: ReportData, lang: str) -> str:
@@ -273,7 +274,10 @@ def _exempt(data: ReportData, texts: dict[str, Any]) -> str:
         f"<tr>{_cadre_cells(e, data)}<td>{rule_chips([e['rule']['id']], data.rules)} "
         f"{esc(e['rule']['label'])}</td><td>{esc(e['reason'])}</td>"
         f"<td>{esc(', '.join(texts['forms'].get(f, f) for f in e['forms']))}</td></tr>"
-        for e in data.exempt)
+        for e in data.exempt[:EXEMPT_SHOWN])
+    if len(data.exempt) > EXEMPT_SHOWN:
+        rows += (f"<tr><td colspan='{len(head)}'>… +{len(data.exempt) - EXEMPT_SHOWN} "
+                 f"({esc(texts['see_workbook'])})</td></tr>")
     header = "".join(f"<th>{esc(h)}</th>" for h in head)
     return (f"<section id='exempt'><h2>{esc(texts['exempt'])} ({len(data.exempt)})</h2>"
             f"<p class='note'>{esc(texts['exempt_note'])}</p><div class='scroll'><table>"
@@ -389,33 +393,39 @@ def _post_cell(post: dict[str, Any]) -> str:
             + (f" <span class='id'>{esc(where)}</span>" if where else "") + "</td>")
 
 
-def fold_text(text: str) -> str:
-    """What the search box compares: no case, no diacritics (as the script folds input)."""
-    import unicodedata
-
-    decomposed = unicodedata.normalize("NFD", text.casefold())
-    return "".join(c for c in decomposed if unicodedata.category(c) != "Mn").replace("đ", "d")
+def _plain(cell: str) -> str:
+    """A cell's text without tags (what the script would sort by without a key)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", cell)).strip()
 
 
 def _filter_css(data: ReportData) -> str:
-    """CSS-only filters (no JavaScript): a checked radio hides the rows that do not match."""
+    """CSS-only filters (no JavaScript): a checked radio hides the rows that do not match.
+
+    The radios are siblings before the table (`~`), cheaper for the browser than `:has()`
+    at 1,500 rows; their labels sit in the filter bar."""
     rules = []
     for form in FORM_COLOURS:
-        rules.append(f"body:has(#ff-{form}:checked) tr.m:not([data-form='{form}'])"
+        rules.append(f"#ff-{form}:checked ~ .scroll tr.m:not([data-form='{form}'])"
                      "{display:none}")
+        rules.append(f"#ff-{form}:checked ~ .filters label[for='ff-{form}']{{font-weight:700}}")
     for index in range(len(data.rounds)):
-        rules.append(f"body:has(#fr-{index}:checked) tr.m:not([data-round='{index}'])"
+        rules.append(f"#fr-{index}:checked ~ .scroll tr.m:not([data-round='{index}'])"
                      "{display:none}")
+        rules.append(f"#fr-{index}:checked ~ .filters label[for='fr-{index}']"
+                     "{font-weight:700}")
+    rules.append("#ff-all:checked ~ .filters label[for='ff-all'],"
+                 "#fr-all:checked ~ .filters label[for='fr-all']{font-weight:700}")
     return "\n" + "\n".join(rules) + "\n"
 
 
-def _radios(name: str, prefix: str, options: list[tuple[str, str]], all_label: str) -> str:
-    out = [f"<input type='radio' name='{name}' id='{prefix}-all' checked>"
-           f"<label for='{prefix}-all'>{esc(all_label)}</label>"]
-    for value, label in options:
-        out.append(f"<input type='radio' name='{name}' id='{prefix}-{esc(value)}'>"
-                   f"<label for='{prefix}-{esc(value)}'>{esc(label)}</label>")
-    return "".join(out)
+def _radio_inputs(name: str, prefix: str, values: list[str]) -> str:
+    return "".join(f"<input type='radio' class='filter' name='{name}' id='{prefix}-{esc(v)}'"
+                   f"{' checked' if v == 'all' else ''}>" for v in ["all", *values])
+
+
+def _radio_labels(prefix: str, options: list[tuple[str, str]], all_label: str) -> str:
+    return "".join(f"<label for='{prefix}-{esc(value)}'>{esc(label)}</label>"
+                   for value, label in [("all", all_label), *options])
 
 
 def _moves(data: ReportData, texts: dict[str, Any], lang: str) -> str:
@@ -437,15 +447,12 @@ def _moves(data: ReportData, texts: dict[str, Any], lang: str) -> str:
     for number_, m in enumerate(ordered):
         unit_key = m["to"]["unit"] or m["to"]["level"]
         names[unit_key] = m["to"]["unit_name"] or texts["levels"].get(m["to"]["level"], "")
-        searchable = fold_text(" ".join(str(x) for x in (
-            m["cadre"], m["name"], m["from"]["id"], m["from"]["title"], m["from"]["unit_name"],
-            m["to"]["id"], m["to"]["title"], m["to"]["unit_name"], m["round"],
-            texts["forms"].get(m["form"], m["form"]))))
-        keys = [m["cadre"], fold_text(m["name"])] if not data.redacted else [m["cadre"]]
-        keys += [str(forms_order.get(m["form"], 9)), fold_text(m["from"]["title"]),
-                 fold_text(m["to"]["title"]), f"{round_index.get(m['round'], 0):03d}",
-                 fold_text(direction_label(m["direction"], texts)), m["adaptation_until"],
-                 m["end"], ";".join(m["rules"])]
+        # keys where the text would sort wrongly (forms by their order, rounds by their place
+        # in the horizon, dates ISO); the script folds the text of the other cells
+        keys = ["", ""] if not data.redacted else [""]
+        keys += [str(forms_order.get(m["form"], 9)), "", "",
+                 f"{round_index.get(m['round'], 0):03d}", "", m["adaptation_until"] or "0",
+                 m["end"] or "0", ""]
         cells = [*(f"<td>{esc(x)}</td>" for x in
                    ([m["cadre"]] if data.redacted else [m["cadre"], m["name"]])),
                  f"<td>{form_badge(m['form'], texts)}</td>", _post_cell(m["from"]),
@@ -454,24 +461,27 @@ def _moves(data: ReportData, texts: dict[str, Any], lang: str) -> str:
                  f"<td>{esc(format_date(m['adaptation_until'], lang))}</td>",
                  f"<td>{esc(format_date(m['end'], lang))}</td>",
                  f"<td>{rule_chips(m['rules'], data.rules)}</td>"]
+        # a sort key only where it differs from the cell's text (page size at 1,500 moves)
         keyed = "".join(cell.replace("<td", f"<td data-k='{esc(key)}'", 1)
+                        if key and key != _plain(cell) else cell
                         for cell, key in zip(cells, keys, strict=True))
         groups.setdefault(unit_key, []).append(
             f"<tr class='m' data-n='{number_}' data-form='{esc(m['form'])}' "
-            f"data-round='{round_index.get(m['round'], 0)}' data-s='{esc(searchable)}'>"
-            f"{keyed}</tr>")
+            f"data-round='{round_index.get(m['round'], 0)}'>{keyed}</tr>")
     header = "".join(f"<th scope='col' data-col='{i}'>{esc(h)}</th>" for i, h in enumerate(head))
     bodies = "".join(
         f"<tbody class='grp' data-unit='{esc(unit)}'><tr class='grp-head'><th colspan="
         f"'{len(head)}'>{esc(names[unit])} <span class='id'>({len(rows)})</span></th></tr>"
         f"{''.join(rows)}</tbody>" for unit, rows in groups.items())
     index = " · ".join(f"<a href='#g-{esc(unit)}'>{esc(names[unit])}</a>" for unit in groups)
+    radios = (_radio_inputs("form", "ff", list(FORM_COLOURS))
+              + _radio_inputs("round", "fr", [str(i) for i in range(len(data.rounds))]))
     filters = (f"<div class='filters nojs-only'><fieldset><legend>{esc(texts['form'])}</legend>"
-               + _radios("form", "ff", [(f, texts["forms"][f]) for f in FORM_COLOURS],
-                         texts["all"])
+               + _radio_labels("ff", [(f, texts["forms"][f]) for f in FORM_COLOURS],
+                               texts["all"])
                + f"</fieldset><fieldset><legend>{esc(texts['round'])}</legend>"
-               + _radios("round", "fr", [(str(i), r) for i, r in enumerate(data.rounds)],
-                         texts["all"]) + "</fieldset></div>")
+               + _radio_labels("fr", [(str(i), r) for i, r in enumerate(data.rounds)],
+                               texts["all"]) + "</fieldset></div>")
     form_options = "".join(f"<option value='{esc(f)}'>{esc(texts['forms'][f])}</option>"
                            for f in FORM_COLOURS)
     round_options = "".join(f"<option value='{i}'>{esc(r)}</option>"
@@ -486,7 +496,7 @@ def _moves(data: ReportData, texts: dict[str, Any], lang: str) -> str:
              f"<button type='button' id='prev'>‹</button> <span id='page'></span> "
              f"<button type='button' id='next'>›</button></span></div>")
     return (f"<section id='moves'><h2>{esc(texts['moves'])} ({len(data.moves)})</h2>"
-            f"<p class='note'>{esc(texts['by_unit'])}: {index}</p>{filters}{tools}"
+            f"<p class='note'>{esc(texts['by_unit'])}: {index}</p>{radios}{filters}{tools}"
             f"<div class='scroll tall'><table class='moves' id='moves-table' "
             f"data-page-size='{PAGE_SIZE}' data-total='{len(data.moves)}'><thead><tr>{header}"
             f"</tr></thead>{_group_ids(bodies)}</table></div></section>")

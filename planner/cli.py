@@ -140,14 +140,21 @@ def check(scenario: Path, moves: Path, as_json: bool) -> None:
     if as_json:
         print_json({"moves": len(plan.moves), **report.as_dict()})
     else:
-        print_check_report(report, len(plan.moves))
+        names = {c.id: c.name for c in checked.workspace.scenario.roster.cadres}
+        print_check_report(report, len(plan.moves), names)
     sys.exit(EXIT_OK if report.ok else EXIT_VIOLATIONS)
 
 
-def print_check_report(report: Any, num_moves: int) -> None:
-    """Violations grouped by rule, with label, basis, amounts; then the verdict."""
+def print_check_report(report: Any, num_moves: int,
+                       names: dict[str, str] | None = None) -> None:
+    """Violations grouped by rule, with label, basis, amounts and the cadres' names; then the
+    verdict (in ROTATION_LANG: en or vi)."""
+    from planner.i18n import verdict
+
+    lang = cli_lang()
+    names = names or {}
     out = console()
-    out.print(f"checked {num_moves} moves")
+    out.print(catalogue("check.checked", lang, count=num_moves), markup=False)
     for rule_id, items in report.by_rule().items():
         first = items[0]
         colour = "red" if first.hard else "yellow"
@@ -155,13 +162,18 @@ def print_check_report(report: Any, num_moves: int) -> None:
         out.print(f"[{colour}]{first.severity.upper()}[/] [bold]{rule_id}[/] — {first.label}  "
                   f"({len(items)} violation{'s' * (len(items) != 1)}"
                   f"{f', {total:g} {first.unit}' if first.unit else ''})", markup=True)
-        out.print(f"    basis: {first.basis}", markup=False)
+        out.print(f"    {catalogue('check.basis', lang)}: {first.basis}", markup=False)
         for item in items[:20]:
-            out.print(f"    • {item.message}", markup=False)
+            who = ", ".join(f"{c} {names[c]}" for c in item.cadres if names.get(c))
+            out.print(f"    • {item.message}" + (f" [{who}]" if who else ""), markup=False)
         if len(items) > 20:
-            out.print(f"    … and {len(items) - 20} more (use --json for all)")
+            out.print("    " + catalogue("check.more", lang, count=len(items) - 20),
+                      markup=False)
     colour = "green" if report.ok else "red"
-    out.print(f"[bold {colour}]{report.verdict()}[/]")
+    hard_rules = len({v.rule_id for v in report.hard})
+    text = report.verdict() if lang == "en" else verdict(
+        len(report.hard), hard_rules, len(report.soft), sum(report.penalties().values()), lang)
+    out.print(f"[bold {colour}]{text}[/]")
 
 
 @main.command("test")

@@ -76,6 +76,12 @@ def test_redaction_replaces_every_name_and_id_by_a_pseudonym(plan_dir: Path, tmp
         assert cadre.name not in page and cadre.name not in cells
         assert not re.search(rf"\b{cadre.id}\b", page + cells)
     assert re.fullmatch(r"Cán bộ [0-9A-F]{4,}", moved["cadre"])
+    # leaders' titles name their one holder: generalised to role and level
+    leaders = [p for p in load_roster(DEMO / "roster").positions if p.role != "staff"]
+    assert leaders and not any(p.title in page or p.title in cells for p in leaders)
+    assert "Cấp trưởng (Quận/huyện)" in page or "Cấp phó (Quận/huyện)" in page
+    # no absolute path (it names the machine's user and folders)
+    assert str(tmp_path) not in page and str(DEMO) not in page
     # a user key gives the same pseudonyms in every report made with it
     keyed = [build_report(plan_dir, SCENARIO, redact=True, key=b"k").data.moves[0]["cadre"]
              for _ in range(2)]

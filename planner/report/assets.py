@@ -35,6 +35,9 @@ nav { position: sticky; top: 0; background: var(--bg); border-bottom: 1px solid 
       padding: 6px 0; margin-bottom: 12px; z-index: 3; }
 nav a { margin-right: 14px; color: var(--ink); text-decoration: none; font-size: .9rem; }
 nav a:hover { text-decoration: underline; }
+/* sections off screen are not laid out until scrolled to (Hà Nội size: 1,500 moves, 600
+   units); the browser keeps their last size so the scroll bar does not jump */
+section { content-visibility: auto; contain-intrinsic-size: auto 900px; }
 h2 { font-size: 1.2rem; border-left: 4px solid var(--accent); padding-left: 8px;
      margin: 32px 0 8px; }
 .note { color: var(--muted); font-size: .88rem; margin: 2px 0 10px; }
@@ -100,6 +103,7 @@ footer code { word-break: break-all; }
         @bottom-right { content: counter(page) " / " counter(pages); font-size: 9pt; } }
 @media print {
   nav, .filters, .pager { display: none !important; }
+  section { content-visibility: visible; }
   html { font-size: 10pt; }
   body { max-width: none; padding: 0; }
   .scroll, .scroll.tall { overflow: visible; max-height: none; border: 0; }

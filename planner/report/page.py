@@ -327,6 +327,8 @@ def _rounds(data: ReportData, texts: dict[str, Any]) -> str:
 
 
 def _share_cell(share: float, cap_share: float | None, ids: list[str]) -> str:
+    if not share:
+        return "<td class='share'></td>"
     over = cap_share is not None and share > cap_share + 1e-9
     alpha = min(1.0, share) * 0.55
     title = ", ".join(ids)
@@ -335,7 +337,14 @@ def _share_cell(share: float, cap_share: float | None, ids: list[str]) -> str:
             f"{f'{round(100 * share)}%' if share else ''}</td>")
 
 
-def _unit_moves(unit: dict[str, Any], texts: dict[str, Any]) -> str:
+UNIT_LISTS_UP_TO = 150  # units beyond this: a link to the unit's group of moves instead
+
+
+def _unit_moves(unit: dict[str, Any], texts: dict[str, Any], units: int = 0) -> str:
+    counts = f"{len(unit['arrivals'])}/{len(unit['departures'])}"
+    if units > UNIT_LISTS_UP_TO:
+        target = f"<a href='#g-{esc(unit['id'])}'>{counts}</a>" if unit["arrivals"] else counts
+        return target
     items = []
     for key, arrow in (("arrivals", "→"), ("departures", "←")):
         for move in unit[key]:
@@ -343,8 +352,7 @@ def _unit_moves(unit: dict[str, Any], texts: dict[str, Any]) -> str:
             items.append(f"<li>{arrow} {esc(move['round'])} {form_badge(move['form'], texts)} "
                          f"{esc(who)}: {esc(move['title'])} <span class='id'>"
                          f"{esc(move['post'])}</span></li>")
-    return (f"<details><summary>{len(unit['arrivals'])}/{len(unit['departures'])}</summary>"
-            f"<ul>{''.join(items)}</ul></details>")
+    return f"<details><summary>{counts}</summary><ul>{''.join(items)}</ul></details>"
 
 
 def _units(data: ReportData, texts: dict[str, Any]) -> str:
@@ -356,7 +364,10 @@ def _units(data: ReportData, texts: dict[str, Any]) -> str:
         adapting = unit["adapting"] or [[] for _ in data.rounds]
         cells = "".join(_share_cell(s, unit["cap_share"], ids)
                         for s, ids in zip(shares, adapting, strict=True))
-        spark = sparkline(unit["shares"], unit["cap_share"], data.rounds, unit["id"])
+        # drawn only where someone adapts (a flat line at 0 says nothing, and 1,100 of them
+        # weigh a megabyte at Hà Nội size)
+        spark = sparkline(unit["shares"], unit["cap_share"], data.rounds, unit["id"]) \
+            if any(unit["shares"]) else ""
         rows.append(
             f"<tr id='unit-{esc(unit['id'])}'><td>{esc(unit['name'])} <span class='id'>"
             f"{esc(unit['id'])}</span></td>"
@@ -364,7 +375,8 @@ def _units(data: ReportData, texts: dict[str, Any]) -> str:
             f"<td class='num'>{esc(unit['cap'] if unit['cap'] is not None else '—')}</td>"
             f"<td class='num'>{len(unit['arrivals'])}</td>"
             f"<td class='num'>{len(unit['departures'])}</td>{cells}"
-            f"<td class='sparkcell'>{spark}</td><td>{_unit_moves(unit, texts)}</td></tr>")
+            f"<td class='sparkcell'>{spark}</td><td>{_unit_moves(unit, texts, len(data.units))}"
+            "</td></tr>")
     rule = data.adaptation_rule
     note = (f"{texts['units_note']} ({rule.id}: {rule.label} — {rule.basis})." if rule
             else texts["no_adaptation_rule"])

@@ -327,7 +327,7 @@ class Weights(Config):
 
 # Engines inside OR-Tools the planner can solve with (planner/solver/engines.py); the
 # default is the fastest measured on hanoi-2023 (benchmarks/RESULTS.md).
-ENGINES = ("highs", "glop", "pdlp", "scip", "sat")
+ENGINES = ("highs", "glop", "scip", "sat")
 
 
 class SolverSettings(Config):

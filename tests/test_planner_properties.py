@@ -265,7 +265,7 @@ def test_pins_and_forbids_on_district_rosters_are_honoured(
 # CP-SAT (no LP step) needs more than the 30 s limit on some demo rosters on a loaded
 # 2-core machine: its cases are slow tests.
 @pytest.mark.parametrize(("engine", "threads"), [
-    ("glop", 1), ("pdlp", 1), ("scip", 1), ("highs", 2),
+    ("glop", 1), ("scip", 1), ("highs", 2),
     pytest.param("sat", 1, marks=pytest.mark.slow), pytest.param("sat", 2, marks=pytest.mark.slow)])
 @property_settings(2)
 @given(spec=scenarios(SMALL_ROSTERS))

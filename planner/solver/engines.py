@@ -5,7 +5,6 @@ call, `ModelBuilderHelper.fill_model_from_sparse_data` (a scipy CSR matrix); the
 picked by name. Engines differ in what they give back, which decides how the solve uses them:
 
   glop   GLOP simplex: LP with duals → column generation; integral finish by SCIP
-  pdlp   PDLP first-order LP: LP with (approximate) duals → column generation; finish by SCIP
   highs  HiGHS: the LP through highspy, kept between rounds of column generation (a warm
          start; OR-Tools' HiGHS wrapper returns no duals), the MIPs by HiGHS inside
          OR-Tools (which reports no MIP bound: a MIP it ends at the gap is `within_gap`)
@@ -58,7 +57,6 @@ class Engine:
 
 ENGINE_BY_NAME = {
     "glop": Engine("glop", "glop", True, "scip", True),
-    "pdlp": Engine("pdlp", "pdlp", True, "scip", True),
     "highs": Engine("highs", "highspy", True, "highs", False),
     "scip": Engine("scip", "scip", False, "scip", True),
     "sat": Engine("sat", None, False, "sat", True),

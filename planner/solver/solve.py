@@ -1,6 +1,6 @@
 """Solve the planner's linear model: LP by column generation, then the integral finish.
 
-1. LP relaxation by column generation (engines with duals: glop, pdlp). The restricted
+1. LP relaxation by column generation (engines with duals: highs, glop). The restricted
    master holds every slack column and the K_CHEAPEST cheapest options of each cadre; after
    each LP, the reduced cost of every option, c − Aᵀy, is priced with one sparse product and
    the negative ones join the master. No negative reduced cost left: the master's LP optimum

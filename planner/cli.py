@@ -546,3 +546,64 @@ def report(plan_dir: Path, scenario_path: Path | None, lang: str, redact: bool,
     html_path = out_file or plan_dir / "report.html"
     xlsx_path = write_report(built, html_path)
     console().print(f"wrote {html_path} and {xlsx_path}", markup=False)
+
+
+@main.command()
+@SCENARIO
+@click.option("--variant", "variant_files", multiple=True,
+              type=click.Path(path_type=Path, dir_okay=False),
+              help="A variant scenario file (an overlay of BASE); repeat for more.")
+@click.option("--grid", "grid_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="A grid file: every combination of its axes' values is a variant.")
+@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Folder to write (default: sweeps/<base scenario name>).")
+@click.option("--scheduler", help="Address of a running Dask scheduler (tcp://host:port); "
+              "default: an in-process LocalCluster.")
+@click.option("--workers", type=click.IntRange(min=0),
+              help="LocalCluster worker processes (default: one per core; 0: plan serially "
+                   "in this process, without Dask).")
+@click.option("--json", "as_json", is_flag=True, help="Print the sweep's outcome as JSON.")
+@reports_bad_input
+def sweep(scenario: Path, variant_files: tuple[Path, ...], grid_file: Path | None,
+          out_dir: Path | None, scheduler: str | None, workers: int | None,
+          as_json: bool) -> None:
+    """Plan BASE and many variants as Dask tasks; a plan folder each and the comparison.
+
+    Exit 1 if a variant failed or leaves hard-due cadres unplaced (the others are written).
+    """
+    from planner.errors import Problem
+    from planner.sweep import read_grid, run_sweep, variant_from_file
+
+    if bool(variant_files) == (grid_file is not None):
+        raise InputError([Problem("rotation sweep", None, None, "--variant/--grid",
+                                  "give variant files (--variant V.yaml …) or one --grid "
+                                  "file, not both and not neither")])
+    if scheduler and workers is not None:
+        raise InputError([Problem("rotation sweep", None, None, "--workers",
+                                  "--workers sizes the in-process LocalCluster; an existing "
+                                  "cluster (--scheduler) is used as it is")])
+    variants = (read_grid(grid_file, scenario) if grid_file is not None
+                else [variant_from_file(path) for path in variant_files])
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    target = out_dir or Path("sweeps") / scenario.parent.name
+    result = run_sweep(scenario, variants, target, scheduler=scheduler, workers=workers,
+                       progress=lambda message: err.print(message, markup=False))
+    if as_json:
+        print_json({"folder": str(target), "workers": result.workers,
+                    "seconds": round(result.seconds, 3),
+                    "variants": [{"name": o.name, "status": o.status, "error": o.error,
+                                  **o.summary} for o in result.outcomes],
+                    **({"comparison": result.comparison.as_dict()}
+                       if result.comparison is not None else {})})
+    else:
+        out = console()
+        if result.comparison is not None:
+            print_comparison(out, result.comparison)
+        for outcome in result.failed:
+            out.print(f"FAILED {outcome.name} ({outcome.source}): {outcome.error}",
+                      markup=False)
+        out.print(f"wrote {target}/: {len(result.outcomes) - len(result.failed)} plan folders"
+                  f", comparison.csv, diff.csv, comparison.html, sweep.yaml "
+                  f"({result.seconds:.1f} s on {result.workers or 'no'} Dask workers)",
+                  markup=False)
+    sys.exit(EXIT_OK if result.ok else EXIT_VIOLATIONS)

@@ -34,8 +34,10 @@ def input_files(facts: Facts) -> list[Path]:
     return files
 
 
-def provenance(facts: Facts) -> dict[str, Any]:
-    root = Path.cwd()
+def provenance(facts: Facts, root: Path | None = None) -> dict[str, Any]:
+    """Input hashes by path relative to `root` (default: the current folder; a Dask worker
+    planning for a client passes the client's folder), versions, solver settings, run hash."""
+    root = root or Path.cwd()
     hashes = {}
     for path in input_files(facts):
         resolved = path.resolve()
@@ -95,7 +97,8 @@ def kpis(facts: Facts, plan: Plan) -> dict[str, Any]:
 
 
 def plan_document(facts: Facts, plan: Plan, report: CheckReport, status: str,
-                  objective: float, bound: float, gap: float) -> dict[str, Any]:
+                  objective: float, bound: float, gap: float,
+                  root: Path | None = None) -> dict[str, Any]:
     return {
         "scenario": facts.scenario.name,
         "title": facts.scenario.title,
@@ -110,7 +113,7 @@ def plan_document(facts: Facts, plan: Plan, report: CheckReport, status: str,
                    m.to_position, "round": m.round} for m in plan.moves],
         "unplaced": [{"cadre": u.cadre, "reason": u.reason, "rules": list(u.rules)}
                      for u in plan.unplaced],
-        "provenance": provenance(facts),
+        "provenance": provenance(facts, root),
     }
 
 
@@ -124,14 +127,17 @@ def yaml_text(data: Any) -> str:
     return buffer.getvalue()
 
 
+def unplaced_csv(plan: Plan) -> str:
+    return csv_text(("cadre", "reason", "rules"),
+                    ([u.cadre, u.reason, ";".join(u.rules)] for u in plan.unplaced))
+
+
 def write_plan_folder(out_dir: Path, facts: Facts, plan: Plan, document: dict[str, Any]) -> None:
     """Write the three files into a fresh temporary folder, then swap it into place."""
     def fill(staging: Path) -> None:
         (staging / "moves.csv").write_text(moves_csv(plan), encoding="utf-8", newline="")
-        (staging / "unplaced.csv").write_text(
-            csv_text(("cadre", "reason", "rules"),
-                     ([u.cadre, u.reason, ";".join(u.rules)] for u in plan.unplaced)),
-            encoding="utf-8", newline="")
+        (staging / "unplaced.csv").write_text(unplaced_csv(plan), encoding="utf-8",
+                                              newline="")
         (staging / "plan.yaml").write_text(yaml_text(document), encoding="utf-8")
 
     atomic.write_folder(out_dir, fill)

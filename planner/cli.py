@@ -234,9 +234,15 @@ def generate(preset: str, seed: int, out_dir: Path) -> None:
 @click.option("--from", "from_plan", type=click.Path(path_type=Path, file_okay=False,
                                                      exists=True),
               help="An earlier plan folder: keep its moves where the rules allow.")
+@click.option("--scheduler", help="With solver.partition: the Dask scheduler to plan the parts "
+              "on (tcp://host:port; default: an in-process LocalCluster).")
+@click.option("--workers", type=click.IntRange(min=0),
+              help="With solver.partition: LocalCluster workers (default: one per core; 0: "
+                   "plan the parts one after another in this process).")
 @reports_bad_input
 def plan(scenario: Path, out_dir: Path | None, as_json: bool, verbose: bool,
-         from_plan: Path | None) -> None:
+         from_plan: Path | None, scheduler: str | None = None,
+         workers: int | None = None) -> None:
     """Propose a rotation plan, check it independently, and write the plan folder."""
     import time
 
@@ -250,6 +256,9 @@ def plan(scenario: Path, out_dir: Path | None, as_json: bool, verbose: bool,
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     workspace = load_workspace(scenario)
     facts = workspace.facts
+    if facts.scenario.solver.partition != "none":
+        plan_by_parts(facts, out_dir, as_json, from_plan, scheduler, workers, started)
+        return
     previous = read_moves(from_plan / "moves.csv", workspace.scenario, drop_stale=True) \
         if from_plan is not None else None
     dropped: list[str] = []
@@ -306,6 +315,62 @@ def plan(scenario: Path, out_dir: Path | None, as_json: bool, verbose: bool,
 
         relaxation = find_relaxation(facts, result, load_rules_for)
         err.print(explain_infeasible(facts, result, relaxation), markup=False)
+        sys.exit(EXIT_VIOLATIONS)
+
+
+def plan_by_parts(facts: Any, out_dir: Path | None, as_json: bool, from_plan: Path | None,
+                  scheduler: str | None, workers: int | None, started: float) -> None:
+    """`rotation plan` with solver.partition: the parts as Dask tasks, merged, checked."""
+    import time
+
+    from planner.errors import Problem
+    from planner.explain import explain_infeasible
+    from planner.partition import PartitionFailed, plan_partitioned
+    from planner.planio import plan_document, write_plan_folder
+
+    if from_plan is not None:
+        raise InputError([Problem("--from", None, None, "from", "minimal-change re-planning "
+                                  "is not available with solver.partition: plan without it")])
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    try:
+        result = plan_partitioned(facts, scheduler=scheduler, workers=workers,
+                                  progress=lambda message: err.print(message, markup=False))
+    except PartitionFailed as failure:
+        err.print("INFEASIBLE: a pinned move breaks the hard rules:" if failure.pins
+                  else "NO PLAN: a part could not be planned:", markup=False)
+        for message in failure.messages:
+            err.print(f"  • {message}", markup=False)
+        sys.exit(EXIT_VIOLATIONS)
+    document = plan_document(facts, result.plan, result.report, result.status,
+                             result.solution.objective, result.solution.bound,
+                             result.solution.gap)
+    document["partition"] = result.record()
+    hard_unplaced = [u for u in result.plan.unplaced
+                     if (due := facts.due(u.cadre)) is not None and due.rule.hard]
+    if hard_unplaced or result.conflicts:
+        document["status"] = "infeasible"
+    target = out_dir or Path("plans") / facts.scenario.name
+    write_plan_folder(target, facts, result.plan, document)
+    elapsed = time.perf_counter() - started
+    if as_json:
+        print_json({**{k: v for k, v in document.items() if k not in ("moves", "provenance",
+                                                                    "unplaced")},
+                    "folder": str(target), "seconds": round(elapsed, 3),
+                    "workers": result.workers,
+                    "timings": {k: round(v, 3) for k, v in result.timings.items()}})
+    else:
+        out = console()
+        print_plan_summary(out, document, result, elapsed, False)
+        out.print(f"planned {len(result.parts)} parts by {result.by} on "
+                  f"{result.workers or 'no'} Dask workers; wrote {target}/moves.csv, "
+                  "unplaced.csv, plan.yaml", markup=False)
+    for conflict in result.conflicts[:50]:
+        err.print(f"ACROSS PARTS: {conflict}", markup=False)
+    if hard_unplaced:
+        err.print(explain_infeasible(facts, result), markup=False)
+        err.print("  (no relaxation search for a partitioned plan: plan the part alone for one)",
+                  markup=False)
+    if hard_unplaced or result.conflicts:
         sys.exit(EXIT_VIOLATIONS)
 
 

@@ -303,6 +303,8 @@ class SolverSettings(Config):
     time_limit_s: float = Field(60.0, gt=0)
     gap: float = Field(0.01, ge=0, le=1)
     seed: int = 0
+    #: plan by part as Dask tasks, then merge and check the whole (planner.partition)
+    partition: Literal["none", "province"] = "none"
 
 
 class VacancyPatch(Config):

@@ -70,19 +70,11 @@ SCENARIO = click.argument("scenario", type=click.Path(path_type=Path, dir_okay=F
 @reports_bad_input
 def validate(scenario: Path, as_json: bool) -> None:
     """Load and check a scenario; print counts, tenure and vacancies."""
-    from planner.summary import roster_summary
-    from planner.workspace import load_workspace
+    from planner import api
 
-    workspace = load_workspace(scenario)
+    validation = api.validate(scenario)
+    workspace, summary = validation.workspace, validation.summary
     loaded = workspace.scenario
-    summary = roster_summary(loaded)
-    summary["rules"] = [r.id for r in workspace.ruleset.active]
-    summary["due"] = {
-        cadre_id: {"rule": due.rule.id, "round": loaded.rounds[due.round_index].name,
-                   "reached_on": due.reached_on.isoformat()}
-        for cadre_id in workspace.facts.due_cadres
-        if (due := workspace.facts.due(cadre_id)) is not None
-    }
     if as_json:
         print_json(summary)
         return
@@ -121,14 +113,10 @@ def validate(scenario: Path, as_json: bool) -> None:
 @reports_bad_input
 def check(scenario: Path, moves: Path, as_json: bool) -> None:
     """Check a moves file (or a plan folder) against every rule; exit 1 on hard violations."""
-    from planner.checker import check_plan
-    from planner.plan import read_moves
-    from planner.workspace import load_workspace
+    from planner import api
 
-    workspace = load_workspace(scenario)
-    moves_file = moves / "moves.csv" if moves.is_dir() else moves
-    plan = read_moves(moves_file, workspace.scenario)
-    report = check_plan(workspace.facts, plan)
+    checked = api.check(scenario, moves)
+    plan, report = checked.plan, checked.report
     if as_json:
         print_json({"moves": len(plan.moves), **report.as_dict()})
     else:
@@ -164,9 +152,9 @@ def print_check_report(report: Any, num_moves: int) -> None:
 @reports_bad_input
 def test_command(path: Path, name_filter: str | None, as_json: bool) -> None:
     """Run YAML rule tests (default: rules/tests/); exit 1 if any case fails."""
-    from planner.ruletests import run_tests
+    from planner import api
 
-    report = run_tests(path, name_filter)
+    report = api.rule_tests(path, name_filter)
     if as_json:
         print_json({"ok": report.ok, "summary": report.summary(),
                     "cases": [r.as_dict() for r in report.results]})
@@ -246,28 +234,14 @@ def plan(scenario: Path, out_dir: Path | None, as_json: bool, verbose: bool,
     """Propose a rotation plan, check it independently, and write the plan folder."""
     import time
 
-    from planner.plan import read_moves
-    from planner.planio import plan_document, write_plan_folder
-    from planner.solver.run import NoPlanInTime, PinConflict, solve_workspace
-    from planner.workspace import load_workspace
+    from planner import api
+    from planner.solver.run import NoPlanInTime, PinConflict
 
     started = time.perf_counter()
     out = console()
     err = Console(stderr=True, highlight=False, soft_wrap=True)
-    workspace = load_workspace(scenario)
-    facts = workspace.facts
-    if facts.scenario.solver.partition != "none":
-        plan_by_parts(facts, out_dir, as_json, from_plan, scheduler, workers, started)
-        return
-    previous = read_moves(from_plan / "moves.csv", workspace.scenario, drop_stale=True) \
-        if from_plan is not None else None
-    dropped: list[str] = []
-    if from_plan is not None and previous is not None:
-        from planner.compare import dropped_moves
-
-        dropped = dropped_moves(from_plan / "moves.csv", previous, workspace.scenario)
-        for note in dropped:
-            err.print(note, markup=False)
+    workspace = api.load_workspace(scenario)
+    by_parts = workspace.scenario.solver.partition != "none"
     with err.status("solving…") as status:
 
         def progress(message: str) -> None:
@@ -275,8 +249,8 @@ def plan(scenario: Path, out_dir: Path | None, as_json: bool, verbose: bool,
             err.print(message, markup=False)
 
         try:
-            result = solve_workspace(facts, progress=progress, log=verbose, previous=previous,
-                                     incumbent=status.update)
+            outcome = api.plan(workspace, previous=from_plan, progress=progress, log=verbose,
+                               incumbent=status.update, scheduler=scheduler, workers=workers)
         except NoPlanInTime as timeout:
             status.stop()
             err.print(f"NO PLAN: {timeout}", markup=False)
@@ -289,88 +263,24 @@ def plan(scenario: Path, out_dir: Path | None, as_json: bool, verbose: bool,
             err.print("  relax: remove or change the pin, or switch off the named rule",
                       markup=False)
             sys.exit(EXIT_VIOLATIONS)
-    target = out_dir or Path("plans") / facts.scenario.name
-    document = plan_document(facts, result.plan, result.report, result.status,
-                             result.solution.objective, result.solution.bound,
-                             result.solution.gap)
-    hard_unplaced = [u for u in result.plan.unplaced
-                     if (due := facts.due(u.cadre)) is not None and due.rule.hard]
-    if hard_unplaced:
-        document["status"] = "infeasible"
-    if previous is not None:
-        from planner.compare import carry_over_summary
-
-        document["previous"] = carry_over_summary(previous, dropped, result.plan)
-    write_plan_folder(target, facts, result.plan, document)
+    target = out_dir or Path("plans") / workspace.scenario.name
+    document, result = outcome.document, outcome.result
+    api.write_plan(outcome, target)
     elapsed = time.perf_counter() - started
     if as_json:
         print_json({**{k: v for k, v in document.items() if k not in ("moves", "provenance")},
                     "folder": str(target), "seconds": round(elapsed, 3)})
     else:
-        print_plan_summary(out, document, result, elapsed, verbose)
+        print_plan_summary(out, document, result, elapsed, verbose and not by_parts)
+        if by_parts:
+            out.print(f"planned {len(result.parts)} parts by {result.by} on "  # type: ignore
+                      f"{result.workers or 'no'} Dask workers", markup=False)  # type: ignore
         out.print(f"wrote {target}/moves.csv, unplaced.csv, plan.yaml")
-    if hard_unplaced:
-        from planner.explain import explain_infeasible, find_relaxation
-        from planner.workspace import load_rules_for
-
-        relaxation = find_relaxation(facts, result, load_rules_for)
-        err.print(explain_infeasible(facts, result, relaxation), markup=False)
-        sys.exit(EXIT_VIOLATIONS)
-
-
-def plan_by_parts(facts: Any, out_dir: Path | None, as_json: bool, from_plan: Path | None,
-                  scheduler: str | None, workers: int | None, started: float) -> None:
-    """`rotation plan` with solver.partition: the parts as Dask tasks, merged, checked."""
-    import time
-
-    from planner.errors import Problem
-    from planner.explain import explain_infeasible
-    from planner.partition import PartitionFailed, plan_partitioned
-    from planner.planio import plan_document, write_plan_folder
-
-    if from_plan is not None:
-        raise InputError([Problem("--from", None, None, "from", "minimal-change re-planning "
-                                  "is not available with solver.partition: plan without it")])
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
-    try:
-        result = plan_partitioned(facts, scheduler=scheduler, workers=workers,
-                                  progress=lambda message: err.print(message, markup=False))
-    except PartitionFailed as failure:
-        err.print("INFEASIBLE: a pinned move breaks the hard rules:" if failure.pins
-                  else "NO PLAN: a part could not be planned:", markup=False)
-        for message in failure.messages:
-            err.print(f"  • {message}", markup=False)
-        sys.exit(EXIT_VIOLATIONS)
-    document = plan_document(facts, result.plan, result.report, result.status,
-                             result.solution.objective, result.solution.bound,
-                             result.solution.gap)
-    document["partition"] = result.record()
-    hard_unplaced = [u for u in result.plan.unplaced
-                     if (due := facts.due(u.cadre)) is not None and due.rule.hard]
-    if hard_unplaced or result.conflicts:
-        document["status"] = "infeasible"
-    target = out_dir or Path("plans") / facts.scenario.name
-    write_plan_folder(target, facts, result.plan, document)
-    elapsed = time.perf_counter() - started
-    if as_json:
-        print_json({**{k: v for k, v in document.items() if k not in ("moves", "provenance",
-                                                                    "unplaced")},
-                    "folder": str(target), "seconds": round(elapsed, 3),
-                    "workers": result.workers,
-                    "timings": {k: round(v, 3) for k, v in result.timings.items()}})
-    else:
-        out = console()
-        print_plan_summary(out, document, result, elapsed, False)
-        out.print(f"planned {len(result.parts)} parts by {result.by} on "
-                  f"{result.workers or 'no'} Dask workers; wrote {target}/moves.csv, "
-                  "unplaced.csv, plan.yaml", markup=False)
-    for conflict in result.conflicts[:50]:
-        err.print(f"ACROSS PARTS: {conflict}", markup=False)
-    if hard_unplaced:
-        err.print(explain_infeasible(facts, result), markup=False)
-        err.print("  (no relaxation search for a partitioned plan: plan the part alone for one)",
-                  markup=False)
-    if hard_unplaced or result.conflicts:
+    for across in outcome.conflicts[:50]:
+        err.print(f"ACROSS PARTS: {across}", markup=False)
+    if outcome.stuck:
+        err.print(outcome.infeasibility(), markup=False)
+    if outcome.stuck or outcome.conflicts:
         sys.exit(EXIT_VIOLATIONS)
 
 
@@ -404,71 +314,12 @@ def print_plan_summary(out: Console, document: dict[str, Any], result: Any, elap
 @reports_bad_input
 def explain(scenario: Path, plan_dir: Path, cadre_id: str, position_id: str | None) -> None:
     """Why this cadre moves where they move (or stays); --why-not: why not that post."""
-    from planner.errors import Problem, unknown
-    from planner.explain import explain_cadre, plan_diff, why_not, with_pin
-    from planner.facts import Facts
-    from planner.plan import read_moves
-    from planner.solver.run import PinConflict, solve_workspace
-    from planner.workspace import load_workspace
+    from planner import api
 
-    workspace = load_workspace(scenario)
-    facts = workspace.facts
-    roster = workspace.scenario.roster
-    if cadre_id not in roster.cadre_by_id:
-        raise InputError([Problem("--cadre", None, None, "cadre",
-                                  unknown("cadre", cadre_id, roster.cadre_by_id))])
-    if position_id is not None and position_id not in roster.position_by_id:
-        raise InputError([Problem("--why-not", None, None, "position",
-                                  unknown("position", position_id, roster.position_by_id))])
-    moves_file = plan_dir / "moves.csv" if plan_dir.is_dir() else plan_dir
-    current = read_moves(moves_file, workspace.scenario)
-    unplaced_file = moves_file.parent / "unplaced.csv"
-    if unplaced_file.exists():
-        current.unplaced = read_unplaced(unplaced_file)
+    explanation = api.explain(scenario, plan_dir, cadre_id, position_id)
     out = console()
-    for line in explain_cadre(facts, current, cadre_id):
+    for line in explanation.all_lines():
         out.print(line, markup=False)
-    if position_id is None:
-        return
-    lines, possible = why_not(facts, current, cadre_id, position_id)
-    for line in lines:
-        out.print(line, markup=False)
-    if not possible:
-        return
-    base = solve_workspace(facts)
-    forced_scenario = with_pin(workspace.scenario, cadre_id, position_id)
-    try:
-        forced = solve_workspace(Facts(forced_scenario, workspace.ruleset))
-    except PinConflict as conflict:
-        out.print("  forcing it is impossible with the other rules: " + "; ".join(
-            conflict.messages), markup=False)
-        return
-    stuck = [u.cadre for u in forced.plan.unplaced
-             if (due := facts.due(u.cadre)) is not None and due.rule.hard]
-    delta = forced.solution.objective - base.solution.objective
-    out.print(f"  forcing it costs {delta:+g} in the objective ({base.solution.objective:g} → "
-              f"{forced.solution.objective:g})"
-              + (f"; leaves {', '.join(stuck)} without a lawful move" if stuck else ""),
-              markup=False)
-    # what else must change: the forced plan re-solved to stay as close to this plan as it can
-    nearest = solve_workspace(Facts(forced_scenario, workspace.ruleset), previous=current)
-    changes = plan_diff(current, nearest.plan)
-    out.print(f"  what else must change ({len(changes)} moves, nearest plan to {plan_dir}):",
-              markup=False)
-    for line in changes[:30]:
-        out.print(line, markup=False)
-
-
-def read_unplaced(path: Path) -> list[Any]:
-    """unplaced.csv rows as Unplaced records (for explanations)."""
-    import csv
-
-    from planner.plan import Unplaced
-
-    with path.open(encoding="utf-8", newline="") as handle:
-        return [Unplaced(row["cadre"], row.get("reason", ""),
-                         tuple(r for r in row.get("rules", "").split(";") if r))
-                for row in csv.DictReader(handle)]
 
 
 @main.command()
@@ -487,25 +338,21 @@ def compare(plans: tuple[Path, ...], as_json: bool, kpi_file: Path | None,
     Each argument is a plan folder written by `rotation plan`, or a scenario file, which is
     planned first (in memory; nothing is written).
     """
-    from planner.compare import compare as compare_plans
-    from planner.compare import diff_csv, kpi_csv, load_run
+    from planner import api
+    from planner.compare import diff_csv, kpi_csv
     from planner.roster_io import write_atomically
     from planner.solver.run import PinConflict
 
     err = Console(stderr=True, highlight=False, soft_wrap=True)
-    runs = []
-    for path in plans:
-        if not path.is_dir():
-            err.print(f"planning {path}…", markup=False)
-        try:
-            runs.append(load_run(path))
-        except PinConflict as conflict:
-            err.print(f"INFEASIBLE: a pinned move of {path} breaks the hard rules:",
-                      markup=False)
-            for message in conflict.messages:
-                err.print(f"  • {message}", markup=False)
-            sys.exit(EXIT_VIOLATIONS)
-    comparison = compare_plans(runs)
+    try:
+        comparison = api.compare(plans, progress=lambda message: err.print(message,
+                                                                           markup=False))
+    except PinConflict as conflict:
+        err.print("INFEASIBLE: a pinned move of a compared scenario breaks the hard rules:",
+                  markup=False)
+        for message in conflict.messages:
+            err.print(f"  • {message}", markup=False)
+        sys.exit(EXIT_VIOLATIONS)
     if kpi_file is not None:
         write_atomically(kpi_file, kpi_csv(comparison))
     if diff_file is not None:
@@ -564,17 +411,11 @@ def apply_command(scenario: Path, plan_dir: Path, out_dir: Path, as_json: bool) 
 
     Exit 1 (after writing) if the plan breaks hard rules.
     """
-    from planner.apply import apply_plan, write_applied
-    from planner.checker import check_plan
-    from planner.plan import read_moves
-    from planner.workspace import load_workspace
+    from planner import api
 
-    workspace = load_workspace(scenario)
-    moves_file = plan_dir / "moves.csv" if plan_dir.is_dir() else plan_dir
-    plan = read_moves(moves_file, workspace.scenario)
-    report = check_plan(workspace.facts, plan)
-    applied = apply_plan(workspace.scenario, plan)
-    write_applied(out_dir, workspace.scenario, applied, str(moves_file))
+    outcome = api.apply(scenario, plan_dir, out_dir)
+    plan, report, applied, moves_file = (outcome.plan, outcome.report, outcome.applied,
+                                         outcome.moves_file)
     if as_json:
         print_json({"folder": str(out_dir), "horizon": applied.horizon.model_dump(mode="json"),
                     **applied.counts(), "notes": applied.notes, "verdict": report.verdict()})
@@ -605,9 +446,10 @@ def apply_command(scenario: Path, plan_dir: Path, out_dir: Path, as_json: bool) 
 def report(plan_dir: Path, scenario_path: Path | None, lang: str, redact: bool,
            out_file: Path | None) -> None:
     """A self-contained HTML report of a plan folder, and an .xlsx workbook beside it."""
-    from planner.report import build_report, write_report
+    from planner import api
+    from planner.report import write_report
 
-    built = build_report(plan_dir, scenario_path, lang, redact)
+    built = api.report(plan_dir, scenario_path, lang, redact)
     html_path = out_file or plan_dir / "report.html"
     xlsx_path = write_report(built, html_path)
     console().print(f"wrote {html_path} and {xlsx_path}", markup=False)
@@ -636,22 +478,11 @@ def sweep(scenario: Path, variant_files: tuple[Path, ...], grid_file: Path | Non
 
     Exit 1 if a variant failed or leaves hard-due cadres unplaced (the others are written).
     """
-    from planner.errors import Problem
-    from planner.sweep import read_grid, run_sweep, variant_from_file
+    from planner import api
 
-    if bool(variant_files) == (grid_file is not None):
-        raise InputError([Problem("rotation sweep", None, None, "--variant/--grid",
-                                  "give variant files (--variant V.yaml …) or one --grid "
-                                  "file, not both and not neither")])
-    if scheduler and workers is not None:
-        raise InputError([Problem("rotation sweep", None, None, "--workers",
-                                  "--workers sizes the in-process LocalCluster; an existing "
-                                  "cluster (--scheduler) is used as it is")])
-    variants = (read_grid(grid_file, scenario) if grid_file is not None
-                else [variant_from_file(path) for path in variant_files])
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     target = out_dir or Path("sweeps") / scenario.parent.name
-    result = run_sweep(scenario, variants, target, scheduler=scheduler, workers=workers,
+    result = api.sweep(scenario, target, variant_files, grid_file, scheduler, workers,
                        progress=lambda message: err.print(message, markup=False))
     if as_json:
         print_json({"folder": str(target), "workers": result.workers,

@@ -169,6 +169,7 @@ def read_move_rows(path: Path) -> dict[str, MoveRow]:
 def plan_in_memory(scenario_path: Path, progress: Callable[[str], None] | None = None,
                    label: str | None = None) -> PlanRun:
     """Plan a scenario now (as `rotation plan` would, without writing) for a comparison."""
+    from planner.api import plan_status
     from planner.planio import plan_document
     from planner.solver.run import solve_workspace
     from planner.workspace import load_workspace
@@ -176,12 +177,9 @@ def plan_in_memory(scenario_path: Path, progress: Callable[[str], None] | None =
     workspace = load_workspace(scenario_path)
     facts = workspace.facts
     result = solve_workspace(facts, progress=progress)
-    document = plan_document(facts, result.plan, result.report, result.status,
+    document = plan_document(facts, result.plan, result.report, plan_status(facts, result),
                              result.solution.objective, result.solution.bound,
                              result.solution.gap)
-    if any((due := facts.due(u.cadre)) is not None and due.rule.hard
-           for u in result.plan.unplaced):
-        document["status"] = "infeasible"  # as `rotation plan` reports it
     moves = {m.cadre: MoveRow(m.cadre, m.form, m.from_position or "", m.to_position, m.round)
              for m in result.plan.moves}
     return PlanRun(label or facts.scenario.name, str(scenario_path), document, moves)

@@ -18,7 +18,7 @@ from ruamel.yaml import YAML
 from planner import atomic
 from planner.checker import CheckReport
 from planner.facts import Facts
-from planner.plan import Plan, moves_csv
+from planner.plan import Plan, Unplaced, moves_csv
 from planner.roster_io import csv_text
 
 
@@ -141,3 +141,15 @@ def write_plan_folder(out_dir: Path, facts: Facts, plan: Plan, document: dict[st
         (staging / "plan.yaml").write_text(yaml_text(document), encoding="utf-8")
 
     atomic.write_folder(out_dir, fill)
+
+
+def read_unplaced(path: Path) -> list[Unplaced]:
+    """unplaced.csv as records (an absent file: nobody unplaced)."""
+    import csv
+
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return [Unplaced(row.get("cadre", ""), row.get("reason", ""),
+                         tuple(r for r in (row.get("rules") or "").split(";") if r))
+                for row in csv.DictReader(handle) if row.get("cadre")]

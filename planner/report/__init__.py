@@ -3,7 +3,8 @@
 The page has no network dependency (inline CSS, script and SVG, and a Content-Security-Policy
 that forbids loading anything), switches interface text with `lang` (vi, en; rule labels and
 bases come from the rule files as written), and with `redact` shows every cadre under a
-stable pseudonym (`Cán bộ 7F3A`, from sha256 of the id) instead of their name and id.
+pseudonym (`Cán bộ 7F3A`, an HMAC of the id with a per-report secret or the caller's `key`)
+instead of their name and id.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ class Report:
 
 
 def build_report(plan_dir: Path, scenario_path: Path | None = None, lang: str = "vi",
-                 redact: bool = False) -> Report:
+                 redact: bool = False, key: bytes | None = None) -> Report:
     """Gather a plan folder's report (the scenario defaults to the one in its provenance)."""
     from planner.workspace import load_workspace
 
@@ -41,7 +42,7 @@ def build_report(plan_dir: Path, scenario_path: Path | None = None, lang: str = 
     workspace = load_workspace(scenario_path or find_scenario(plan_dir))
     roster = workspace.scenario.roster
     redactor = Redactor({c.id: c.name for c in roster.cadres}, text_for(lang)["pseudonym"],
-                        redact)
+                        redact, key)
     return Report(gather(workspace.facts, plan_dir, redactor), lang)
 
 

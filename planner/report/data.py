@@ -6,9 +6,10 @@ The HTML page and the workbook both render this; names go through one `Redactor`
 
 from __future__ import annotations
 
-import csv
 import hashlib
+import hmac
 import re
+import secrets
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,27 +21,31 @@ from planner.facts import Facts
 from planner.kinds.adaptation import adapting_in_round, leadership_cap
 from planner.kinds.base import Timeline
 from planner.models import LEADER_ROLES, LEVELS
-from planner.plan import Plan, Unplaced, read_moves
+from planner.plan import Plan, read_moves
 from planner.planio import kpis as plan_kpis
-from planner.planio import sha256_of
+from planner.planio import read_unplaced, sha256_of
 from planner.yamlio import read_yaml
 
 
 class Redactor:
-    """Stable pseudonyms for cadres: a prefix and the first hex digits of sha256(id).
+    """Pseudonyms for cadres: a prefix and the first hex digits of HMAC-SHA256(key, id).
 
-    Four digits, or more if two cadres of the roster would share them. With `active` False
-    names and ids pass through unchanged.
+    The key is a fresh random secret per report unless the caller gives one (the same key
+    gives the same pseudonyms across reports); it is never written anywhere, so hashing
+    every possible id (C000…C999) does not reverse a pseudonym. Four digits, or more if two
+    cadres of the roster would share them. With `active` False names and ids pass through.
     """
 
-    def __init__(self, cadre_names: dict[str, str], prefix: str, active: bool):
+    def __init__(self, cadre_names: dict[str, str], prefix: str, active: bool,
+                 key: bytes | None = None):
         self.active = active
         self.names = cadre_names
         self.alias: dict[str, str] = {}
         if not active:
             return
-        digests = {cid: hashlib.sha256(cid.encode("utf-8")).hexdigest().upper()
-                   for cid in cadre_names}
+        secret = key if key is not None else secrets.token_bytes(32)
+        digests = {cid: hmac.new(secret, cid.encode("utf-8"), hashlib.sha256).hexdigest()
+                   .upper() for cid in cadre_names}
         width = 4
         while len({d[:width] for d in digests.values()}) < len(digests) and width < 64:
             width += 1
@@ -141,16 +146,6 @@ def read_plan_document(plan_dir: Path) -> dict[str, Any]:
         raise InputError([Problem(str(path), *locate(["kpis"]), "kpis",
                                   "no KPIs: not a plan.yaml written by `rotation plan`")])
     return document
-
-
-def read_unplaced(path: Path) -> list[Unplaced]:
-    """unplaced.csv as records (absent file: nobody unplaced)."""
-    if not path.exists():
-        return []
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        return [Unplaced(row.get("cadre", ""), row.get("reason", ""),
-                         tuple(r for r in (row.get("rules") or "").split(";") if r))
-                for row in csv.DictReader(handle) if row.get("cadre")]
 
 
 def changed_inputs(document: dict[str, Any]) -> list[str]:

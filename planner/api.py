@@ -38,9 +38,9 @@ if TYPE_CHECKING:
     from planner.sweep import SweepResult
 
 __all__ = ["ApplyOutcome", "CheckOutcome", "Explanation", "PlanOutcome", "Validation", "apply",
-           "check", "compare", "explain", "hard_unplaced", "moves_file_of", "plan",
-           "plan_by_parts", "plan_status", "read_plan", "report", "rule_tests", "sweep", "validate",
-           "write_plan"]
+           "check", "check_plan_folder", "compare", "explain", "hard_unplaced", "moves_file_of",
+           "plan", "plan_by_parts", "plan_status", "read_plan", "report", "rule_tests", "sweep",
+           "validate", "write_plan"]
 
 Progress = Callable[[str], None]
 
@@ -269,11 +269,26 @@ def infeasibility_record(outcome: PlanOutcome) -> dict[str, Any]:
 
 
 def write_plan(outcome: PlanOutcome, folder: Path) -> Path:
-    """Write moves.csv, unplaced.csv and plan.yaml into `folder` (atomically); return it."""
-    from planner.planio import write_plan_folder
+    """Write moves.csv, unplaced.csv and plan.yaml into `folder` (atomically); return it.
 
-    write_plan_folder(folder, outcome.facts, outcome.plan, outcome.document)
+    Refuses (InputError) a folder that holds an input or is not an earlier plan folder.
+    """
+    from planner.planio import input_files, write_plan_folder
+
+    earlier = [Path(outcome.previous.source)] if outcome.previous is not None \
+        and outcome.previous.source else []
+    write_plan_folder(folder, outcome.facts, outcome.plan, outcome.document,
+                      [*input_files(outcome.facts), *earlier])
     return folder
+
+
+def check_plan_folder(workspace: Workspace, folder: Path, previous: Path | None = None) -> None:
+    """InputError unless `write_plan` may write `folder` (checked before a long solve)."""
+    from planner import outputs
+    from planner.planio import input_files
+
+    outputs.check_folder(folder, outputs.PLAN, [*input_files(workspace.facts),
+                                                *([previous] if previous is not None else [])])
 
 
 # ------------------------------------------------------------------------------ sweep
@@ -419,7 +434,7 @@ def apply(scenario: Path, plan_path: Path, out_dir: Path | None = None) -> Apply
     checked = check_plan(workspace.facts, current)
     applied = apply_plan(workspace.scenario, current)
     if out_dir is not None:
-        write_applied(out_dir, workspace.scenario, applied, str(moves_file))
+        write_applied(out_dir, workspace.scenario, applied, str(moves_file), [moves_file])
     return ApplyOutcome(current, checked, applied, moves_file)
 
 

@@ -32,14 +32,19 @@ def reports_bad_input(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except InputError as exc:
-            err = Console(stderr=True, highlight=False, soft_wrap=True)
-            count = len(exc.problems)
-            err.print(f"[bold red]error:[/] {count} problem{'s' * (count != 1)} in the input:")
-            for problem in exc.problems:
-                err.print(f"  {problem}", markup=False)
-            sys.exit(EXIT_BAD_INPUT)
+            report_bad_input(exc)
 
     return wrapper  # type: ignore[return-value]
+
+
+def report_bad_input(exc: InputError) -> None:
+    """Print every problem on stderr and exit 2."""
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    count = len(exc.problems)
+    err.print(f"[bold red]error:[/] {count} problem{'s' * (count != 1)} in the input:")
+    for problem in exc.problems:
+        err.print(f"  {problem}", markup=False)
+    sys.exit(EXIT_BAD_INPUT)
 
 
 def print_json(data: Any) -> None:
@@ -176,6 +181,7 @@ def test_command(path: Path, name_filter: str | None, as_json: bool) -> None:
                 required=False)
 @click.option("-o", "--out", "out_file", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the schema to this file instead of printing it.")
+@reports_bad_input
 def schema(which: str, out_file: Path | None) -> None:
     """JSON Schema of scenario files, rule files, or either (all), for editors."""
     from planner.schema import schema_text, write_schema
@@ -242,6 +248,10 @@ def plan(scenario: Path, out_dir: Path | None, as_json: bool, verbose: bool,
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     workspace = api.load_workspace(scenario)
     by_parts = workspace.scenario.solver.partition != "none"
+    from planner import outputs
+
+    target = out_dir or Path("plans") / outputs.slug(workspace.scenario.name)
+    api.check_plan_folder(workspace, target, from_plan)  # refused before solving, not after
     with err.status("solving…") as status:
 
         def progress(message: str) -> None:
@@ -263,7 +273,6 @@ def plan(scenario: Path, out_dir: Path | None, as_json: bool, verbose: bool,
             err.print("  relax: remove or change the pin, or switch off the named rule",
                       markup=False)
             sys.exit(EXIT_VIOLATIONS)
-    target = out_dir or Path("plans") / workspace.scenario.name
     document, result = outcome.document, outcome.result
     api.write_plan(outcome, target)
     elapsed = time.perf_counter() - started
@@ -344,6 +353,7 @@ def compare(plans: tuple[Path, ...], as_json: bool, kpi_file: Path | None,
     from planner.solver.run import PinConflict
 
     err = Console(stderr=True, highlight=False, soft_wrap=True)
+    check_compare_outputs(plans, kpi_file, diff_file)
     try:
         comparison = api.compare(plans, progress=lambda message: err.print(message,
                                                                            markup=False))
@@ -364,6 +374,23 @@ def compare(plans: tuple[Path, ...], as_json: bool, kpi_file: Path | None,
     for written in (kpi_file, diff_file):
         if written is not None:
             console().print(f"wrote {written}", markup=False)
+
+
+def check_compare_outputs(plans: tuple[Path, ...], kpi_file: Path | None,
+                          diff_file: Path | None) -> None:
+    """--csv and --diff-csv: never a compared file, each other, or a file of another kind."""
+    from planner import outputs
+    from planner.compare import DIFF_COLUMNS
+
+    compared = [f for p in plans for f in (sorted(p.rglob("*")) if p.is_dir() else [p])]
+    if kpi_file is not None and diff_file is not None \
+            and kpi_file.resolve() == diff_file.resolve():
+        raise outputs.refuse(diff_file, "--diff-csv", "--csv names the same file")
+    for option, written, header in (("--csv", kpi_file, ("kpi",)),
+                                    ("--diff-csv", diff_file, DIFF_COLUMNS[:3])):
+        if written is not None:
+            outputs.check_file(written, compared, outputs.csv_with_header(header),
+                               f"`rotation compare {option}` table", option)
 
 
 def print_comparison(out: Console, comparison: Any) -> None:
@@ -481,7 +508,9 @@ def sweep(scenario: Path, variant_files: tuple[Path, ...], grid_file: Path | Non
     from planner import api
 
     err = Console(stderr=True, highlight=False, soft_wrap=True)
-    target = out_dir or Path("sweeps") / scenario.parent.name
+    from planner import outputs
+
+    target = out_dir or Path("sweeps") / outputs.slug(scenario.parent.name)
     result = api.sweep(scenario, target, variant_files, grid_file, scheduler, workers,
                        progress=lambda message: err.print(message, markup=False))
     if as_json:

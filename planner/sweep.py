@@ -30,12 +30,15 @@ from typing import Any
 
 from pydantic import Field, ValidationError, model_validator
 
-from planner import atomic
+from planner import outputs
 from planner.errors import InputError, Problem, ProblemCollector, did_you_mean
 from planner.models import Config, Weights
 from planner.yamlio import read_yaml, validation_problems
 
 PLAN_FILES = ("moves.csv", "unplaced.csv", "plan.yaml")
+SWEEP = outputs.FolderKind("rotation sweep", ".rotation-sweep",
+                           frozenset({"comparison.csv", "diff.csv", "comparison.html",
+                                      "sweep.yaml"}))
 ON_VALUES = (True, "on", "enable", "enabled")
 OFF_VALUES = (False, "off", "disable", "disabled")
 
@@ -267,15 +270,23 @@ def apply_changes(scenario: Any, changes: Sequence[Change]) -> Any:
                    weights=new_weights, enabled=enabled, disabled=disabled, files=files)
 
 
-def validate_variants(base: Path, variants: Sequence[Variant]) -> None:
+def validate_variants(base: Path, variants: Sequence[Variant]) -> list[Path]:
     """Every variant's scenario and rules load (roster aside: that is each task's job);
-    all problems of all variants at once, each at its file and line."""
+    all problems of all variants at once, each at its file and line. Returns the input
+    files and folders (never to be overwritten by the sweep's output)."""
     from planner.scenario import load_scenario
     from planner.workspace import load_rules_for
 
     problems: list[Problem] = []
     names: dict[str, str] = {"base": str(base)}
     base_scenario = None
+    inputs: list[Path] = []
+    try:
+        base_scenario = load_scenario(base, with_roster=False)
+        ruleset = load_rules_for(base_scenario)
+        inputs += [*base_scenario.files, *ruleset.files, base_scenario.data_path]
+    except InputError as exc:
+        problems.extend(exc.problems)
     for variant in variants:
         if variant.name in names:
             problems.append(Problem(variant.source, None, None, "variant",
@@ -284,15 +295,17 @@ def validate_variants(base: Path, variants: Sequence[Variant]) -> None:
         names[variant.name] = variant.source
         try:
             if variant.changes:
-                if base_scenario is None:
-                    base_scenario = load_scenario(base, with_roster=False)
-                load_rules_for(apply_changes(base_scenario, variant.changes))
+                if base_scenario is not None:
+                    load_rules_for(apply_changes(base_scenario, variant.changes))
+                    inputs += [Path(c.file) for c in variant.changes]
             else:
-                load_rules_for(load_scenario(variant.scenario, with_roster=False))
+                loaded = load_scenario(variant.scenario, with_roster=False)
+                inputs += [*loaded.files, *load_rules_for(loaded).files, loaded.data_path]
         except InputError as exc:
             problems.extend(exc.problems)
     if problems:
         raise InputError(problems)
+    return inputs
 
 
 # ------------------------------------------------------------------------------ one task
@@ -509,7 +522,8 @@ def run_sweep(base: Path, variants: Sequence[Variant], out_dir: Path, *,
     from planner.compare import compare, diff_csv, kpi_csv, read_plan_folder
 
     started = time.perf_counter()
-    validate_variants(base, variants)
+    inputs = validate_variants(base, variants)
+    outputs.check_folder(out_dir, SWEEP, inputs)  # refused before planning, not after
     root = str(Path.cwd())
     tasks = [Task("base", str(base.resolve()), (), root, str(base))]
     tasks += [Task(v.name, str(v.scenario.resolve()), v.changes, root, v.source)
@@ -524,6 +538,8 @@ def run_sweep(base: Path, variants: Sequence[Variant], out_dir: Path, *,
                 for name in PLAN_FILES:
                     (folder / name).write_text(outcome.files[name], encoding="utf-8",
                                                newline="")
+                (folder / outputs.PLAN.marker).write_text(outputs.PLAN.marker_text(),
+                                                          encoding="utf-8")
 
         outcomes, result.workers = run_tasks(tasks, scheduler=scheduler, workers=workers,
                                              progress=progress, on_outcome=write)
@@ -541,7 +557,7 @@ def run_sweep(base: Path, variants: Sequence[Variant], out_dir: Path, *,
         (staging / "sweep.yaml").write_text(sweep_yaml(base, variants, outcomes),
                                             encoding="utf-8")
 
-    atomic.write_folder(out_dir, fill)
+    outputs.write_folder(out_dir, SWEEP, fill, inputs)
     result.seconds = time.perf_counter() - started
     return result
 

@@ -38,8 +38,8 @@ def test_plan_returns_a_checked_plan_and_writes_the_plan_folder_only_when_asked(
     outcome, folder = demo_plan
     assert outcome.status in ("optimal", "feasible")
     assert outcome.result.report.ok and outcome.stuck == []
-    assert sorted(p.name for p in folder.iterdir()) == ["moves.csv", "plan.yaml",
-                                                        "unplaced.csv"]
+    assert sorted(p.name for p in folder.iterdir()) == [".rotation-plan", "moves.csv",
+                                                        "plan.yaml", "unplaced.csv"]
     assert outcome.document["kpis"]["moves"] == len(outcome.plan.moves)
 
 

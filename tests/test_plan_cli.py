@@ -62,7 +62,8 @@ def test_plan_on_the_demo_exits_0_and_writes_the_three_plan_files(demo_plans):
     for name in ("json", "plain"):
         code, _stdout, stderr = demo_plans[name]
         assert code == 0, stderr
-        assert sorted(p.name for p in (demo_plans["folder"] / name).iterdir()) == PLAN_FILES
+        names = sorted(p.name for p in (demo_plans["folder"] / name).iterdir())
+        assert names == [".rotation-plan", *PLAN_FILES]
     assert "compliant" in demo_plans["plain"][1]
     header = (demo_plans["folder"] / "plain" / "moves.csv").read_text(encoding="utf-8")
     assert header.splitlines()[0] == (

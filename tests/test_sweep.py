@@ -133,7 +133,7 @@ def test_a_sweep_survives_a_killed_worker_and_matches_a_local_cluster_and_a_seri
         assert result.exit_code == 1, result.output
     expected = plan_files(serial)
     assert sorted(p.name for p in serial.iterdir()) == [
-        "base", "comparison.csv", "comparison.html", "diff.csv", "period-48", "sweep.yaml",
+        ".rotation-sweep", "base", "comparison.csv", "comparison.html", "diff.csv", "period-48", "sweep.yaml",
         "vacancy-5"]
     assert plan_files(remote) == expected
     assert plan_files(local) == expected
@@ -262,3 +262,11 @@ def test_a_grid_that_is_not_a_mapping_is_bad_input(tmp_path: Path) -> None:
     grid = write(tmp_path / "grid.yaml", "- 1\n")
     with pytest.raises(InputError, match="a grid must be a YAML mapping"):
         read_grid(grid, DEMO)
+
+
+def test_a_sweep_never_writes_over_its_inputs(variants: list[Path], tmp_path: Path) -> None:
+    before = tree_digest(tmp_path)
+    result = CliRunner().invoke(main, sweep_args(variants[:1], tmp_path, "--workers", "0"))
+    assert result.exit_code == 2, result.output
+    assert "refusing to replace or overwrite it" in result.output
+    assert tree_digest(tmp_path) == before

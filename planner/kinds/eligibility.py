@@ -76,6 +76,9 @@ class Eligibility(RuleKind):
     move_rule = True
     per_move = True
 
+    def allows(self, rule: Rule, move: Move) -> bool:
+        return bool(rule.params.form == move.form)
+
     def judge_move(self, rule: Rule, facts: Facts, move: Move) -> Violation | None:
         if move.form != rule.params.form:
             return None

@@ -12,11 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from planner import atomic
 from planner.report.data import Redactor, ReportData, find_scenario, gather
 from planner.report.page import render_html
 from planner.report.text import LANGS, text_for
 from planner.report.workbook import workbook_rows, write_workbook
-from planner.roster_io import write_atomically
 
 __all__ = ["LANGS", "Report", "ReportData", "build_report", "find_scenario", "render_html",
            "workbook_rows", "write_report"]
@@ -26,6 +26,8 @@ __all__ = ["LANGS", "Report", "ReportData", "build_report", "find_scenario", "re
 class Report:
     data: ReportData
     lang: str
+    # what the report was made from (scenario, rules, roster, plan files): never overwritten
+    inputs: tuple[Path, ...] = ()
 
     @property
     def html(self) -> str:
@@ -43,12 +45,34 @@ def build_report(plan_dir: Path, scenario_path: Path | None = None, lang: str = 
     roster = workspace.scenario.roster
     redactor = Redactor({c.id: c.name for c in roster.cadres}, text_for(lang)["pseudonym"],
                         redact, key)
-    return Report(gather(workspace.facts, plan_dir, redactor), lang)
+    from planner.planio import input_files
+
+    plan_files = [p for p in sorted(plan_dir.iterdir()) if p.name not in REPORT_FILES]
+    return Report(gather(workspace.facts, plan_dir, redactor), lang,
+                  (*input_files(workspace.facts), *plan_files))
+
+
+REPORT_FILES = frozenset({"report.html", "report.xlsx"})
 
 
 def write_report(report: Report, html_path: Path) -> Path:
-    """Write the page and, beside it, the workbook (same name, .xlsx); return the latter."""
+    """Write the page and, beside it, the workbook (same name, .xlsx); return the latter.
+
+    Refuses (InputError, `planner.outputs`) to overwrite an input of the report, or an
+    existing file that is not an earlier report page or workbook.
+    """
+    from planner import outputs
+
     xlsx_path = html_path.with_suffix(".xlsx")
-    write_atomically(html_path, report.html)
-    write_workbook(report.data, report.lang, xlsx_path)
+    if xlsx_path == html_path:
+        raise outputs.refuse(html_path, "-o", "the page needs an .html name (the workbook "
+                             "goes beside it, named .xlsx)")
+    outputs.check_file(html_path, report.inputs, outputs.is_report_page, "report page")
+    outputs.check_file(xlsx_path, report.inputs, outputs.is_workbook, "report workbook")
+    html = report.html
+    # both prepared and flushed before either is renamed: the pair is old+old or new+new
+    atomic.write_files({
+        html_path: lambda temp: temp.write_text(html, encoding="utf-8", newline=""),
+        xlsx_path: lambda temp: write_workbook(report.data, report.lang, temp),
+    })
     return xlsx_path

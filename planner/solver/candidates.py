@@ -15,9 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from planner.facts import Facts
-from planner.kinds import KIND_BY_NAME
 from planner.kinds.base import Violation
-from planner.kinds.tenure_limit import due_under
 from planner.models import Pin
 from planner.plan import Move
 from planner.ruleset import Rule
@@ -51,7 +49,7 @@ class CandidateSet:
 
 
 def per_move_rules(facts: Facts) -> list[Rule]:
-    return [r for r in facts.ruleset.active if KIND_BY_NAME[r.kind].per_move]
+    return [r for r in facts.ruleset.active if r.impl.per_move]
 
 
 def judge(facts: Facts, rules: list[Rule], move: Move,
@@ -73,7 +71,7 @@ def judge(facts: Facts, rules: list[Rule], move: Move,
         if timeless is not None and rule.id in timeless:
             found = timeless[rule.id]
         else:
-            found = KIND_BY_NAME[rule.kind].judge_move(rule, facts, move)
+            found = rule.impl.judge_move(rule, facts, move)
         if found is None:
             continue
         if rule.hard:
@@ -260,10 +258,9 @@ def _options_for(job: _Job, cadre_id: str, judged: set[str], kept: int) -> Cadre
     forms = list(PROPOSED_FORMS)
     if due is not None:
         # only forms that end every tenure limit the cadre reaches, the due form first
-        for rule in facts.ruleset.of_kind("tenure_limit"):
-            if due_under(rule, facts, cadre_id) is not None:
-                forms = [f for f in forms if f in rule.params.satisfied_by]
-        forms.sort(key=lambda f: f != due.rule.params.form)
+        for reached in facts.dues(cadre_id):
+            forms = [f for f in forms if f in reached.satisfied_by]
+        forms.sort(key=lambda f: f != due.form)
     if pin is not None and pin.form is not None:
         forms = [pin.form]
     if pin is not None:
@@ -287,8 +284,8 @@ def _options_for(job: _Job, cadre_id: str, judged: set[str], kept: int) -> Cadre
                          facts.rounds[0].start)
             context = facts.move_context(probe)
             matching = [r for r in job.rules if r.selector.matches(context)]
-            timeless = {r.id: KIND_BY_NAME[r.kind].judge_move(r, facts, probe)
-                        for r in matching if KIND_BY_NAME[r.kind].timeless}
+            timeless = {r.id: r.impl.judge_move(r, facts, probe)
+                        for r in matching if r.impl.timeless}
             found_any = False
             for round_ in facts.rounds[: latest + 1]:
                 if pin is not None and pin.round is not None and round_.name != pin.round:

@@ -162,8 +162,12 @@ def unplaced_classes(facts: Any, result: Any) -> list[tuple[str, int, str]]:
         why = ("no allowed option; refused most by "
                + ", ".join(rule for rule, _n in refused.most_common(2))
                if item.reason.startswith("no allowed") else "options, none compatible")
+        left = (facts.months_to_retirement(item.cadre, facts.rounds[due.round_index].start)
+                if due else 0)
+        service = ("< 60 months of service left" if left < 60 else
+                   "< 120 months of service left" if left < 120 else "≥ 120 months left")
         key = (f"{due.rule.id if due else '?'} · {place.get('role', '-')}@"
-               f"{place.get('level', '-')}", why)
+               f"{place.get('level', '-')} grade {place.get('grade', '-')} · {service}", why)
         classes[key] += 1
         example.setdefault(key, item.cadre)
     return [(f"{rule} — {why}", n, example[(rule, why)])

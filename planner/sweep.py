@@ -459,6 +459,8 @@ def run_tasks(tasks: Sequence[Task], run: Callable[[Task], Outcome] = plan_task,
     started = time.perf_counter()
     outcomes: dict[str, Outcome] = {}
 
+    running: Callable[[], int] = lambda: 0  # noqa: E731  (replaced once a cluster is up)
+
     def finished(outcome: Outcome) -> None:
         outcomes[outcome.name] = outcome
         if on_outcome is not None:
@@ -467,7 +469,7 @@ def run_tasks(tasks: Sequence[Task], run: Callable[[Task], Outcome] = plan_task,
         what = (f"FAILED: {outcome.error}" if outcome.failed else
                 f"{outcome.status}, objective {outcome.summary.get('objective', 0):g}, "
                 f"{outcome.summary.get('moves', 0)} moves")
-        say(f"[{len(outcomes)}/{len(tasks)} done, {failed} failed, "
+        say(f"[{len(outcomes)}/{len(tasks)} done, {running()} running, {failed} failed, "
             f"{time.perf_counter() - started:.0f} s] {outcome.name}: {what} "
             f"({outcome.seconds:.1f} s)")
 
@@ -485,6 +487,10 @@ def run_tasks(tasks: Sequence[Task], run: Callable[[Task], Outcome] = plan_task,
         say(f"planning {len(tasks)} variants on {count} Dask workers "
             f"({scheduler or 'in-process LocalCluster'})")
         token = uuid.uuid4().hex[:8]
+
+        def running() -> int:
+            return sum(len(keys) for keys in client.processing().values())
+
         futures = {client.submit(run, task, key=f"rotation-{folder_name(task.name)}-{token}",
                                  retries=1, pure=False): task for task in tasks}
         pending = set(futures)
@@ -504,8 +510,7 @@ def run_tasks(tasks: Sequence[Task], run: Callable[[Task], Outcome] = plan_task,
                                      error=f"{type(error).__name__}: {error}"))
             if not done and time.perf_counter() - last >= 10:
                 last = time.perf_counter()
-                running = sum(len(keys) for keys in client.processing().values())
-                say(f"[{len(outcomes)}/{len(tasks)} done, {running} running, "
+                say(f"[{len(outcomes)}/{len(tasks)} done, {running()} running, "
                     f"{sum(o.failed for o in outcomes.values())} failed, "
                     f"{last - started:.0f} s]")
         count = max(count, len(client.scheduler_info().get("workers", {})))

@@ -133,8 +133,8 @@ def test_a_sweep_survives_a_killed_worker_and_matches_a_local_cluster_and_a_seri
         assert result.exit_code == 1, result.output
     expected = plan_files(serial)
     assert sorted(p.name for p in serial.iterdir()) == [
-        ".rotation-sweep", "base", "comparison.csv", "comparison.html", "diff.csv", "period-48", "sweep.yaml",
-        "vacancy-5"]
+        ".rotation-sweep", "base", "comparison.csv", "comparison.html", "diff.csv", "period-48",
+        "sweep.yaml", "vacancy-5"]
     assert plan_files(remote) == expected
     assert plan_files(local) == expected
     assert "broken" in (serial / "sweep.yaml").read_text(encoding="utf-8")

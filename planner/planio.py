@@ -20,7 +20,7 @@ from planner import outputs
 from planner.checker import CheckReport
 from planner.facts import Facts
 from planner.plan import Plan, Unplaced, moves_csv
-from planner.roster_io import csv_text
+from planner.roster_io import Roster, csv_text
 
 
 def sha256_of(path: Path) -> str:
@@ -128,9 +128,12 @@ def yaml_text(data: Any) -> str:
     return buffer.getvalue()
 
 
-def unplaced_csv(plan: Plan) -> str:
-    return csv_text(("cadre", "reason", "rules"),
-                    ([u.cadre, u.reason, ";".join(u.rules)] for u in plan.unplaced))
+def unplaced_csv(plan: Plan, roster: Roster) -> str:
+    """unplaced.csv: cadre, reason, rules, and the cadre's name beside the id."""
+    return csv_text(("cadre", "reason", "rules", "name"),
+                    ([u.cadre, u.reason, ";".join(u.rules),
+                      getattr(roster.cadre_by_id.get(u.cadre), "name", "")]
+                     for u in plan.unplaced))
 
 
 def write_plan_folder(out_dir: Path, facts: Facts, plan: Plan, document: dict[str, Any],
@@ -141,9 +144,10 @@ def write_plan_folder(out_dir: Path, facts: Facts, plan: Plan, document: dict[st
     (`planner.outputs`); `inputs` defaults to the files the facts were read from.
     """
     def fill(staging: Path) -> None:
-        (staging / "moves.csv").write_text(moves_csv(plan), encoding="utf-8", newline="")
-        (staging / "unplaced.csv").write_text(unplaced_csv(plan), encoding="utf-8",
-                                              newline="")
+        (staging / "moves.csv").write_text(moves_csv(plan, facts.roster), encoding="utf-8",
+                                           newline="")
+        (staging / "unplaced.csv").write_text(unplaced_csv(plan, facts.roster),
+                                              encoding="utf-8", newline="")
         (staging / "plan.yaml").write_text(yaml_text(document), encoding="utf-8")
 
     outputs.write_folder(out_dir, outputs.PLAN, fill,

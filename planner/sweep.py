@@ -378,7 +378,8 @@ def plan_task(task: Task) -> Outcome:
         record["variant"] = [c.as_dict() for c in task.changes]
         record["run_hash"] = hashlib.sha256(
             (record["run_hash"] + repr(record["variant"])).encode("utf-8")).hexdigest()
-    files = {"moves.csv": moves_csv(result.plan), "unplaced.csv": unplaced_csv(result.plan),
+    files = {"moves.csv": moves_csv(result.plan, facts.roster),
+             "unplaced.csv": unplaced_csv(result.plan, facts.roster),
              "plan.yaml": yaml_text(document)}
     kpis = document["kpis"]
     summary = {"objective": document["objective"], "gap": document["gap"],

@@ -30,17 +30,39 @@ from planner.workspace import Workspace, load_workspace
 
 if TYPE_CHECKING:
     from planner.apply import Applied
+    from planner.candidates_query import CandidateList
     from planner.compare import Comparison
-    from planner.explain import Relaxation
+    from planner.explain import Diagnosis
+    from planner.relax import Relaxation
     from planner.report import Report
     from planner.ruletests import RuleTestReport
     from planner.solver.run import PlanResult
     from planner.sweep import SweepResult
 
-__all__ = ["ApplyOutcome", "CheckOutcome", "Explanation", "PlanOutcome", "Validation", "apply",
-           "check", "check_plan_folder", "compare", "explain", "hard_unplaced", "moves_file_of",
-           "plan", "plan_by_parts", "plan_status", "read_plan", "report", "rule_tests", "sweep",
-           "validate", "write_plan"]
+__all__ = [
+    "ApplyOutcome",
+    "CheckOutcome",
+    "Explanation",
+    "PlanOutcome",
+    "Validation",
+    "apply",
+    "candidates",
+    "check",
+    "check_plan_folder",
+    "compare",
+    "explain",
+    "hard_unplaced",
+    "moves_file_of",
+    "plan",
+    "plan_by_parts",
+    "plan_status",
+    "read_plan",
+    "report",
+    "rule_tests",
+    "sweep",
+    "validate",
+    "write_plan",
+]
 
 Progress = Callable[[str], None]
 
@@ -123,7 +145,8 @@ def hard_unplaced(facts: Facts, plan: Plan) -> list[str]:
 def plan_status(facts: Facts, result: PlanResult) -> str:
     """The plan's status as reported to planners: the solver's, or `infeasible` when a due
     cadre under a hard limit has no lawful move (the solver's elastic rows hide that)."""
-    return "infeasible" if hard_unplaced(facts, result.plan) else result.status
+    return "infeasible" if hard_unplaced(facts, result.plan) or result.report.hard \
+        else result.status
 
 
 @dataclass
@@ -136,6 +159,7 @@ class PlanOutcome:
     previous: Plan | None = None
     dropped: list[str] = field(default_factory=list)
     relaxation: Relaxation | None = None
+    diagnosis: Diagnosis | None = None
     #: hard violations across parts of a partitioned plan (planner.partition)
     conflicts: list[str] = field(default_factory=list)
 
@@ -155,13 +179,25 @@ class PlanOutcome:
     def stuck(self) -> list[str]:
         return hard_unplaced(self.facts, self.result.plan)
 
-    def infeasibility(self) -> str:
-        """The conflicting rules, cadres and the relaxation, in planner terms ('' if none)."""
-        from planner.explain import explain_infeasible
+    @property
+    def infeasible(self) -> bool:
+        """Some hard rule cannot hold: a due cadre stuck, or a hard quota's minimum unmet."""
+        return bool(self.stuck or self.result.report.hard)
 
-        if not self.stuck:
+    def infeasibility(self) -> str:
+        """The conflict core over rule instances and the verified lawful relaxations, in
+        planner terms ('' if the plan is lawful)."""
+        if not self.infeasible:
             return ""
-        return explain_infeasible(self.facts, self.result, self.relaxation)
+        if "partition" in self.document:
+            return partitioned_infeasibility(self)
+        if self.diagnosis is None:
+            from planner.explain import explain_infeasible
+            from planner.workspace import load_rules_for
+
+            self.diagnosis = explain_infeasible(self.facts, load_rules_for, self.result)
+            self.relaxation = self.diagnosis.relaxation
+        return "\n".join(self.diagnosis.lines)
 
 
 def plan(scenario: Path | Workspace, previous: Path | None = None,
@@ -202,11 +238,8 @@ def plan(scenario: Path | Workspace, previous: Path | None = None,
 
         document["previous"] = carry_over_summary(earlier, dropped, result.plan)
     outcome = PlanOutcome(workspace, result, document, earlier, dropped)
-    if relax and outcome.stuck:
-        from planner.explain import find_relaxation
-        from planner.workspace import load_rules_for
-
-        outcome.relaxation = find_relaxation(facts, result, load_rules_for)
+    if relax and outcome.infeasible:
+        outcome.infeasibility()  # the conflict core and verified relaxations
         document["infeasibility"] = infeasibility_record(outcome)
     return outcome
 
@@ -247,6 +280,30 @@ def plan_by_parts(workspace: Workspace, previous: Path | None = None,
     return outcome
 
 
+def partitioned_infeasibility(outcome: PlanOutcome) -> str:
+    """The stuck cadres with their due rule and the refusing rules, and the violations
+    across parts; no conflict core or relaxation (each re-solves the whole roster: plan the
+    part alone for them)."""
+    facts = outcome.facts
+    lines = []
+    if outcome.stuck:
+        lines.append("INFEASIBLE: the hard rules leave these due cadres without a lawful move:")
+    unplaced = {u.cadre: u for u in outcome.plan.unplaced}
+    for cadre_id in outcome.stuck:
+        due = facts.due(cadre_id)
+        cadre = facts.cadre(cadre_id)
+        rule = f"{due.rule.id} — {due.rule.label} by {facts.rounds[due.round_index].name}" \
+            if due else "?"
+        lines.append(f"  • {cadre_id} {cadre.name} ({cadre.position}) is due under {rule}; "
+                     f"{unplaced[cadre_id].reason}")
+    if outcome.conflicts:
+        lines.append(f"INFEASIBLE: {len(outcome.conflicts)} hard violations across parts "
+                     "(see ACROSS PARTS above)")
+    lines.append("  (no conflict core or relaxation for a partitioned plan: plan the part "
+                 "alone for them)")
+    return "\n".join(lines)
+
+
 def infeasibility_record(outcome: PlanOutcome) -> dict[str, Any]:
     """What plan.yaml keeps of an infeasibility, for the report's banner: the stuck cadres
     with their rule and the refusing rules (the conflict core), and the relaxation."""
@@ -260,6 +317,12 @@ def infeasibility_record(outcome: PlanOutcome) -> dict[str, Any]:
                       "refused_by": dict(sorted(refusals.items(),
                                                 key=lambda item: (-item[1], item[0]))[:3])})
     record: dict[str, Any] = {"stuck": stuck}
+    diagnosis = outcome.diagnosis
+    if diagnosis is not None and diagnosis.core is not None:
+        record["core"] = [{"rule": m.rule_id, "instance": m.what, "label": m.label,
+                           "basis": m.basis, "cadres": list(m.cadres), "posts": list(m.posts)}
+                          for m in diagnosis.core.members]
+        record["core_irreducible"] = diagnosis.core.irreducible
     relaxation = outcome.relaxation
     if relaxation is not None:
         record["relaxation"] = {"description": relaxation.description,
@@ -383,6 +446,40 @@ def explain(scenario: Path, plan_path: Path, cadre_id: str,
     explanation.changes = [f"  what else must change ({len(changes)} moves, nearest plan to "
                            f"{plan_path}):", *changes[:30]]
     return explanation
+
+
+# ------------------------------------------------------------------------------ candidates
+
+
+def candidates(scenario: Path | Workspace, post: str, round_name: str | None = None,
+               k: int = 10, plan: Path | None = None,
+               time_limit_s: float | None = None) -> CandidateList:
+    """`rotation candidates`: the k cadres who may lawfully take `post` (in `round_name`, or
+    any round), each with the objective delta of a pinned re-solve against `plan` (or a
+    fresh plan), and the rule that stops the closest excluded ones."""
+    from planner.candidates_query import find_candidates
+    from planner.errors import InputError, Problem, unknown
+
+    workspace = scenario if isinstance(scenario, Workspace) else load_workspace(scenario)
+    facts = workspace.facts
+    roster = workspace.scenario.roster
+    if post not in roster.position_by_id:
+        raise InputError([Problem("--post", None, None, "post",
+                                  unknown("position", post, roster.position_by_id))])
+    if round_name is not None and all(r.name != round_name for r in facts.rounds):
+        raise InputError([Problem("--round", None, None, "round",
+                                  unknown("round", round_name, [r.name for r in facts.rounds]))])
+    base = read_plan(plan, facts) if plan is not None else None
+    base_objective = None
+    if plan is not None and (moves_file_of(plan).parent / "plan.yaml").exists():
+        # the objective the planner reported for that plan (else a fresh solve gives it)
+        from planner.yamlio import read_yaml
+
+        document, _locate = read_yaml(moves_file_of(plan).parent / "plan.yaml")
+        if isinstance(document, dict) and isinstance(document.get("objective"), int | float):
+            base_objective = float(document["objective"])
+    return find_candidates(facts, post, base, round_name, k, time_limit_s=time_limit_s,
+                           base_objective=base_objective)
 
 
 # ------------------------------------------------------------------------------ compare

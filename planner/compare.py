@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from planner.errors import InputError, Problem, read_input_text
+from planner.errors import InputError, Problem, read_input_bytes, read_input_text
 from planner.plan import REQUIRED_MOVE_COLUMNS, Plan
 from planner.roster_io import csv_text
 from planner.scenario import Scenario
@@ -327,8 +327,8 @@ def dropped_moves(moves_file: Path, kept: Plan, scenario: Scenario) -> list[str]
 
 def _raw_move_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError):
+        text = read_input_bytes(path).decode("utf-8-sig")
+    except (InputError, UnicodeDecodeError):
         return []  # read_moves has already reported an unreadable file
     reader = csv.reader(io.StringIO(text, newline=""))
     header = [h.strip() for h in next(reader, [])]

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from planner.errors import InputError
 from planner.facts import Facts
 from planner.rulefiles import load_ruleset
-from planner.ruleset import RuleSet
+from planner.ruleset import RuleSet, dated_gaps
 from planner.scenario import Scenario, load_scenario
 
 
@@ -33,4 +34,7 @@ def load_workspace(path: Path) -> Workspace:
     """Load and validate a scenario, its roster and its rules; InputError on bad input."""
     scenario = load_scenario(path)
     ruleset = load_rules_for(scenario)
+    gaps = dated_gaps(ruleset, scenario.horizon.start)
+    if gaps:
+        raise InputError(gaps)
     return Workspace(scenario, ruleset, Facts(scenario, ruleset))

@@ -18,11 +18,23 @@ from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.events import (
+    MappingEndEvent,
+    MappingStartEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+)
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-from planner.errors import InputError, Problem, did_you_mean
+from planner.errors import InputError, Problem, did_you_mean, read_input_bytes
 
 Locator = Callable[[Sequence[int | str]], tuple[int | None, int | None]]
+
+#: bounds on a YAML file: its size, how deep it nests, and how many values it holds once
+#: aliases are expanded (an "alias bomb" of nested `*a` grows exponentially)
+MAX_YAML_BYTES = 32 * 1024 * 1024
+MAX_DEPTH = 64
+MAX_VALUES = 1_000_000
 
 
 def read_yaml(path: Path) -> tuple[Any, Locator]:
@@ -30,20 +42,17 @@ def read_yaml(path: Path) -> tuple[Any, Locator]:
 
     Raises InputError (never a parser traceback) for unreadable or malformed files.
     """
+    raw = read_input_bytes(path, limit=MAX_YAML_BYTES)
     try:
-        raw = path.read_bytes()
         text = raw.decode("utf-8")
-    except FileNotFoundError:
-        raise InputError([Problem(str(path), message="file not found")]) from None
     except UnicodeDecodeError as exc:
         bad_line, bad_col = byte_position(raw, exc.start)
         raise InputError(
             [Problem(str(path), bad_line, bad_col, None, f"not UTF-8 text ({exc.reason})")]
         ) from None
-    except OSError as exc:
-        raise InputError([Problem(str(path), message=f"cannot read: {exc.strerror}")]) from None
     yaml = YAML(typ="rt")
     try:
+        _check_shape(yaml, text, path)
         data = yaml.load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -53,6 +62,8 @@ def read_yaml(path: Path) -> tuple[Any, Locator]:
         raise InputError(
             [Problem(str(path), line, col, None, f"malformed YAML: {reason}")]
         ) from None
+    except InputError:
+        raise
     except Exception as exc:  # ruamel raises several unrelated classes for odd input
         # e.g. `2024-13-01` looks like a date to the resolver and fails in datetime, which
         # carries no position: find the offending scalar to name its line, column and key.
@@ -63,7 +74,45 @@ def read_yaml(path: Path) -> tuple[Any, Locator]:
         raise InputError(
             [Problem(str(path), line, col, key_path, f"'{value}' is not a valid date ({exc})")]
         ) from None
-    return to_plain(data), _locator(data)
+    try:
+        plain = to_plain(data, _Budget())
+    except _TooBig as exc:
+        raise InputError([Problem(str(path), None, None, None, str(exc))]) from None
+    return plain, _locator(data)
+
+
+class _TooBig(Exception):
+    pass
+
+
+class _Budget:
+    """Counts the values `to_plain` produces; past MAX_VALUES (or MAX_DEPTH) it stops."""
+
+    def __init__(self) -> None:
+        self.left = MAX_VALUES
+
+    def spend(self, depth: int) -> None:
+        self.left -= 1
+        if self.left < 0:
+            raise _TooBig(f"expands to more than {MAX_VALUES:,} values once its aliases "
+                          "(`*name`) are expanded: repeat less, or write the values out")
+        if depth > MAX_DEPTH * 2:
+            raise _TooBig(f"nests deeper than {MAX_DEPTH * 2} levels once its aliases are "
+                          "expanded (an alias inside its own anchor?)")
+
+
+def _check_shape(yaml: YAML, text: str, path: Path) -> None:
+    """Refuse nesting deeper than MAX_DEPTH before composing (the composer recurses)."""
+    depth = 0
+    for event in yaml.parse(text):
+        if isinstance(event, MappingStartEvent | SequenceStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                raise InputError([Problem(str(path), mark.line + 1, mark.column + 1, None,
+                                          f"nested deeper than {MAX_DEPTH} levels")])
+        elif isinstance(event, MappingEndEvent | SequenceEndEvent):
+            depth -= 1
 
 
 def byte_position(raw: bytes, offset: int) -> tuple[int, int]:
@@ -102,12 +151,15 @@ def _bad_timestamp(yaml: YAML, text: str) -> tuple[int, int, str | None, str] | 
     return None
 
 
-def to_plain(node: Any) -> Any:
+def to_plain(node: Any, budget: _Budget | None = None, depth: int = 0) -> Any:
     """Convert ruamel containers and scalars to plain Python (dict, list, str, date, …)."""
+    if budget is not None:
+        budget.spend(depth)
     if isinstance(node, dict):
-        return {str(k) if not isinstance(k, dt.date) else k: to_plain(v) for k, v in node.items()}
+        return {str(k) if not isinstance(k, dt.date) else k: to_plain(v, budget, depth + 1)
+                for k, v in node.items()}
     if isinstance(node, list):
-        return [to_plain(v) for v in node]
+        return [to_plain(v, budget, depth + 1) for v in node]
     if isinstance(node, dt.datetime):
         return node.date() if (node.hour, node.minute, node.second) == (0, 0, 0) else node
     if isinstance(node, bool | int | float | dt.date) or node is None:

@@ -56,6 +56,12 @@ class PinConflict(Exception):
         self.messages = messages
 
 
+class HardRulesUnmet(PinConflict):
+    """Hard rules no plan can keep (a minimum more moves than the rules allow): the solver
+    broke them through their elastic shortfall. An infeasibility in rule terms, exit 1.
+    A PinConflict, so that every caller that reports one reports this too."""
+
+
 def pin_conflicts(facts: Facts, candidate_set: CandidateSet) -> list[str]:
     """Pins with no allowed option, each with the hard rules that forbid it."""
     messages = []
@@ -155,6 +161,11 @@ def solve_workspace(facts: Facts, progress: Callable[[str], None] | None = None,
         unexpected = [v for v in report.hard
                       if not (v.cadres and set(v.cadres) <= stuck_ids
                               and _makes_due(facts, v.rule_id))]
+        broken = {rule for index, rule in model.column_rules.items()
+                  if index < len(solution.values) and solution.values[index] > 1e-6}
+        hard_ids = {r.id for r in facts.ruleset.active if r.hard}
+        if unexpected and all(v.rule_id in broken & hard_ids for v in unexpected):
+            raise HardRulesUnmet([f"{v.rule_id}: {v.message}" for v in unexpected])
         if unexpected:
             raise PlannerBug("the checker rejects the proposed plan:\n" + "\n".join(
                 f"  {v.rule_id}: {v.message}" for v in unexpected))

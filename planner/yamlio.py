@@ -7,9 +7,11 @@ typo in a rule file is reported as `rules/qd-65.yaml:12:5: params.max_month: …
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import types
 import typing
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -34,15 +36,32 @@ Locator = Callable[[Sequence[int | str]], tuple[int | None, int | None]]
 #: aliases are expanded (an "alias bomb" of nested `*a` grows exponentially)
 MAX_YAML_BYTES = 32 * 1024 * 1024
 MAX_DEPTH = 64
-MAX_VALUES = 1_000_000
+MAX_VALUES = 100_000
+
+
+_PARSED: OrderedDict[tuple[str, str], Any] = OrderedDict()  # (path, sha256) → ruamel tree
+_PARSED_KEPT = 64
 
 
 def read_yaml(path: Path) -> tuple[Any, Locator]:
     """Parse a YAML file; return the data and a function mapping a key path to (line, column).
 
-    Raises InputError (never a parser traceback) for unreadable or malformed files.
+    Raises InputError (never a parser traceback) for unreadable or malformed files. The
+    round-trip parser is slow (≈0.1 s per rule file): trees are kept by path and content
+    hash, so a process that loads the same unchanged files again (explain, compare, tests)
+    parses them once; callers always get fresh plain data.
     """
     raw = read_input_bytes(path, limit=MAX_YAML_BYTES)
+    key = (str(path), hashlib.sha256(raw).hexdigest())
+    if key in _PARSED:
+        _PARSED.move_to_end(key)
+        tree = _PARSED[key]
+        return to_plain(tree, _Budget()), _locator(tree)
+    data, locate = _parse_yaml(path, raw)
+    return data, locate
+
+
+def _parse_yaml(path: Path, raw: bytes) -> tuple[Any, Locator]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -67,6 +86,16 @@ def read_yaml(path: Path) -> tuple[Any, Locator]:
     except Exception as exc:  # ruamel raises several unrelated classes for odd input
         # e.g. `2024-13-01` looks like a date to the resolver and fails in datetime, which
         # carries no position: find the offending scalar to name its line, column and key.
+        position = getattr(exc, "position", None)  # ruamel's ReaderError: a bad character
+        if isinstance(position, int) and 0 <= position <= len(text):
+            line = text.count("\n", 0, position) + 1
+            col = position - text.rfind("\n", 0, position)
+            char = getattr(exc, "character", None)
+            code = ord(char) if isinstance(char, str) and len(char) == 1 else char
+            what = f"U+{code:04X} " if isinstance(code, int) else ""
+            raise InputError([Problem(str(path), line, col, None,
+                                      f"malformed YAML: the character {what}is not allowed "
+                                      "in YAML (a control character?)")]) from None
         bad_date = _bad_timestamp(yaml, text)
         if bad_date is None:
             raise InputError([Problem(str(path), message=f"malformed YAML: {exc}")]) from None
@@ -78,6 +107,9 @@ def read_yaml(path: Path) -> tuple[Any, Locator]:
         plain = to_plain(data, _Budget())
     except _TooBig as exc:
         raise InputError([Problem(str(path), None, None, None, str(exc))]) from None
+    _PARSED[(str(path), hashlib.sha256(raw).hexdigest())] = data
+    while len(_PARSED) > _PARSED_KEPT:
+        _PARSED.popitem(last=False)
     return plain, _locator(data)
 
 

@@ -111,6 +111,11 @@ def find_scenario(plan_dir: Path) -> Path:
 
     Candidates are the YAML inputs that are scenario files; the one no other extends is it.
     """
+    from planner.planio import marked_scenario
+
+    marked = marked_scenario(plan_dir)
+    if marked is not None:
+        return marked
     document = read_plan_document(plan_dir)
     inputs = (document.get("provenance") or {}).get("inputs") or {}
     candidates: dict[Path, Any] = {}
@@ -148,11 +153,15 @@ def read_plan_document(plan_dir: Path) -> dict[str, Any]:
     return document
 
 
-def changed_inputs(document: dict[str, Any]) -> list[str]:
-    """Inputs named in the provenance whose sha256 differs now (or that are gone)."""
+def changed_inputs(document: dict[str, Any], base: Path = Path()) -> list[str]:
+    """Inputs named in the provenance whose sha256 differs now (or that are gone); names
+    are relative to the scenario's folder `base` (older plans: to where they were made)."""
+    record = document.get("provenance") or {}
+    if "scenario" not in record:
+        base = Path()
     changed = []
-    for name, digest in ((document.get("provenance") or {}).get("inputs") or {}).items():
-        path = Path(name)
+    for name, digest in (record.get("inputs") or {}).items():
+        path = base / name
         if not path.exists() or sha256_of(path) != digest:
             changed.append(name)
     return changed
@@ -186,7 +195,7 @@ def gather(facts: Facts, plan_dir: Path, redactor: Redactor) -> ReportData:
         penalties=_violations(report.soft, redactor),
         hard=_violations(report.hard, redactor),
         rules=rules,
-        inputs_changed=changed_inputs(document),
+        inputs_changed=changed_inputs(document, scenario.path.parent),
         redacted=redactor.active,
     )
 

@@ -34,13 +34,19 @@ def reports_bad_input(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except InputError as exc:
-            report_bad_input(exc)
+            report_bad_input(exc, as_json=bool(kwargs.get("as_json")))
 
     return wrapper  # type: ignore[return-value]
 
 
-def report_bad_input(exc: InputError) -> None:
-    """Print every problem on stderr and exit 2."""
+def report_bad_input(exc: InputError, as_json: bool = False) -> None:
+    """Print every problem on stderr (with --json: as JSON on stdout) and exit 2."""
+    if as_json:
+        print_json({"ok": False, "exit_code": EXIT_BAD_INPUT,
+                    "problems": [{"file": p.file, "line": p.line, "column": p.column,
+                                  "field": p.field, "message": p.message, "text": str(p)}
+                                 for p in exc.problems]})
+        sys.exit(EXIT_BAD_INPUT)
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     count = len(exc.problems)
     err.print(f"[bold red]error:[/] {count} problem{'s' * (count != 1)} in the input:")

@@ -96,7 +96,15 @@ def read_moves(path: Path, scenario: Scenario, drop_stale: bool = False) -> Plan
     seen: dict[str, int] = {}
     try:
         header = [h.strip() for h in next(reader, [])]
-        for column in header:
+        hint = header_hint(header)
+        if hint:
+            problems.add(str(path), 1, None, hint)
+            problems.raise_if_any()
+        for index, column in enumerate(header):
+            if column in header[:index]:
+                problems.add(str(path), 1, column, f"column '{column}' appears twice (columns "
+                             f"{header.index(column) + 1} and {index + 1}): keep one")
+        for column in dict.fromkeys(header):
             if column not in MOVE_COLUMNS:
                 problems.add(str(path), 1, column,
                              f"unknown column '{column}'{did_you_mean(column, MOVE_COLUMNS)}")
@@ -127,6 +135,17 @@ def read_moves(path: Path, scenario: Scenario, drop_stale: bool = False) -> Plan
         problems.add(str(path), reader.line_num, None, f"malformed CSV: {exc}")
     problems.raise_if_any()
     return Plan(moves, source=str(path))
+
+
+def header_hint(header: list[str]) -> str:
+    """A one-column header that holds another delimiter: say which, and how to fix it."""
+    if len(header) != 1:
+        return ""
+    for delimiter, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "bars")):
+        if delimiter in header[0]:
+            return (f"the header is one column '{header[0][:60]}': the file is separated by "
+                    f"{name}, not commas — save it as CSV with commas (Excel: CSV UTF-8)")
+    return ""
 
 
 def _parse_move(row: dict[str, str], line: int, file: str, scenario: Scenario,

@@ -231,3 +231,47 @@ def test_an_unmeetable_hard_minimum_is_an_explained_infeasibility(workdir: Path)
     code, output = run("plan", SCENARIO, "-o", "plans/q")
     assert code == 1, output
     assert "INFEASIBLE" in output and "min-rotations" in output and "at least 40" in output
+
+
+# ------------------------------------------------------------------ one report of all
+
+
+def test_scenario_roster_and_rule_mistakes_are_reported_in_one_run(workdir: Path):
+    edit(workdir / SCENARIO, "vacancy: 20", "vacancy: -2")
+    edit(workdir / "rules/decree-59.yaml", "max_months: 60", "max_months: -60")
+    edit(workdir / "scenarios/demo/roster/cadres.csv", ",male,", ",mail,")
+    code, output = run("validate", SCENARIO)
+    assert code == 2
+    assert "3 problems" in output
+    for where in ("scenario.yaml:8", "decree-59.yaml:12", "cadres.csv:2"):
+        assert where in output, where
+
+
+def test_json_errors_are_json_naming_file_line_and_field(workdir: Path):
+    import json
+
+    edit(workdir / SCENARIO, "vacancy: 20", "vacancy: -2")
+    result = CliRunner().invoke(main, ["validate", SCENARIO, "--json"])
+    assert result.exit_code == 2
+    data = json.loads(result.stdout)
+    assert data["ok"] is False and data["exit_code"] == 2
+    [problem] = data["problems"]
+    assert problem["file"].endswith("scenario.yaml") and problem["line"] == 8
+    assert problem["field"] == "weights.vacancy"
+
+
+@pytest.mark.parametrize(("delimiter", "name"), [(";", "semicolons"), ("\t", "tabs")])
+def test_a_moves_file_with_another_delimiter_says_so(workdir: Path, delimiter: str, name: str):
+    moves = workdir / "scenarios/demo/moves/clean.csv"
+    moves.write_text(moves.read_text(encoding="utf-8").replace(",", delimiter),
+                     encoding="utf-8")
+    code, output = run("check", SCENARIO, str(moves))
+    assert code == 2 and "clean.csv:1" in output and f"separated by {name}" in output
+
+
+def test_a_moves_file_with_a_duplicate_header_names_both_columns(workdir: Path):
+    moves = workdir / "scenarios/demo/moves/clean.csv"
+    text = moves.read_text(encoding="utf-8")
+    moves.write_text(text.replace("cadre,", "cadre,cadre,", 1), encoding="utf-8")
+    code, output = run("check", SCENARIO, str(moves))
+    assert code == 2 and "column 'cadre' appears twice (columns 1 and 2)" in output

@@ -22,6 +22,21 @@ F = TypeVar("F", bound=Callable[..., Any])
 EXIT_OK, EXIT_VIOLATIONS, EXIT_BAD_INPUT = 0, 1, 2
 
 
+def cli_lang() -> str:
+    """The language of the CLI's own messages: ROTATION_LANG=vi or en (default en)."""
+    import os
+
+    lang = os.environ.get("ROTATION_LANG", "en")
+    return lang if lang in ("vi", "en") else "en"
+
+
+def catalogue(key: str, lang: str, **values: Any) -> str:
+    """A CLI message from the catalogue (planner.i18n) in `lang`."""
+    from planner.i18n import message
+
+    return message(key, lang, **values)
+
+
 def console() -> Console:
     return Console(highlight=False, soft_wrap=True)
 
@@ -245,9 +260,9 @@ def generate(preset: str, seed: int, out_dir: Path) -> None:
               help="Plan folder to write (default: plans/<scenario name>).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("-v", "--verbose", is_flag=True, help="Show candidate counts and solver log.")
-@click.option("--from", "from_plan", type=click.Path(path_type=Path, file_okay=False,
-                                                     exists=True),
-              help="An earlier plan folder: keep its moves where the rules allow.")
+@click.option("--from", "from_plan", type=click.Path(path_type=Path, exists=True),
+              help="An earlier plan folder or moves file (CSV or the report's .xlsx): keep "
+                   "its moves where the rules allow.")
 @reports_bad_input
 def plan(scenario: Path, out_dir: Path | None, as_json: bool, verbose: bool,
          from_plan: Path | None) -> None:
@@ -299,7 +314,12 @@ def plan(scenario: Path, out_dir: Path | None, as_json: bool, verbose: bool,
                     "folder": str(target), "seconds": round(elapsed, 3)})
     else:
         print_plan_summary(out, document, result, elapsed, verbose)
-        out.print(f"wrote {target}/moves.csv, unplaced.csv, plan.yaml", markup=False)
+        if "previous" in document:
+            kept = document["previous"]
+            out.print(catalogue("plan.kept", cli_lang(), source=from_plan, kept=kept["kept"],
+                              total=kept["moves"], changed=kept["changed_or_dropped"],
+                              dropped=len(outcome.dropped)), markup=False)
+        out.print(catalogue("plan.wrote", cli_lang(), folder=target), markup=False)
     if outcome.stuck:
         err.print(outcome.infeasibility(), markup=False)
         sys.exit(EXIT_VIOLATIONS)

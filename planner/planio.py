@@ -142,10 +142,14 @@ def write_plan_folder(out_dir: Path, facts: Facts, plan: Plan, document: dict[st
     (`planner.outputs`); `inputs` defaults to the files the facts were read from.
     """
     def fill(staging: Path) -> None:
-        (staging / "moves.csv").write_text(moves_csv(plan), encoding="utf-8", newline="")
+        roster = facts.roster
+        (staging / "moves.csv").write_text(moves_csv(plan, roster), encoding="utf-8",
+                                           newline="")
         (staging / "unplaced.csv").write_text(
-            csv_text(("cadre", "reason", "rules"),
-                     ([u.cadre, u.reason, ";".join(u.rules)] for u in plan.unplaced)),
+            csv_text(("cadre", "reason", "rules", "name"),
+                     ([u.cadre, u.reason, ";".join(u.rules),
+                       getattr(roster.cadre_by_id.get(u.cadre), "name", "")]
+                      for u in plan.unplaced)),
             encoding="utf-8", newline="")
         (staging / "plan.yaml").write_text(yaml_text(document), encoding="utf-8")
 

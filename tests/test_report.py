@@ -127,7 +127,9 @@ def test_the_workbook_has_moves_unplaced_and_kpi_sheets_with_vietnamese_headers(
         plan_dir: Path, tmp_path: Path):
     report = build_report(plan_dir, SCENARIO)
     workbook = load_workbook(write_report(report, tmp_path / "report.html"))
-    assert workbook.sheetnames == ["moves", "unplaced", "KPIs"]
+    assert workbook.sheetnames == ["moves", "unplaced", "KPIs", "rules", "assumptions",
+                                   "lists"]
+    assert workbook["lists"].sheet_state == "hidden"  # the dropdowns' values
     moves = list(workbook["moves"].iter_rows(values_only=True))
     assert moves[0][:3] == ("Mã cán bộ", "Họ và tên", "Hình thức")
     assert len(moves) == 1 + len(report.data.moves)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from planner import atomic
-from planner.report.data import Redactor, ReportData, find_scenario, gather
+from planner.report.data import Redactor, ReportData, find_scenario, gather, leader_posts
 from planner.report.page import render_html
 from planner.report.text import LANGS, text_for
 from planner.report.workbook import workbook_rows, write_workbook
@@ -44,7 +44,8 @@ def build_report(plan_dir: Path, scenario_path: Path | None = None, lang: str = 
     workspace = load_workspace(scenario_path or find_scenario(plan_dir))
     roster = workspace.scenario.roster
     redactor = Redactor({c.id: c.name for c in roster.cadres}, text_for(lang)["pseudonym"],
-                        redact, key)
+                        redact, key, lang,
+                        leader_posts(workspace.facts, lang) if redact else None)
     from planner.planio import input_files
 
     plan_files = [p for p in sorted(plan_dir.iterdir()) if p.name not in REPORT_FILES]

@@ -125,7 +125,7 @@ def solve_workspace(facts: Facts, progress: Callable[[str], None] | None = None,
     say = progress or (lambda _message: None)
     settings = facts.scenario.solver
     timings: dict[str, float] = {}
-    started = time.perf_counter()
+    began = started = time.perf_counter()
     candidate_set = build_candidates(facts)
     timings["candidates"] = time.perf_counter() - started
     say(f"{len(candidate_set.movers)} cadres may move, {len(candidate_set.open_posts)} open "
@@ -138,7 +138,16 @@ def solve_workspace(facts: Facts, progress: Callable[[str], None] | None = None,
     timings["model"] = time.perf_counter() - started
     say(f"model: {len(model.costs)} columns, {len(model.rows)} rows")
     start = warm_start(model, previous) if previous is not None else None
-    solution = solve_by_components(model, settings.time_limit_s, settings.gap, settings.seed,
+    # the limit covers the whole run, not only the solver: what preparing took is spent
+    spent = time.perf_counter() - began
+    if spent >= settings.time_limit_s:
+        raise NoPlanInTime(
+            f"preparing the model took {spent:.0f} s (candidates {timings['candidates']:.0f} s, "
+            f"model {timings['model']:.0f} s), past solver.time_limit_s = "
+            f"{settings.time_limit_s:g} s, before the solver could start: raise the limit, "
+            "shorten the horizon or plan by quarter instead of by month")
+    solution = solve_by_components(model, settings.time_limit_s - spent, settings.gap,
+                                   settings.seed,
                                    log=log, progress=say, start=start,
                                    on_incumbent=incumbent)
     timings["solve"] = solution.seconds

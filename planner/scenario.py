@@ -201,7 +201,7 @@ def load_scenario(path: Path, *, with_roster: bool = True) -> Scenario:
             # the roster as loaded must be sound before it is patched, so that a problem
             # is reported against the CSV row (or the patch) that causes it
             check_roster(scenario.roster, horizon.start)
-            patched = apply_patches(scenario.roster, patches)
+            patched = apply_patches(scenario.roster, patches, horizon)
             scenario.roster = patched.roster
             scenario.patch_notes = patched.notes
             scenario.departed = patched.departed

@@ -6,6 +6,7 @@ from planner.kinds.adaptation import Adaptation
 from planner.kinds.base import RuleKind, Violation
 from planner.kinds.eligibility import Eligibility
 from planner.kinds.exemption import Exemption
+from planner.kinds.existence import Existence
 from planner.kinds.freeze import Freeze
 from planner.kinds.min_tenure import MinTenure
 from planner.kinds.move_graph import MoveGraph
@@ -33,6 +34,7 @@ KINDS: tuple[RuleKind, ...] = (
     SecondmentMax(),
     Freeze(),
     Vacancy(),
+    Existence(),
 )
 
 KIND_BY_NAME: dict[str, RuleKind] = {kind.name: kind for kind in KINDS}

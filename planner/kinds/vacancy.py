@@ -55,6 +55,17 @@ def occupied(timeline: Timeline, facts: Facts, plan: Plan, round_index: int) -> 
     return held
 
 
+def counts_vacant(facts: Facts, position_id: str, round_index: int) -> bool:
+    """Whether an empty post counts as vacant in a round: it exists then, no running
+    secondment from the last cycle holds it, and it is not promised to the holder of a post
+    it succeeds (planner.graph: existence)."""
+    day = facts.rounds[round_index].start
+    if not facts.graph.exists(position_id, day):
+        return False
+    reserved = facts.graph.reserved.get(position_id)
+    return reserved is None or (reserved[0] is not None and day >= reserved[0])
+
+
 class Vacancy(RuleKind):
     """A post left without a holder at the horizon's end, by rounds vacant."""
 
@@ -81,8 +92,10 @@ class Vacancy(RuleKind):
             return
         weight = rule.weight * params.priority
 
-        def rounds_from(round_index: int) -> int:
-            return sum(1 for r in in_force if r >= round_index)
+        def rounds_from(round_index: int, position_id: str) -> int:
+            # only rounds in which the post exists can leave it vacant
+            return sum(1 for r in in_force if r >= round_index
+                       and counts_vacant(facts, position_id, r))
 
         selected: dict[str, bool] = {}
 
@@ -93,9 +106,11 @@ class Vacancy(RuleKind):
 
         for candidate in model.candidates:
             if covers(candidate.to_position):
-                model.costs[candidate.index] -= weight * rounds_from(candidate.round_index)
+                model.costs[candidate.index] -= weight * rounds_from(candidate.round_index,
+                                                                     candidate.to_position)
             if candidate.from_position and covers(candidate.from_position):
-                model.costs[candidate.index] += weight * rounds_from(candidate.round_index)
+                model.costs[candidate.index] += weight * rounds_from(candidate.round_index,
+                                                                     candidate.from_position)
 
     def check(self, rule: Rule, facts: Facts, plan: Plan) -> list[Violation]:
         params: VacancyParams = rule.params
@@ -110,7 +125,8 @@ class Vacancy(RuleKind):
         for position in facts.roster.positions:
             if position.id in facts.roster.holder_by_position and position.id not in vacated:
                 continue
-            empty = [r.name for r in rounds if position.id not in held[r.index]]
+            empty = [r.name for r in rounds if position.id not in held[r.index]
+                     and counts_vacant(facts, position.id, r.index)]
             if not empty or not self.selects(rule, facts, position.id):
                 continue
             place = facts.place(position.id)

@@ -212,8 +212,13 @@ PARTNERS_PER_CADRE = 6
 
 def _open_posts(facts: Facts, movers: list[str]) -> list[str]:
     roster = facts.roster
-    return sorted({p.id for p in roster.vacant_positions}
-                  | {roster.cadre_by_id[c].position or "" for c in movers} - {""})
+    posts = sorted({p.id for p in roster.vacant_positions}
+                   | {roster.cadre_by_id[c].position or "" for c in movers} - {""})
+    # posts abolished inside the horizon take no proposed move (the existence rule refuses
+    # them; dropping them here keeps the closeness scan on posts that can be judged allowed)
+    last = facts.rounds[-1].end
+    ends = {p: facts.graph.window(p)[1] for p in posts}
+    return [p for p in posts if (end := ends[p]) is None or end >= last]
 
 
 @dataclass

@@ -226,6 +226,8 @@ def extract_plan(facts: Facts, model: LinearModel, solution: Solution,
             reason = (f"{len(options)} allowed options, none compatible with the rest of the "
                       f"plan ({STAY_LABEL})")
             rule_ids = (due.rule.id,)
+        if due.why:  # e.g. "post P ends on 2025-07-01": why they had to move at all
+            reason = f"{due.why}; {reason}"
         unplaced.append(Unplaced(cadre_id, reason, rule_ids))
     return Plan(moves, unplaced)
 

@@ -62,6 +62,15 @@ def report_bad_input(exc: InputError) -> None:
     sys.exit(EXIT_BAD_INPUT)
 
 
+def print_weight_notes(facts: Any) -> None:
+    """Warnings (stderr) for weights and `set` overrides that have no effect here."""
+    from planner.weights import weight_notes
+
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    for note in weight_notes(facts):
+        err.print(f"warning: {note}", markup=False)
+
+
 def print_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
@@ -94,6 +103,8 @@ def validate(scenario: Path, as_json: bool) -> None:
 
     validation = api.validate(scenario)
     workspace, summary = validation.workspace, validation.summary
+    if not as_json:  # JSON readers get the document alone
+        print_weight_notes(workspace.facts)
     loaded = workspace.scenario
     if as_json:
         print_json(summary)
@@ -268,6 +279,8 @@ def plan(scenario: Path, out_dir: Path | None, as_json: bool, verbose: bool,
     out = console()
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     workspace = api.load_workspace(scenario)
+    if not as_json:
+        print_weight_notes(workspace.facts)
     from planner import outputs
 
     target = out_dir or Path("plans") / outputs.slug(workspace.scenario.name)
@@ -287,11 +300,12 @@ def plan(scenario: Path, out_dir: Path | None, as_json: bool, verbose: bool,
             sys.exit(EXIT_VIOLATIONS)
         except PinConflict as conflict:
             status.stop()
-            err.print("INFEASIBLE: a pinned move breaks the hard rules:", markup=False)
-            for message in conflict.messages:
-                err.print(f"  • {message}", markup=False)
-            err.print("  relax: remove or change the pin, or switch off the named rule",
-                      markup=False)
+            from planner.explain import explain_infeasible
+            from planner.workspace import load_rules_for
+
+            for line in explain_infeasible(workspace.facts, load_rules_for,
+                                           pin_messages=conflict.messages).lines:
+                err.print(line, markup=False)
             sys.exit(EXIT_VIOLATIONS)
     document, result = outcome.document, outcome.result
     api.write_plan(outcome, target)
@@ -307,7 +321,7 @@ def plan(scenario: Path, out_dir: Path | None, as_json: bool, verbose: bool,
                               total=kept["moves"], changed=kept["changed_or_dropped"],
                               dropped=len(outcome.dropped)), markup=False)
         out.print(catalogue("plan.wrote", cli_lang(), folder=target), markup=False)
-    if outcome.stuck:
+    if outcome.infeasible:
         err.print(outcome.infeasibility(), markup=False)
         sys.exit(EXIT_VIOLATIONS)
 
@@ -347,6 +361,35 @@ def explain(scenario: Path, plan_dir: Path, cadre_id: str, position_id: str | No
     explanation = api.explain(scenario, plan_dir, cadre_id, position_id)
     out = console()
     for line in explanation.all_lines():
+        out.print(line, markup=False)
+
+
+@main.command()
+@SCENARIO
+@click.option("--post", "position_id", required=True, help="The post to fill.")
+@click.option("--round", "round_name", help="Only this round (default: any round).")
+@click.option("-k", "k", type=click.IntRange(1, 100), default=10, show_default=True,
+              help="How many lawful cadres to rank.")
+@click.option("--plan", "plan_dir", type=click.Path(path_type=Path, exists=True),
+              help="Compare with this plan (default: plan the scenario first).")
+@click.option("--time-limit", "time_limit_s", type=click.FloatRange(min=0.0),
+              help="Seconds for the pinned re-solves (default: the scenario's limit).")
+@click.option("--json", "as_json", is_flag=True, help="Print the ranking as JSON.")
+@reports_bad_input
+def candidates(scenario: Path, position_id: str, round_name: str | None, k: int,
+               plan_dir: Path | None, time_limit_s: float | None, as_json: bool) -> None:
+    """Who can fill this post: the cadres who may lawfully take it, with the objective
+    delta of each (a pinned re-solve), and the rule that stops the closest excluded ones."""
+    from planner import api
+    from planner.candidates_query import describe
+
+    found = api.candidates(scenario, position_id, round_name=round_name, k=k, plan=plan_dir,
+                           time_limit_s=time_limit_s)
+    if as_json:
+        print_json(found.as_dict())
+        return
+    out = console()
+    for line in describe(found):
         out.print(line, markup=False)
 
 

@@ -404,6 +404,9 @@ class ScenarioFile(Config):
     enable: list[str] = Field(default_factory=list)
     pin: list[Pin] = Field(default_factory=list)
     forbid: list[Forbid] = Field(default_factory=list)
+    # an overlay may drop a pin or forbid of the scenario it extends (pasted relaxations)
+    unpin: list[str] = Field(default_factory=list)
+    unforbid: list[Forbid] = Field(default_factory=list)
     weights: Weights | None = None
     solver: SolverSettings | None = None
     roster: RosterPatches | None = None

@@ -529,7 +529,8 @@ def _infeasibility(facts: Facts, plan: Plan, document: dict[str, Any],
                       "post": "" if redactor.active else (post or ""),
                       "title": "" if redactor.active or not post else
                       facts.place(post)["title"]})
-    core = [{**member, "instance": redactor.text(short_paths(str(member.get("instance", "")))),
+    core = [{**member, **{key: redactor.text(short_paths(str(member.get(key, ""))))
+                          for key in ("instance", "label", "basis")},
              "cadres": [redactor.cadre(c) for c in member.get("cadres") or []]}
             for member in (record or {}).get("core") or []]
     relaxation = dict((record or {}).get("relaxation") or {})

@@ -171,7 +171,9 @@ class RuleKind:
         clause = found.clause
         if not clause:
             return found.message
-        value = getattr(rule.params, clause.split(".")[0], None)
+        name = clause.split(".")[0]
+        # a parameter spelled with a Python keyword is stored with a trailing _ (from → from_)
+        value = getattr(rule.params, name, getattr(rule.params, name + "_", None))
         shown = "" if value is None else f" = {_shown(value)}"
         return f"clause {clause}{shown} fails: {found.message}"
 

@@ -538,4 +538,18 @@ def _infeasibility(facts: Facts, plan: Plan, document: dict[str, Any],
                       "post": "" if redactor.active else (post or ""),
                       "title": "" if redactor.active or not post else
                       facts.place(post)["title"]})
-    return {"stuck": shown, "relaxation": (record or {}).get("relaxation")}
+    core = [{**member, **{key: redactor.text(short_paths(str(member.get(key, ""))))
+                          for key in ("instance", "label", "basis")},
+             "cadres": [redactor.cadre(c) for c in member.get("cadres") or []]}
+            for member in (record or {}).get("core") or []]
+    relaxation = dict((record or {}).get("relaxation") or {})
+    if relaxation:
+        relaxation["description"] = redactor.text(short_paths(str(
+            relaxation.get("description", ""))))
+    return {"stuck": shown, "relaxation": relaxation or None, "core": core}
+
+
+def short_paths(text: str) -> str:
+    """Free text with every absolute path shown as `shown_path` shows it."""
+    return re.sub(r"(?<![\w.\-])/[^\s:()\[\],]+", lambda m: shown_path(Path(m.group(0))),
+                  text)

@@ -369,7 +369,7 @@ def plan_task(task: Task) -> Outcome:
                        seconds=time.perf_counter() - started)
     document = plan_document(facts, result.plan, result.report, result.status,
                              result.solution.objective, result.solution.bound,
-                             result.solution.gap, root=Path(task.root))
+                             result.solution.gap)
     if any((due := facts.due(u.cadre)) is not None and due.rule.hard
            for u in result.plan.unplaced):
         document["status"] = "infeasible"  # as `rotation plan` reports it

@@ -92,9 +92,21 @@ def test_a_late_move_of_a_due_cadre_names_the_due_round(demo: Facts) -> None:
     assert "2024-Q3" not in rounds and "2024-Q4" in rounds
 
 
-def test_adaptation_rules_name_the_other_arrival(demo: Facts) -> None:
+@pytest.fixture(scope="module")
+def hard_continuity(tmp_path_factory: pytest.TempPathFactory) -> Facts:
+    """The demo with its continuity rules made hard (they are soft by default [I])."""
+    overlay = tmp_path_factory.mktemp("hard") / "overlay.yaml"
+    overlay.write_text(f"extends: {DEMO}\nset:\n"
+                       "  adaptation-share: {severity: hard}\n"
+                       "  secretary-chair-not-together: {severity: hard}\n", encoding="utf-8")
+    return load_workspace(overlay).facts
+
+
+def test_adaptation_rules_name_the_other_arrival(hard_continuity: Facts) -> None:
     """With C032 becoming chair of phường Quảng An in 2024-Q1, a new secretary (C031) or a
-    second new leader of its People's Committee (C001) in 2024-Q1 breaks continuity."""
+    second new leader of its People's Committee (C001) in 2024-Q1 breaks continuity (made
+    hard here: why-not lists the hard rules)."""
+    demo = hard_continuity
     first = demo.rounds[0]
     plan = Plan([Move("C032", "position_change", "P-NT-CT", "P-QA-CT", first.name, 0,
                       first.start)])

@@ -17,6 +17,10 @@ from planner.kinds.skill_demand import SkillDemand
 from planner.kinds.tenure_limit import TenureLimit
 from planner.kinds.vacancy import Vacancy
 
+from planner.kinds.appointment import Appointment
+from planner.kinds.equivalence import Equivalence
+from planner.kinds.qualification import Qualification
+
 # registry-imports (helpers add their kinds' imports above this line)
 
 KINDS: tuple[RuleKind, ...] = (
@@ -33,6 +37,9 @@ KINDS: tuple[RuleKind, ...] = (
     SecondmentMax(),
     Freeze(),
     Vacancy(),
+    Equivalence(),
+    Appointment(),
+    Qualification(),
 )
 
 KIND_BY_NAME: dict[str, RuleKind] = {kind.name: kind for kind in KINDS}

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 
+from planner.forms import away_posts, secondment_end
 from planner.kinds.base import Params, RuleKind, Timeline, Violation, violation
 from planner.models import Level, Role
 
@@ -46,9 +47,15 @@ def post_context(facts: Facts, position_id: str) -> dict[str, Any]:
 
 def occupied(timeline: Timeline, facts: Facts, plan: Plan, round_index: int) -> set[str]:
     """Posts with a holder in a round, counting a seconded cadre's home post as held."""
-    held = set(timeline.holders(round_index))
     day = facts.rounds[round_index].start
+    away = away_posts(facts)
+    held = {post for post, cadre_id in timeline.holders(round_index).items()
+            if not (post in away and day < away[post]
+                    and facts.roster.holder_by_position.get(post) == cadre_id)}
     for move in plan.moves:
+        if move.to_position in away and move.round_index <= round_index and (
+                move.end is None or day < move.end) and move.form == "secondment":
+            held.add(move.to_position)  # the secondee fills the away holder's post
         if (move.form == "secondment" and move.from_position and move.round_index <= round_index
                 and (move.end is None or day < move.end)):
             held.add(move.from_position)
@@ -80,8 +87,11 @@ class Vacancy(RuleKind):
             return
         weight = rule.weight * params.priority
 
-        def rounds_from(round_index: int) -> int:
-            return sum(1 for r in in_force if r >= round_index)
+        def rounds_from(round_index: int, until: Any = None) -> int:
+            return sum(1 for r in in_force if r >= round_index
+                       and (until is None or facts.rounds[r].start < until))
+
+        away = away_posts(facts)
 
         selected: dict[str, bool] = {}
 
@@ -91,9 +101,14 @@ class Vacancy(RuleKind):
             return selected[position_id]
 
         for candidate in model.candidates:
+            secondment = candidate.form == "secondment"
+            end = secondment_end(facts, candidate.to_position, candidate.start) \
+                if secondment else None
             if covers(candidate.to_position):
-                model.costs[candidate.index] -= weight * rounds_from(candidate.round_index)
-            if candidate.from_position and covers(candidate.from_position):
+                if candidate.to_position in away:
+                    end = min(end or away[candidate.to_position], away[candidate.to_position])
+                model.costs[candidate.index] -= weight * rounds_from(candidate.round_index, end)
+            if candidate.from_position and covers(candidate.from_position) and not secondment:
                 model.costs[candidate.index] += weight * rounds_from(candidate.round_index)
 
     def check(self, rule: Rule, facts: Facts, plan: Plan) -> list[Violation]:
@@ -106,8 +121,10 @@ class Vacancy(RuleKind):
         last = rounds[-1]
         found = []
         vacated = {m.from_position for m in plan.moves if m.from_position}
+        away = away_posts(facts)
         for position in facts.roster.positions:
-            if position.id in facts.roster.holder_by_position and position.id not in vacated:
+            if position.id in facts.roster.holder_by_position and position.id not in vacated \
+                    and position.id not in away:
                 continue
             empty = [r.name for r in rounds if position.id not in held[r.index]]
             if not empty or not self.selects(rule, facts, position.id):
@@ -115,6 +132,8 @@ class Vacancy(RuleKind):
             place = facts.place(position.id)
             since = ("is vacant from the horizon start"
                      if position.id not in facts.roster.holder_by_position
+                     else f"has its holder away until {away[position.id]}"
+                     if position.id in away and position.id not in vacated
                      else f"is vacated by the plan in {empty[0]}")
             found.append(replace(
                 violation(rule, f"{position.id} ({position.title}) {since}: {len(empty)} rounds "

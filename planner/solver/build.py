@@ -17,6 +17,7 @@ import hashlib
 from collections import defaultdict
 
 from planner.facts import Facts
+from planner.forms import away_posts
 from planner.kinds import KIND_BY_NAME
 from planner.plan import Plan
 from planner.solver.candidates import CandidateSet, Option
@@ -116,14 +117,19 @@ def build_model(facts: Facts, candidate_set: CandidateSet,
                           label=f"{cadre_id} moves at most once", rule="structure")
 
     # one holder per post per round: arrivals so far ≤ vacant at start + departures so far
+    # (a seconded cadre keeps their home post; a post whose holder is away for a known
+    # period takes a secondee, whose secondment ends by the holder's return)
     leaving: dict[str, list[Candidate]] = defaultdict(list)
     for candidate in model.candidates:
-        if candidate.from_position:
+        if candidate.from_position and candidate.form != "secondment":
             leaving[candidate.from_position].append(candidate)
+    away = away_posts(facts)
     for position_id, arriving_columns in model.by_position.items():
         arriving = [model.candidates[c] for c in arriving_columns]
         vacant = 0.0 if position_id in holder_of and holder_of[position_id] in roster.cadre_by_id \
             else 1.0
+        if vacant == 0.0 and position_id in away:
+            vacant = 1.0  # only secondments ending by the holder's return are candidates
         if vacant == 0.0 and holder_of[position_id] not in movers:
             raise AssertionError(f"{position_id} is not open but has candidates")
         for round_index in sorted({c.round_index for c in arriving}):

@@ -130,11 +130,13 @@ class Vacancy(RuleKind):
             if not empty or not self.selects(rule, facts, position.id):
                 continue
             place = facts.place(position.id)
-            since = ("is vacant from the horizon start"
-                     if position.id not in facts.roster.holder_by_position
-                     else f"has its holder away until {away[position.id]}"
-                     if position.id in away and position.id not in vacated
-                     else f"is vacated by the plan in {empty[0]}")
+            if position.id not in facts.roster.holder_by_position:
+                since = "is vacant from the horizon start"
+            elif position.id in away:
+                since = f"has its holder away until {away[position.id]}" + (
+                    ", then is vacated by the plan" if position.id in vacated else "")
+            else:
+                since = f"is vacated by the plan in {empty[0]}"
             found.append(replace(
                 violation(rule, f"{position.id} ({position.title}) {since}: {len(empty)} rounds "
                           f"without a holder by {last.name}",

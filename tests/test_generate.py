@@ -34,7 +34,7 @@ COLUMNS = {
     "units.csv": "id,name,locality,bloc,kind,sector",
     "positions.csv": "id,unit,title,role,grade,key,listed_sector,profession,skills",
     "cadres.csv": "id,name,gender,birth_date,hometown,position,position_start,profession,"
-    "skills,pool,status,status_until,child_birth_date,volunteer",
+    "skills,pool,status,status_until,child_birth_date,volunteer,sole_carer",
     "relations.csv": "a,b,relation",
     "history.csv": "cadre,position,start,end,form",
 }

@@ -66,7 +66,7 @@ def test_plan_on_the_demo_exits_0_and_writes_the_three_plan_files(demo_plans):
     assert "compliant" in demo_plans["plain"][1]
     header = (demo_plans["folder"] / "plain" / "moves.csv").read_text(encoding="utf-8")
     assert header.splitlines()[0] == (
-        "cadre,form,from_position,to_position,round,start,end,adaptation_until,rules")
+        "cadre,form,from_position,to_position,round,start,end,adaptation_until,rules,note")
 
 
 def test_two_runs_in_different_processes_write_byte_identical_files(demo_plans):

@@ -119,17 +119,20 @@ def build_model(facts: Facts, candidate_set: CandidateSet,
     # one holder per post per round: arrivals so far ≤ vacant at start + departures so far
     # (a seconded cadre keeps their home post; a post whose holder is away for a known
     # period takes a secondee, whose secondment ends by the holder's return)
+    away = away_posts(facts)
     leaving: dict[str, list[Candidate]] = defaultdict(list)
     for candidate in model.candidates:
-        if candidate.from_position and candidate.form != "secondment":
+        if candidate.from_position and candidate.form != "secondment" \
+                and candidate.from_position not in away:
             leaving[candidate.from_position].append(candidate)
-    away = away_posts(facts)
     for position_id, arriving_columns in model.by_position.items():
         arriving = [model.candidates[c] for c in arriving_columns]
         vacant = 0.0 if position_id in holder_of and holder_of[position_id] in roster.cadre_by_id \
             else 1.0
         if vacant == 0.0 and position_id in away:
-            vacant = 1.0  # only secondments ending by the holder's return are candidates
+            # one secondee, ending by the holder's return (the only candidates it takes);
+            # the away holder's own departure opens nothing more
+            vacant = 1.0
         if vacant == 0.0 and holder_of[position_id] not in movers:
             raise AssertionError(f"{position_id} is not open but has candidates")
         for round_index in sorted({c.round_index for c in arriving}):

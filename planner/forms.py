@@ -27,8 +27,13 @@ Relation = Literal["higher", "equivalent", "lower", "unknown"]
 ELECTED_ROLES: frozenset[str] = frozenset(
     {"secretary", "deputy_secretary", "chair", "council_chair", "front_chair"})
 # A holder with one of these statuses and a `status_until` is away for a known period: their
-# post may be filled by a secondment that ends when they return (DOMAIN §3, secondment).
-AWAY_STATUSES: frozenset[str] = frozenset({"study", "illness", "maternity", "seconded"})
+# post may be filled by a secondment that ends when they return (DOMAIN §3, secondment:
+# study, illness; a holder seconded elsewhere likewise). Maternity leave is covered inside
+# the unit, not by a secondment [I].
+AWAY_STATUSES: frozenset[str] = frozenset({"study", "illness", "seconded"})
+# The planner proposes a secondment into an away holder's post only for an absence at least
+# this long from the secondment's start (a shorter one is covered inside the unit) [I].
+MIN_COVER_MONTHS = 6
 # Used when no secondment_max rule is in force (Luật CBCC 2008 Đ.53: at most 36 months).
 DEFAULT_SECONDMENT_MONTHS = 36
 

@@ -45,6 +45,8 @@ class EligibilityParams(Params):
         "they lead (non-local)")
     roles: list[Role] | None = Field(
         None, description="roles of the origin post this form may move (all if omitted)")
+    to_roles: list[Role] | None = Field(
+        None, description="roles of the destination post this form may fill (all if omitted)")
 
 
 def service_needed(rule: Rule, facts: Facts, move: Move) -> int | None:
@@ -106,6 +108,12 @@ class Eligibility(RuleKind):
             if role not in roles:
                 missing.append(f"holds a {role} post; a {move.form} moves "
                                f"{', '.join(roles)} only")
+        to_roles = rule.params.to_roles
+        if to_roles is not None:
+            role = facts.place(move.to_position)["role"]
+            if role not in to_roles:
+                missing.append(f"a {move.form} fills {', '.join(to_roles)} posts only, not a "
+                               f"{role} post")
         pool_gap = pool_missing(rule, facts, move)
         if pool_gap:
             missing.append(pool_gap)

@@ -22,7 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from planner.facts import Facts
-from planner.forms import away_posts, pool_covers, relation, secondment_end
+from planner.calendar import add_months
+from planner.forms import MIN_COVER_MONTHS, away_posts, pool_covers, relation, secondment_end
 from planner.kinds import KIND_BY_NAME
 from planner.kinds.base import Violation
 from planner.kinds.tenure_limit import due_under
@@ -378,6 +379,9 @@ def _options_for(job: _Job, cadre_id: str, judged: set[str], kept: int) -> Cadre
                     continue
                 end = (secondment_end(facts, position_id, round_.start)
                        if form == "secondment" else None)
+                if end is not None and position_id in job.away \
+                        and end < add_months(round_.start, MIN_COVER_MONTHS):
+                    continue  # too short an absence left to send a secondee
                 move = Move(cadre_id, form, cadre.position, position_id, round_.name,
                             round_.index, round_.start, end)
                 found.pairs_judged += 1

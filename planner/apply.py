@@ -27,20 +27,18 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from planner import atomic
+from planner import outputs
 from planner.calendar import add_months, months_between, retirement_date
 from planner.errors import InputError, Problem
 from planner.models import Cadre, HistoryEntry, Horizon
 from planner.plan import Plan
 from planner.roster_io import Roster, write_atomically, write_roster
 from planner.scenario import Scenario
-
-#: files an apply output folder holds; anything else there is not ours to replace
-OUTPUT_ENTRIES = frozenset({"scenario.yaml", "roster"})
 
 
 @dataclass
@@ -172,25 +170,22 @@ def scenario_text(document: dict[str, Any], scenario: Scenario, plan_source: str
     return "\n".join(header) + "\n" + yaml_text(document)
 
 
-def write_applied(out_dir: Path, scenario: Scenario, applied: Applied, plan_source: str) -> None:
+def write_applied(out_dir: Path, scenario: Scenario, applied: Applied, plan_source: str,
+                  inputs: Iterable[Path] = ()) -> None:
     """Write roster/ and scenario.yaml into a fresh folder, then swap it into place.
 
-    Refuses a folder holding anything else (or one the scenario reads from): applying never
-    overwrites input.
+    Refuses (`planner.outputs`) a folder that is not an earlier output of `rotation apply`
+    or that holds anything the scenario reads: applying never overwrites input.
     """
-    out_dir = out_dir.resolve()
-    inputs = {p.resolve().parent for p in scenario.files} | {scenario.data_path.resolve()}
-    if out_dir.exists():
-        extra = sorted(p.name for p in out_dir.iterdir() if p.name not in OUTPUT_ENTRIES)
-        if extra or out_dir in inputs or any(out_dir in p.parents for p in inputs):
-            raise InputError([Problem(str(out_dir), None, None, "-o",
-                                      "refusing to replace a folder that is not the output of "
-                                      "`rotation apply`" + (f" (it holds {', '.join(extra[:5])})"
-                                                            if extra else " (an input)"))])
-    text = scenario_text(next_scenario(scenario, applied, out_dir), scenario, plan_source,
+    data = scenario.data_path
+    read = [*scenario.files, *scenario.rule_paths, data,
+            *(sorted(data.rglob("*")) if data.is_dir() else []), *inputs]
+    target = outputs.check_folder(out_dir, outputs.APPLY, read)
+    text = scenario_text(next_scenario(scenario, applied, target), scenario, plan_source,
                          applied)
+
     def fill(staging: Path) -> None:
         write_roster(applied.roster, staging / "roster")
         write_atomically(staging / "scenario.yaml", text)
 
-    atomic.write_folder(out_dir, fill)
+    outputs.write_folder(target, outputs.APPLY, fill, read)

@@ -12,7 +12,6 @@ from typing import Any
 
 from planner.facts import Facts
 from planner.forms import away_posts
-from planner.kinds import KIND_BY_NAME
 from planner.kinds.base import Timeline, Violation
 from planner.models import Pin
 from planner.plan import Plan
@@ -73,7 +72,7 @@ def check_plan(facts: Facts, plan: Plan) -> CheckReport:
     found: list[Violation] = []
     found += structure_violations(facts, plan)
     for rule in facts.ruleset.active:
-        found += KIND_BY_NAME[rule.kind].check(rule, facts, plan)
+        found += rule.impl.check(rule, facts, plan)
     order = {rule.id: index for index, rule in enumerate(facts.ruleset.rules)}
     found.sort(key=lambda v: (not v.hard, order.get(v.rule_id, -1)))
     return CheckReport(found)

@@ -20,6 +20,21 @@ F = TypeVar("F", bound=Callable[..., Any])
 EXIT_OK, EXIT_VIOLATIONS, EXIT_BAD_INPUT = 0, 1, 2
 
 
+def cli_lang() -> str:
+    """The language of the CLI's own messages: ROTATION_LANG=vi or en (default en)."""
+    import os
+
+    lang = os.environ.get("ROTATION_LANG", "en")
+    return lang if lang in ("vi", "en") else "en"
+
+
+def catalogue(key: str, lang: str, **values: Any) -> str:
+    """A CLI message from the catalogue (planner.i18n) in `lang`."""
+    from planner.i18n import message
+
+    return message(key, lang, **values)
+
+
 def console() -> Console:
     return Console(highlight=False, soft_wrap=True)
 
@@ -32,14 +47,19 @@ def reports_bad_input(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except InputError as exc:
-            err = Console(stderr=True, highlight=False, soft_wrap=True)
-            count = len(exc.problems)
-            err.print(f"[bold red]error:[/] {count} problem{'s' * (count != 1)} in the input:")
-            for problem in exc.problems:
-                err.print(f"  {problem}", markup=False)
-            sys.exit(EXIT_BAD_INPUT)
+            report_bad_input(exc)
 
     return wrapper  # type: ignore[return-value]
+
+
+def report_bad_input(exc: InputError) -> None:
+    """Print every problem on stderr and exit 2."""
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    count = len(exc.problems)
+    err.print(f"[bold red]error:[/] {count} problem{'s' * (count != 1)} in the input:")
+    for problem in exc.problems:
+        err.print(f"  {problem}", markup=False)
+    sys.exit(EXIT_BAD_INPUT)
 
 
 def print_json(data: Any) -> None:
@@ -70,19 +90,11 @@ SCENARIO = click.argument("scenario", type=click.Path(path_type=Path, dir_okay=F
 @reports_bad_input
 def validate(scenario: Path, as_json: bool) -> None:
     """Load and check a scenario; print counts, tenure and vacancies."""
-    from planner.summary import roster_summary
-    from planner.workspace import load_workspace
+    from planner import api
 
-    workspace = load_workspace(scenario)
+    validation = api.validate(scenario)
+    workspace, summary = validation.workspace, validation.summary
     loaded = workspace.scenario
-    summary = roster_summary(loaded)
-    summary["rules"] = [r.id for r in workspace.ruleset.active]
-    summary["due"] = {
-        cadre_id: {"rule": due.rule.id, "round": loaded.rounds[due.round_index].name,
-                   "reached_on": due.reached_on.isoformat()}
-        for cadre_id in workspace.facts.due_cadres
-        if (due := workspace.facts.due(cadre_id)) is not None
-    }
     if as_json:
         print_json(summary)
         return
@@ -121,14 +133,10 @@ def validate(scenario: Path, as_json: bool) -> None:
 @reports_bad_input
 def check(scenario: Path, moves: Path, as_json: bool) -> None:
     """Check a moves file (or a plan folder) against every rule; exit 1 on hard violations."""
-    from planner.checker import check_plan
-    from planner.plan import read_moves
-    from planner.workspace import load_workspace
+    from planner import api
 
-    workspace = load_workspace(scenario)
-    moves_file = moves / "moves.csv" if moves.is_dir() else moves
-    plan = read_moves(moves_file, workspace.scenario)
-    report = check_plan(workspace.facts, plan)
+    checked = api.check(scenario, moves)
+    plan, report = checked.plan, checked.report
     if as_json:
         print_json({"moves": len(plan.moves), **report.as_dict()})
     else:
@@ -164,9 +172,9 @@ def print_check_report(report: Any, num_moves: int) -> None:
 @reports_bad_input
 def test_command(path: Path, name_filter: str | None, as_json: bool) -> None:
     """Run YAML rule tests (default: rules/tests/); exit 1 if any case fails."""
-    from planner.ruletests import run_tests
+    from planner import api
 
-    report = run_tests(path, name_filter)
+    report = api.rule_tests(path, name_filter)
     if as_json:
         print_json({"ok": report.ok, "summary": report.summary(),
                     "cases": [r.as_dict() for r in report.results]})
@@ -188,6 +196,7 @@ def test_command(path: Path, name_filter: str | None, as_json: bool) -> None:
                 required=False)
 @click.option("-o", "--out", "out_file", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the schema to this file instead of printing it.")
+@reports_bad_input
 def schema(which: str, out_file: Path | None) -> None:
     """JSON Schema of scenario files, rule files, or either (all), for editors."""
     from planner.schema import schema_text, write_schema
@@ -231,34 +240,26 @@ def generate(preset: str, seed: int, out_dir: Path) -> None:
               help="Plan folder to write (default: plans/<scenario name>).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("-v", "--verbose", is_flag=True, help="Show candidate counts and solver log.")
-@click.option("--from", "from_plan", type=click.Path(path_type=Path, file_okay=False,
-                                                     exists=True),
-              help="An earlier plan folder: keep its moves where the rules allow.")
+@click.option("--from", "from_plan", type=click.Path(path_type=Path, exists=True),
+              help="An earlier plan folder or moves file (CSV or the report's .xlsx): keep "
+                   "its moves where the rules allow.")
 @reports_bad_input
 def plan(scenario: Path, out_dir: Path | None, as_json: bool, verbose: bool,
          from_plan: Path | None) -> None:
     """Propose a rotation plan, check it independently, and write the plan folder."""
     import time
 
-    from planner.plan import read_moves
-    from planner.planio import plan_document, write_plan_folder
-    from planner.solver.run import NoPlanInTime, PinConflict, solve_workspace
-    from planner.workspace import load_workspace
+    from planner import api
+    from planner.solver.run import NoPlanInTime, PinConflict
 
     started = time.perf_counter()
     out = console()
     err = Console(stderr=True, highlight=False, soft_wrap=True)
-    workspace = load_workspace(scenario)
-    facts = workspace.facts
-    previous = read_moves(from_plan / "moves.csv", workspace.scenario, drop_stale=True) \
-        if from_plan is not None else None
-    dropped: list[str] = []
-    if from_plan is not None and previous is not None:
-        from planner.compare import dropped_moves
+    workspace = api.load_workspace(scenario)
+    from planner import outputs
 
-        dropped = dropped_moves(from_plan / "moves.csv", previous, workspace.scenario)
-        for note in dropped:
-            err.print(note, markup=False)
+    target = out_dir or Path("plans") / outputs.slug(workspace.scenario.name)
+    api.check_plan_folder(workspace, target, from_plan)  # refused before solving, not after
     with err.status("solving…") as status:
 
         def progress(message: str) -> None:
@@ -266,8 +267,8 @@ def plan(scenario: Path, out_dir: Path | None, as_json: bool, verbose: bool,
             err.print(message, markup=False)
 
         try:
-            result = solve_workspace(facts, progress=progress, log=verbose, previous=previous,
-                                     incumbent=status.update)
+            outcome = api.plan(workspace, previous=from_plan, progress=progress, log=verbose,
+                               incumbent=status.update)
         except NoPlanInTime as timeout:
             status.stop()
             err.print(f"NO PLAN: {timeout}", markup=False)
@@ -280,32 +281,22 @@ def plan(scenario: Path, out_dir: Path | None, as_json: bool, verbose: bool,
             err.print("  relax: remove or change the pin, or switch off the named rule",
                       markup=False)
             sys.exit(EXIT_VIOLATIONS)
-    target = out_dir or Path("plans") / facts.scenario.name
-    document = plan_document(facts, result.plan, result.report, result.status,
-                             result.solution.objective, result.solution.bound,
-                             result.solution.gap)
-    hard_unplaced = [u for u in result.plan.unplaced
-                     if (due := facts.due(u.cadre)) is not None and due.rule.hard]
-    if hard_unplaced:
-        document["status"] = "infeasible"
-    if previous is not None:
-        from planner.compare import carry_over_summary
-
-        document["previous"] = carry_over_summary(previous, dropped, result.plan)
-    write_plan_folder(target, facts, result.plan, document)
+    document, result = outcome.document, outcome.result
+    api.write_plan(outcome, target)
     elapsed = time.perf_counter() - started
     if as_json:
         print_json({**{k: v for k, v in document.items() if k not in ("moves", "provenance")},
                     "folder": str(target), "seconds": round(elapsed, 3)})
     else:
         print_plan_summary(out, document, result, elapsed, verbose)
-        out.print(f"wrote {target}/moves.csv, unplaced.csv, plan.yaml")
-    if hard_unplaced:
-        from planner.explain import explain_infeasible, find_relaxation
-        from planner.workspace import load_rules_for
-
-        relaxation = find_relaxation(facts, result, load_rules_for)
-        err.print(explain_infeasible(facts, result, relaxation), markup=False)
+        if "previous" in document:
+            kept = document["previous"]
+            out.print(catalogue("plan.kept", cli_lang(), source=from_plan, kept=kept["kept"],
+                              total=kept["moves"], changed=kept["changed_or_dropped"],
+                              dropped=len(outcome.dropped)), markup=False)
+        out.print(catalogue("plan.wrote", cli_lang(), folder=target), markup=False)
+    if outcome.stuck:
+        err.print(outcome.infeasibility(), markup=False)
         sys.exit(EXIT_VIOLATIONS)
 
 
@@ -339,71 +330,12 @@ def print_plan_summary(out: Console, document: dict[str, Any], result: Any, elap
 @reports_bad_input
 def explain(scenario: Path, plan_dir: Path, cadre_id: str, position_id: str | None) -> None:
     """Why this cadre moves where they move (or stays); --why-not: why not that post."""
-    from planner.errors import Problem, unknown
-    from planner.explain import explain_cadre, plan_diff, why_not, with_pin
-    from planner.facts import Facts
-    from planner.plan import read_moves
-    from planner.solver.run import PinConflict, solve_workspace
-    from planner.workspace import load_workspace
+    from planner import api
 
-    workspace = load_workspace(scenario)
-    facts = workspace.facts
-    roster = workspace.scenario.roster
-    if cadre_id not in roster.cadre_by_id:
-        raise InputError([Problem("--cadre", None, None, "cadre",
-                                  unknown("cadre", cadre_id, roster.cadre_by_id))])
-    if position_id is not None and position_id not in roster.position_by_id:
-        raise InputError([Problem("--why-not", None, None, "position",
-                                  unknown("position", position_id, roster.position_by_id))])
-    moves_file = plan_dir / "moves.csv" if plan_dir.is_dir() else plan_dir
-    current = read_moves(moves_file, workspace.scenario)
-    unplaced_file = moves_file.parent / "unplaced.csv"
-    if unplaced_file.exists():
-        current.unplaced = read_unplaced(unplaced_file)
+    explanation = api.explain(scenario, plan_dir, cadre_id, position_id)
     out = console()
-    for line in explain_cadre(facts, current, cadre_id):
+    for line in explanation.all_lines():
         out.print(line, markup=False)
-    if position_id is None:
-        return
-    lines, possible = why_not(facts, current, cadre_id, position_id)
-    for line in lines:
-        out.print(line, markup=False)
-    if not possible:
-        return
-    base = solve_workspace(facts)
-    forced_scenario = with_pin(workspace.scenario, cadre_id, position_id)
-    try:
-        forced = solve_workspace(Facts(forced_scenario, workspace.ruleset))
-    except PinConflict as conflict:
-        out.print("  forcing it is impossible with the other rules: " + "; ".join(
-            conflict.messages), markup=False)
-        return
-    stuck = [u.cadre for u in forced.plan.unplaced
-             if (due := facts.due(u.cadre)) is not None and due.rule.hard]
-    delta = forced.solution.objective - base.solution.objective
-    out.print(f"  forcing it costs {delta:+g} in the objective ({base.solution.objective:g} → "
-              f"{forced.solution.objective:g})"
-              + (f"; leaves {', '.join(stuck)} without a lawful move" if stuck else ""),
-              markup=False)
-    # what else must change: the forced plan re-solved to stay as close to this plan as it can
-    nearest = solve_workspace(Facts(forced_scenario, workspace.ruleset), previous=current)
-    changes = plan_diff(current, nearest.plan)
-    out.print(f"  what else must change ({len(changes)} moves, nearest plan to {plan_dir}):",
-              markup=False)
-    for line in changes[:30]:
-        out.print(line, markup=False)
-
-
-def read_unplaced(path: Path) -> list[Any]:
-    """unplaced.csv rows as Unplaced records (for explanations)."""
-    import csv
-
-    from planner.plan import Unplaced
-
-    with path.open(encoding="utf-8", newline="") as handle:
-        return [Unplaced(row["cadre"], row.get("reason", ""),
-                         tuple(r for r in row.get("rules", "").split(";") if r))
-                for row in csv.DictReader(handle)]
 
 
 @main.command()
@@ -422,25 +354,22 @@ def compare(plans: tuple[Path, ...], as_json: bool, kpi_file: Path | None,
     Each argument is a plan folder written by `rotation plan`, or a scenario file, which is
     planned first (in memory; nothing is written).
     """
-    from planner.compare import compare as compare_plans
-    from planner.compare import diff_csv, kpi_csv, load_run
+    from planner import api
+    from planner.compare import diff_csv, kpi_csv
     from planner.roster_io import write_atomically
     from planner.solver.run import PinConflict
 
     err = Console(stderr=True, highlight=False, soft_wrap=True)
-    runs = []
-    for path in plans:
-        if not path.is_dir():
-            err.print(f"planning {path}…", markup=False)
-        try:
-            runs.append(load_run(path))
-        except PinConflict as conflict:
-            err.print(f"INFEASIBLE: a pinned move of {path} breaks the hard rules:",
-                      markup=False)
-            for message in conflict.messages:
-                err.print(f"  • {message}", markup=False)
-            sys.exit(EXIT_VIOLATIONS)
-    comparison = compare_plans(runs)
+    check_compare_outputs(plans, kpi_file, diff_file)
+    try:
+        comparison = api.compare(plans, progress=lambda message: err.print(message,
+                                                                           markup=False))
+    except PinConflict as conflict:
+        err.print("INFEASIBLE: a pinned move of a compared scenario breaks the hard rules:",
+                  markup=False)
+        for message in conflict.messages:
+            err.print(f"  • {message}", markup=False)
+        sys.exit(EXIT_VIOLATIONS)
     if kpi_file is not None:
         write_atomically(kpi_file, kpi_csv(comparison))
     if diff_file is not None:
@@ -452,6 +381,23 @@ def compare(plans: tuple[Path, ...], as_json: bool, kpi_file: Path | None,
     for written in (kpi_file, diff_file):
         if written is not None:
             console().print(f"wrote {written}", markup=False)
+
+
+def check_compare_outputs(plans: tuple[Path, ...], kpi_file: Path | None,
+                          diff_file: Path | None) -> None:
+    """--csv and --diff-csv: never a compared file, each other, or a file of another kind."""
+    from planner import outputs
+    from planner.compare import DIFF_COLUMNS
+
+    compared = [f for p in plans for f in (sorted(p.rglob("*")) if p.is_dir() else [p])]
+    if kpi_file is not None and diff_file is not None \
+            and kpi_file.resolve() == diff_file.resolve():
+        raise outputs.refuse(diff_file, "--diff-csv", "--csv names the same file")
+    for option, written, header in (("--csv", kpi_file, ("kpi",)),
+                                    ("--diff-csv", diff_file, DIFF_COLUMNS[:3])):
+        if written is not None:
+            outputs.check_file(written, compared, outputs.csv_with_header(header),
+                               f"`rotation compare {option}` table", option)
 
 
 def print_comparison(out: Console, comparison: Any) -> None:
@@ -499,17 +445,11 @@ def apply_command(scenario: Path, plan_dir: Path, out_dir: Path, as_json: bool) 
 
     Exit 1 (after writing) if the plan breaks hard rules.
     """
-    from planner.apply import apply_plan, write_applied
-    from planner.checker import check_plan
-    from planner.plan import read_moves
-    from planner.workspace import load_workspace
+    from planner import api
 
-    workspace = load_workspace(scenario)
-    moves_file = plan_dir / "moves.csv" if plan_dir.is_dir() else plan_dir
-    plan = read_moves(moves_file, workspace.scenario)
-    report = check_plan(workspace.facts, plan)
-    applied = apply_plan(workspace.scenario, plan)
-    write_applied(out_dir, workspace.scenario, applied, str(moves_file))
+    outcome = api.apply(scenario, plan_dir, out_dir)
+    plan, report, applied, moves_file = (outcome.plan, outcome.report, outcome.applied,
+                                         outcome.moves_file)
     if as_json:
         print_json({"folder": str(out_dir), "horizon": applied.horizon.model_dump(mode="json"),
                     **applied.counts(), "notes": applied.notes, "verdict": report.verdict()})
@@ -540,9 +480,10 @@ def apply_command(scenario: Path, plan_dir: Path, out_dir: Path, as_json: bool) 
 def report(plan_dir: Path, scenario_path: Path | None, lang: str, redact: bool,
            out_file: Path | None) -> None:
     """A self-contained HTML report of a plan folder, and an .xlsx workbook beside it."""
-    from planner.report import build_report, write_report
+    from planner import api
+    from planner.report import write_report
 
-    built = build_report(plan_dir, scenario_path, lang, redact)
+    built = api.report(plan_dir, scenario_path, lang, redact)
     html_path = out_file or plan_dir / "report.html"
     xlsx_path = write_report(built, html_path)
     console().print(f"wrote {html_path} and {xlsx_path}", markup=False)

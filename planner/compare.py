@@ -10,14 +10,12 @@ diffed against the base's by cadre — added (the cadre moves only in the varian
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from planner.errors import InputError, Problem, read_input_text
+from planner.errors import InputError, Problem
 from planner.plan import REQUIRED_MOVE_COLUMNS, Plan
 from planner.roster_io import csv_text
 from planner.scenario import Scenario
@@ -146,18 +144,16 @@ def read_plan_folder(folder: Path, label: str | None = None) -> PlanRun:
 
 
 def read_move_rows(path: Path) -> dict[str, MoveRow]:
-    """The moves of a moves.csv by cadre, as text (no roster needed)."""
-    text = read_input_text(path, "moves file not found")
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in reader.fieldnames or []]
-    missing = [c for c in REQUIRED_MOVE_COLUMNS if c not in header]
+    """The moves of a moves file (CSV or .xlsx) by cadre, as text (no roster needed)."""
+    from planner.dialect import read_move_rows as read_rows
+
+    table = read_rows(path)
+    missing = [c for c in REQUIRED_MOVE_COLUMNS if c not in table.columns]
     if missing:
-        raise InputError([Problem(str(path), 1, None, column, "required column is missing")
-                          for column in missing])
+        raise InputError([Problem(table.file, table.header_line, None, column,
+                                  "required column is missing") for column in missing])
     moves: dict[str, MoveRow] = {}
-    for row in reader:
-        cells = {(k or "").strip(): (v or "").strip() for k, v in row.items()
-                 if isinstance(v, str)}
+    for _line, cells in table.rows:
         if not cells.get("cadre"):
             continue
         moves[cells["cadre"]] = MoveRow(cells["cadre"], cells.get("form", ""),
@@ -169,6 +165,7 @@ def read_move_rows(path: Path) -> dict[str, MoveRow]:
 def plan_in_memory(scenario_path: Path, progress: Callable[[str], None] | None = None,
                    label: str | None = None) -> PlanRun:
     """Plan a scenario now (as `rotation plan` would, without writing) for a comparison."""
+    from planner.api import plan_status
     from planner.planio import plan_document
     from planner.solver.run import solve_workspace
     from planner.workspace import load_workspace
@@ -176,12 +173,9 @@ def plan_in_memory(scenario_path: Path, progress: Callable[[str], None] | None =
     workspace = load_workspace(scenario_path)
     facts = workspace.facts
     result = solve_workspace(facts, progress=progress)
-    document = plan_document(facts, result.plan, result.report, result.status,
+    document = plan_document(facts, result.plan, result.report, plan_status(facts, result),
                              result.solution.objective, result.solution.bound,
                              result.solution.gap)
-    if any((due := facts.due(u.cadre)) is not None and due.rule.hard
-           for u in result.plan.unplaced):
-        document["status"] = "infeasible"  # as `rotation plan` reports it
     moves = {m.cadre: MoveRow(m.cadre, m.form, m.from_position or "", m.to_position, m.round)
              for m in result.plan.moves}
     return PlanRun(label or facts.scenario.name, str(scenario_path), document, moves)
@@ -328,18 +322,12 @@ def dropped_moves(moves_file: Path, kept: Plan, scenario: Scenario) -> list[str]
 
 
 def _raw_move_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
+    from planner.dialect import read_move_rows as read_rows
+
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError):
+        return [(line, row) for line, row in read_rows(path).rows if any(row.values())]
+    except InputError:
         return []  # read_moves has already reported an unreadable file
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in next(reader, [])]
-    rows = []
-    for cells in reader:
-        if any(c.strip() for c in cells):
-            rows.append((reader.line_num,
-                         {k: v.strip() for k, v in zip(header, cells, strict=False)}))
-    return rows
 
 
 def carry_over_summary(previous: Plan, notes: list[str], plan: Plan) -> dict[str, Any]:

@@ -30,10 +30,9 @@ def explain_cadre(facts: Facts, plan: Plan, cadre_id: str) -> list[str]:
                      f"({facts.months_to_retirement(cadre_id, start)} months of service left)")
     due = facts.due(cadre_id)
     if due is not None:
-        lines.append(f"  due under {due.rule.id} — {due.rule.label} [{due.rule.basis}]: reaches "
-                     f"{due.rule.param('max_months', due.reached_on)} months on "
-                     f"{due.reached_on}, must move by {facts.rounds[due.round_index].name}"
-                     f" ({due.rule.spec.severity})")
+        lines.append(f"  due under {due.rule.id} — {due.rule.label} [{due.rule.basis}]: "
+                     f"{due.why or 'falls due on ' + str(due.reached_on)}, must move by "
+                     f"{facts.rounds[due.round_index].name} ({due.rule.spec.severity})")
     else:
         lines.append("  not due: no tenure limit falls in the horizon"
                      + _exempt_note(facts, cadre_id))
@@ -62,8 +61,8 @@ def explain_cadre(facts: Facts, plan: Plan, cadre_id: str) -> list[str]:
     _hard, soft_cost, soft = judge(facts, per_move_rules(facts), move, context)
     option = dataclasses.replace(option, soft_cost=soft_cost, soft_rules=tuple(soft))
     terms = cost_terms(facts, option)
-    lines.append("  objective terms of this move: " + ", ".join(
-        f"{name} {value:+g}" for name, value in terms.items() if abs(value) >= 0.01) or "none")
+    lines.append("  objective terms of this move: " + (", ".join(
+        f"{name} {value:+g}" for name, value in terms.items() if abs(value) >= 0.01) or "none"))
     return lines
 
 
@@ -86,6 +85,7 @@ def why_not(facts: Facts, plan: Plan, cadre_id: str, position_id: str) -> tuple[
     allowed_rounds = []
     for form in ("position_change", "rotation", "transfer"):
         refusals: dict[str, list[str]] = {}
+        first: dict[str, Move] = {}
         for round_ in facts.rounds:
             move = Move(cadre_id, form, cadre.position, position_id, round_.name, round_.index,
                         round_.start)
@@ -93,6 +93,7 @@ def why_not(facts: Facts, plan: Plan, cadre_id: str, position_id: str) -> tuple[
             if hard:
                 for rule_id in hard:
                     refusals.setdefault(rule_id, []).append(round_.name)
+                    first.setdefault(rule_id, move)
             else:
                 allowed_rounds.append((form, round_.name))
         for rule_id, rounds in refusals.items():
@@ -100,6 +101,10 @@ def why_not(facts: Facts, plan: Plan, cadre_id: str, position_id: str) -> tuple[
             when = "every round" if len(rounds) == len(facts.rounds) else ", ".join(rounds)
             lines.append(f"  {form}: forbidden by {rule_id} — {rule.label} [{rule.basis}] "
                          f"({when})")
+            found = rule.impl.judge_move(rule, facts, first[rule_id])
+            if found is not None:
+                # the kind says which of the rule's clauses the move breaks, in words
+                lines.append(f"      {rule.impl.explain(rule, found)}")
     if allowed_rounds:
         lines.append("  allowed by every per-move hard rule as "
                      + ", ".join(f"{f} in {r}" for f, r in allowed_rounds[:4])
@@ -205,14 +210,12 @@ def find_relaxation(facts: Facts, result: Any, ruleset_loader: Any) -> Relaxatio
     for rule_id, _count in refusals.most_common(2):
         tries.append(Relaxation(f"switch off {rule_id} ({facts.ruleset.by_id(rule_id).label})",
                                 {"disable": [rule_id]}))
-    end = facts.rounds[-1].end
     for rule_id in sorted({due.rule.id for due in due_of.values()}):
-        needed = 1 + max(facts.months_in_post(c, end) or 0
-                         for c, due in due_of.items() if due.rule.id == rule_id)
-        current = int(facts.ruleset.by_id(rule_id).param("max_months", facts.rounds[0].start))
-        tries.append(Relaxation(f"raise {rule_id} max_months from {current} to {needed} "
-                                f"(+{needed - current}), so the stuck cadres fall due after "
-                                "the horizon", {"set": {rule_id: {"max_months": needed}}}))
+        rule = facts.ruleset.by_id(rule_id)
+        change = rule.impl.relax(rule, facts, [c for c, due in due_of.items()
+                                               if due.rule.id == rule_id])
+        if change is not None:
+            tries.append(Relaxation(change.description, {"set": {rule_id: change.params}}))
     for attempt in tries:
         scenario = _apply_overlay(facts.scenario, attempt.overlay)
         relaxed = FactsClass(scenario, ruleset_loader(scenario))

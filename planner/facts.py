@@ -2,7 +2,9 @@
 
 Who is due and by which round, who is exempt or deferred and why, remaining service, the
 form and direction of a move, the selector contexts: all live here, so the candidate
-generator of the solver and the independent checker can never disagree about them.
+generator of the solver and the independent checker can never disagree about them. Due and
+exempt come from the rules' own `due` and `exempts` hooks (`rule.impl`): this module never
+names or imports a rule kind.
 """
 
 from __future__ import annotations
@@ -19,17 +21,8 @@ from planner.ruleset import Rule, RuleSet
 from planner.scenario import Scenario
 
 if TYPE_CHECKING:
+    from planner.kinds.base import Due
     from planner.plan import Move
-
-
-@dataclass(frozen=True)
-class Due:
-    """A cadre reaches a tenure limit: by `round_index` they must have moved."""
-
-    rule: Rule
-    reached_on: dt.date
-    round_index: int
-    months_at_start: int
 
 
 @dataclass(frozen=True)
@@ -51,7 +44,7 @@ class Facts:
         self.rounds = scenario.rounds
         self._place: dict[str, dict[str, Any]] = {}
         self._cadre_ctx: dict[str, dict[str, Any]] = {}
-        self._due: dict[str, Due | None] = {}
+        self._dues: dict[str, list[Due]] = {}
         self._retirement: dict[str, dt.date] = {}
         self._move_ctx: dict[tuple[str, str, str | None, str], dict[str, Any]] = {}
 
@@ -147,32 +140,31 @@ class Facts:
 
     # ------------------------------------------------------------------ due and exempt
     def exemptions(self, cadre_id: str, form: str, day: dt.date) -> list[Exemption]:
-        """Exemption rules that keep this cadre from being moved by `form` on `day`."""
-        from planner.kinds.exemption import exemption_reason
-
+        """Rules that keep this cadre from being moved by `form` on `day` (`exempts` hooks)."""
         context = self.cadre_context(cadre_id)
         found = []
-        for rule in self.ruleset.of_kind("exemption"):
+        for rule in self.ruleset.with_hook("exempts"):
             if not self.applies(rule, context, day):
                 continue
-            reason = exemption_reason(rule, self, cadre_id, form, day)
+            reason = rule.impl.exempts(rule, self, cadre_id, form, day)
             if reason:
                 found.append(Exemption(rule, reason))
         return found
 
-    def due(self, cadre_id: str) -> Due | None:
-        """The earliest tenure limit this cadre reaches in the horizon, unless exempted."""
-        if cadre_id in self._due:
-            return self._due[cadre_id]
-        from planner.kinds.tenure_limit import due_under
-
-        found: Due | None = None
-        for rule in self.ruleset.of_kind("tenure_limit"):
-            due = due_under(rule, self, cadre_id)
-            if due is not None and (found is None or due.round_index < found.round_index):
-                found = due
-        self._due[cadre_id] = found
+    def dues(self, cadre_id: str) -> list[Due]:
+        """Every limit this cadre reaches in the horizon (`due` hooks), earliest first."""
+        found = self._dues.get(cadre_id)
+        if found is None:
+            found = [due for rule in self.ruleset.with_hook("due")
+                     if (due := rule.impl.due(rule, self, cadre_id)) is not None]
+            found.sort(key=lambda due: due.round_index)  # stable: rule order breaks ties
+            self._dues[cadre_id] = found
         return found
+
+    def due(self, cadre_id: str) -> Due | None:
+        """The earliest limit this cadre reaches in the horizon, unless exempted."""
+        dues = self.dues(cadre_id)
+        return dues[0] if dues else None
 
     @cached_property
     def due_cadres(self) -> list[str]:

@@ -133,19 +133,27 @@ def generate_roster(preset: str, seed: int) -> Rows:
 def write_roster(preset: str, seed: int, out_dir: Path) -> dict[str, int]:
     """Write a preset's roster as CSV files into `out_dir`; return the rows written per file.
 
-    Rows are streamed to temporary files in `out_dir`, which replace the final files only
-    once all of them are complete: a failed run leaves no half-written file behind.
+    The files are streamed into a new folder that replaces `out_dir` whole once all of them
+    are complete (`planner.outputs`): a killed or failed run leaves the old roster, never
+    two seeds mixed. A folder that is not an earlier roster is refused (InputError).
     """
+    from planner import outputs
+
     spec = _spec(preset)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    sink = _CsvSink(out_dir)
-    try:
-        sink.open()
-        _Generator(spec, seed, sink).run()
-        sink.commit()
-    finally:
-        sink.discard()
-    return dict(sink.counts)
+    counts: dict[str, int] = {}
+
+    def fill(staging: Path) -> None:
+        sink = _CsvSink(staging)
+        try:
+            sink.open()
+            _Generator(spec, seed, sink).run()
+            sink.commit()
+        finally:
+            sink.discard()
+        counts.update(sink.counts)
+
+    outputs.write_folder(out_dir, outputs.ROSTER, fill)
+    return counts
 
 
 # -------------------------------------------------------------------------------- sinks

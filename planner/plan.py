@@ -7,21 +7,15 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from planner.calendar import add_months, parse_round
-from planner.errors import (
-    ProblemCollector,
-    did_you_mean,
-    read_input_text,
-    unknown,
-)
+from planner.calendar import Round, add_months, parse_round
+from planner.dialect import parse_date, read_move_rows
+from planner.errors import ProblemCollector, did_you_mean, unknown
 from planner.models import FORMS
-from planner.roster_io import csv_text
+from planner.roster_io import Roster, csv_text
 from planner.scenario import Scenario
 
 # `note` came last so moves files written before it still read (and hand-made ones may omit
@@ -83,52 +77,74 @@ class Plan:
         return Plan([*others, move], list(self.unplaced), self.source)
 
 
-def moves_csv(plan: Plan) -> str:
-    return csv_text(MOVE_COLUMNS, (m.row() for m in plan.moves))
+#: appended after the documented columns so people read names, not only ids (never read)
+NAME_COLUMNS = ("name", "from_title", "to_title", "to_unit")
+
+
+def moves_csv(plan: Plan, roster: Roster | None = None) -> str:
+    """moves.csv: the documented columns, then (with a roster) the names beside the ids."""
+    if roster is None:
+        return csv_text(MOVE_COLUMNS, (m.row() for m in plan.moves))
+
+    def title(position_id: str | None) -> str:
+        position = roster.position_by_id.get(position_id or "")
+        return position.title if position else ""
+
+    def unit(position_id: str) -> str:
+        position = roster.position_by_id.get(position_id)
+        found = roster.unit_by_id.get(position.unit) if position else None
+        return found.name if found else ""
+
+    def names(move: Move) -> list[str]:
+        cadre = roster.cadre_by_id.get(move.cadre)
+        return [cadre.name if cadre else "", title(move.from_position),
+                title(move.to_position), unit(move.to_position)]
+
+    return csv_text((*MOVE_COLUMNS, *NAME_COLUMNS),
+                    ([*m.row(), *names(m)] for m in plan.moves))
 
 
 def read_moves(path: Path, scenario: Scenario, drop_stale: bool = False) -> Plan:
-    """Read a moves.csv (planner-made or hand-made); every problem at once, with lines.
+    """Read a moves file (planner-made or hand-made, CSV or the report's .xlsx); every problem
+    at once, with lines.
 
+    Headers may be the documented ones or the workbook's Vietnamese/English labels; forms
+    may be labels ("Điều động"); dates ISO or dd/mm/yyyy. Derived columns (names, titles,
+    units, direction, `start`, `adaptation_until`) are for people and are not read: the start
+    is always the round's first day, so changing a move's round needs no other edit.
     With `drop_stale` (an earlier plan re-read under a changed scenario), moves that no longer
     fit the roster or horizon are dropped instead of reported: they cannot be kept anyway.
     """
-    text = read_input_text(path, "moves file not found")
+    table = read_move_rows(path)
     problems = ProblemCollector()
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    file = table.file
     moves: list[Move] = []
     seen: dict[str, int] = {}
-    try:
-        header = [h.strip() for h in next(reader, [])]
-        for column in header:
-            if column not in MOVE_COLUMNS:
-                problems.add(str(path), 1, column,
-                             f"unknown column '{column}'{did_you_mean(column, MOVE_COLUMNS)}")
-        for column in REQUIRED_MOVE_COLUMNS:
-            if column not in header:
-                problems.add(str(path), 1, column, "required column is missing")
-        problems.raise_if_any()
-        for cells in reader:
-            line = reader.line_num
-            if not any(c.strip() for c in cells):
-                continue
-            if len(cells) > len(header):
-                problems.add(str(path), line, None, f"{len(cells)} cells but the header has "
-                             f"{len(header)} columns")
-                continue
-            row = {k: v.strip() for k, v in zip(header, cells, strict=False)}
-            checked = ProblemCollector() if drop_stale else problems
-            move = _parse_move(row, line, str(path), scenario, checked)
-            if move is None:
-                continue
-            if move.cadre in seen:
-                problems.add(str(path), line, "cadre", f"cadre {move.cadre} already moves on line "
-                             f"{seen[move.cadre]} (at most one move per cadre in the horizon)")
-                continue
-            seen[move.cadre] = line
-            moves.append(move)
-    except csv.Error as exc:
-        problems.add(str(path), reader.line_num, None, f"malformed CSV: {exc}")
+    for name, column in zip(table.header, table.columns, strict=True):
+        if column is None and name:
+            problems.add(file, table.header_line, name,
+                         f"unknown column '{name}'{did_you_mean(name, MOVE_COLUMNS)}")
+    for column in REQUIRED_MOVE_COLUMNS:
+        if column not in table.columns:
+            problems.add(file, table.header_line, column, "required column is missing")
+    problems.raise_if_any()
+    for line, row in table.rows:
+        if line in table.too_wide:
+            problems.add(file, line, None, f"{table.too_wide[line]} cells but the header has "
+                         f"{len(table.header)} columns")
+            continue
+        if not any(row.values()):
+            continue
+        checked = ProblemCollector() if drop_stale else problems
+        move = _parse_move(row, line, file, scenario, checked)
+        if move is None:
+            continue
+        if move.cadre in seen:
+            problems.add(file, line, "cadre", f"cadre {move.cadre} already moves on line "
+                         f"{seen[move.cadre]} (at most one move per cadre in the horizon)")
+            continue
+        seen[move.cadre] = line
+        moves.append(move)
     problems.raise_if_any()
     return Plan(moves, source=str(path))
 
@@ -155,7 +171,7 @@ def _parse_move(row: dict[str, str], line: int, file: str, scenario: Scenario,
     if cadre is not None and to_position == cadre.position:
         problems.add(file, line, "to_position", f"{cadre.id} already holds {to_position}")
     round_name = row.get("round", "")
-    round_ = scenario.round_by_name(round_name)
+    round_ = scenario.round_by_name(round_name) or _round_on(scenario, round_name)
     if round_ is None:
         try:
             parse_round(round_name)
@@ -167,18 +183,9 @@ def _parse_move(row: dict[str, str], line: int, file: str, scenario: Scenario,
     end = None
     if row.get("end"):
         try:
-            end = dt.date.fromisoformat(row["end"])
-        except ValueError:
-            problems.add(file, line, "end", f"'{row['end']}' is not a date (YYYY-MM-DD)")
-    if row.get("start"):
-        try:
-            start_given = dt.date.fromisoformat(row["start"])
-        except ValueError:
-            problems.add(file, line, "start", f"'{row['start']}' is not a date (YYYY-MM-DD)")
-        else:
-            if round_ is not None and start_given != round_.start:
-                problems.add(file, line, "start", f"{start_given} is not the first day of round "
-                             f"{round_.name} ({round_.start})")
+            end = parse_date(row["end"])
+        except ValueError as exc:
+            problems.add(file, line, "end", str(exc))
     if len(problems.problems) > before or round_ is None or cadre is None:
         return None
     if end is not None and end <= round_.start:
@@ -189,14 +196,22 @@ def _parse_move(row: dict[str, str], line: int, file: str, scenario: Scenario,
         return None
     rules = tuple(r for r in row.get("rules", "").split(";") if r)
     adaptation = None
-    if row.get("adaptation_until"):
+    if row.get("adaptation_until"):  # derived (recomputed by the checker); kept if readable
         try:
-            adaptation = dt.date.fromisoformat(row["adaptation_until"])
+            adaptation = parse_date(row["adaptation_until"])
         except ValueError:
-            problems.add(file, line, "adaptation_until", "not a date (YYYY-MM-DD)")
-            return None
+            adaptation = None
     return Move(cadre.id, form, from_position, to_position, round_.name, round_.index,
                 round_.start, end, adaptation, rules, line, row.get("note", ""))
+
+
+def _round_on(scenario: Scenario, text: str) -> Round | None:
+    """The round containing a date, for a round cell that a spreadsheet turned into one."""
+    try:
+        day = parse_date(text)
+    except ValueError:
+        return None
+    return next((r for r in scenario.rounds if r.start <= day < r.end), None)
 
 
 def make_move(scenario: Scenario, cadre_id: str, form: str, to_position: str, round_index: int,

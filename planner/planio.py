@@ -9,16 +9,17 @@ from __future__ import annotations
 import hashlib
 import io
 from collections import Counter
+from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
 
-from planner import atomic
+from planner import outputs
 from planner.checker import CheckReport
 from planner.facts import Facts
-from planner.plan import Plan, moves_csv
+from planner.plan import Plan, Unplaced, moves_csv
 from planner.roster_io import csv_text
 
 
@@ -124,14 +125,36 @@ def yaml_text(data: Any) -> str:
     return buffer.getvalue()
 
 
-def write_plan_folder(out_dir: Path, facts: Facts, plan: Plan, document: dict[str, Any]) -> None:
-    """Write the three files into a fresh temporary folder, then swap it into place."""
+def write_plan_folder(out_dir: Path, facts: Facts, plan: Plan, document: dict[str, Any],
+                      inputs: Iterable[Path] | None = None) -> None:
+    """Write the three files into a fresh temporary folder, then swap it into place.
+
+    Refuses (InputError) a folder that is not an earlier plan folder or holds an input
+    (`planner.outputs`); `inputs` defaults to the files the facts were read from.
+    """
     def fill(staging: Path) -> None:
-        (staging / "moves.csv").write_text(moves_csv(plan), encoding="utf-8", newline="")
+        roster = facts.roster
+        (staging / "moves.csv").write_text(moves_csv(plan, roster), encoding="utf-8",
+                                           newline="")
         (staging / "unplaced.csv").write_text(
-            csv_text(("cadre", "reason", "rules"),
-                     ([u.cadre, u.reason, ";".join(u.rules)] for u in plan.unplaced)),
+            csv_text(("cadre", "reason", "rules", "name"),
+                     ([u.cadre, u.reason, ";".join(u.rules),
+                       getattr(roster.cadre_by_id.get(u.cadre), "name", "")]
+                      for u in plan.unplaced)),
             encoding="utf-8", newline="")
         (staging / "plan.yaml").write_text(yaml_text(document), encoding="utf-8")
 
-    atomic.write_folder(out_dir, fill)
+    outputs.write_folder(out_dir, outputs.PLAN, fill,
+                         input_files(facts) if inputs is None else inputs)
+
+
+def read_unplaced(path: Path) -> list[Unplaced]:
+    """unplaced.csv as records (an absent file: nobody unplaced)."""
+    import csv
+
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return [Unplaced(row.get("cadre", ""), row.get("reason", ""),
+                         tuple(r for r in (row.get("rules") or "").split(";") if r))
+                for row in csv.DictReader(handle) if row.get("cadre")]

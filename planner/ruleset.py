@@ -1,25 +1,25 @@
-"""Rule-set files (DESIGN §2.3): loading, `include`, scenario overrides, validation.
+"""Rules as written (DESIGN §2.3) and as used: spec, dated parameters, rule sets.
 
-A rule file names its rules with a kind, a Vietnamese label and a legal `basis`; parameters
-are checked against the kind's own schema, so `max_month` is reported with its line and
-"did you mean 'max_months'?". Parameters may be dated maps: the value in force on a date
-applies (`{2019-11-15: 60, 2025-07-01: 48}`).
+A rule file names its rules with a kind, a Vietnamese label and a legal `basis`. Parameters
+may be dated maps: the value in force on a date applies (`{2019-11-15: 60, 2025-07-01: 48}`).
+Reading the files is `planner.rulefiles` (it needs the kinds; this module must not, so the
+kinds can import it without an import cycle).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypeVar
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, model_validator
 
-from planner.errors import Problem, ProblemCollector, unknown
 from planner.models import Config
-from planner.selectors import Selector, SelectorError, compile_selector
-from planner.yamlio import Locator, read_yaml, validation_problems
+from planner.selectors import Selector
+
+if TYPE_CHECKING:
+    from planner.kinds.base import RuleKind
 
 T = TypeVar("T")
 
@@ -63,7 +63,8 @@ class RuleSpec(Config):
     basis: str = Field(min_length=1)
     severity: Literal["hard", "soft"] = "hard"
     weight: float | None = Field(None, ge=0)
-    verified: bool = True
+    # only a rule whose article and number were checked in a public source says true
+    verified: bool = False
     enabled: bool = True
     description: str = ""
     applies_to: dict[str, Any] = Field(default_factory=dict)
@@ -88,13 +89,15 @@ class RuleSetFile(Config):
 
 @dataclass(frozen=True)
 class Rule:
-    """A rule ready to use: its spec, parsed parameters, compiled selector and origin."""
+    """A rule ready to use: its spec, parsed parameters, compiled selector, origin, and
+    `impl` — the rule kind whose hooks judge it (callers never look a kind up by name)."""
 
     spec: RuleSpec
     params: Any
     selector: Selector
     file: str
     line: int | None
+    impl: RuleKind = field(repr=False, compare=False)
 
     @property
     def id(self) -> str:
@@ -151,138 +154,13 @@ class RuleSet:
             cached = self._of_kind[key] = [r for r in self.active if r.kind == kind]
         return cached
 
+    def with_hook(self, hook: str) -> list[Rule]:
+        """Active rules whose kind implements `hook` (e.g. "due", "exempts"), in order."""
+        key = ("hook:" + hook, frozenset(self.disabled))
+        cached = self._of_kind.get(key)
+        if cached is None:
+            cached = self._of_kind[key] = [r for r in self.active if r.impl.has(hook)]
+        return cached
+
     def by_id(self, rule_id: str) -> Rule:
         return next(r for r in self.rules if r.id == rule_id)
-
-
-@dataclass
-class _RawRule:
-    spec: RuleSpec
-    file: str
-    locate: Locator
-    index: int
-
-
-def load_ruleset(
-    paths: Sequence[Path],
-    overrides: dict[str, dict[str, Any]] | None = None,
-    override_origins: dict[str, tuple[str, int | None]] | None = None,
-    disable: Sequence[tuple[str, str, int | None]] = (),
-    enable: Sequence[tuple[str, str, int | None]] = (),
-) -> RuleSet:
-    """Load rule files with their includes, apply scenario overrides, check everything.
-
-    `disable`/`enable` entries are (rule id, file, line) of the scenario that names them.
-    """
-    from planner.kinds import KIND_BY_NAME
-
-    problems = ProblemCollector()
-    raw: list[_RawRule] = []
-    ruleset = RuleSet()
-    visiting: list[Path] = []
-
-    def visit(path: Path) -> None:
-        resolved = path.resolve()
-        if resolved in visiting:
-            problems.add(str(path), None, "include", "include cycle: "
-                         + " → ".join(str(p) for p in [*visiting, resolved]))
-            return
-        if resolved in ruleset.files:
-            return
-        visiting.append(resolved)
-        data, locate = read_yaml(path)
-        if not isinstance(data, dict):
-            problems.add(str(path), 1, None, "a rule file must be a YAML mapping")
-            visiting.pop()
-            return
-        try:
-            file_spec = RuleSetFile.model_validate(data)
-        except ValidationError as exc:
-            problems.extend(validation_problems(exc, str(path), locate, RuleSetFile))
-            visiting.pop()
-            return
-        for index, included in enumerate(file_spec.include):
-            target = path.parent / included
-            if not target.exists():
-                line, col = locate(["include", index])
-                problems.add(str(path), line, "include", f"included file '{included}' not found",
-                             col)
-                continue
-            visit(target)
-        ruleset.files.append(resolved)
-        ruleset.names.append(file_spec.ruleset)
-        raw.extend(_RawRule(spec, str(path), locate, i) for i, spec in enumerate(file_spec.rules))
-        visiting.pop()
-
-    for path in paths:
-        if not path.exists():
-            problems.add(str(path), None, "rules", "rule file not found")
-            continue
-        visit(path)
-    problems.raise_if_any()
-
-    seen: dict[str, _RawRule] = {}
-    for item in raw:
-        line, col = item.locate(["rules", item.index, "id"])
-        if item.spec.id in seen:
-            first = seen[item.spec.id]
-            first_line = first.locate(["rules", first.index, "id"])[0]
-            problems.add(item.file, line, "id", f"duplicate rule id '{item.spec.id}' (first in "
-                         f"{first.file}:{first_line})", col)
-            continue
-        seen[item.spec.id] = item
-
-    overrides = overrides or {}
-    override_origins = override_origins or {}
-    for rule_id in overrides:
-        if rule_id not in seen:
-            file, line = override_origins.get(rule_id, ("scenario", None))
-            problems.add(file, line, f"set.{rule_id}", unknown("rule id", rule_id, seen))
-    for rule_id, file, line in [*disable, *enable]:
-        if rule_id not in seen:
-            problems.add(file, line, "disable/enable", unknown("rule id", rule_id, list(seen)))
-
-    for item in seen.values():
-        spec = item.spec
-        base: list[int | str] = ["rules", item.index]
-        kind = KIND_BY_NAME.get(spec.kind)
-        if kind is None:
-            line, col = item.locate([*base, "kind"])
-            problems.add(item.file, line, "kind", unknown("rule kind", spec.kind, KIND_BY_NAME),
-                         col)
-            continue
-        params = {**spec.params, **overrides.get(spec.id, {})}
-        try:
-            parsed = kind.Params.model_validate(params)
-        except ValidationError as exc:
-            for problem in validation_problems(exc, item.file, item.locate, kind.Params,
-                                               [*base, "params"]):
-                param = (problem.field or "").split(".")[3:4]
-                if param and param[0] in overrides.get(spec.id, {}):
-                    # the bad value came from the scenario's `set`: point there
-                    file, line = override_origins.get(spec.id, (item.file, None))
-                    problem = Problem(file, line, None, f"set.{spec.id}.{param[0]}",
-                                      problem.message)
-                problems.extend([problem])
-            continue
-        try:
-            selector = compile_selector(spec.applies_to)
-        except SelectorError as exc:
-            line, col = item.locate([*base, "applies_to", exc.path])
-            problems.add(item.file, line, f"applies_to.{exc.path}", str(exc), col)
-            continue
-        if selector.needs_move and not kind.move_rule:
-            line, col = item.locate([*base, "applies_to"])
-            problems.add(item.file, line, "applies_to",
-                         f"a {spec.kind} rule judges cadres, not moves: move.*, from.* and to.*"
-                         " paths cannot be used here", col)
-            continue
-        line = item.locate([*base])[0]
-        ruleset.rules.append(Rule(spec, parsed, selector, item.file, line))
-    problems.raise_if_any()
-
-    enabled_ids = {rule_id for rule_id, _f, _l in enable}
-    ruleset.disabled = {r.id for r in ruleset.rules if not r.spec.enabled} - enabled_ids
-    ruleset.disabled |= {rule_id for rule_id, _f, _l in disable}
-    return ruleset
-

@@ -43,7 +43,8 @@ from planner.kinds.base import Violation
 from planner.models import Config
 from planner.plan import Move, Plan, _parse_move
 from planner.roster_io import TABLES, Origin, Roster
-from planner.ruleset import RuleSet, load_ruleset
+from planner.rulefiles import load_ruleset
+from planner.ruleset import RuleSet
 from planner.scenario import Scenario, load_scenario
 from planner.validate import check_roster
 from planner.yamlio import Locator, read_yaml, validation_problems

@@ -128,5 +128,11 @@ def schema_text(which: str) -> str:
 
 
 def write_schema(which: str, path: Path) -> None:
-    """Write the schema atomically: a failed run never leaves a half-written file."""
+    """Write the schema atomically: a failed run never leaves a half-written file.
+
+    Refuses (InputError) to overwrite a file that is not an earlier JSON Schema.
+    """
+    from planner import outputs
+
+    outputs.check_file(path, earlier=outputs.is_json_schema, what="JSON Schema")
     atomic.write_text(path, schema_text(which))

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from planner.facts import Facts
-from planner.ruleset import RuleSet, load_ruleset
+from planner.rulefiles import load_ruleset
+from planner.ruleset import RuleSet
 from planner.scenario import Scenario, load_scenario
 
 

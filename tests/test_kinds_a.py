@@ -336,7 +336,7 @@ RELATIVES = """
     id: relatives
     kind: relatives
     label: "Không bố trí người thân cùng tập thể lãnh đạo, cấp trưởng - cấp phó"
-    basis: "QĐ 114-QĐ/TW Đ.9; Luật PCTN 2018 Đ.20 k.3"
+    basis: "QĐ 114-QĐ/TW Đ.6 k.5; Luật PCTN 2018 Đ.20 k.3"
 """
 
 
@@ -352,7 +352,7 @@ def test_a_child_made_deputy_of_the_parents_unit_is_reported_once_per_conflict(r
     found = violations_of(relatives_ws, plan, "relatives")
     assert [(v.cadres, v.rounds, v.units) for v in found] == [
         (("C012", "C013"), ("2024-Q2",), ("U-TH-TNMT",))] * 2
-    assert "sit in one leadership collective" in found[0].message
+    assert "sit in one unit's leadership collective" in found[0].message
     assert "are head and deputy of one unit" in found[1].message
 
 

@@ -62,11 +62,14 @@ def test_plan_on_the_demo_exits_0_and_writes_the_three_plan_files(demo_plans):
     for name in ("json", "plain"):
         code, _stdout, stderr = demo_plans[name]
         assert code == 0, stderr
-        assert sorted(p.name for p in (demo_plans["folder"] / name).iterdir()) == PLAN_FILES
+        names = sorted(p.name for p in (demo_plans["folder"] / name).iterdir())
+        assert names == [".rotation-plan", *PLAN_FILES]
     assert "compliant" in demo_plans["plain"][1]
     header = (demo_plans["folder"] / "plain" / "moves.csv").read_text(encoding="utf-8")
+    # the documented columns first and in order; then names beside the ids, for people
     assert header.splitlines()[0] == (
-        "cadre,form,from_position,to_position,round,start,end,adaptation_until,rules,note")
+        "cadre,form,from_position,to_position,round,start,end,adaptation_until,rules,note,"
+        "name,from_title,to_title,to_unit")
 
 
 def test_two_runs_in_different_processes_write_byte_identical_files(demo_plans):
@@ -181,9 +184,8 @@ def test_an_infeasible_instance_exits_1_naming_the_tenure_and_refusing_rules(tmp
     assert [(u["cadre"], u["rules"]) for u in document["unplaced"]] == [
         ("C01", ["land-period", "rotation-directions"])]
     unplaced = (out / "unplaced.csv").read_text(encoding="utf-8").splitlines()
-    assert unplaced[0] == "cadre,reason,rules"
-    assert unplaced[1].startswith("C01,") and unplaced[1].endswith(
-        ",land-period;rotation-directions")
+    assert unplaced[0] == "cadre,reason,rules,name"  # the name is appended, for people
+    assert unplaced[1].startswith("C01,") and ",land-period;rotation-directions," in unplaced[1]
     # the moves that were possible are still proposed, and only C01's tenure is broken
     check = rotation("check", str(scenario), str(out), "--json")
     assert check.exit_code == 1

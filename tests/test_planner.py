@@ -9,7 +9,6 @@ proposes for the demo and change one move, so the one rule they break is the one
 from __future__ import annotations
 
 import datetime as dt
-
 import textwrap
 from dataclasses import replace
 from pathlib import Path

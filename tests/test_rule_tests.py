@@ -11,7 +11,7 @@ from conftest import DEMO, REPO, RULES
 
 from planner.cli import main
 from planner.errors import InputError
-from planner.ruleset import load_ruleset
+from planner.rulefiles import load_ruleset
 from planner.ruletests import RuleCase, case_ids, load_cases, run_case
 
 RULE_TESTS = REPO / "rules" / "tests"

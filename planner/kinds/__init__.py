@@ -3,23 +3,22 @@
 from __future__ import annotations
 
 from planner.kinds.adaptation import Adaptation
+from planner.kinds.appointment import Appointment
 from planner.kinds.base import RuleKind, Violation
 from planner.kinds.eligibility import Eligibility
+from planner.kinds.equivalence import Equivalence
 from planner.kinds.exemption import Exemption
 from planner.kinds.freeze import Freeze
 from planner.kinds.min_tenure import MinTenure
 from planner.kinds.move_graph import MoveGraph
 from planner.kinds.non_local import NonLocal
+from planner.kinds.qualification import Qualification
 from planner.kinds.quota import Quota
 from planner.kinds.relatives import Relatives
 from planner.kinds.secondment_max import SecondmentMax
 from planner.kinds.skill_demand import SkillDemand
 from planner.kinds.tenure_limit import TenureLimit
 from planner.kinds.vacancy import Vacancy
-
-from planner.kinds.appointment import Appointment
-from planner.kinds.equivalence import Equivalence
-from planner.kinds.qualification import Qualification
 
 # registry-imports (helpers add their kinds' imports above this line)
 

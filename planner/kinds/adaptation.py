@@ -136,6 +136,9 @@ class Adaptation(RuleKind):
     Params = AdaptationParams
     move_rule = True
 
+    def adapts_until(self, rule: Rule, facts: Facts, move: Move) -> dt.date | None:
+        return adaptation_until(rule, facts, move)
+
     def check(self, rule: Rule, facts: Facts, plan: Plan) -> list[Violation]:
         params: AdaptationParams = rule.params
         if not plan.moves:

@@ -1,14 +1,29 @@
-"""What every rule kind provides, and the violation it reports.
+"""What every rule kind provides (its hooks), and the violation it reports.
 
-A kind is a class with a parameter schema (`Params`) and a checker. Kinds whose rules judge
-one move at a time implement `judge_move`; the checker applies it to every move of a plan,
-and the solver's candidate generator applies the very same function to every option it
-considers, so a forbidden move can never be proposed. Kinds whose rules couple several moves
-(adaptation, quotas, relatives, tenure) implement `check` over the whole plan.
+A kind is a class with a parameter schema (`Params`) and hooks. The checker, the facts, the
+solver and the explanations call the hooks through `rule.impl` and never name a kind, so
+adding a kind is one module plus one line in the registry (`planner/kinds/__init__.py`).
+
+Hooks (a kind overrides the ones it has; the defaults do nothing):
+- `judge_move` (judge): the violation one move causes. Kinds whose rules judge one move at a
+  time (`per_move`) implement it; the checker applies it to every move of a plan, and the
+  solver's candidate generator applies the very same function to every option, so a
+  forbidden move can never be proposed.
+- `check`: every violation in a finished plan (default: `judge_move` on each move). Kinds
+  whose rules couple several moves (adaptation, quotas, relatives, tenure) override it.
+- `encode`: the rule's rows and costs in the solver's linear model (coupling kinds).
+- `due`: when a cadre falls due to move under the rule (tenure limits).
+- `exempts`: why the rule keeps a cadre from a form of move on a day (exemptions).
+- `allows`: whether a hard rule positively allows a move (explanations list it).
+- `adapts_until`: the first day a moved cadre no longer adapts (the plan records it).
+- `relax`: the smallest parameter change that frees cadres stuck under the rule.
+- `explain`: which clause of the rule a violation broke, in words.
+- `prices`: objective terms the kind's `encode` prices itself (the solver then leaves them).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -20,6 +35,10 @@ from planner.ruleset import Rule
 if TYPE_CHECKING:
     from planner.facts import Facts
     from planner.plan import Move, Plan
+    from planner.solver.model import LinearModel
+
+# The label of the column that lets a due cadre stay (the solver reports it as "stays").
+STAY_LABEL = "stays"
 
 
 class Params(BaseModel):
@@ -48,6 +67,8 @@ class Violation:
     units: tuple[str, ...] = ()
     rounds: tuple[str, ...] = ()
     weight: float = 0.0
+    #: the parameter or clause of the rule that failed (e.g. "min_months", "forbid.head_deputy")
+    clause: str = ""
 
     @property
     def hard(self) -> bool:
@@ -63,7 +84,7 @@ class Violation:
             "severity": self.severity, "message": self.message, "amount": self.amount,
             "unit": self.unit, "cadres": list(self.cadres), "positions": list(self.positions),
             "units": list(self.units), "rounds": list(self.rounds),
-            "penalty": self.penalty,
+            "penalty": self.penalty, **({"clause": self.clause} if self.clause else {}),
         }
 
 
@@ -73,8 +94,31 @@ def violation(rule: Rule, message: str, **facts: Any) -> Violation:
                      weight=rule.weight, **facts)
 
 
+@dataclass(frozen=True)
+class Due:
+    """A cadre reaches a limit: by `round_index` they must have moved, by one of
+    `satisfied_by` (the limit calls for `form`). `why` says it in words for explanations."""
+
+    rule: Rule
+    reached_on: dt.date
+    round_index: int
+    months_at_start: int
+    form: str = "position_change"
+    satisfied_by: tuple[str, ...] = ()
+    why: str = ""
+
+
+@dataclass(frozen=True)
+class Relaxation:
+    """A parameter change (`set` values for one rule) and what it does, in words."""
+
+    rule_id: str
+    params: dict[str, Any]
+    description: str
+
+
 class RuleKind:
-    """Base class of the thirteen rule kinds (DESIGN §2.4)."""
+    """Base class of the rule kinds (DESIGN §2.4): the hooks and their defaults."""
 
     name: ClassVar[str]
     Params: ClassVar[type[BaseModel]]
@@ -86,9 +130,50 @@ class RuleKind:
     #: then judges it once per cadre, post and form rather than once per round).
     timeless: ClassVar[bool] = False
 
+    #: objective terms this kind's encode prices itself (e.g. "weights.vacancy")
+    prices: ClassVar[frozenset[str]] = frozenset()
+
+    def has(self, hook: str) -> bool:
+        """True if this kind implements `hook` (overrides the do-nothing default)."""
+        return getattr(type(self), hook) is not getattr(RuleKind, hook)
+
     def judge_move(self, rule: Rule, facts: Facts, move: Move) -> Violation | None:
         """The violation this single move causes, if any (per-move kinds only)."""
         return None
+
+    def encode(self, rule: Rule, facts: Facts, model: LinearModel) -> None:
+        """Add the rule's rows and costs to the solver's model (kinds that couple moves)."""
+
+    def due(self, rule: Rule, facts: Facts, cadre_id: str) -> Due | None:
+        """When (if at all) the rule makes this cadre due to move in the horizon."""
+        return None
+
+    def exempts(self, rule: Rule, facts: Facts, cadre_id: str, form: str,
+                day: dt.date) -> str | None:
+        """Why the rule keeps this cadre from a `form` move on `day`, in words (None: not)."""
+        return None
+
+    def allows(self, rule: Rule, move: Move) -> bool:
+        """True if this (hard) rule positively allows the move's form; explanations name it."""
+        return False
+
+    def adapts_until(self, rule: Rule, facts: Facts, move: Move) -> dt.date | None:
+        """The first day the moved cadre no longer adapts under the rule (None: no period)."""
+        return None
+
+    def relax(self, rule: Rule, facts: Facts, cadre_ids: list[str]) -> Relaxation | None:
+        """The smallest change of the rule's parameters that frees these stuck cadres."""
+        return None
+
+    def explain(self, rule: Rule, found: Violation) -> str:
+        """Which clause of the rule `found` broke, in words: the clause, its value in force
+        on the violation's day where it is a parameter, and the facts."""
+        clause = found.clause
+        if not clause:
+            return found.message
+        value = getattr(rule.params, clause.split(".")[0], None)
+        shown = "" if value is None else f" = {_shown(value)}"
+        return f"clause {clause}{shown} fails: {found.message}"
 
     def check(self, rule: Rule, facts: Facts, plan: Plan) -> list[Violation]:
         """Every violation of `rule` in a finished plan. Default: judge each move."""
@@ -138,3 +223,14 @@ class Timeline:
 
     def arrivals(self, round_index: int) -> Iterator[Move]:
         return (m for m in self.plan.moves if m.round_index == round_index)
+
+
+def _shown(value: Any) -> str:
+    """A parameter value as a planner reads it: lists comma-separated, dated maps by date."""
+    if isinstance(value, dict):
+        return ", ".join(f"{_shown(v)} from {k}" for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_shown(v) for v in value)
+    if isinstance(value, BaseModel):
+        return str(value.model_dump(by_alias=True, exclude_defaults=True))
+    return str(value)

@@ -67,7 +67,7 @@ def policy_move(facts: Facts, move: Move) -> bool:
     if not origin["key"]:
         return False
     due = facts.due(move.cadre)
-    if due is not None and due.rule.params.form == move.form:
+    if due is not None and due.form == move.form:
         return True
     return is_local(facts, move.cadre, origin["locality"], "locality")
 
@@ -97,6 +97,9 @@ class Eligibility(RuleKind):
     Params = EligibilityParams
     move_rule = True
     per_move = True
+
+    def allows(self, rule: Rule, move: Move) -> bool:
+        return bool(rule.params.form == move.form)
 
     def judge_move(self, rule: Rule, facts: Facts, move: Move) -> Violation | None:
         if move.form != rule.params.form:

@@ -83,6 +83,10 @@ class Exemption(RuleKind):
     Params = ExemptionParams
     per_move = True
 
+    def exempts(self, rule: Rule, facts: Facts, cadre_id: str, form: str,
+                day: dt.date) -> str | None:
+        return exemption_reason(rule, facts, cadre_id, form, day)
+
     def judge_move(self, rule: Rule, facts: Facts, move: Move) -> Violation | None:
         reason = exemption_reason(rule, facts, move.cadre, move.form, move.start)
         if reason is None:

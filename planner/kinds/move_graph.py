@@ -108,6 +108,9 @@ class MoveGraph(RuleKind):
     per_move = True
     timeless = True
 
+    def allows(self, rule: Rule, move: Move) -> bool:
+        return True  # its edges are the allowed directions of every form
+
     def judge_move(self, rule: Rule, facts: Facts, move: Move) -> Violation | None:
         params: MoveGraphParams = rule.params
         target = facts.place(move.to_position)

@@ -1,16 +1,28 @@
-"""`relatives`: relatives may not share a collective, head and deputy one unit, or head a
-level while the other heads one of its sensitive sectors.
+"""`relatives`: relatives may not lead together, one under the other, or one over the other's
+sensitive sector or post.
 
-QĐ 114-QĐ/TW (11 Jul 2023) Art 9 and Luật PCTN 2018 Art 20(3): relatives (spouse, parents,
-parents-in-law, children, siblings) may not sit together in one standing committee or
-leadership collective, be head and deputy of one body, or be the Party or government head of
-a level while the other heads one of 13 listed sectors at that level.
+QĐ 114-QĐ/TW (11 Jul 2023) Đ.6 k.5 — relatives (spouse; parents, children, siblings; the
+spouse's parents) are not placed together as:
+- members of one Standing Committee or leadership collective: of one unit (`same_collective`),
+  or of one locality across its Party committee, People's Committee and People's Council
+  (`locality_collective`: their leaders stand in for the Standing Committee, whose membership
+  the roster does not record [I]);
+- the head and a deputy of the head in one unit (`head_deputy_same_unit`) or one locality
+  (`head_deputy_same_locality`: the head of one of the locality's collective units and a
+  deputy in another [I]);
+- the Party or government head of a level (secretary of its Party committee, chair of its
+  People's Committee) and the head of one of 13 listed sectors at that level
+  (`head_and_sector_head`).
+Luật PCTN 2018 Đ.20 k.3 (`pctn_unit_post`): the head or a deputy head of a unit may not have
+a spouse, parent, child or sibling in its personnel or accounting management, or as its
+cashier or storekeeper — posts picked by `pctn_posts` (position fields; the roster marks them
+in `listed_sector`).
 
-Each round's state of the plan is judged (seconded cadres at their destination). A conflict
-is reported only in rounds where at least one of the pair holds a post the plan gave them —
-a conflict already in the roster is not the plan's doing, so an empty plan never violates
-this rule. Each (pair, conflict) is reported once, with the first round it appears.
-`applies_to` (cadre fields) selects pairs with at least one matching member.
+Each round's state of the plan is judged (seconded cadres at their destination, back home
+after their end date). A conflict is reported only in rounds where at least one of the pair
+holds a post the plan gave them — a conflict already in the roster is not the plan's doing,
+so an empty plan never violates this rule. Each (pair, clause) is reported once, with the
+first round it appears. `applies_to` (cadre fields) selects pairs with a matching member.
 """
 
 from __future__ import annotations
@@ -21,19 +33,21 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import Field
 
 from planner.kinds.base import Params, RuleKind, Timeline, Violation, violation
-from planner.models import LEADER_ROLES, RelationKind
+from planner.models import LEADER_ROLES, RelationKind, Role
 from planner.ruleset import Rule
 
 if TYPE_CHECKING:
     from planner.facts import Facts
     from planner.plan import Plan
-    from planner.solver.model import LinearModel
+    from planner.solver.model import Candidate, LinearModel
 
-Conflict = Literal["same_collective", "head_deputy_same_unit", "head_and_sector_head"]
-CONFLICTS: tuple[Conflict, ...] = ("same_collective", "head_deputy_same_unit",
-                                   "head_and_sector_head")
+Conflict = Literal["same_collective", "locality_collective", "head_deputy_same_unit",
+                   "head_deputy_same_locality", "head_and_sector_head", "pctn_unit_post"]
+CONFLICTS: tuple[Conflict, ...] = ("same_collective", "locality_collective",
+                                   "head_deputy_same_unit", "head_deputy_same_locality",
+                                   "head_and_sector_head", "pctn_unit_post")
 
-# QĐ 114-QĐ/TW Art 9: the sectors a relative of the level's Party or government head may
+# QĐ 114-QĐ/TW Đ.6 k.5: the sectors a relative of the level's Party or government head may
 # not lead (matched against units.csv `sector`).
 QD114_SECTORS: tuple[str, ...] = (
     "internal_affairs", "inspection", "finance", "banking", "tax", "customs",
@@ -42,15 +56,22 @@ QD114_SECTORS: tuple[str, ...] = (
 )
 ALL_RELATIONS: tuple[RelationKind, ...] = (
     "spouse", "parent", "child", "sibling", "parent_in_law", "child_in_law", "sibling_in_law")
-HEAD_ROLES = frozenset({"head", "chair", "secretary"})
+COLLECTIVE_ROLES: tuple[Role, ...] = ("secretary", "deputy_secretary", "chair", "vice_chair",
+                                     "council_chair")
+HEAD_ROLES = frozenset({"head", "chair", "secretary", "council_chair", "front_chair"})
 DEPUTY_ROLES = frozenset({"deputy_head", "vice_chair", "deputy_secretary"})
 LEVEL_HEAD_ROLES = frozenset({"secretary", "chair"})
 LEVEL_HEAD_UNIT_KINDS = frozenset({"dang_uy", "ubnd"})
 
-CONFLICT_WORDS = {
-    "same_collective": "sit in one leadership collective",
+CONFLICT_WORDS: dict[str, str] = {
+    "same_collective": "sit in one unit's leadership collective",
+    "locality_collective": "sit in one locality's leadership (Party committee, People's "
+                           "Committee, Council)",
     "head_deputy_same_unit": "are head and deputy of one unit",
+    "head_deputy_same_locality": "are head and deputy in one locality",
     "head_and_sector_head": "head a level and one of its listed sectors",
+    "pctn_unit_post": "one leads a unit where the other holds a personnel, accounting, "
+                      "cashier or storekeeper post",
 }
 
 
@@ -60,14 +81,38 @@ class RelativesParams(Params):
         description="relations (relations.csv) that count as relatives")
     forbid: list[Conflict] = Field(
         default_factory=lambda: list(CONFLICTS), min_length=1,
-        description="same_collective, head_deputy_same_unit, head_and_sector_head")
+        description="clauses: " + ", ".join(CONFLICTS))
     sectors: list[str] = Field(
         default_factory=lambda: list(QD114_SECTORS),
         description="unit sectors a relative of the level's secretary or chair may not head")
+    collective_units: list[str] = Field(
+        default_factory=lambda: ["dang_uy", "ubnd", "hdnd"],
+        description="unit kinds whose leaders form a locality's leadership collective")
+    collective_roles: list[Role] = Field(
+        default_factory=lambda: list(COLLECTIVE_ROLES),
+        description="roles in those units that belong to the locality's collective")
+    pctn_posts: dict[str, list[str]] = Field(
+        default_factory=lambda: {"listed_sector": ["personnel", "accounting", "cashier",
+                                                   "storekeeper"]},
+        description="position fields → values marking the posts Luật PCTN Đ.20 k.3 names "
+                    "(a post matching any field counts)")
+
+
+def _in_collective(params: RelativesParams, place: dict[str, Any]) -> bool:
+    return (place["unit_kind"] in params.collective_units
+            and place["role"] in params.collective_roles)
 
 
 def _is_level_head(place: dict[str, Any]) -> bool:
     return place["role"] in LEVEL_HEAD_ROLES and place["unit_kind"] in LEVEL_HEAD_UNIT_KINDS
+
+
+def _is_pctn_post(params: RelativesParams, place: dict[str, Any]) -> bool:
+    return any(str(place.get(name, "")) in values for name, values in params.pctn_posts.items())
+
+
+def _head_and_deputy(one: dict[str, Any], other: dict[str, Any]) -> bool:
+    return one["role"] in HEAD_ROLES and other["role"] in DEPUTY_ROLES
 
 
 def conflicts_between(params: RelativesParams, place_a: dict[str, Any],
@@ -75,21 +120,35 @@ def conflicts_between(params: RelativesParams, place_a: dict[str, Any],
     """The forbidden conflicts of two relatives holding these posts (Facts.place dicts).
 
     Pure: the solver reuses it to forbid pairs of candidate posts for a pair of relatives.
+    Locality clauses judge posts of different units (one unit is the unit clauses' case).
     """
+    forbid = params.forbid
     found: list[Conflict] = []
     same_unit = place_a["unit"] == place_b["unit"]
-    roles = {place_a["role"], place_b["role"]}
-    if ("same_collective" in params.forbid and same_unit
-            and place_a["role"] in LEADER_ROLES and place_b["role"] in LEADER_ROLES):
+    same_locality = place_a["locality"] == place_b["locality"]
+    both_lead = place_a["role"] in LEADER_ROLES and place_b["role"] in LEADER_ROLES
+    if "same_collective" in forbid and same_unit and both_lead:
         found.append("same_collective")
-    if ("head_deputy_same_unit" in params.forbid and same_unit and roles & HEAD_ROLES
-            and roles & DEPUTY_ROLES):
+    if ("locality_collective" in forbid and same_locality and not same_unit
+            and _in_collective(params, place_a) and _in_collective(params, place_b)):
+        found.append("locality_collective")
+    head_deputy = _head_and_deputy(place_a, place_b) or _head_and_deputy(place_b, place_a)
+    if "head_deputy_same_unit" in forbid and same_unit and head_deputy:
         found.append("head_deputy_same_unit")
-    if "head_and_sector_head" in params.forbid and place_a["locality"] == place_b["locality"]:
+    if ("head_deputy_same_locality" in forbid and same_locality and not same_unit
+            and head_deputy and _in_collective(params, place_a)
+            and _in_collective(params, place_b)):
+        found.append("head_deputy_same_locality")
+    if "head_and_sector_head" in forbid and same_locality:
         sectors = set(params.sectors)
         for head, other in ((place_a, place_b), (place_b, place_a)):
             if _is_level_head(head) and other["role"] == "head" and other["sector"] in sectors:
                 found.append("head_and_sector_head")
+                break
+    if "pctn_unit_post" in forbid and same_unit:
+        for leader, other in ((place_a, place_b), (place_b, place_a)):
+            if leader["role"] in HEAD_ROLES | DEPUTY_ROLES and _is_pctn_post(params, other):
+                found.append("pctn_unit_post")
                 break
     return found
 
@@ -118,6 +177,24 @@ def relative_pairs(rule: Rule, facts: Facts) -> list[RelativePair]:
     return pairs
 
 
+@dataclass(frozen=True)
+class _Stint:
+    """Where a candidate puts its cadre: `post` in rounds [first, last), home otherwise."""
+
+    post: str
+    first: int
+    last: int
+
+    @classmethod
+    def of(cls, facts: Facts, candidate: Candidate) -> _Stint:
+        last = len(facts.rounds)
+        # a temporary move (a candidate with an end date) brings the cadre home on its end
+        end = getattr(candidate, "end", None)
+        if end is not None:
+            last = next((r.index for r in facts.rounds if r.start >= end), last)
+        return cls(candidate.to_position, candidate.round_index, last)
+
+
 class Relatives(RuleKind):
     """Two relatives placed by the plan in one of the forbidden configurations."""
 
@@ -125,32 +202,61 @@ class Relatives(RuleKind):
     Params = RelativesParams
 
     def encode(self, rule: Rule, facts: Facts, model: LinearModel) -> None:
-        """A move into a post that conflicts with a relative's current post is excluded (the
-        relative might stay); two moves that would conflict are not chosen together.
+        """Exactly the plans `check` accepts. For each pair (a, b) and round t in force, with
+        A_t(P) = Σ x over a's options holding post P in round t and A_t = Σ_P A_t(P) (a away
+        from home in t; each cadre moves at most once, so A_t ≤ 1), likewise B_t:
 
-        Dates are ignored (the rule is in force throughout Plan 188's horizon): conservative.
+        - posts P, Q that clash:          A_t(P) + B_t(Q) ≤ 1;
+        - P clashes with b's home post:   A_t(P) − B_t ≤ 0 (b must be away by then);
+        - Q clashes with a's home post:   B_t(Q) − A_t ≤ 0.
+        Both at home is the roster's state, never a violation. A temporary move (a candidate
+        with an end date) holds its post only until the round its cadre returns.
         """
         params: RelativesParams = rule.params
-        if not any(rule.in_force(r.start) for r in facts.rounds):
+        rounds = [r.index for r in facts.rounds if rule.in_force(r.start)]
+        if not rounds:
             return
+        clashes: dict[tuple[str, str], bool] = {}
+
+        def clash(post_a: str, post_b: str) -> bool:
+            key = (post_a, post_b)
+            if key not in clashes:
+                clashes[key] = bool(conflicts_between(params, facts.place(post_a),
+                                                      facts.place(post_b)))
+            return clashes[key]
+
         for pair in relative_pairs(rule, facts):
-            own = {pair.a: model.by_cadre.get(pair.a, []), pair.b: model.by_cadre.get(pair.b, [])}
-            for mover, other in ((pair.a, pair.b), (pair.b, pair.a)):
-                home = facts.cadre(other).position
-                if home is None:
-                    continue
-                for column in own[mover]:
-                    target = facts.place(model.candidates[column].to_position)
-                    if conflicts_between(params, target, facts.place(home)):
-                        model.add_row([(column, 1.0)], upper=0.0, rule=rule.id,
-                                      label=f"{mover} not beside relative {other} in {home}")
-            for column_a in own[pair.a]:
-                place_a = facts.place(model.candidates[column_a].to_position)
-                for column_b in own[pair.b]:
-                    place_b = facts.place(model.candidates[column_b].to_position)
-                    if conflicts_between(params, place_a, place_b):
-                        model.add_row([(column_a, 1.0), (column_b, 1.0)], upper=1.0,
-                                      rule=rule.id, label=f"relatives {pair.a}/{pair.b}")
+            home = {c: facts.cadre(c).position for c in (pair.a, pair.b)}
+            stints = {c: [(i, _Stint.of(facts, model.candidates[i]))
+                          for i in model.by_cadre.get(c, [])] for c in (pair.a, pair.b)}
+            posts = {c: sorted({s.post for _i, s in stints[c]}) for c in stints}
+            clashing = [(p, q) for p in posts[pair.a] for q in posts[pair.b] if clash(p, q)]
+            home_a, home_b = home[pair.a], home[pair.b]
+            near_home = {pair.a: [p for p in posts[pair.a] if home_b and clash(p, home_b)],
+                         pair.b: [q for q in posts[pair.b] if home_a and clash(home_a, q)]}
+            if not clashing and not near_home[pair.a] and not near_home[pair.b]:
+                continue  # the usual case: no option of either ever clashes
+            for t in rounds:
+                at: dict[str, dict[str, list[int]]] = {pair.a: {}, pair.b: {}}
+                for cadre, options in stints.items():
+                    for column, stint in options:
+                        if stint.first <= t < stint.last:
+                            at[cadre].setdefault(stint.post, []).append(column)
+                away = {c: [col for cols in at[c].values() for col in cols] for c in at}
+                name = facts.rounds[t].name
+                for p, q in clashing:
+                    if p in at[pair.a] and q in at[pair.b]:
+                        model.add_row([(c, 1.0) for c in at[pair.a][p] + at[pair.b][q]],
+                                      upper=1.0, rule=rule.id,
+                                      label=f"relatives {pair.a}/{pair.b} {p}/{q} {name}")
+                for mover, other in ((pair.a, pair.b), (pair.b, pair.a)):
+                    for p in near_home[mover]:
+                        if p in at[mover]:
+                            model.add_row([*((c, 1.0) for c in at[mover][p]),
+                                           *((c, -1.0) for c in away[other])],
+                                          upper=0.0, rule=rule.id,
+                                          label=f"{mover} in {p} only once relative {other} "
+                                                f"left {home[other]} ({name})")
 
     def check(self, rule: Rule, facts: Facts, plan: Plan) -> list[Violation]:
         params: RelativesParams = rule.params
@@ -184,5 +290,12 @@ class Relatives(RuleKind):
                         amount=1, unit="pairs", cadres=(pair.a, pair.b),
                         positions=(post_a, post_b),
                         units=tuple(dict.fromkeys((place_a["unit"], place_b["unit"]))),
-                        rounds=(round_.name,)))
+                        rounds=(round_.name,), clause=f"forbid.{conflict}"))
         return found
+
+    def explain(self, rule: Rule, found: Violation) -> str:
+        conflict = found.clause.removeprefix("forbid.")
+        words = CONFLICT_WORDS.get(conflict)
+        if words is None:
+            return super().explain(rule, found)
+        return f"clause {conflict} (relatives who {words}) fails: {found.message}"

@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING
 from pydantic import Field
 
 from planner.calendar import add_months
-from planner.facts import Due
-from planner.kinds.base import Params, RuleKind, Violation, violation
+from planner.kinds.base import STAY_LABEL, Due, Params, Relaxation, RuleKind, Violation, violation
 from planner.models import FORMS_EXCEPT_SECONDMENT, Form
 from planner.ruleset import Dated, Rule
 
@@ -53,11 +52,13 @@ def due_under(rule: Rule, facts: Facts, cadre_id: str) -> Due | None:
             if facts.exemptions(cadre_id, rule.params.form, max(reached_on, round_.start)):
                 return None
             months = facts.months_in_post(cadre_id, facts.rounds[0].start) or 0
-            return Due(rule, reached_on, round_.index, months)
+            return Due(rule, reached_on, round_.index, months, rule.params.form,
+                       tuple(rule.params.satisfied_by),
+                       f"reaches {limit} months in post on {reached_on}")
     return None
 
 
-STAY_LABEL = "stays"
+__all__ = ["STAY_LABEL", "TenureLimit", "due_under"]
 # A due cadre under a hard limit who stays costs this much: the model stays solvable when the
 # rules leave someone no lawful move, so the plan can name them and explain the conflict.
 HARD_STAY_COST = 1e6
@@ -66,6 +67,22 @@ HARD_STAY_COST = 1e6
 class TenureLimit(RuleKind):
     name = "tenure_limit"
     Params = TenureLimitParams
+
+    def due(self, rule: Rule, facts: Facts, cadre_id: str) -> Due | None:
+        return due_under(rule, facts, cadre_id)
+
+    def relax(self, rule: Rule, facts: Facts, cadre_ids: list[str]) -> Relaxation | None:
+        """Raise max_months just past the longest stuck tenure at the horizon's end, so the
+        stuck cadres fall due after it."""
+        end = facts.rounds[-1].end
+        needed = 1 + max((facts.months_in_post(c, end) or 0 for c in cadre_ids), default=0)
+        current = int(rule.param("max_months", facts.rounds[0].start) or 0)
+        if needed <= current:
+            return None
+        return Relaxation(rule.id, {"max_months": needed},
+                          f"raise {rule.id} max_months from {current} to {needed} "
+                          f"(+{needed - current}), so the stuck cadres fall due after the "
+                          "horizon")
 
     def encode(self, rule: Rule, facts: Facts, model: LinearModel) -> None:
         """Each cadre this rule makes due moves (candidates only reach the due round for a
@@ -108,7 +125,8 @@ class TenureLimit(RuleKind):
                        f"({', '.join(rule.params.satisfied_by)} would)")
                 message = (f"{cadre_id} reaches {rule.param('max_months', due.reached_on)} "
                            f"months in post on {due.reached_on} (due by {due_round}) and {how}")
-            found.append(violation(rule, message, amount=late, unit="rounds late",
+            clause = "satisfied_by" if move and not satisfied else "max_months"
+            found.append(violation(rule, message, amount=late, unit="rounds late", clause=clause,
                                    cadres=(cadre_id,),
                                    positions=(facts.cadre(cadre_id).position or "",),
                                    rounds=(due_round,)))

@@ -67,6 +67,7 @@ class Vacancy(RuleKind):
 
     name = "vacancy"
     Params = VacancyParams
+    prices = frozenset({"weights.vacancy"})  # the scenario's vacancy weight stays out
 
     def selects(self, rule: Rule, facts: Facts, position_id: str) -> bool:
         """Whether the rule covers this post (roles, levels, applies_to)."""

@@ -3,7 +3,8 @@
 The page has no network dependency (inline CSS, script and SVG, and a Content-Security-Policy
 that forbids loading anything), switches interface text with `lang` (vi, en; rule labels and
 bases come from the rule files as written), and with `redact` shows every cadre under a
-stable pseudonym (`Cán bộ 7F3A`, from sha256 of the id) instead of their name and id.
+pseudonym (`Cán bộ 7F3A`, an HMAC of the id with a per-report secret or the caller's `key`)
+instead of their name and id.
 """
 
 from __future__ import annotations
@@ -11,11 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from planner.report.data import Redactor, ReportData, find_scenario, gather
+from planner import atomic
+from planner.report.data import Redactor, ReportData, find_scenario, gather, leader_posts
 from planner.report.page import render_html
 from planner.report.text import LANGS, text_for
 from planner.report.workbook import workbook_rows, write_workbook
-from planner.roster_io import write_atomically
 
 __all__ = ["LANGS", "Report", "ReportData", "build_report", "find_scenario", "render_html",
            "workbook_rows", "write_report"]
@@ -25,6 +26,8 @@ __all__ = ["LANGS", "Report", "ReportData", "build_report", "find_scenario", "re
 class Report:
     data: ReportData
     lang: str
+    # what the report was made from (scenario, rules, roster, plan files): never overwritten
+    inputs: tuple[Path, ...] = ()
 
     @property
     def html(self) -> str:
@@ -32,7 +35,7 @@ class Report:
 
 
 def build_report(plan_dir: Path, scenario_path: Path | None = None, lang: str = "vi",
-                 redact: bool = False) -> Report:
+                 redact: bool = False, key: bytes | None = None) -> Report:
     """Gather a plan folder's report (the scenario defaults to the one in its provenance)."""
     from planner.workspace import load_workspace
 
@@ -41,13 +44,36 @@ def build_report(plan_dir: Path, scenario_path: Path | None = None, lang: str = 
     workspace = load_workspace(scenario_path or find_scenario(plan_dir))
     roster = workspace.scenario.roster
     redactor = Redactor({c.id: c.name for c in roster.cadres}, text_for(lang)["pseudonym"],
-                        redact)
-    return Report(gather(workspace.facts, plan_dir, redactor), lang)
+                        redact, key, lang,
+                        leader_posts(workspace.facts, lang) if redact else None)
+    from planner.planio import input_files
+
+    plan_files = [p for p in sorted(plan_dir.iterdir()) if p.name not in REPORT_FILES]
+    return Report(gather(workspace.facts, plan_dir, redactor), lang,
+                  (*input_files(workspace.facts), *plan_files))
+
+
+REPORT_FILES = frozenset({"report.html", "report.xlsx"})
 
 
 def write_report(report: Report, html_path: Path) -> Path:
-    """Write the page and, beside it, the workbook (same name, .xlsx); return the latter."""
+    """Write the page and, beside it, the workbook (same name, .xlsx); return the latter.
+
+    Refuses (InputError, `planner.outputs`) to overwrite an input of the report, or an
+    existing file that is not an earlier report page or workbook.
+    """
+    from planner import outputs
+
     xlsx_path = html_path.with_suffix(".xlsx")
-    write_atomically(html_path, report.html)
-    write_workbook(report.data, report.lang, xlsx_path)
+    if xlsx_path == html_path:
+        raise outputs.refuse(html_path, "-o", "the page needs an .html name (the workbook "
+                             "goes beside it, named .xlsx)")
+    outputs.check_file(html_path, report.inputs, outputs.is_report_page, "report page")
+    outputs.check_file(xlsx_path, report.inputs, outputs.is_workbook, "report workbook")
+    html = report.html
+    # both prepared and flushed before either is renamed: the pair is old+old or new+new
+    atomic.write_files({
+        html_path: lambda temp: temp.write_text(html, encoding="utf-8", newline=""),
+        xlsx_path: lambda temp: write_workbook(report.data, report.lang, temp),
+    })
     return xlsx_path

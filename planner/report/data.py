@@ -6,9 +6,10 @@ The HTML page and the workbook both render this; names go through one `Redactor`
 
 from __future__ import annotations
 
-import csv
 import hashlib
+import hmac
 import re
+import secrets
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,37 +21,44 @@ from planner.facts import Facts
 from planner.kinds.adaptation import adapting_in_round, leadership_cap
 from planner.kinds.base import Timeline
 from planner.models import LEADER_ROLES, LEVELS
-from planner.plan import Plan, Unplaced, read_moves
+from planner.plan import Plan, read_moves
 from planner.planio import kpis as plan_kpis
-from planner.planio import sha256_of
+from planner.planio import read_unplaced, sha256_of
 from planner.yamlio import read_yaml
 
 
 class Redactor:
-    """Stable pseudonyms for cadres: a prefix and the first hex digits of sha256(id).
+    """Pseudonyms for cadres: a prefix and the first hex digits of HMAC-SHA256(key, id).
 
-    Four digits, or more if two cadres of the roster would share them. With `active` False
-    names and ids pass through unchanged.
+    The key is a fresh random secret per report unless the caller gives one (the same key
+    gives the same pseudonyms across reports); it is never written anywhere, so hashing
+    every possible id (C000…C999) does not reverse a pseudonym. Four digits, or more if two
+    cadres of the roster would share them. With `active` False names and ids pass through.
     """
 
-    def __init__(self, cadre_names: dict[str, str], prefix: str, active: bool):
+    def __init__(self, cadre_names: dict[str, str], prefix: str, active: bool,
+                 key: bytes | None = None, lang: str = "vi",
+                 posts: dict[str, str] | None = None):
         self.active = active
+        self.lang = lang
         self.names = cadre_names
         self.alias: dict[str, str] = {}
         if not active:
             return
-        digests = {cid: hashlib.sha256(cid.encode("utf-8")).hexdigest().upper()
-                   for cid in cadre_names}
+        secret = key if key is not None else secrets.token_bytes(32)
+        digests = {cid: hmac.new(secret, cid.encode("utf-8"), hashlib.sha256).hexdigest()
+                   .upper() for cid in cadre_names}
         width = 4
         while len({d[:width] for d in digests.values()}) < len(digests) and width < 64:
             width += 1
         self.alias = {cid: f"{prefix} {digest[:width]}" for cid, digest in digests.items()}
         # longest first, so that C0012 is replaced before C001 could match inside it
-        tokens = sorted({*cadre_names, *(n for n in cadre_names.values() if n)},
+        posts = posts or {}  # leader post ids and titles → their generalised title
+        tokens = sorted({*cadre_names, *(n for n in cadre_names.values() if n), *posts},
                         key=len, reverse=True)
         self._pattern = re.compile("|".join(rf"(?<![\w-]){re.escape(t)}(?![\w-])"
                                             for t in tokens)) if tokens else None
-        self._by_token = {**{n: self.alias[c] for c, n in cadre_names.items() if n},
+        self._by_token = {**posts, **{n: self.alias[c] for c, n in cadre_names.items() if n},
                           **self.alias}
 
     def cadre(self, cadre_id: str) -> str:
@@ -62,11 +70,38 @@ class Redactor:
             return self.alias.get(cadre_id, cadre_id)
         return self.names.get(cadre_id, "")
 
+    def post(self, post: dict[str, Any]) -> dict[str, Any]:
+        """A post as shown: a leader's post (one holder: its title names them) generalised
+        to role and level, its id and unit dropped; other posts as they are."""
+        if not self.active or post.get("role") not in LEADER_ROLES:
+            return post
+        title = generalised_title(post["role"], post["level"], self.lang)
+        return {**post, "id": "", "title": title, "unit": "", "unit_name": ""}
+
     def text(self, text: str) -> str:
         """Free text (reasons, violation messages) with every id and name replaced."""
         if not self.active or self._pattern is None:
             return text
         return self._pattern.sub(lambda m: self._by_token[m.group(0)], text)
+
+
+def generalised_title(role: str, level: str, lang: str) -> str:
+    """'Cấp trưởng (Quận/huyện)': what a redacted report says instead of a leader's title."""
+    from planner.i18n import label
+
+    return f"{label('role', role, lang)} ({label('level', level, lang)})"
+
+
+def leader_posts(facts: Facts, lang: str) -> dict[str, str]:
+    """Each leader post's id and title → its generalised title (for redacting free text)."""
+    found: dict[str, str] = {}
+    for position in facts.roster.positions:
+        if position.role in LEADER_ROLES:
+            place = facts.place(position.id)
+            general = generalised_title(position.role, place["level"], lang)
+            found[position.id] = general
+            found[position.title] = general
+    return found
 
 
 @dataclass
@@ -99,6 +134,18 @@ class ReportData:
     rules: dict[str, RuleRef]
     inputs_changed: list[str] = field(default_factory=list)
     redacted: bool = False
+    #: what the scenario changes against its base and rule files (kind, subject, detail, where)
+    assumptions: list[dict[str, str]] = field(default_factory=list)
+    #: cadres an exemption or deferral rule keeps from moves at the horizon start
+    exempt: list[dict[str, Any]] = field(default_factory=list)
+    #: plan.yaml's infeasibility record (stuck cadres, refusing rules, relaxation), or None
+    infeasibility: dict[str, Any] | None = None
+    #: every rule of the rule set: id, label, basis, kind, severity, weight, active
+    rule_table: list[dict[str, Any]] = field(default_factory=list)
+    #: the rounds' first days (ISO), for date cells
+    round_starts: dict[str, str] = field(default_factory=dict)
+    #: open posts a move may go to (id, title, unit name), for the workbook's dropdown
+    posts: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 def find_scenario(plan_dir: Path) -> Path:
@@ -143,16 +190,6 @@ def read_plan_document(plan_dir: Path) -> dict[str, Any]:
     return document
 
 
-def read_unplaced(path: Path) -> list[Unplaced]:
-    """unplaced.csv as records (absent file: nobody unplaced)."""
-    if not path.exists():
-        return []
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        return [Unplaced(row.get("cadre", ""), row.get("reason", ""),
-                         tuple(r for r in (row.get("rules") or "").split(";") if r))
-                for row in csv.DictReader(handle) if row.get("cadre")]
-
-
 def changed_inputs(document: dict[str, Any]) -> list[str]:
     """Inputs named in the provenance whose sha256 differs now (or that are gone)."""
     changed = []
@@ -176,8 +213,8 @@ def gather(facts: Facts, plan_dir: Path, redactor: Redactor) -> ReportData:
     return ReportData(
         title=scenario.title or scenario.name,
         scenario=scenario.name,
-        scenario_path=str(scenario.path),
-        plan_path=str(plan_dir),
+        scenario_path=shown_path(scenario.path),
+        plan_path=shown_path(plan_dir),
         horizon=(scenario.horizon.start.isoformat(), scenario.horizon.end.isoformat()),
         rounds=[r.name for r in scenario.rounds],
         document=document,
@@ -193,17 +230,29 @@ def gather(facts: Facts, plan_dir: Path, redactor: Redactor) -> ReportData:
         rules=rules,
         inputs_changed=changed_inputs(document),
         redacted=redactor.active,
+        assumptions=_assumptions(facts, redactor),
+        exempt=_exempt(facts, redactor, rules),
+        infeasibility=_infeasibility(facts, plan, document, redactor),
+        rule_table=[{"id": r.id, "label": r.label, "basis": r.basis, "kind": r.kind,
+                     "severity": r.spec.severity, "weight": r.weight,
+                     "active": r.id not in facts.ruleset.disabled}
+                    for r in facts.ruleset.rules],
+        round_starts={r.name: r.start.isoformat() for r in scenario.rounds},
+        posts=[] if redactor.active else sorted(
+            (p.id, p.title, facts.roster.unit_by_id[p.unit].name)
+            for p in facts.roster.positions),
     )
 
 
 def _post(facts: Facts, position_id: str | None) -> dict[str, Any]:
     if position_id is None:
         return {"id": "", "title": "", "unit": "", "unit_name": "", "level": "none",
-                "bloc": ""}
+                "bloc": "", "role": ""}
     place = facts.place(position_id)
     unit = facts.roster.unit_by_id[place["unit"]]
     return {"id": position_id, "title": place["title"], "unit": unit.id,
-            "unit_name": unit.name, "level": place["level"], "bloc": place["bloc"]}
+            "unit_name": unit.name, "level": place["level"], "bloc": place["bloc"],
+            "role": place["role"]}
 
 
 def _moves(facts: Facts, plan: Plan, redactor: Redactor) -> list[dict[str, Any]]:
@@ -211,8 +260,8 @@ def _moves(facts: Facts, plan: Plan, redactor: Redactor) -> list[dict[str, Any]]
     for move in plan.moves:
         rows.append({
             "cadre": redactor.cadre(move.cadre), "name": redactor.name(move.cadre),
-            "form": move.form, "from": _post(facts, move.from_position),
-            "to": _post(facts, move.to_position), "round": move.round,
+            "form": move.form, "from": redactor.post(_post(facts, move.from_position)),
+            "to": redactor.post(_post(facts, move.to_position)), "round": move.round,
             "start": move.start.isoformat(), "end": move.end.isoformat() if move.end else "",
             "adaptation_until": move.adaptation_until.isoformat() if move.adaptation_until
             else "", "direction": facts.direction(move.from_position, move.to_position),
@@ -257,14 +306,15 @@ def _units(facts: Facts, plan: Plan, redactor: Redactor) -> list[dict[str, Any]]
     """Units the plan touches: moves in and out, and the share of leaders adapting."""
     touched: dict[str, dict[str, list[dict[str, str]]]] = {}
     for move in plan.moves:
+        shown_to = redactor.post(_post(facts, move.to_position))
         arrival = {"cadre": redactor.cadre(move.cadre), "name": redactor.name(move.cadre),
-                   "form": move.form, "round": move.round, "post": move.to_position,
-                   "title": facts.place(move.to_position)["title"]}
+                   "form": move.form, "round": move.round, "post": shown_to["id"],
+                   "title": shown_to["title"]}
         touched.setdefault(facts.place(move.to_position)["unit"],
                            {"in": [], "out": []})["in"].append(arrival)
         if move.from_position:
-            departure = {**arrival, "post": move.from_position,
-                         "title": facts.place(move.from_position)["title"]}
+            shown_from = redactor.post(_post(facts, move.from_position))
+            departure = {**arrival, "post": shown_from["id"], "title": shown_from["title"]}
             touched.setdefault(facts.place(move.from_position)["unit"],
                                {"in": [], "out": []})["out"].append(departure)
     rule = next((r for r in facts.ruleset.of_kind("adaptation")
@@ -311,8 +361,9 @@ def _unplaced(facts: Facts, plan: Plan, redactor: Redactor,
     for item in plan.unplaced:
         cadre = facts.roster.cadre_by_id.get(item.cadre)
         post = cadre.position if cadre else None
+        shown = redactor.post(_post(facts, post))
         rows.append({"cadre": redactor.cadre(item.cadre), "name": redactor.name(item.cadre),
-                     "post": post or "", "title": facts.place(post)["title"] if post else "",
+                     "post": shown["id"], "title": shown["title"],
                      "reason": redactor.text(item.reason),
                      "rules": [rules[r].__dict__ if r in rules else {"id": r, "label": "",
                                                                      "basis": ""}
@@ -333,3 +384,130 @@ def _violations(violations: list[Any], redactor: Redactor) -> list[dict[str, Any
         entry["penalty"] += item.penalty
         entry["messages"].append(redactor.text(item.message))
     return list(grouped.values())
+
+
+def shown_path(path: Path) -> str:
+    """A path as a report shows it: relative to the working folder, else only its last two
+    parts — never an absolute path (it names the machine's user and folders)."""
+    resolved = path.resolve()
+    try:
+        return str(resolved.relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(Path(*resolved.parts[-2:]))
+
+
+def _where(file: str, line: int | None) -> str:
+    return f"{shown_path(Path(file))}:{line}" if line else shown_path(Path(file))
+
+
+def _assumptions(facts: Facts, redactor: Redactor) -> list[dict[str, str]]:
+    """What this scenario assumes beyond its rule files: parameters set (with the rule
+    file's value), rules disabled/enabled, pins, forbids, roster patches, weights."""
+    from planner.models import SolverSettings, Weights
+    from planner.rulefiles import load_ruleset
+
+    scenario = facts.scenario
+    rows: list[dict[str, str]] = []
+    base = None
+    if scenario.overrides:
+        try:
+            base = load_ruleset(scenario.rule_paths)
+        except InputError:
+            base = None
+    for rule_id, params in scenario.overrides.items():
+        file, line = scenario.override_origins.get(rule_id, (str(scenario.path), None))
+        for name, value in params.items():
+            before = ""
+            if base is not None:
+                spec = next((r for r in base.rules if r.id == rule_id), None)
+                raw = getattr(spec.params, name, None) if spec is not None else None
+                before = "" if raw is None else str(raw)
+            rows.append({"kind": "set", "subject": rule_id, "detail": f"{name}: {value}",
+                         "before": before, "where": _where(file, line)})
+    for entry in scenario.disabled:
+        rows.append({"kind": "disable", "subject": str(entry.value), "detail": "",
+                     "before": "", "where": _where(entry.file, entry.line)})
+    for entry in scenario.enabled:
+        rows.append({"kind": "enable", "subject": str(entry.value), "detail": "",
+                     "before": "", "where": _where(entry.file, entry.line)})
+    for entry in scenario.pins:
+        pin = entry.value
+        rows.append({"kind": "pin", "subject": redactor.cadre(pin.cadre),
+                     "detail": f"→ {pin.to}" + (f" ({pin.round})" if pin.round else "")
+                     + (f" [{pin.form}]" if pin.form else ""),
+                     "before": "", "where": _where(entry.file, entry.line)})
+    for entry in scenario.forbids:
+        forbid = entry.value
+        rows.append({"kind": "forbid", "subject": redactor.cadre(forbid.cadre),
+                     "detail": f"→ {forbid.to}" if forbid.to else "*", "before": "",
+                     "where": _where(entry.file, entry.line)})
+    for note in scenario.patch_notes:
+        where, _sep, what = note.rpartition(": ")
+        rows.append({"kind": "patch", "subject": "", "detail": redactor.text(what or note),
+                     "before": "", "where": where and _where(*_split_where(where))})
+    for name, value in scenario.weights.model_dump().items():
+        default = Weights().model_dump()[name]
+        if value != default:
+            rows.append({"kind": "weight", "subject": name, "detail": str(value),
+                         "before": str(default), "where": shown_path(scenario.path)})
+    for name, value in scenario.solver.model_dump().items():
+        default = SolverSettings().model_dump()[name]
+        if value != default:
+            rows.append({"kind": "solver", "subject": name, "detail": str(value),
+                         "before": str(default), "where": shown_path(scenario.path)})
+    return rows
+
+
+def _split_where(text: str) -> tuple[str, int | None]:
+    file, _sep, line = text.rpartition(":")
+    return (file, int(line)) if file and line.isdigit() else (text, None)
+
+
+def _exempt(facts: Facts, redactor: Redactor, rules: dict[str, RuleRef]) -> list[dict[str, Any]]:
+    """Cadres kept from some forms of move at the horizon start, with the rule and reason."""
+    from planner.models import ALL_FORMS
+
+    day = facts.rounds[0].start
+    rows = []
+    for cadre in facts.roster.cadres:
+        if not cadre.position:
+            continue
+        found: dict[str, dict[str, Any]] = {}
+        for form in ALL_FORMS:
+            for exemption in facts.exemptions(cadre.id, form, day):
+                entry = found.setdefault(exemption.rule.id, {
+                    "rule": rules.get(exemption.rule.id, RuleRef(exemption.rule.id, "", "")
+                                      ).__dict__,
+                    "reason": redactor.text(exemption.reason), "forms": []})
+                entry["forms"].append(form)
+        for entry in found.values():
+            rows.append({"cadre": redactor.cadre(cadre.id), "name": redactor.name(cadre.id),
+                         "status": cadre.status, **entry})
+    return rows
+
+
+def _infeasibility(facts: Facts, plan: Plan, document: dict[str, Any],
+                   redactor: Redactor) -> dict[str, Any] | None:
+    """The banner's content: plan.yaml's record, or (older plan folders) the due cadres
+    under a hard limit that the plan leaves in place."""
+    record = document.get("infeasibility")
+    if not record and document.get("status") != "infeasible":
+        return None
+    stuck = list((record or {}).get("stuck") or [])
+    if not stuck:
+        for item in plan.unplaced:
+            due = facts.due(item.cadre)
+            if due is not None and due.rule.hard:
+                stuck.append({"cadre": item.cadre, "rule": due.rule.id,
+                              "round": facts.rounds[due.round_index].name,
+                              "refused_by": {r: 0 for r in item.rules}})
+    shown = []
+    for item in stuck:
+        cadre = facts.roster.cadre_by_id.get(item["cadre"])
+        post = cadre.position if cadre else None
+        shown.append({**item, "cadre": redactor.cadre(item["cadre"]),
+                      "name": redactor.name(item["cadre"]),
+                      "post": "" if redactor.active else (post or ""),
+                      "title": "" if redactor.active or not post else
+                      facts.place(post)["title"]})
+    return {"stuck": shown, "relaxation": (record or {}).get("relaxation")}

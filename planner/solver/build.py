@@ -18,7 +18,6 @@ from collections import defaultdict
 
 from planner.facts import Facts
 from planner.forms import away_posts
-from planner.kinds import KIND_BY_NAME
 from planner.plan import Plan
 from planner.solver.candidates import CandidateSet, Option
 from planner.solver.model import Candidate, LinearModel
@@ -35,7 +34,7 @@ def cost_terms(facts: Facts, option: Option, previous: Plan | None = None,
                has_vacancy_rule: bool | None = None) -> dict[str, float]:
     """The objective terms of one option, by name (the explanation reads the same numbers)."""
     if has_vacancy_rule is None:
-        has_vacancy_rule = bool(facts.ruleset.of_kind("vacancy"))
+        has_vacancy_rule = any("weights.vacancy" in r.impl.prices for r in facts.ruleset.active)
     weights = facts.scenario.weights
     cadre = facts.cadre(option.cadre)
     position = facts.position(option.to_position)
@@ -82,7 +81,7 @@ def build_model(facts: Facts, candidate_set: CandidateSet,
     holder_of = facts.roster.holder_by_position
     movers = set(candidate_set.movers)
     pinned = {entry.value.cadre for entry in facts.scenario.pins}
-    has_vacancy_rule = bool(facts.ruleset.of_kind("vacancy"))
+    has_vacancy_rule = any("weights.vacancy" in r.impl.prices for r in facts.ruleset.active)
     for option in candidate_set.options:
         cadre = roster.cadre_by_id[option.cadre]
         place = facts.place(option.to_position)
@@ -143,7 +142,5 @@ def build_model(facts: Facts, candidate_set: CandidateSet,
                           f"{facts.rounds[round_index].name}", rule="structure")
 
     for rule in facts.ruleset.active:
-        encode = getattr(KIND_BY_NAME[rule.kind], "encode", None)
-        if encode is not None:
-            encode(rule, facts, model)
+        rule.impl.encode(rule, facts, model)
     return model

@@ -15,18 +15,17 @@ not due fills a ward's vacancy (reinforcement of the base, "tăng cường cho c
 
 from __future__ import annotations
 
+import datetime as dt
 import heapq
 import zlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from planner.facts import Facts
 from planner.calendar import add_months
+from planner.facts import Facts
 from planner.forms import MIN_COVER_MONTHS, away_posts, pool_covers, relation, secondment_end
-from planner.kinds import KIND_BY_NAME
 from planner.kinds.base import Violation
-from planner.kinds.tenure_limit import due_under
 from planner.models import Pin
 from planner.plan import Move
 from planner.ruleset import Rule
@@ -63,11 +62,11 @@ class CandidateSet:
 
 
 def per_move_rules(facts: Facts) -> list[Rule]:
-    return [r for r in facts.ruleset.active if KIND_BY_NAME[r.kind].per_move]
+    return [r for r in facts.ruleset.active if r.impl.per_move]
 
 
 def judge(facts: Facts, rules: list[Rule], move: Move,
-          context: dict[str, object] | None = None,
+          context: dict[str, dt.date] | None = None,
           timeless: dict[str, Violation | None] | None = None,
           ) -> tuple[list[str], float, list[str]]:
     """(hard rule ids violated, soft cost, soft rule ids) of one move under per-move rules.
@@ -85,7 +84,7 @@ def judge(facts: Facts, rules: list[Rule], move: Move,
         if timeless is not None and rule.id in timeless:
             found = timeless[rule.id]
         else:
-            found = KIND_BY_NAME[rule.kind].judge_move(rule, facts, move)
+            found = rule.impl.judge_move(rule, facts, move)
         if found is None:
             continue
         if rule.hard:
@@ -230,7 +229,7 @@ MIN_OPTIONS = 3
 PARTNERS_PER_CADRE = 6
 
 
-def _open_posts(facts: Facts, movers: list[str], away: dict[str, object]) -> list[str]:
+def _open_posts(facts: Facts, movers: list[str], away: dict[str, dt.date]) -> list[str]:
     """Vacant posts, the movers' posts, and posts whose holder is away (secondment only)."""
     roster = facts.roster
     return sorted({p.id for p in roster.vacant_positions}
@@ -266,7 +265,7 @@ def _pooled_movers(facts: Facts, movers: list[str], may_move: Callable[[str], bo
     return found
 
 
-def _secondees(facts: Facts, movers: list[str], away: dict[str, object],
+def _secondees(facts: Facts, movers: list[str], away: dict[str, dt.date],
                may_move: Callable[[str], bool]) -> Restricted:
     """For each post whose holder is away, the closest cadres on an equivalent post (same
     profession first) who could be seconded into it."""
@@ -312,7 +311,7 @@ class _Job:
     rules: list[Rule]
     open_posts: list[str]
     features: dict[str, PostFeatures]
-    away: dict[str, object]
+    away: dict[str, dt.date]
     restricted: Restricted
     pins: dict[str, Pin]
     forbidden: dict[str, set[str | None]]
@@ -337,10 +336,9 @@ def _options_for(job: _Job, cadre_id: str, judged: set[str], kept: int) -> Cadre
     forms = list(PROPOSED_FORMS)
     if due is not None:
         # only forms that end every tenure limit the cadre reaches, the due form first
-        for rule in facts.ruleset.of_kind("tenure_limit"):
-            if due_under(rule, facts, cadre_id) is not None:
-                forms = [f for f in forms if f in rule.params.satisfied_by]
-        forms.sort(key=lambda f: f != due.rule.params.form)
+        for reached in facts.dues(cadre_id):
+            forms = [f for f in forms if f in reached.satisfied_by]
+        forms.sort(key=lambda f: f != due.form)
     if pin is not None and pin.form is not None:
         forms = [pin.form]
     recruited = job.restricted.get(cadre_id) if pin is None else None
@@ -371,8 +369,8 @@ def _options_for(job: _Job, cadre_id: str, judged: set[str], kept: int) -> Cadre
                          facts.rounds[0].start)
             context = facts.move_context(probe)
             matching = [r for r in job.rules if r.selector.matches(context)]
-            timeless = {r.id: KIND_BY_NAME[r.kind].judge_move(r, facts, probe)
-                        for r in matching if KIND_BY_NAME[r.kind].timeless}
+            timeless = {r.id: r.impl.judge_move(r, facts, probe)
+                        for r in matching if r.impl.timeless}
             found_any = False
             for round_ in facts.rounds[: latest + 1]:
                 if pin is not None and pin.round is not None and round_.name != pin.round:

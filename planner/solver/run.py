@@ -11,8 +11,7 @@ from typing import Any
 from planner.checker import CheckReport, check_plan
 from planner.facts import Facts
 from planner.forms import move_note, secondment_end
-from planner.kinds.adaptation import adaptation_until
-from planner.kinds.tenure_limit import STAY_LABEL
+from planner.kinds.base import STAY_LABEL
 from planner.plan import Move, Plan, Unplaced
 from planner.ruleset import Rule
 from planner.solver.build import build_model
@@ -21,14 +20,11 @@ from planner.solver.decompose import solve_by_components
 from planner.solver.highs import Solution
 from planner.solver.model import LinearModel
 
-# kinds whose rules positively allow a move (the others only forbid)
-ALLOWING_KINDS = ("move_graph", "eligibility")
-
 
 def allowing_rules(rules: list[Rule], move: Move) -> list[Rule]:
-    """Hard rules that positively allow this move's form (selectors aside)."""
-    return [r for r in rules if r.hard and r.kind in ALLOWING_KINDS and r.in_force(move.start)
-            and getattr(r.params, "form", move.form) == move.form]
+    """Hard rules that positively allow this move's form (their kinds' `allows` hook;
+    selectors aside)."""
+    return [r for r in rules if r.hard and r.in_force(move.start) and r.impl.allows(r, move)]
 
 
 class PlannerBug(RuntimeError):
@@ -159,15 +155,16 @@ def solve_workspace(facts: Facts, progress: Callable[[str], None] | None = None,
         stuck_ids = {u.cadre for u in stuck}
         unexpected = [v for v in report.hard
                       if not (v.cadres and set(v.cadres) <= stuck_ids
-                              and _kind(facts, v.rule_id) == "tenure_limit")]
+                              and _makes_due(facts, v.rule_id))]
         if unexpected:
             raise PlannerBug("the checker rejects the proposed plan:\n" + "\n".join(
                 f"  {v.rule_id}: {v.message}" for v in unexpected))
     return PlanResult(plan, solution, report, candidate_set, model, timings)
 
 
-def _kind(facts: Facts, rule_id: str) -> str:
-    return next((r.kind for r in facts.ruleset.rules if r.id == rule_id), "")
+def _makes_due(facts: Facts, rule_id: str) -> bool:
+    """True for a rule that makes cadres due (its violations name the stuck cadres)."""
+    return any(r.id == rule_id for r in facts.ruleset.with_hook("due"))
 
 
 def _hard_due(facts: Facts, cadre_id: str) -> bool:
@@ -219,8 +216,8 @@ def extract_plan(facts: Facts, model: LinearModel, solution: Solution,
 
 def adaptation_end(facts: Facts, move: Move) -> Any:
     """The latest adaptation end any adaptation rule gives this move (None without rules)."""
-    ends = [adaptation_until(rule, facts, move) for rule in facts.ruleset.of_kind("adaptation")
-            if rule.in_force(move.start)]
+    ends = [end for rule in facts.ruleset.with_hook("adapts_until") if rule.in_force(move.start)
+            and (end := rule.impl.adapts_until(rule, facts, move)) is not None]
     return max(ends) if ends else None
 
 

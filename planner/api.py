@@ -1,0 +1,378 @@
+"""The planner as a Python library: one function per `rotation` command.
+
+Each function takes paths (or loaded objects) and returns domain objects — no printing, no
+exit codes; the CLI (`planner.cli`) only parses arguments, calls these and formats. Bad input
+raises `planner.errors.InputError` (its `.problems` name file, line and field); a pinned
+move the hard rules forbid raises `PinConflict`; a time limit without any plan raises
+`NoPlanInTime` (both from `planner.solver.run`).
+
+    from pathlib import Path
+    from planner import api
+
+    outcome = api.plan(Path("scenarios/demo/scenario.yaml"))
+    print(outcome.status, len(outcome.plan.moves))
+    api.write_plan(outcome, Path("plans/demo"))
+    checked = api.check(Path("scenarios/demo/scenario.yaml"), Path("plans/demo"))
+    print(checked.report.ok, checked.report.verdict())
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from planner.checker import CheckReport, check_plan
+from planner.facts import Facts
+from planner.plan import Plan
+from planner.workspace import Workspace, load_workspace
+
+if TYPE_CHECKING:
+    from planner.apply import Applied
+    from planner.compare import Comparison
+    from planner.explain import Relaxation
+    from planner.report import Report
+    from planner.ruletests import RuleTestReport
+    from planner.solver.run import PlanResult
+
+__all__ = ["ApplyOutcome", "CheckOutcome", "Explanation", "PlanOutcome", "Validation", "apply",
+           "check", "check_plan_folder", "compare", "explain", "hard_unplaced", "moves_file_of",
+           "plan", "plan_status", "read_plan", "report", "rule_tests", "validate", "write_plan"]
+
+Progress = Callable[[str], None]
+
+
+# ------------------------------------------------------------------------------ validate
+
+
+@dataclass
+class Validation:
+    """A loaded scenario: its workspace and the counts `rotation validate` prints."""
+
+    workspace: Workspace
+    summary: dict[str, Any]
+
+
+def validate(scenario: Path) -> Validation:
+    """Load and check a scenario; counts, active rules and due cadres (InputError if bad)."""
+    from planner.summary import roster_summary
+
+    workspace = load_workspace(scenario)
+    loaded = workspace.scenario
+    summary = roster_summary(loaded)
+    summary["rules"] = [r.id for r in workspace.ruleset.active]
+    summary["due"] = {
+        cadre_id: {"rule": due.rule.id, "round": loaded.rounds[due.round_index].name,
+                   "reached_on": due.reached_on.isoformat()}
+        for cadre_id in workspace.facts.due_cadres
+        if (due := workspace.facts.due(cadre_id)) is not None
+    }
+    return Validation(workspace, summary)
+
+
+# ------------------------------------------------------------------------------ reading plans
+
+
+def moves_file_of(path: Path) -> Path:
+    """A plan folder's moves.csv, or the moves file itself (.csv or .xlsx)."""
+    return path / "moves.csv" if path.is_dir() else path
+
+
+def read_plan(path: Path, facts: Facts, drop_stale: bool = False,
+              with_unplaced: bool = False) -> Plan:
+    """The moves of a plan folder or moves file (CSV or the report's .xlsx) for a scenario."""
+    from planner.plan import read_moves
+    from planner.planio import read_unplaced
+
+    moves_file = moves_file_of(path)
+    plan = read_moves(moves_file, facts.scenario, drop_stale=drop_stale)
+    if with_unplaced:
+        plan.unplaced = read_unplaced(moves_file.parent / "unplaced.csv")
+    return plan
+
+
+# ------------------------------------------------------------------------------ check
+
+
+@dataclass
+class CheckOutcome:
+    workspace: Workspace
+    plan: Plan
+    report: CheckReport
+
+
+def check(scenario: Path, moves: Path) -> CheckOutcome:
+    """Check a moves file (CSV or .xlsx) or a plan folder against every rule."""
+    workspace = load_workspace(scenario)
+    plan = read_plan(moves, workspace.facts)
+    return CheckOutcome(workspace, plan, check_plan(workspace.facts, plan))
+
+
+# ------------------------------------------------------------------------------ plan
+
+
+def hard_unplaced(facts: Facts, plan: Plan) -> list[str]:
+    """Due cadres under a hard tenure limit the plan leaves in place (the plan is unlawful)."""
+    return [u.cadre for u in plan.unplaced
+            if (due := facts.due(u.cadre)) is not None and due.rule.hard]
+
+
+def plan_status(facts: Facts, result: PlanResult) -> str:
+    """The plan's status as reported to planners: the solver's, or `infeasible` when a due
+    cadre under a hard limit has no lawful move (the solver's elastic rows hide that)."""
+    return "infeasible" if hard_unplaced(facts, result.plan) else result.status
+
+
+@dataclass
+class PlanOutcome:
+    """A proposed plan, checked, with its plan.yaml document and what `--from` kept."""
+
+    workspace: Workspace
+    result: PlanResult
+    document: dict[str, Any]
+    previous: Plan | None = None
+    dropped: list[str] = field(default_factory=list)
+    relaxation: Relaxation | None = None
+
+    @property
+    def facts(self) -> Facts:
+        return self.workspace.facts
+
+    @property
+    def plan(self) -> Plan:
+        return self.result.plan
+
+    @property
+    def status(self) -> str:
+        return str(self.document["status"])
+
+    @property
+    def stuck(self) -> list[str]:
+        return hard_unplaced(self.facts, self.result.plan)
+
+    def infeasibility(self) -> str:
+        """The conflicting rules, cadres and the relaxation, in planner terms ('' if none)."""
+        from planner.explain import explain_infeasible
+
+        if not self.stuck:
+            return ""
+        return explain_infeasible(self.facts, self.result, self.relaxation)
+
+
+def plan(scenario: Path | Workspace, previous: Path | None = None,
+         progress: Progress | None = None, log: bool = False,
+         incumbent: Progress | None = None, relax: bool = True) -> PlanOutcome:
+    """Propose a plan and check it independently (nothing is written: see `write_plan`).
+
+    `previous`: an earlier plan folder or moves file (CSV/xlsx) whose moves are kept where
+    the rules allow; moves that no longer fit the scenario are dropped with a note each
+    (`outcome.dropped`). With `relax`, an infeasible plan gets the smallest verified
+    relaxation (`outcome.relaxation`; costs extra solves).
+    """
+    from planner.planio import plan_document
+    from planner.solver.run import solve_workspace
+
+    workspace = scenario if isinstance(scenario, Workspace) else load_workspace(scenario)
+    facts = workspace.facts
+    earlier: Plan | None = None
+    dropped: list[str] = []
+    if previous is not None:
+        from planner.compare import dropped_moves
+
+        earlier = read_plan(previous, facts, drop_stale=True)
+        dropped = dropped_moves(moves_file_of(previous), earlier, workspace.scenario)
+        for note in dropped:
+            if progress is not None:
+                progress(note)
+    result = solve_workspace(facts, progress=progress, log=log, previous=earlier,
+                             incumbent=incumbent)
+    document = plan_document(facts, result.plan, result.report, plan_status(facts, result),
+                             result.solution.objective, result.solution.bound,
+                             result.solution.gap)
+    if earlier is not None:
+        from planner.compare import carry_over_summary
+
+        document["previous"] = carry_over_summary(earlier, dropped, result.plan)
+    outcome = PlanOutcome(workspace, result, document, earlier, dropped)
+    if relax and outcome.stuck:
+        from planner.explain import find_relaxation
+        from planner.workspace import load_rules_for
+
+        outcome.relaxation = find_relaxation(facts, result, load_rules_for)
+        document["infeasibility"] = infeasibility_record(outcome)
+    return outcome
+
+
+def infeasibility_record(outcome: PlanOutcome) -> dict[str, Any]:
+    """What plan.yaml keeps of an infeasibility, for the report's banner: the stuck cadres
+    with their rule and the refusing rules (the conflict core), and the relaxation."""
+    facts = outcome.facts
+    stuck = []
+    for cadre_id in outcome.stuck:
+        due = facts.due(cadre_id)
+        refusals: dict[str, int] = dict(outcome.result.candidates.refusals.get(cadre_id) or {})
+        stuck.append({"cadre": cadre_id, "rule": due.rule.id if due else "",
+                      "round": facts.rounds[due.round_index].name if due else "",
+                      "refused_by": dict(sorted(refusals.items(),
+                                                key=lambda item: (-item[1], item[0]))[:3])})
+    record: dict[str, Any] = {"stuck": stuck}
+    relaxation = outcome.relaxation
+    if relaxation is not None:
+        record["relaxation"] = {"description": relaxation.description,
+                                "overlay": relaxation.overlay,
+                                "verified": relaxation.verified}
+    return record
+
+
+def write_plan(outcome: PlanOutcome, folder: Path) -> Path:
+    """Write moves.csv, unplaced.csv and plan.yaml into `folder` (atomically); return it.
+
+    Refuses (InputError) a folder that holds an input or is not an earlier plan folder.
+    """
+    from planner.planio import input_files, write_plan_folder
+
+    earlier = [Path(outcome.previous.source)] if outcome.previous is not None \
+        and outcome.previous.source else []
+    write_plan_folder(folder, outcome.facts, outcome.plan, outcome.document,
+                      [*input_files(outcome.facts), *earlier])
+    return folder
+
+
+def check_plan_folder(workspace: Workspace, folder: Path, previous: Path | None = None) -> None:
+    """InputError unless `write_plan` may write `folder` (checked before a long solve)."""
+    from planner import outputs
+    from planner.planio import input_files
+
+    outputs.check_folder(folder, outputs.PLAN, [*input_files(workspace.facts),
+                                                *([previous] if previous is not None else [])])
+
+
+# ------------------------------------------------------------------------------ explain
+
+
+@dataclass
+class Explanation:
+    """Why a cadre moves or stays; with `why_not`, why not that post and what forcing costs."""
+
+    lines: list[str]
+    why_not: list[str] = field(default_factory=list)
+    possible: bool = False
+    forcing: list[str] = field(default_factory=list)
+    base_objective: float | None = None
+    forced_objective: float | None = None
+    changes: list[str] = field(default_factory=list)
+
+    def all_lines(self) -> list[str]:
+        return [*self.lines, *self.why_not, *self.forcing, *self.changes]
+
+
+def explain(scenario: Path, plan_path: Path, cadre_id: str,
+            position_id: str | None = None) -> Explanation:
+    """`rotation explain`: the rule-by-rule reasons; with a post, the refusing rules, the
+    cost of forcing it (re-solved with a pin) and the nearest plan's other changes."""
+    from planner.errors import InputError, Problem, unknown
+    from planner.explain import explain_cadre, plan_diff, why_not, with_pin
+    from planner.solver.run import PinConflict, solve_workspace
+
+    workspace = load_workspace(scenario)
+    facts = workspace.facts
+    roster = workspace.scenario.roster
+    if cadre_id not in roster.cadre_by_id:
+        raise InputError([Problem("--cadre", None, None, "cadre",
+                                  unknown("cadre", cadre_id, roster.cadre_by_id))])
+    if position_id is not None and position_id not in roster.position_by_id:
+        raise InputError([Problem("--why-not", None, None, "position",
+                                  unknown("position", position_id, roster.position_by_id))])
+    current = read_plan(plan_path, facts, with_unplaced=True)
+    explanation = Explanation(explain_cadre(facts, current, cadre_id))
+    if position_id is None:
+        return explanation
+    explanation.why_not, explanation.possible = why_not(facts, current, cadre_id, position_id)
+    if not explanation.possible:
+        return explanation
+    base = solve_workspace(facts)
+    forced_scenario = with_pin(workspace.scenario, cadre_id, position_id)
+    try:
+        forced = solve_workspace(Facts(forced_scenario, workspace.ruleset))
+    except PinConflict as conflict:
+        explanation.forcing = ["  forcing it is impossible with the other rules: "
+                               + "; ".join(conflict.messages)]
+        return explanation
+    stuck = hard_unplaced(facts, forced.plan)
+    explanation.base_objective = base.solution.objective
+    explanation.forced_objective = forced.solution.objective
+    delta = forced.solution.objective - base.solution.objective
+    explanation.forcing = [
+        f"  forcing it costs {delta:+g} in the objective ({base.solution.objective:g} → "
+        f"{forced.solution.objective:g})"
+        + (f"; leaves {', '.join(stuck)} without a lawful move" if stuck else "")]
+    # what else must change: the forced plan re-solved to stay as close to this plan as it can
+    nearest = solve_workspace(Facts(forced_scenario, workspace.ruleset), previous=current)
+    changes = plan_diff(current, nearest.plan)
+    explanation.changes = [f"  what else must change ({len(changes)} moves, nearest plan to "
+                           f"{plan_path}):", *changes[:30]]
+    return explanation
+
+
+# ------------------------------------------------------------------------------ compare
+
+
+def compare(plans: Sequence[Path], progress: Progress | None = None) -> Comparison:
+    """KPIs side by side and each variant's move diff against the first (plan folders or
+    scenario files, the latter planned in memory)."""
+    from planner.compare import compare as compare_runs
+    from planner.compare import load_run
+
+    runs = []
+    for path in plans:
+        if not path.is_dir() and progress is not None:
+            progress(f"planning {path}…")
+        runs.append(load_run(path))
+    return compare_runs(runs)
+
+
+# ------------------------------------------------------------------------------ report
+
+
+def report(plan_dir: Path, scenario: Path | None = None, lang: str = "vi",
+           redact: bool = False, key: bytes | None = None) -> Report:
+    """The report of a plan folder (`.html` and `.write(path)` for the page and workbook)."""
+    from planner.report import build_report
+
+    return build_report(plan_dir, scenario, lang, redact, key=key)
+
+
+# ------------------------------------------------------------------------------ apply
+
+
+@dataclass
+class ApplyOutcome:
+    plan: Plan
+    report: CheckReport
+    applied: Applied
+    moves_file: Path
+
+
+def apply(scenario: Path, plan_path: Path, out_dir: Path | None = None) -> ApplyOutcome:
+    """The roster after a plan and the next cycle's scenario; written to `out_dir` if given."""
+    from planner.apply import apply_plan, write_applied
+
+    workspace = load_workspace(scenario)
+    moves_file = moves_file_of(plan_path)
+    current = read_plan(plan_path, workspace.facts)
+    checked = check_plan(workspace.facts, current)
+    applied = apply_plan(workspace.scenario, current)
+    if out_dir is not None:
+        write_applied(out_dir, workspace.scenario, applied, str(moves_file), [moves_file])
+    return ApplyOutcome(current, checked, applied, moves_file)
+
+
+# ------------------------------------------------------------------------------ test
+
+
+def rule_tests(path: Path = Path("rules/tests"), name_filter: str | None = None) -> RuleTestReport:
+    """Run the YAML rule tests under `path` (`rotation test`)."""
+    from planner.ruletests import run_tests
+
+    return run_tests(path, name_filter)

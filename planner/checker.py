@@ -122,7 +122,9 @@ def structure_violations(facts: Facts, plan: Plan) -> list[Violation]:
                 posts.setdefault(post, []).append(cadre_id)
             move = plan.move_by_cadre.get(cadre_id)
             if move and move.form == "secondment" and move.round_index <= round_.index \
-                    and move.from_position and (move.end is None or round_.start < move.end):
+                    and move.from_position and (move.end is None or round_.start < move.end) \
+                    and not (move.from_position in away and round_.start < away[
+                        move.from_position] and holder_of.get(move.from_position) == cadre_id):
                 # the seconded cadre's home post stays theirs while they are away
                 posts.setdefault(move.from_position, []).append(cadre_id)
         for post, holders in posts.items():

@@ -11,6 +11,7 @@ ask this module, so they can never disagree.
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from typing import TYPE_CHECKING, Any, Literal
 
 from planner.calendar import add_months
@@ -52,17 +53,30 @@ def equivalence_rule(facts: Facts, day: dt.date) -> Rule | None:
     return None
 
 
-def rank(facts: Facts, position_id: str, day: dt.date) -> int | None:
-    """The post's rank in the table in force (grade without a table; None: not listed)."""
-    place = facts.place(position_id)
-    rule = equivalence_rule(facts, day)
-    if rule is None:
-        return int(place["grade"])
-    table: dict[str, int] = rule.params.table
+# ranks per Facts (the roster and rules are immutable): candidate generation asks millions
+# of times on large rosters
+_RANKS: weakref.WeakKeyDictionary[Facts, dict[tuple[str, str], int | None]] = \
+    weakref.WeakKeyDictionary()
+
+
+def rank_in(table: dict[str, int], place: dict[str, Any]) -> int | None:
+    """A post's rank in one table (None: not listed)."""
     for token in post_tokens(place):
         if token in table:
             return table[token]
     return None
+
+
+def rank(facts: Facts, position_id: str, day: dt.date) -> int | None:
+    """The post's rank in the table in force (grade without a table; None: not listed)."""
+    rule = equivalence_rule(facts, day)
+    if rule is None:
+        return int(facts.place(position_id)["grade"])
+    cache = _RANKS.setdefault(facts, {})
+    key = (rule.id, position_id)
+    if key not in cache:
+        cache[key] = rank_in(rule.params.table, facts.place(position_id))
+    return cache[key]
 
 
 def token_rank(facts: Facts, token: str, day: dt.date) -> int | None:
@@ -75,8 +89,8 @@ def token_rank(facts: Facts, token: str, day: dt.date) -> int | None:
 
 
 def relation(facts: Facts, from_position: str | None, to_position: str,
-             day: dt.date) -> Relation:
-    """How the destination compares with the origin on `day`."""
+             day: dt.date, table: dict[str, int] | None = None) -> Relation:
+    """How the destination compares with the origin on `day` (or in the `table` given)."""
     if from_position is None:
         return "higher" if facts.place(to_position)["role"] != "staff" else "equivalent"
     source, target = facts.place(from_position), facts.place(to_position)
@@ -84,7 +98,10 @@ def relation(facts: Facts, from_position: str | None, to_position: str,
         return "equivalent"  # civil-service grades (ngạch) are not modelled: staff is staff
     if (source["role"] == "staff") != (target["role"] == "staff"):
         return "higher" if source["role"] == "staff" else "lower"
-    here, there = rank(facts, from_position, day), rank(facts, to_position, day)
+    if table is not None:
+        here, there = rank_in(table, source), rank_in(table, target)
+    else:
+        here, there = rank(facts, from_position, day), rank(facts, to_position, day)
     if here is None or there is None:
         return "unknown"
     if there > here:

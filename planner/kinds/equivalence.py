@@ -86,6 +86,7 @@ class Equivalence(RuleKind):
     Params = EquivalenceParams
     move_rule = True
     per_move = True
+    timeless = True  # judged by its own table; the rule's window is checked per round
 
     def judge_move(self, rule: Rule, facts: Facts, move: Move) -> Violation | None:
         params: EquivalenceParams = rule.params
@@ -101,7 +102,7 @@ class Equivalence(RuleKind):
         allowed = params.forms.get(move.form)  # type: ignore[call-overload]
         if allowed is None:
             return None
-        found = relation(facts, move.from_position, move.to_position, move.start)
+        found = relation(facts, move.from_position, move.to_position, move.start, params.table)
         if found in allowed:
             return None
         if found == "higher" and move.form in params.by_decision and decided_higher(facts, move):

@@ -24,7 +24,14 @@ from dataclasses import dataclass, field
 
 from planner.calendar import add_months
 from planner.facts import Facts
-from planner.forms import MIN_COVER_MONTHS, away_posts, pool_covers, relation, secondment_end
+from planner.forms import (
+    MIN_COVER_MONTHS,
+    away_posts,
+    away_until,
+    pool_covers,
+    relation,
+    secondment_end,
+)
 from planner.kinds.base import Violation
 from planner.models import Pin
 from planner.plan import Move
@@ -375,6 +382,8 @@ def _options_for(job: _Job, cadre_id: str, judged: set[str], kept: int) -> Cadre
             for round_ in facts.rounds[: latest + 1]:
                 if pin is not None and pin.round is not None and round_.name != pin.round:
                     continue
+                if pin is None and away_until(facts, cadre_id, round_.start) is not None:
+                    continue  # away (study, illness…): not moved before they are back
                 end = (secondment_end(facts, position_id, round_.start)
                        if form == "secondment" else None)
                 if end is not None and position_id in job.away \

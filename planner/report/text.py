@@ -279,6 +279,5 @@ def text_for(lang: str) -> dict[str, Any]:
     from planner.i18n import vocabulary
 
     words = vocabulary(lang)
-    forms = {k: v for k, v in words["form"].items() if k != "appointment"}
-    return {**TEXT[lang], "forms": forms, "levels": words["level"], "blocs": words["bloc"],
+    return {**TEXT[lang], "forms": dict(words["form"]), "levels": words["level"], "blocs": words["bloc"],
             "roles": words["role"], "units_of_amount": words["unit"]}

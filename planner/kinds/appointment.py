@@ -1,4 +1,4 @@
-"""`appointment`: the conditions every upward move meets, whatever its form.
+"""`appointment_conditions`: the conditions every upward move meets, whatever its form.
 
 DOMAIN §3: a move to a higher post, or from staff into leadership, is an appointment (bổ
 nhiệm) in substance — by the form `appointment`, or by a rotation the Standing Committee
@@ -40,7 +40,7 @@ class AppointmentParams(Params):
 class Appointment(RuleKind):
     """An upward move by a cadre who does not meet the appointment conditions."""
 
-    name = "appointment"
+    name = "appointment_conditions"
     Params = AppointmentParams
     move_rule = True
     per_move = True

@@ -17,7 +17,7 @@ import hashlib
 from collections import defaultdict
 
 from planner.facts import Facts
-from planner.forms import away_posts
+from planner.forms import away_posts, secondment_end
 from planner.plan import Plan
 from planner.solver.candidates import CandidateSet, Option
 from planner.solver.model import Candidate, LinearModel
@@ -91,7 +91,9 @@ def build_model(facts: Facts, candidate_set: CandidateSet,
             from_position=cadre.position, to_position=option.to_position,
             round_index=option.round_index, start=facts.rounds[option.round_index].start,
             cost=cost, unit=place["unit"], locality=place["locality"], role=place["role"],
-            key=bool(place["key"]), soft_rules=option.soft_rules))
+            key=bool(place["key"]), soft_rules=option.soft_rules,
+            end=secondment_end(facts, option.to_position, facts.rounds[option.round_index].start)
+            if option.form == "secondment" else None))
 
     # a cadre moves at most once (a pinned cadre exactly once); whether a due cadre may stay
     # is the tenure_limit kind's business (its encode adds the stay column)

@@ -279,5 +279,5 @@ def text_for(lang: str) -> dict[str, Any]:
     from planner.i18n import vocabulary
 
     words = vocabulary(lang)
-    return {**TEXT[lang], "forms": dict(words["form"]), "levels": words["level"], "blocs": words["bloc"],
-            "roles": words["role"], "units_of_amount": words["unit"]}
+    return {**TEXT[lang], "forms": dict(words["form"]), "levels": words["level"],
+            "blocs": words["bloc"], "roles": words["role"], "units_of_amount": words["unit"]}

@@ -30,15 +30,36 @@ from planner.workspace import Workspace, load_workspace
 
 if TYPE_CHECKING:
     from planner.apply import Applied
+    from planner.candidates_query import CandidateList
     from planner.compare import Comparison
-    from planner.explain import Relaxation
+    from planner.explain import Diagnosis
+    from planner.relax import Relaxation
     from planner.report import Report
     from planner.ruletests import RuleTestReport
     from planner.solver.run import PlanResult
 
-__all__ = ["ApplyOutcome", "CheckOutcome", "Explanation", "PlanOutcome", "Validation", "apply",
-           "check", "check_plan_folder", "compare", "explain", "hard_unplaced", "moves_file_of",
-           "plan", "plan_status", "read_plan", "report", "rule_tests", "validate", "write_plan"]
+__all__ = [
+    "ApplyOutcome",
+    "CheckOutcome",
+    "Explanation",
+    "PlanOutcome",
+    "Validation",
+    "apply",
+    "candidates",
+    "check",
+    "check_plan_folder",
+    "compare",
+    "explain",
+    "hard_unplaced",
+    "moves_file_of",
+    "plan",
+    "plan_status",
+    "read_plan",
+    "report",
+    "rule_tests",
+    "validate",
+    "write_plan",
+]
 
 Progress = Callable[[str], None]
 
@@ -121,7 +142,8 @@ def hard_unplaced(facts: Facts, plan: Plan) -> list[str]:
 def plan_status(facts: Facts, result: PlanResult) -> str:
     """The plan's status as reported to planners: the solver's, or `infeasible` when a due
     cadre under a hard limit has no lawful move (the solver's elastic rows hide that)."""
-    return "infeasible" if hard_unplaced(facts, result.plan) else result.status
+    return "infeasible" if hard_unplaced(facts, result.plan) or result.report.hard \
+        else result.status
 
 
 @dataclass
@@ -134,6 +156,7 @@ class PlanOutcome:
     previous: Plan | None = None
     dropped: list[str] = field(default_factory=list)
     relaxation: Relaxation | None = None
+    diagnosis: Diagnosis | None = None
 
     @property
     def facts(self) -> Facts:
@@ -151,13 +174,23 @@ class PlanOutcome:
     def stuck(self) -> list[str]:
         return hard_unplaced(self.facts, self.result.plan)
 
-    def infeasibility(self) -> str:
-        """The conflicting rules, cadres and the relaxation, in planner terms ('' if none)."""
-        from planner.explain import explain_infeasible
+    @property
+    def infeasible(self) -> bool:
+        """Some hard rule cannot hold: a due cadre stuck, or a hard quota's minimum unmet."""
+        return bool(self.stuck or self.result.report.hard)
 
-        if not self.stuck:
+    def infeasibility(self) -> str:
+        """The conflict core over rule instances and the verified lawful relaxations, in
+        planner terms ('' if the plan is lawful)."""
+        if not self.infeasible:
             return ""
-        return explain_infeasible(self.facts, self.result, self.relaxation)
+        if self.diagnosis is None:
+            from planner.explain import explain_infeasible
+            from planner.workspace import load_rules_for
+
+            self.diagnosis = explain_infeasible(self.facts, load_rules_for, self.result)
+            self.relaxation = self.diagnosis.relaxation
+        return "\n".join(self.diagnosis.lines)
 
 
 def plan(scenario: Path | Workspace, previous: Path | None = None,
@@ -195,11 +228,8 @@ def plan(scenario: Path | Workspace, previous: Path | None = None,
 
         document["previous"] = carry_over_summary(earlier, dropped, result.plan)
     outcome = PlanOutcome(workspace, result, document, earlier, dropped)
-    if relax and outcome.stuck:
-        from planner.explain import find_relaxation
-        from planner.workspace import load_rules_for
-
-        outcome.relaxation = find_relaxation(facts, result, load_rules_for)
+    if relax and outcome.infeasible:
+        outcome.infeasibility()  # the conflict core and verified relaxations
         document["infeasibility"] = infeasibility_record(outcome)
     return outcome
 
@@ -217,6 +247,12 @@ def infeasibility_record(outcome: PlanOutcome) -> dict[str, Any]:
                       "refused_by": dict(sorted(refusals.items(),
                                                 key=lambda item: (-item[1], item[0]))[:3])})
     record: dict[str, Any] = {"stuck": stuck}
+    diagnosis = outcome.diagnosis
+    if diagnosis is not None and diagnosis.core is not None:
+        record["core"] = [{"rule": m.rule_id, "instance": m.what, "label": m.label,
+                           "basis": m.basis, "cadres": list(m.cadres), "posts": list(m.posts)}
+                          for m in diagnosis.core.members]
+        record["core_irreducible"] = diagnosis.core.irreducible
     relaxation = outcome.relaxation
     if relaxation is not None:
         record["relaxation"] = {"description": relaxation.description,
@@ -313,6 +349,40 @@ def explain(scenario: Path, plan_path: Path, cadre_id: str,
     explanation.changes = [f"  what else must change ({len(changes)} moves, nearest plan to "
                            f"{plan_path}):", *changes[:30]]
     return explanation
+
+
+# ------------------------------------------------------------------------------ candidates
+
+
+def candidates(scenario: Path | Workspace, post: str, round_name: str | None = None,
+               k: int = 10, plan: Path | None = None,
+               time_limit_s: float | None = None) -> CandidateList:
+    """`rotation candidates`: the k cadres who may lawfully take `post` (in `round_name`, or
+    any round), each with the objective delta of a pinned re-solve against `plan` (or a
+    fresh plan), and the rule that stops the closest excluded ones."""
+    from planner.candidates_query import find_candidates
+    from planner.errors import InputError, Problem, unknown
+
+    workspace = scenario if isinstance(scenario, Workspace) else load_workspace(scenario)
+    facts = workspace.facts
+    roster = workspace.scenario.roster
+    if post not in roster.position_by_id:
+        raise InputError([Problem("--post", None, None, "post",
+                                  unknown("position", post, roster.position_by_id))])
+    if round_name is not None and all(r.name != round_name for r in facts.rounds):
+        raise InputError([Problem("--round", None, None, "round",
+                                  unknown("round", round_name, [r.name for r in facts.rounds]))])
+    base = read_plan(plan, facts) if plan is not None else None
+    base_objective = None
+    if plan is not None and (moves_file_of(plan).parent / "plan.yaml").exists():
+        # the objective the planner reported for that plan (else a fresh solve gives it)
+        from planner.yamlio import read_yaml
+
+        document, _locate = read_yaml(moves_file_of(plan).parent / "plan.yaml")
+        if isinstance(document, dict) and isinstance(document.get("objective"), int | float):
+            base_objective = float(document["objective"])
+    return find_candidates(facts, post, base, round_name, k, time_limit_s=time_limit_s,
+                           base_objective=base_objective)
 
 
 # ------------------------------------------------------------------------------ compare

@@ -9,14 +9,21 @@ the end of the horizon, which is where the next planning cycle starts:
   it, as in the demo's history.csv).
 - A secondment that ends within the horizon leaves the cadre in their home post (they kept
   it throughout, on the sender's payroll); a history row records the secondment with its
-  start, end and form `secondment`. A secondment still running when the horizon ends
-  leaves the cadre in their home post with status `seconded` until the day before their
-  return (so the exemption rules keep them from other moves), and the history row carries
-  the planned return as its end. The destination post shows as vacant in the new roster:
-  the next cycle should not fill it before the return (forbid it, or close it).
+  start, end and form `secondment`. A secondment still running when the horizon ends holds
+  both posts into the next cycle: the cadre keeps their home post and holds the destination
+  as `secondment_post` until `secondment_end` (the return), with status `seconded` until the
+  day before it (so the exemption rules keep them from other moves, and the existence rule
+  keeps anyone else out of the destination). Extending it is an explicit move: a secondment
+  to the same post with a later end. A move with an `end` is a secondment only (the checker
+  refuses any other); this file never guesses a return for another form.
+- A post that ended by the new start (planner.graph: existence) hands its holder to its
+  successor post (keeping `position_start`: a merger is not a move); a holder of an
+  abolished post the plan did not move is left without a post (awaiting assignment), with a
+  history row and a note.
 - Cadres who reach retirement age (NĐ 135/2020) by the new start leave the roster, with
-  their relations and history rows; a status whose `status_until` has passed reverts to
-  active.
+  their relations and history rows; a status whose `status_until` (its last day, inclusive)
+  is before the new start reverts to active. Existence dates, successors, running
+  secondments and deferrals are roster columns, so the next cycle reads them as they are.
 
 The new scenario.yaml keeps the rule files, `set`, `disable`, `enable`, weights and solver
 settings, drops pins and forbids (they named rounds of the old horizon), and shifts the
@@ -35,6 +42,7 @@ from typing import Any
 from planner import outputs
 from planner.calendar import add_months, months_between, retirement_date
 from planner.errors import InputError, Problem
+from planner.graph import OrgGraph
 from planner.models import Cadre, HistoryEntry, Horizon
 from planner.plan import Plan
 from planner.roster_io import Roster, write_atomically, write_roster
@@ -48,6 +56,8 @@ class Applied:
     roster: Roster
     horizon: Horizon
     moved: list[str] = field(default_factory=list)
+    handed_over: list[str] = field(default_factory=list)
+    awaiting_assignment: list[str] = field(default_factory=list)
     returned: list[str] = field(default_factory=list)
     still_seconded: list[str] = field(default_factory=list)
     retired: list[str] = field(default_factory=list)
@@ -55,7 +65,9 @@ class Applied:
     notes: list[str] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
-        return {"moved": len(self.moved), "returned_from_secondment": len(self.returned),
+        return {"moved": len(self.moved), "handed_to_successor_post": len(self.handed_over),
+                "awaiting_assignment": len(self.awaiting_assignment),
+                "returned_from_secondment": len(self.returned),
                 "still_seconded": len(self.still_seconded), "retired": len(self.retired),
                 "status_reset": len(self.status_reset)}
 
@@ -74,6 +86,13 @@ def apply_plan(scenario: Scenario, plan: Plan) -> Applied:
     applied = Applied(roster, horizon)
     cadres: dict[str, Cadre] = {c.id: c for c in roster.cadres}
     history: list[HistoryEntry] = list(roster.history)
+    # a secondment from the last cycle that ends by the new start is over (unless extended)
+    for cadre_id, cadre in list(cadres.items()):
+        if cadre.secondment_post and cadre.secondment_end and cadre.secondment_end <= new_start \
+                and cadre_id not in plan.move_by_cadre:
+            cadres[cadre_id] = cadre.model_copy(update={"secondment_post": None,
+                                                        "secondment_end": None})
+            applied.returned.append(cadre_id)
     for move in plan.moves:
         cadre = cadres[move.cadre]
         if move.form == "secondment":
@@ -81,13 +100,17 @@ def apply_plan(scenario: Scenario, plan: Plan) -> Applied:
             history.append(HistoryEntry(cadre=cadre.id, position=move.to_position,
                                         start=move.start, end=end, form="secondment"))
             if end <= new_start:
+                cadres[cadre.id] = cadre.model_copy(update={"secondment_post": None,
+                                                            "secondment_end": None})
                 applied.returned.append(cadre.id)
             else:
                 cadres[cadre.id] = cadre.model_copy(update={
-                    "status": "seconded", "status_until": end - dt.timedelta(days=1)})
+                    "status": "seconded", "status_until": end - dt.timedelta(days=1),
+                    "secondment_post": move.to_position, "secondment_end": end})
                 applied.still_seconded.append(cadre.id)
                 applied.notes.append(f"{cadre.id} is seconded to {move.to_position} until "
-                                     f"{end - dt.timedelta(days=1)}: keep that post free")
+                                     f"{end - dt.timedelta(days=1)} and holds that post "
+                                     "until then (secondment_post)")
             continue
         if cadre.position and cadre.position_start:
             history.append(HistoryEntry(cadre=cadre.id, position=cadre.position,
@@ -96,6 +119,7 @@ def apply_plan(scenario: Scenario, plan: Plan) -> Applied:
         cadres[cadre.id] = cadre.model_copy(update={"position": move.to_position,
                                                     "position_start": move.start})
         applied.moved.append(cadre.id)
+    _hand_over_ended_posts(scenario, plan, cadres, history, applied)
     _check_one_holder(cadres, plan)
     for cadre_id, cadre in list(cadres.items()):
         if retirement_date(cadre.birth_date, cadre.gender) <= new_start:
@@ -118,11 +142,43 @@ def apply_plan(scenario: Scenario, plan: Plan) -> Applied:
     return applied
 
 
+def _hand_over_ended_posts(scenario: Scenario, plan: Plan, cadres: dict[str, Cadre],
+                           history: list[HistoryEntry], applied: Applied) -> None:
+    """Holders of posts that ended by the new start: to the successor post, or none."""
+    graph = OrgGraph(scenario.roster)
+    new_start = applied.horizon.start
+    for cadre_id, cadre in list(cadres.items()):
+        post = cadre.position
+        if post is None or post not in scenario.roster.position_by_id:
+            continue
+        end = graph.window(post)[1]
+        if end is None or end > new_start:
+            continue
+        target = graph.handed_to(post)
+        if target is None and end == new_start:
+            continue  # moving on the end day is in time: the next cycle's first round does it
+        while target and (graph.window(target)[1] or dt.date.max) <= new_start \
+                and graph.handed_to(target):
+            target = graph.handed_to(target)  # handed on again (two merges)
+        if target:
+            cadres[cadre_id] = cadre.model_copy(update={"position": target})
+            applied.handed_over.append(cadre_id)
+            continue
+        if cadre.position_start:
+            history.append(HistoryEntry(cadre=cadre_id, position=post,
+                                        start=cadre.position_start, end=end, form=None))
+        cadres[cadre_id] = cadre.model_copy(update={"position": None, "position_start": None})
+        applied.awaiting_assignment.append(cadre_id)
+        applied.notes.append(f"{cadre_id}'s post {post} ended on {end} and the plan did not "
+                             "move them: no post in the next cycle (awaiting assignment)")
+
+
 def _check_one_holder(cadres: dict[str, Cadre], plan: Plan) -> None:
     holders: dict[str, list[str]] = {}
     for cadre in cadres.values():
-        if cadre.position:
-            holders.setdefault(cadre.position, []).append(cadre.id)
+        for post in (cadre.position, cadre.secondment_post):
+            if post:
+                holders.setdefault(post, []).append(cadre.id)
     problems = []
     for post, ids in holders.items():
         if len(ids) > 1:

@@ -105,8 +105,8 @@ def structure_violations(facts: Facts, plan: Plan) -> list[Violation]:
             found.append(Violation(
                 "structure.one-holder", "Mỗi vị trí tối đa một người đảm nhiệm",
                 STRUCTURE_BASIS, "hard",
-                f"{planned.to_position}'s holder {holder_of[planned.to_position]} is away "
-                f"until {until}: only a secondment ending by then may fill it, not "
+                f"{planned.to_position}'s holder {holder_of[planned.to_position]} is away, "
+                f"back on {until}: only a secondment ending by then may fill it, not "
                 f"{planned.cadre}'s {planned.form}"
                 + (f" ending {planned.end}" if planned.end else ""),
                 cadres=(planned.cadre, holder_of[planned.to_position]),
@@ -135,6 +135,18 @@ def structure_violations(facts: Facts, plan: Plan) -> list[Violation]:
                     f"{post} has {len(holders)} holders in {round_.name}: {', '.join(holders)}",
                     amount=len(holders) - 1, unit="extra holders", cadres=tuple(holders),
                     positions=(post,), rounds=(round_.name,)))
+    for planned in plan.moves:
+        if planned.end is not None and planned.form != "secondment":
+            # only a secondment returns; a transfer with an end would be temporary here and
+            # permanent in `rotation apply` — refuse it rather than guess
+            found.append(Violation(
+                "structure.end-only-secondment", "Chỉ biệt phái mới có thời hạn trở về",
+                "Luật CBCC 2008 Đ.53; NĐ 170/2025/NĐ-CP: biệt phái có thời hạn, điều động, "
+                "luân chuyển, chuyển đổi vị trí thì không", "hard",
+                f"{planned.cadre}'s {planned.form} to {planned.to_position} has an end "
+                f"({planned.end}): only a secondment returns (make it a secondment, or drop "
+                "the end)", cadres=(planned.cadre,), positions=(planned.to_position,),
+                rounds=(planned.round,)))
     for entry in facts.scenario.pins:
         pin: Pin = entry.value
         move = plan.move_by_cadre.get(pin.cadre)

@@ -62,6 +62,15 @@ def report_bad_input(exc: InputError) -> None:
     sys.exit(EXIT_BAD_INPUT)
 
 
+def print_weight_notes(facts: Any) -> None:
+    """Warnings (stderr) for weights and `set` overrides that have no effect here."""
+    from planner.weights import weight_notes
+
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    for note in weight_notes(facts):
+        err.print(f"warning: {note}", markup=False)
+
+
 def print_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
@@ -94,6 +103,8 @@ def validate(scenario: Path, as_json: bool) -> None:
 
     validation = api.validate(scenario)
     workspace, summary = validation.workspace, validation.summary
+    if not as_json:  # JSON readers get the document alone
+        print_weight_notes(workspace.facts)
     loaded = workspace.scenario
     if as_json:
         print_json(summary)
@@ -140,14 +151,21 @@ def check(scenario: Path, moves: Path, as_json: bool) -> None:
     if as_json:
         print_json({"moves": len(plan.moves), **report.as_dict()})
     else:
-        print_check_report(report, len(plan.moves))
+        names = {c.id: c.name for c in checked.workspace.scenario.roster.cadres}
+        print_check_report(report, len(plan.moves), names)
     sys.exit(EXIT_OK if report.ok else EXIT_VIOLATIONS)
 
 
-def print_check_report(report: Any, num_moves: int) -> None:
-    """Violations grouped by rule, with label, basis, amounts; then the verdict."""
+def print_check_report(report: Any, num_moves: int,
+                       names: dict[str, str] | None = None) -> None:
+    """Violations grouped by rule, with label, basis, amounts and the cadres' names; then the
+    verdict (in ROTATION_LANG: en or vi)."""
+    from planner.i18n import verdict
+
+    lang = cli_lang()
+    names = names or {}
     out = console()
-    out.print(f"checked {num_moves} moves")
+    out.print(catalogue("check.checked", lang, count=num_moves), markup=False)
     for rule_id, items in report.by_rule().items():
         first = items[0]
         colour = "red" if first.hard else "yellow"
@@ -155,13 +173,18 @@ def print_check_report(report: Any, num_moves: int) -> None:
         out.print(f"[{colour}]{first.severity.upper()}[/] [bold]{rule_id}[/] — {first.label}  "
                   f"({len(items)} violation{'s' * (len(items) != 1)}"
                   f"{f', {total:g} {first.unit}' if first.unit else ''})", markup=True)
-        out.print(f"    basis: {first.basis}", markup=False)
+        out.print(f"    {catalogue('check.basis', lang)}: {first.basis}", markup=False)
         for item in items[:20]:
-            out.print(f"    • {item.message}", markup=False)
+            who = ", ".join(f"{c} {names[c]}" for c in item.cadres if names.get(c))
+            out.print(f"    • {item.message}" + (f" [{who}]" if who else ""), markup=False)
         if len(items) > 20:
-            out.print(f"    … and {len(items) - 20} more (use --json for all)")
+            out.print("    " + catalogue("check.more", lang, count=len(items) - 20),
+                      markup=False)
     colour = "green" if report.ok else "red"
-    out.print(f"[bold {colour}]{report.verdict()}[/]")
+    hard_rules = len({v.rule_id for v in report.hard})
+    text = report.verdict() if lang == "en" else verdict(
+        len(report.hard), hard_rules, len(report.soft), sum(report.penalties().values()), lang)
+    out.print(f"[bold {colour}]{text}[/]")
 
 
 @main.command("test")
@@ -256,6 +279,8 @@ def plan(scenario: Path, out_dir: Path | None, as_json: bool, verbose: bool,
     out = console()
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     workspace = api.load_workspace(scenario)
+    if not as_json:
+        print_weight_notes(workspace.facts)
     from planner import outputs
 
     target = out_dir or Path("plans") / outputs.slug(workspace.scenario.name)
@@ -275,11 +300,12 @@ def plan(scenario: Path, out_dir: Path | None, as_json: bool, verbose: bool,
             sys.exit(EXIT_VIOLATIONS)
         except PinConflict as conflict:
             status.stop()
-            err.print("INFEASIBLE: a pinned move breaks the hard rules:", markup=False)
-            for message in conflict.messages:
-                err.print(f"  • {message}", markup=False)
-            err.print("  relax: remove or change the pin, or switch off the named rule",
-                      markup=False)
+            from planner.explain import explain_infeasible
+            from planner.workspace import load_rules_for
+
+            for line in explain_infeasible(workspace.facts, load_rules_for,
+                                           pin_messages=conflict.messages).lines:
+                err.print(line, markup=False)
             sys.exit(EXIT_VIOLATIONS)
     document, result = outcome.document, outcome.result
     api.write_plan(outcome, target)
@@ -295,7 +321,7 @@ def plan(scenario: Path, out_dir: Path | None, as_json: bool, verbose: bool,
                               total=kept["moves"], changed=kept["changed_or_dropped"],
                               dropped=len(outcome.dropped)), markup=False)
         out.print(catalogue("plan.wrote", cli_lang(), folder=target), markup=False)
-    if outcome.stuck:
+    if outcome.infeasible:
         err.print(outcome.infeasibility(), markup=False)
         sys.exit(EXIT_VIOLATIONS)
 
@@ -339,6 +365,35 @@ def explain(scenario: Path, plan_dir: Path, cadre_id: str, position_id: str | No
 
 
 @main.command()
+@SCENARIO
+@click.option("--post", "position_id", required=True, help="The post to fill.")
+@click.option("--round", "round_name", help="Only this round (default: any round).")
+@click.option("-k", "k", type=click.IntRange(1, 100), default=10, show_default=True,
+              help="How many lawful cadres to rank.")
+@click.option("--plan", "plan_dir", type=click.Path(path_type=Path, exists=True),
+              help="Compare with this plan (default: plan the scenario first).")
+@click.option("--time-limit", "time_limit_s", type=click.FloatRange(min=0.0),
+              help="Seconds for the pinned re-solves (default: the scenario's limit).")
+@click.option("--json", "as_json", is_flag=True, help="Print the ranking as JSON.")
+@reports_bad_input
+def candidates(scenario: Path, position_id: str, round_name: str | None, k: int,
+               plan_dir: Path | None, time_limit_s: float | None, as_json: bool) -> None:
+    """Who can fill this post: the cadres who may lawfully take it, with the objective
+    delta of each (a pinned re-solve), and the rule that stops the closest excluded ones."""
+    from planner import api
+    from planner.candidates_query import describe
+
+    found = api.candidates(scenario, position_id, round_name=round_name, k=k, plan=plan_dir,
+                           time_limit_s=time_limit_s)
+    if as_json:
+        print_json(found.as_dict())
+        return
+    out = console()
+    for line in describe(found):
+        out.print(line, markup=False)
+
+
+@main.command()
 @click.argument("plans", nargs=-1, required=True,
                 type=click.Path(path_type=Path, exists=True), metavar="BASE VARIANT…")
 @click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON.")
@@ -346,9 +401,13 @@ def explain(scenario: Path, plan_dir: Path, cadre_id: str, position_id: str | No
               help="Write the KPIs side by side to this CSV file.")
 @click.option("--diff-csv", "diff_file", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the move-level differences to this CSV file.")
+@click.option("--html", "html_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the comparison as a self-contained HTML page.")
+@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
+              help="Language of the HTML page.")
 @reports_bad_input
 def compare(plans: tuple[Path, ...], as_json: bool, kpi_file: Path | None,
-            diff_file: Path | None) -> None:
+            diff_file: Path | None, html_file: Path | None = None, lang: str = "vi") -> None:
     """KPIs side by side and each variant's move diff against the base (the first plan).
 
     Each argument is a plan folder written by `rotation plan`, or a scenario file, which is
@@ -361,6 +420,12 @@ def compare(plans: tuple[Path, ...], as_json: bool, kpi_file: Path | None,
 
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     check_compare_outputs(plans, kpi_file, diff_file)
+    if html_file is not None:
+        from planner import outputs
+
+        compared = [f for p in plans for f in (sorted(p.rglob("*")) if p.is_dir() else [p])]
+        outputs.check_file(html_file, compared, outputs.is_report_page,
+                           "`rotation compare --html` page", "--html")
     try:
         comparison = api.compare(plans, progress=lambda message: err.print(message,
                                                                            markup=False))
@@ -374,11 +439,15 @@ def compare(plans: tuple[Path, ...], as_json: bool, kpi_file: Path | None,
         write_atomically(kpi_file, kpi_csv(comparison))
     if diff_file is not None:
         write_atomically(diff_file, diff_csv(comparison))
+    if html_file is not None:
+        from planner.report.compare_page import render_comparison
+
+        write_atomically(html_file, render_comparison(comparison, lang))
     if as_json:
         print_json(comparison.as_dict())
         return
     print_comparison(console(), comparison)
-    for written in (kpi_file, diff_file):
+    for written in (kpi_file, diff_file, html_file):
         if written is not None:
             console().print(f"wrote {written}", markup=False)
 
@@ -426,7 +495,8 @@ def print_comparison(out: Console, comparison: Any) -> None:
             diff.add_column(column)
         for change in changes:
             colour = {"added": "green", "removed": "red"}.get(change.change, "yellow")
-            diff.add_row(f"[{colour}]{change.change}[/]", change.cadre,
+            diff.add_row(f"[{colour}]{change.change}[/]",
+                         f"{change.cadre} {change.name}".strip(),
                          change.base.describe() if change.base else "—",
                          change.variant.describe() if change.variant else "—")
         out.print(diff)

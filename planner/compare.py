@@ -33,9 +33,14 @@ class MoveRow:
     from_position: str
     to_position: str
     round: str
+    #: for people, when the moves file has them (moves.csv and the workbook do)
+    name: str = field(default="", compare=False)
+    from_title: str = field(default="", compare=False)
+    to_title: str = field(default="", compare=False)
 
     def describe(self) -> str:
-        return f"{self.form} {self.from_position or '—'} → {self.to_position} ({self.round})"
+        to = f"{self.to_title} ({self.to_position})" if self.to_title else self.to_position
+        return f"{self.form} {self.from_position or '—'} → {to} ({self.round})"
 
     def as_dict(self) -> dict[str, str]:
         return {"form": self.form, "from": self.from_position, "to": self.to_position,
@@ -72,8 +77,14 @@ class MoveChange:
     variant: MoveRow | None
     fields: tuple[str, ...] = ()
 
+    @property
+    def name(self) -> str:
+        """The cadre's name, from whichever side knows it."""
+        return (self.variant.name if self.variant else "") or (
+            self.base.name if self.base else "")
+
     def as_dict(self) -> dict[str, Any]:
-        return {"change": self.change, "cadre": self.cadre,
+        return {"change": self.change, "cadre": self.cadre, "name": self.name,
                 "base": self.base.as_dict() if self.base else None,
                 "variant": self.variant.as_dict() if self.variant else None,
                 "fields": list(self.fields)}
@@ -158,7 +169,9 @@ def read_move_rows(path: Path) -> dict[str, MoveRow]:
             continue
         moves[cells["cadre"]] = MoveRow(cells["cadre"], cells.get("form", ""),
                                         cells.get("from_position", ""),
-                                        cells.get("to_position", ""), cells.get("round", ""))
+                                        cells.get("to_position", ""), cells.get("round", ""),
+                                        cells.get("name", ""), cells.get("from_title", ""),
+                                        cells.get("to_title", ""))
     return moves
 
 
@@ -176,7 +189,15 @@ def plan_in_memory(scenario_path: Path, progress: Callable[[str], None] | None =
     document = plan_document(facts, result.plan, result.report, plan_status(facts, result),
                              result.solution.objective, result.solution.bound,
                              result.solution.gap)
-    moves = {m.cadre: MoveRow(m.cadre, m.form, m.from_position or "", m.to_position, m.round)
+    roster = facts.roster
+
+    def title(position_id: str | None) -> str:
+        position = roster.position_by_id.get(position_id or "")
+        return position.title if position else ""
+
+    moves = {m.cadre: MoveRow(m.cadre, m.form, m.from_position or "", m.to_position, m.round,
+                              roster.cadre_by_id[m.cadre].name, title(m.from_position),
+                              title(m.to_position))
              for m in result.plan.moves}
     return PlanRun(label or facts.scenario.name, str(scenario_path), document, moves)
 
@@ -262,7 +283,8 @@ def kpi_csv(comparison: Comparison) -> str:
 
 
 DIFF_COLUMNS = ("variant", "change", "cadre", "base_form", "base_from", "base_to", "base_round",
-                "variant_form", "variant_from", "variant_to", "variant_round", "fields")
+                "variant_form", "variant_from", "variant_to", "variant_round", "fields",
+                "name", "base_to_title", "variant_to_title")
 
 
 def diff_csv(comparison: Comparison) -> str:
@@ -272,7 +294,9 @@ def diff_csv(comparison: Comparison) -> str:
             ["", "", "", ""]
 
     return csv_text(DIFF_COLUMNS, ([label, c.change, c.cadre, *cells(c.base), *cells(c.variant),
-                                    ";".join(c.fields)]
+                                    ";".join(c.fields), c.name,
+                                    c.base.to_title if c.base else "",
+                                    c.variant.to_title if c.variant else ""]
                                    for label, changes in comparison.diffs.items()
                                    for c in changes))
 

@@ -31,11 +31,10 @@ def fold(text: Any) -> str:
     return re.sub(r"[\s_\-]+", " ", bare).strip()
 
 
-def _code_table(kind: str) -> dict[str, str]:
+def _code_table(kind: str, langs: tuple[str, ...]) -> dict[str, str]:
     table: dict[str, str] = {}
-    for lang in VOCABULARY.values():
-        for code, text in lang.get(kind, {}).items():
-            table.setdefault(fold(code), code)
+    for lang in langs:
+        for code, text in VOCABULARY[lang].get(kind, {}).items():
             table.setdefault(fold(text), code)
     for code, spellings in ALIASES.get(kind, {}).items():
         for spelling in spellings:
@@ -43,14 +42,19 @@ def _code_table(kind: str) -> dict[str, str]:
     return table
 
 
-_CODES: dict[str, dict[str, str]] = {}
+_CODES: dict[tuple[str, tuple[str, ...]], dict[str, str]] = {}
 
 
-def code_for(kind: str, text: str) -> str | None:
-    """The code a label stands for ('Điều động' → 'transfer'), or None if it is none."""
-    if kind not in _CODES:
-        _CODES[kind] = _code_table(kind)
-    return _CODES[kind].get(fold(text))
+def code_for(kind: str, text: str, langs: tuple[str, ...] = ("vi", "en")) -> str | None:
+    """The code a label stands for ('Điều động' → 'transfer'), or None if it is none.
+
+    Codes, the labels of `langs` and the aliases of the catalogue are understood."""
+    key = (kind, langs)
+    if key not in _CODES:
+        _CODES[key] = _code_table(kind, langs)
+    if text.strip() in _CODES[key].values():
+        return text.strip()  # a code, exactly as the contract writes it
+    return _CODES[key].get(fold(text))
 
 
 _DAY_FIRST = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")

@@ -4,12 +4,13 @@ scenario is impossible — with the smallest relaxation that makes it possible, 
 from __future__ import annotations
 
 import dataclasses
-from collections import Counter
+import re
 from typing import Any
 
 from planner.facts import Facts
 from planner.models import Pin
 from planner.plan import Move, Plan
+from planner.relax import Relaxation
 from planner.scenario import Located, Scenario
 from planner.solver.build import cost_terms
 from planner.solver.candidates import Option, judge, per_move_rules
@@ -74,42 +75,174 @@ def _exempt_note(facts: Facts, cadre_id: str) -> str:
     return ("; exempt or deferred — " + "; ".join(notes)) if notes else ""
 
 
+# the forms a why-not considers: the three the planner proposes, and secondment (which it
+# never proposes, but a planner may ask about; it ends on its lawful end date)
+WHY_NOT_FORMS = ("position_change", "rotation", "transfer", "secondment")
+
+
+@dataclasses.dataclass
+class Refusal:
+    """One hard rule that forbids the move in some rounds, with the failing clause in words."""
+
+    form: str
+    rule_id: str
+    label: str
+    basis: str
+    clause: str
+    rounds: list[str]
+    cadres: tuple[str, ...] = ()  # the other cadres involved (relatives, the post's holder…)
+    #: a coupled rule, forbidding the move next to this plan's other moves (re-planning
+    #: may move the others: the pinned re-solve says whether it can)
+    coupled: bool = False
+
+
+def secondment_end(facts: Facts, start: Any) -> Any:
+    """The latest end a secondment starting on `start` may have: the shortest maximum of the
+    secondment rules in force (36 months under Luật CBCC), else the horizon's end."""
+    from planner.calendar import add_months
+
+    # the rules limiting secondments by months: a per-move `max_months` over `forms`
+    ends = [add_months(start, int(limit)) for rule in facts.ruleset.active
+            if rule.hard and rule.in_force(start) and rule.impl.per_move
+            and "secondment" in (getattr(rule.params, "forms", None) or ())
+            and hasattr(rule.params, "max_months")
+            and (limit := rule.param("max_months", start)) is not None]
+    return min(ends) if ends else facts.rounds[-1].end
+
+
+def refusals(facts: Facts, plan: Plan, cadre_id: str, position_id: str,
+             ) -> tuple[list[Refusal], list[tuple[str, str]]]:
+    """Every hard rule forbidding `cadre → post`, form by form and round by round, and the
+    (form, round) pairs no per-move rule forbids (coupled clashes with this plan's other
+    moves are listed, but re-planning may move the others).
+
+    Per-move rules are judged alone (the kind's `judge_move`, its `explain` gives the
+    clause); coupled rules (relatives, adaptation shares, quotas, tenure, one holder per
+    post) by the checker on the plan with this move in place of the cadre's own: each hard
+    violation the move adds is a refusal, with the other cadres it names.
+    """
+    from planner.checker import structure_violations
+
+    cadre = facts.cadre(cadre_id)
+    rules = per_move_rules(facts)
+    coupled = [r for r in facts.ruleset.active if r.hard and r not in rules]
+    base_plan = Plan([m for m in plan.moves])
+
+    def hard_found(candidate: Plan) -> set[tuple[str, str]]:
+        found = [v for v in structure_violations(facts, candidate) if v.hard]
+        for rule in coupled:
+            found += [v for v in rule.impl.check(rule, facts, candidate) if v.hard]
+        return {(v.rule_id, v.message) for v in found}
+
+    before = hard_found(base_plan)
+    grouped: dict[tuple[str, str, str], Refusal] = {}
+    allowed: list[tuple[str, str]] = []
+    others = [m for m in plan.moves if m.cadre != cadre_id]
+    for form in WHY_NOT_FORMS:
+        for round_ in facts.rounds:
+            end = secondment_end(facts, round_.start) if form == "secondment" else None
+            move = Move(cadre_id, form, cadre.position, position_id, round_.name, round_.index,
+                        round_.start, end)
+            context = facts.move_context(move)
+            refused = False  # by a per-move rule: no plan can contain the move
+            for rule in rules:
+                if not rule.hard or not rule.in_force(move.start) or \
+                        not rule.selector.matches(context):
+                    continue
+                found = rule.impl.judge_move(rule, facts, move)
+                if found is None:
+                    continue
+                refused = True
+                clause = rule.impl.explain(rule, found)
+                _add(grouped, Refusal(form, rule.id, rule.label, rule.basis, clause,
+                                      [round_.name], _others(found.cadres, cadre_id)))
+            with_move = Plan([*others, move])
+            said: set[tuple[str, str]] = set()
+            for rule_id, message in sorted(hard_found(with_move) - before,
+                                           key=lambda item: _round_order(facts, item[1])):
+                # the cadre stays in the post after arriving: a clash in a later round is
+                # the same clash; say it once, at its first round
+                if (rule_id, _without_rounds(facts, message)) in said:
+                    continue
+                said.add((rule_id, _without_rounds(facts, message)))
+                owner = next((r for r in facts.ruleset.rules if r.id == rule_id), None)
+                label = owner.label if owner else "one holder per post and round; one move each"
+                basis = owner.basis if owner else "structure of the plan"
+                _add(grouped, Refusal(form, rule_id, label, basis, message, [round_.name],
+                                      _mentioned(facts, message, cadre_id), coupled=True))
+            if not refused:
+                allowed.append((form, round_.name))
+    return list(grouped.values()), allowed
+
+
+def _add(grouped: dict[tuple[str, str, str], Refusal], refusal: Refusal) -> None:
+    # the same clause in several rounds is said once, with its rounds; a dated limit whose
+    # value changes gives a clause per value, each with the rounds it holds in
+    key = (refusal.form, refusal.rule_id, _ROUNDS.sub("…", refusal.clause))
+    if key in grouped:
+        grouped[key].rounds += refusal.rounds
+    else:
+        grouped[key] = refusal
+
+
+_ROUNDS = re.compile(r"\b\d{4}-(?:Q[1-4]|H[12]|\d{2}|M\d{1,2})\b")
+
+
+def _without_rounds(facts: Facts, text: str) -> str:
+    return _ROUNDS.sub("…", text)
+
+
+def _round_order(facts: Facts, text: str) -> tuple[int, str]:
+    names = {r.name: r.index for r in facts.rounds}
+    found = [names[m] for m in _ROUNDS.findall(text) if m in names]
+    return (min(found) if found else -1, text)
+
+
+def _others(cadres: tuple[str, ...], cadre_id: str) -> tuple[str, ...]:
+    return tuple(c for c in cadres if c != cadre_id)
+
+
+def _mentioned(facts: Facts, message: str, cadre_id: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(c for c in re.findall(r"\b[A-Z]\w*\d+\b", message)
+                               if c != cadre_id and c in facts.roster.cadre_by_id))
+
+
 def why_not(facts: Facts, plan: Plan, cadre_id: str, position_id: str) -> tuple[list[str], bool]:
-    """The hard rules that forbid moving this cadre to that post, round by round.
+    """The hard rules that forbid moving this cadre to that post, form by form and round by
+    round, each with its failing clause and the other cadres involved.
 
     Returns the lines and whether some round allows it (then forcing it is a matter of cost).
     """
-    cadre = facts.cadre(cadre_id)
+    found, allowed = refusals(facts, plan, cadre_id, position_id)
     lines = [f"{cadre_id} → {position_id} ({facts.position(position_id).title}):"]
-    rules = per_move_rules(facts)
-    allowed_rounds = []
-    for form in ("position_change", "rotation", "transfer"):
-        refusals: dict[str, list[str]] = {}
-        first: dict[str, Move] = {}
-        for round_ in facts.rounds:
-            move = Move(cadre_id, form, cadre.position, position_id, round_.name, round_.index,
-                        round_.start)
-            hard, _cost, _soft = judge(facts, rules, move)
-            if hard:
-                for rule_id in hard:
-                    refusals.setdefault(rule_id, []).append(round_.name)
-                    first.setdefault(rule_id, move)
-            else:
-                allowed_rounds.append((form, round_.name))
-        for rule_id, rounds in refusals.items():
-            rule = facts.ruleset.by_id(rule_id)
-            when = "every round" if len(rounds) == len(facts.rounds) else ", ".join(rounds)
-            lines.append(f"  {form}: forbidden by {rule_id} — {rule.label} [{rule.basis}] "
-                         f"({when})")
-            found = rule.impl.judge_move(rule, facts, first[rule_id])
-            if found is not None:
-                # the kind says which of the rule's clauses the move breaks, in words
-                lines.append(f"      {rule.impl.explain(rule, found)}")
-    if allowed_rounds:
+    every = len(facts.rounds)
+    introduced: set[str] = set()
+    for form in WHY_NOT_FORMS:
+        mine = [r for r in found if r.form == form]
+        if not mine:
+            continue
+        header = f"  {form}:"
+        if form == "secondment":
+            header = (f"  secondment (ending on its lawful end, e.g. "
+                      f"{secondment_end(facts, facts.rounds[0].start)} if it starts in "
+                      f"{facts.rounds[0].name}):")
+        lines.append(header)
+        for refusal in mine:
+            when = "every round" if len(refusal.rounds) == every else \
+                ", ".join(refusal.rounds)
+            involved = f" (with {', '.join(refusal.cadres)})" if refusal.cadres else ""
+            named = refusal.rule_id
+            if refusal.rule_id not in introduced:  # label and basis once per rule
+                introduced.add(refusal.rule_id)
+                named += f" — {refusal.label} [{refusal.basis}]"
+            verb = "in this plan, clashes with" if refusal.coupled else "forbidden by"
+            lines.append(f"    {verb} {named} (moving in {when}){involved}")
+            lines.append(f"        {refusal.clause}")
+    if allowed:
         lines.append("  allowed by every per-move hard rule as "
-                     + ", ".join(f"{f} in {r}" for f, r in allowed_rounds[:4])
-                     + (" …" if len(allowed_rounds) > 4 else ""))
-    return lines, bool(allowed_rounds)
+                     + ", ".join(f"{f} in {r}" for f, r in allowed[:4])
+                     + (" …" if len(allowed) > 4 else ""))
+    return lines, bool(allowed)
 
 
 def with_pin(scenario: Scenario, cadre_id: str, position_id: str) -> Scenario:
@@ -141,103 +274,60 @@ def plan_diff(before: Plan, after: Plan) -> list[str]:
 # ------------------------------------------------------------------------- infeasibility
 
 
-@dataclasses.dataclass
-class Relaxation:
-    """A change to the scenario (as YAML a planner pastes into an overlay) and its effect."""
-
-    description: str
-    overlay: dict[str, Any]
-    verified: bool | None = None
-
-
 def stuck_cadres(facts: Facts, plan: Plan) -> list[str]:
     """Due cadres under a hard tenure limit that the plan could not move."""
     return [u.cadre for u in plan.unplaced
             if (due := facts.due(u.cadre)) is not None and due.rule.hard]
 
 
-def explain_infeasible(facts: Facts, result: Any,
-                       relaxation: Relaxation | None = None) -> str:
-    """The conflicting rule instances, the cadres and units involved, and what to relax."""
-    lines = ["INFEASIBLE: the hard rules leave these due cadres without a lawful move:"]
-    for cadre_id in stuck_cadres(facts, result.plan):
-        due = facts.due(cadre_id)
-        assert due is not None
-        cadre = facts.cadre(cadre_id)
-        unit = facts.place(cadre.position)["unit"] if cadre.position else "-"
-        unplaced = next(u for u in result.plan.unplaced if u.cadre == cadre_id)
-        lines.append(f"  • {cadre_id} {cadre.name} ({cadre.position}, unit {unit}) is due under "
-                     f"{due.rule.id} — {due.rule.label} [{due.rule.basis}] by "
-                     f"{facts.rounds[due.round_index].name}; {unplaced.reason}")
-        for entry in facts.scenario.forbids:
-            if entry.value.cadre == cadre_id:
-                target = f"→ {entry.value.to}" if entry.value.to else "any move"
-                lines.append(f"      conflicts with the scenario's forbid ({target}) at "
-                             f"{entry.file}:{entry.line}")
-        refusals = result.candidates.refusals.get(cadre_id, Counter())
-        for rule_id, count in refusals.most_common(3):
-            rule = facts.ruleset.by_id(rule_id)
-            lines.append(f"      conflicts with {rule_id} — {rule.label} [{rule.basis}]: "
-                         f"refused {count} options")
-    if relaxation is not None:
-        state = {True: "verified: re-solved with it, every due cadre is placed",
-                 False: "not enough on its own (re-solved: cadres still stuck)",
-                 None: "not verified"}[relaxation.verified]
-        lines.append(f"  smallest relaxation found: {relaxation.description} ({state})")
-        lines.append("  as an overlay (scenario.yaml):")
-        for key, value in relaxation.overlay.items():
-            lines.append(f"    {key}: {flow_yaml(value)}")
-    return "\n".join(lines)
+@dataclasses.dataclass
+class Diagnosis:
+    """Why a scenario is impossible: the lines to print, the core and the relaxations."""
+
+    lines: list[str]
+    core: Any = None  # planner.conflicts.Core
+    search: Any = None  # planner.relax.RelaxationSearch
+
+    @property
+    def relaxation(self) -> Relaxation | None:
+        """The verified relaxation touching the fewest cadres (None if none was found)."""
+        return self.search.found[0] if self.search is not None and self.search.found else None
 
 
-def find_relaxation(facts: Facts, result: Any, ruleset_loader: Any) -> Relaxation | None:
-    """Try, smallest first: switching off the one per-move rule that refuses most options of
-    the stuck cadres; else raising the tenure limit past their horizon; verify by re-solving.
+def explain_infeasible(facts: Facts, ruleset_loader: Any, result: Any = None,
+                       pin_messages: list[str] | None = None) -> Diagnosis:
+    """Why the scenario is impossible: what the elastic plan could not do, the conflict core
+    over rule instances (irreducible, re-solved), and lawful relaxations that plan.
 
-    `ruleset_loader(scenario) -> RuleSet` reloads rules with a scenario's changes.
+    `ruleset_loader(scenario) -> RuleSet` reloads rules with a relaxation's changes.
     """
-    from planner.facts import Facts as FactsClass
-    from planner.solver.run import solve_workspace
+    from planner.conflicts import conflict_core, describe_core
+    from planner.relax import describe_search, search
 
-    stuck = stuck_cadres(facts, result.plan)
-    if not stuck:
-        return None
-    due_of = {c: due for c in stuck if (due := facts.due(c)) is not None}
-    refusals: Counter[str] = Counter()
-    for cadre_id in stuck:
-        refusals.update(result.candidates.refusals.get(cadre_id, Counter()))
-    tries: list[Relaxation] = []
-    for rule_id, _count in refusals.most_common(2):
-        tries.append(Relaxation(f"switch off {rule_id} ({facts.ruleset.by_id(rule_id).label})",
-                                {"disable": [rule_id]}))
-    for rule_id in sorted({due.rule.id for due in due_of.values()}):
-        rule = facts.ruleset.by_id(rule_id)
-        change = rule.impl.relax(rule, facts, [c for c, due in due_of.items()
-                                               if due.rule.id == rule_id])
-        if change is not None:
-            tries.append(Relaxation(change.description, {"set": {rule_id: change.params}}))
-    for attempt in tries:
-        scenario = _apply_overlay(facts.scenario, attempt.overlay)
-        relaxed = FactsClass(scenario, ruleset_loader(scenario))
-        attempt.verified = not stuck_cadres(relaxed, solve_workspace(relaxed).plan)
-        if attempt.verified:
-            return attempt
-    return tries[-1] if tries else None
-
-
-def _apply_overlay(scenario: Scenario, overlay: dict[str, Any]) -> Scenario:
-    disabled = list(scenario.disabled) + [Located("relaxation", None, rule_id)
-                                          for rule_id in overlay.get("disable", [])]
-    overrides = {k: dict(v) for k, v in scenario.overrides.items()}
-    for rule_id, params in overlay.get("set", {}).items():
-        overrides[rule_id] = {**overrides.get(rule_id, {}), **params}
-    return dataclasses.replace(scenario, disabled=disabled, overrides=overrides)
-
-
-def flow_yaml(value: Any) -> str:
-    """A value as YAML flow text (`{rule: {max_months: 126}}`), as a planner would type it."""
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {flow_yaml(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, list):
-        return "[" + ", ".join(flow_yaml(v) for v in value) + "]"
-    return str(value)
+    lines = ["INFEASIBLE: the hard rules cannot all hold in this scenario."]
+    if result is not None:
+        for cadre_id in stuck_cadres(facts, result.plan):
+            due = facts.due(cadre_id)
+            assert due is not None
+            cadre = facts.cadre(cadre_id)
+            unplaced = next(u for u in result.plan.unplaced if u.cadre == cadre_id)
+            lines.append(f"  • {cadre_id} {cadre.name} ({cadre.position}) is due under "
+                         f"{due.rule.id} by {facts.rounds[due.round_index].name}; "
+                         f"{unplaced.reason}")
+        tenure = {r.id for r in facts.ruleset.with_hook("due")}
+        for found in result.report.hard:
+            if found.rule_id not in tenure:  # stuck cadres are listed above
+                lines.append(f"  • {found.rule_id}: {found.message}")
+    for message in pin_messages or []:
+        lines.append(f"  • {message}")
+    core = conflict_core(facts, prefer=("rule", "row"))
+    if core is None:
+        lines.append("  the strict model over the planner's options finds a plan: the conflict "
+                     "comes from candidate pruning, not from the rules (raise solver limits)")
+        return Diagnosis(lines)
+    lines += describe_core(core)
+    if not core.members:
+        return Diagnosis(lines, core)
+    found = search(facts, core, ruleset_loader)
+    lines += describe_search(found)
+    return Diagnosis(lines, core, found)

@@ -126,6 +126,16 @@ class Facts:
             return None
         return months_between(cadre.position_start, day)
 
+    def tenure_start(self, cadre_id: str, restart: bool) -> dt.date | None:
+        """When the cadre's time in post counts from: `position_start`, or — where the law
+        re-designated the leaders of a new body (`restart`) — the day their post came to be."""
+        start = self.roster.cadre_by_id[cadre_id].position_start
+        post = self.roster.cadre_by_id[cadre_id].position
+        if start is None or post is None or not restart:
+            return start
+        created = self.graph.window(post)[0]
+        return max(start, created) if created else start
+
     def retirement_date(self, cadre_id: str) -> dt.date:
         """NĐ 135/2020 retirement date (computed on first use, then cached)."""
         found = self._retirement.get(cadre_id)

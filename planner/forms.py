@@ -130,16 +130,17 @@ def pool_covers(facts: Facts, cadre_id: str, position_id: str, day: dt.date) -> 
 
 
 def away_until(facts: Facts, cadre_id: str, day: dt.date) -> dt.date | None:
-    """The day an away holder returns, if they are away on `day` for a known period."""
+    """The day an away holder is back (the day after `status_until`, the status's last day),
+    if they are away on `day` for a known period."""
     cadre = facts.cadre(cadre_id)
     if cadre.status in AWAY_STATUSES and cadre.status_until is not None \
-            and day < cadre.status_until:
-        return cadre.status_until
+            and day <= cadre.status_until:
+        return cadre.status_until + dt.timedelta(days=1)
     return None
 
 
 def away_posts(facts: Facts) -> dict[str, dt.date]:
-    """Posts whose holder is away when the horizon starts → the day they return."""
+    """Posts whose holder is away when the horizon starts → the day they are back."""
     start = facts.rounds[0].start
     found = {}
     for position_id, cadre_id in facts.roster.holder_by_position.items():

@@ -51,7 +51,10 @@ DUE_SHARE = 0.2  # cadres whose tenure reaches its limit within two years of the
 POOL_SHARE = 0.15  # leaders and deputies in a planning pool
 HISTORY_SHARE = 0.22  # cadres with earlier postings
 RELATIVE_SHARE = 0.01  # cadres who start a relative pair (each pair holds two)
-MERGE_DAY = "2024-12-31"  # last day of the communes merged on 1 Jan 2025
+MERGE_DAY = "2025-01-01"  # the communes merged on 1 Jan 2025 exist until then (valid_to)
+# Luật Tổ chức chính quyền địa phương 2025: no district level from 1 Jul 2025; Hanoi's new
+# communes and wards (NQ 1656/NQ-UBTVQH15) exist from that day.
+REFORM_DAY = "2025-07-01"
 
 _LONG_TENURE_ROLES = frozenset({"secretary", "chair", "council_chair", "front_chair", "head"})
 _AGE_YEARS: dict[str, tuple[int, int]] = {
@@ -168,7 +171,13 @@ class _MemorySink:
         self.rows: Rows = {f"{table}.csv": [] for table in COLUMNS}
 
     def emit(self, table: str, row: list[str]) -> None:
+        row = _padded(table, row)
         self.rows[f"{table}.csv"].append(dict(zip(COLUMNS[table], row, strict=True)))
+
+
+def _padded(table: str, row: list[str]) -> list[str]:
+    """A row with the optional trailing columns (existence dates, …) left empty."""
+    return row + [""] * (len(COLUMNS[table]) - len(row))
 
 
 class _CsvSink:
@@ -191,7 +200,7 @@ class _CsvSink:
             self.counts[f"{table}.csv"] = 0
 
     def emit(self, table: str, row: list[str]) -> None:
-        self._writers[table].writerow(row)
+        self._writers[table].writerow(_padded(table, row))
         self.counts[f"{table}.csv"] += 1
 
     def commit(self) -> None:
@@ -222,10 +231,11 @@ class _Locality:
     base: str  # "Phúc Xá"
     valid_to: str = ""
     successor: str = ""
+    valid_from: str = ""
 
     def row(self) -> list[str]:
-        return [self.id, self.name, self.level, self.kind, self.parent, "", self.valid_to,
-                self.successor]  # fmt: skip
+        return [self.id, self.name, self.level, self.kind, self.parent, self.valid_from,
+                self.valid_to, self.successor]  # fmt: skip
 
 
 def _locality(loc_id: str, kind: str, level: str, parent: str, base: str) -> _Locality:
@@ -540,10 +550,29 @@ _HANOI_2025_COMMUNES = [
 ]
 
 
+_LEADERSHIP_KINDS = frozenset({"dang_uy", "ubnd", "hdnd", "mttq"})
+
+
+def _end_districts(tree: list[_Locality]) -> list[_Locality]:
+    """The 2025 reform on its date: every district ends on REFORM_DAY. Its successor (for
+    hometowns, and for the offices that carry on) is its first surviving ward or commune,
+    the one that keeps the district's seat [I: the new wards were drawn across old
+    boundaries]; its leadership bodies end with it (units' `valid_to`, see `block`)."""
+    ended = []
+    for loc in tree:
+        if loc.level == "district":
+            seat = next((c.id for c in tree if c.parent == loc.id and not c.valid_to), "")
+            loc = replace(loc, valid_to=REFORM_DAY, successor=seat)
+        ended.append(loc)
+    return ended
+
+
 def _hanoi_2025() -> list[_Locality]:
     tree = [_Locality("HN", "Thành phố Hà Nội", "city", "thanh_pho", "", "Hà Nội")]
     for index, (kind, name) in enumerate(_HANOI_2025_COMMUNES, start=1):
-        tree.append(_locality(f"HN-W{index:03d}", kind, "commune", "HN", name))
+        # the 126 communes and wards were created on 1 Jul 2025 (their leaders designated then)
+        tree.append(replace(_locality(f"HN-W{index:03d}", kind, "commune", "HN", name),
+                            valid_from=REFORM_DAY))
     return tree
 
 
@@ -609,7 +638,8 @@ def _build_district(gen: _Generator) -> None:
 
 def _build_hanoi_2023(gen: _Generator) -> None:
     numbers = range(1, len(vn.HANOI_DISTRICTS_2023) + 1)
-    tree = gen.territory(_hanoi_2023(gen.rng, numbers, vn.HANOI_MERGES_2025_01))
+    tree = gen.territory(_end_districts(_hanoi_2023(gen.rng, numbers,
+                                                    vn.HANOI_MERGES_2025_01)))
     gen.block(_city_units(gen.rng, tree[0], vn.CITY_AGENCIES_2023, national=False), hq=True)
     _district_block(gen, tree)
 
@@ -730,8 +760,16 @@ class _Generator:
         positions: list[_PosInfo] = []
         for plan in units:
             unit_id = self.next_id("U")
+            # the district's Party committee, People's Committee, Council and Front end with
+            # the level (REFORM_DAY, no successor): their leaders are placed by the plan, as
+            # Hướng dẫn 09-HD/TU made them the core of the new communes' leadership. Its
+            # offices and boards carry on in the seat ward (the district's successor) [I].
+            abolished = plan.locality.level == "district" and plan.kind in _LEADERSHIP_KINDS
+            ends = plan.locality.valid_to if abolished else ""
             self.sink.emit(
-                "units", [unit_id, plan.name, plan.locality.id, plan.bloc, plan.kind, plan.sector]
+                "units",
+                [unit_id, plan.name, plan.locality.id, plan.bloc, plan.kind, plan.sector, "",
+                 ends],
             )
             for post in plan.posts:
                 info = _PosInfo(self.next_id("P"), unit_id, plan.sector, plan.locality.id,
@@ -783,7 +821,7 @@ class _Generator:
         sole_carer = bool(child) and gender == "male" and rng.random() < SOLE_CARER_SHARE
         row = [cadre_id, name, gender, birth.isoformat(), hometown, pos.id if pos else "",
                start.isoformat() if start else "", profession, skills, pool, status, until,
-               child, _flag(volunteer), _flag(sole_carer)]  # fmt: skip
+               child, _flag(volunteer), "", "", _flag(sole_carer)]  # fmt: skip
         self.sink.emit("cadres", row)
         if pos is not None and start is not None and rng.random() < HISTORY_SHARE:
             self.history(cadre_id, pos, start, birth)

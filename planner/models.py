@@ -114,8 +114,18 @@ class Locality(Record):
         return value
 
 
+def _check_window(value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+    valid_from = info.data.get("valid_from")
+    if value and valid_from and valid_from >= value:
+        raise ValueError(f"valid_from {valid_from} must be before valid_to {value}")
+    return value
+
+
 class Unit(Record):
-    """An agency inside a locality (Party committee, People's Committee, department, office)."""
+    """An agency inside a locality (Party committee, People's Committee, department, office).
+
+    It exists in [`valid_from`, `valid_to`) (and while its locality does); a `successor`
+    unit carries its posts on after `valid_to` (planner.graph: existence)."""
 
     id: str = Field(min_length=1)
     name: str = Field(min_length=1)
@@ -123,6 +133,11 @@ class Unit(Record):
     bloc: Bloc
     kind: str = ""
     sector: str = ""
+    valid_from: OptDate = None
+    valid_to: OptDate = None
+    successor: OptStr = None
+
+    _valid_window = field_validator("valid_to")(_check_window)
 
 
 class Position(Record):
@@ -137,6 +152,13 @@ class Position(Record):
     listed_sector: str = ""
     profession: str = ""
     skills: TokenList = ()
+    # The post exists in [valid_from, valid_to) (and while its unit does); on `valid_to` its
+    # holder goes to the `successor` post, or — without one — must have been moved by then.
+    valid_from: OptDate = None
+    valid_to: OptDate = None
+    successor: OptStr = None
+
+    _valid_window = field_validator("valid_to")(_check_window)
 
 
 class PoolEntry(BaseModel):
@@ -185,6 +207,11 @@ class Cadre(Record):
     status_until: OptDate = None
     child_birth_date: OptDate = None
     volunteer: Annotated[bool, BeforeValidator(lambda v: _blank_to_none(v) or False)] = False
+    # A secondment still running when the roster was written (`rotation apply`): the cadre
+    # keeps `position` (home post) and also holds `secondment_post` until `secondment_end`
+    # (the day they are back home).
+    secondment_post: OptStr = None
+    secondment_end: OptDate = None
     # NĐ 59/2019 Đ.38–39: a father is deferred for a young child only as its carer (his wife
     # died or another objective reason); false unless the roster says so.
     sole_carer: Annotated[bool, BeforeValidator(lambda v: _blank_to_none(v) or False)] = False
@@ -387,6 +414,9 @@ class ScenarioFile(Config):
     enable: list[str] = Field(default_factory=list)
     pin: list[Pin] = Field(default_factory=list)
     forbid: list[Forbid] = Field(default_factory=list)
+    # an overlay may drop a pin or forbid of the scenario it extends (pasted relaxations)
+    unpin: list[str] = Field(default_factory=list)
+    unforbid: list[Forbid] = Field(default_factory=list)
     weights: Weights | None = None
     solver: SolverSettings | None = None
     roster: RosterPatches | None = None

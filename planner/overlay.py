@@ -23,15 +23,17 @@ receive a merged post's holder, and a post whose holder leaves can be closed.
   relations and history rows go with them. A pin or forbid naming them is then an error.
 - `vacancies.close` removes a vacant post; closing a held post is an error (let the holder
   `leave`, or pin a move away instead). History rows of a closed post are dropped.
-- `merge` ends a locality on `on` (`valid_to`, `successor`), moves its child localities under
-  the successor, and remaps its units' posts. The mapping CSV (relative to the scenario file)
-  has either `old_unit,new_unit` — every unit of the locality, whose posts (with their
-  holders) move to the new unit — or `old_position,new_position` — every post of the
-  locality, whose holder moves to the new post (an empty `new_position` abolishes the post
-  and leaves its holder without one); the old units are removed. Without a mapping the
-  units move to the successor unchanged. The roster the planner sees is the one after the
-  merge; `on` is recorded as `valid_to`. A merged holder keeps their `position_start` (a
-  merger is not a move), and history rows follow their post to its successor.
+- `merge` ends a locality on `on` (`valid_to`, `successor`) and moves its child localities
+  under the successor; its natives count as natives of the successor (planner.graph). It
+  acts on its date, not at the horizon's start: until `on` the old posts exist and keep their
+  holders, from `on` they are gone (planner.graph: existence). The mapping CSV (relative to
+  the scenario file) has either `old_unit,new_unit` — every unit of the locality, whose
+  posts (with their holders) carry on in the new unit from `on` — or
+  `old_position,new_position` — every post of the locality, each handed to its new post on
+  `on` (the holder goes with it, keeping their `position_start`: a merger is not a move), or
+  abolished by an empty `new_position` (its holder must then be moved by `on`, or is
+  reported unplaced). Without a mapping the units carry on in the successor unchanged. `on`
+  must fall inside the horizon; `rotation apply` carries the holders over to the new posts.
 
 Every bad patch is reported with the scenario file, line and column, and the closest valid id.
 """
@@ -48,7 +50,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from planner.errors import InputError, Problem, ProblemCollector, did_you_mean, unknown
-from planner.models import LEVELS, Cadre, Locality, Merge, RosterPatches
+from planner.models import LEVELS, Cadre, Horizon, Locality, Merge, RosterPatches
 from planner.roster_io import TABLES, Origin, Roster
 from planner.yamlio import Locator
 
@@ -77,9 +79,10 @@ class PatchResult:
     departed: dict[str, str] = field(default_factory=dict)
 
 
-def apply_patches(roster: Roster, sources: Sequence[PatchSource]) -> PatchResult:
+def apply_patches(roster: Roster, sources: Sequence[PatchSource],
+                  horizon: Horizon | None = None) -> PatchResult:
     """Apply each file's patches in chain order (base first); InputError on a bad patch."""
-    editor = _Editor(roster)
+    editor = _Editor(roster, horizon)
     for source in sources:
         editor.apply(source)
     return PatchResult(editor.build(), editor.notes, editor.departed)
@@ -91,7 +94,8 @@ Row = tuple[Any, Origin]
 class _Editor:
     """Mutable copy of a roster's tables, each row with the file and line it came from."""
 
-    def __init__(self, roster: Roster):
+    def __init__(self, roster: Roster, horizon: Horizon | None = None):
+        self.horizon = horizon
         self.source = roster.source
         self.rows: dict[str, list[Row]] = {
             name: [(r, roster.origin(name, i)) for i, r in enumerate(roster.table(name))]
@@ -281,6 +285,12 @@ class _Editor:
         if bad:
             return
         merged: Locality = localities[merge.locality][0]
+        if self.horizon is not None and not self.horizon.start <= merge.on < self.horizon.end:
+            self.problem([*path, "on"], "merge.on",
+                         f"{merge.on} is outside the horizon ({self.horizon.start} – "
+                         f"{self.horizon.end}): a merge acts on its date inside the plan; a "
+                         "merge done before it belongs in the roster (valid_to, successor)")
+            return
         if merge.into == merge.locality or merge.locality in self._ancestors(merge.into):
             self.problem([*path, "into"], "merge.into",
                          f"'{merge.into}' lies inside '{merge.locality}': a locality merges "
@@ -300,10 +310,7 @@ class _Editor:
             return
         unit_ids = [u.id for u, _o in self.rows["units"] if u.locality == merge.locality]
         if merge.mapping is None:
-            self.rows["units"] = [(u.model_copy(update={"locality": merge.into}), o)
-                                  if u.locality == merge.locality else (u, o)
-                                  for u, o in self.rows["units"]]
-            what = f"its {len(unit_ids)} units move to {merge.into} unchanged"
+            what = f"its {len(unit_ids)} units carry on in {merge.into} unchanged"
         else:
             mapping_path = base / merge.mapping
             if not mapping_path.exists():
@@ -367,11 +374,11 @@ class _Editor:
         if problems.problems or missing:
             self.problems.extend(problems.problems)
             return None
-        self.rows["positions"] = [(p.model_copy(update={"unit": mapping[p.unit]}), o)
-                                  if p.unit in mapping else (p, o)
-                                  for p, o in self.rows["positions"]]
-        self.rows["units"] = [row for row in self.rows["units"] if row[0].id not in mapping]
-        return f"posts of {len(mapping)} units moved by {file.name}"
+        # the units end on the merge date and hand their posts (and holders) to the new ones
+        self.rows["units"] = [(u.model_copy(update={"valid_to": merge.on,
+                                                    "successor": mapping[u.id]}), o)
+                              if u.id in mapping else (u, o) for u, o in self.rows["units"]]
+        return f"posts of {len(mapping)} units carried over by {file.name} on {merge.on}"
 
     def _map_positions(self, file: Path, rows: list[tuple[int, dict[str, str]]], merge: Merge,
                        unit_ids: list[str], path: list[int | str]) -> str | None:
@@ -402,6 +409,12 @@ class _Editor:
                     problems.add(str(file), line, "new_position",
                                  f"'{new}' is held by {holder.id}: map to a vacant post "
                                  "(open one with roster.vacancies.add)")
+                elif not _open_on(positions[new][0], merge.on):
+                    target = positions[new][0]
+                    problems.add(str(file), line, "new_position",
+                                 f"'{new}' does not exist on {merge.on} (it exists "
+                                 f"{target.valid_from or '…'} – {target.valid_to or '…'}): "
+                                 "the holder would have nowhere to go")
                 targets[new] = line
             mapping[old] = new
         missing = [p for p in old_ids if p not in mapping]
@@ -413,21 +426,25 @@ class _Editor:
             self.problems.extend(problems.problems)
             return None
         abolished = [old for old, new in mapping.items() if not new]
-        self.rows["cadres"] = [
-            (c.model_copy(update={"position": mapping[c.position] or None,
-                                  "position_start": c.position_start if mapping[c.position]
-                                  else None}), o)
-            if c.position in mapping else (c, o) for c, o in self.rows["cadres"]]
-        # history follows a post to its successor; rows of an abolished post are dropped
-        self.rows["history"] = [(h.model_copy(update={"position": mapping[h.position]}), o)
-                                if h.position in mapping else (h, o)
-                                for h, o in self.rows["history"] if h.position not in abolished]
-        self.rows["positions"] = [row for row in self.rows["positions"] if row[0].id not in
-                                  mapping]
-        self.rows["units"] = [row for row in self.rows["units"] if row[0].id not in unit_ids]
-        return (f"{len(mapping) - len(abolished)} posts remapped by {file.name}"
-                + (f", {len(abolished)} abolished ({', '.join(abolished)})" if abolished
-                   else ""))
+        # every old post ends on the merge date: handed to its new post, or abolished (its
+        # holder is then due by that date: the existence rule)
+        self.rows["positions"] = [(p.model_copy(update={"valid_to": merge.on,
+                                                        "successor": mapping[p.id] or None}), o)
+                                  if p.id in mapping else (p, o)
+                                  for p, o in self.rows["positions"]]
+        holders = [c.id for old in abolished if (c := self.holder_of(old)) is not None]
+        text = f"{len(mapping) - len(abolished)} posts handed over by {file.name} on {merge.on}"
+        if abolished:
+            text += f", {len(abolished)} abolished ({', '.join(abolished)})"
+        if holders:
+            text += f"; their holders {', '.join(holders)} must be placed by then"
+        return text
+
+
+def _open_on(position: Any, day: Any) -> bool:
+    """Whether a post's own dates cover `day`."""
+    return (position.valid_from is None or position.valid_from <= day) and (
+        position.valid_to is None or day < position.valid_to)
 
 
 def _read_mapping(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:

@@ -95,6 +95,12 @@ def kpis(facts: Facts, plan: Plan) -> dict[str, Any]:
     }
 
 
+def weights_document(facts: Facts) -> dict[str, Any]:
+    from planner.weights import weights_document as document
+
+    return document(facts)
+
+
 def plan_document(facts: Facts, plan: Plan, report: CheckReport, status: str,
                   objective: float, bound: float, gap: float) -> dict[str, Any]:
     return {
@@ -107,6 +113,7 @@ def plan_document(facts: Facts, plan: Plan, report: CheckReport, status: str,
         "verdict": report.verdict(),
         "kpis": kpis(facts, plan),
         "penalties": {k: round(v, 6) for k, v in sorted(report.penalties().items())},
+        "weights": weights_document(facts),
         "moves": [{"cadre": m.cadre, "form": m.form, "from": m.from_position, "to":
                    m.to_position, "round": m.round} for m in plan.moves],
         "unplaced": [{"cadre": u.cadre, "reason": u.reason, "rules": list(u.rules)}

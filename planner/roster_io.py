@@ -32,6 +32,52 @@ TABLES: dict[str, tuple[type[BaseModel], bool]] = {
     "history": (HistoryEntry, False),
 }
 
+# What HR systems and planners call the tables and columns (matched without case or
+# diacritics); a `columns.yaml` mapping file beside the roster adds an export's own names.
+SHEET_ALIASES: dict[str, tuple[str, ...]] = {
+    "localities": ("địa bàn", "địa phương", "đơn vị hành chính"),
+    "units": ("đơn vị", "cơ quan", "cơ quan đơn vị"),
+    "positions": ("vị trí", "chức danh", "vị trí việc làm"),
+    "cadres": ("cán bộ", "danh sách cán bộ", "nhân sự", "hồ sơ cán bộ"),
+    "relations": ("quan hệ gia đình", "quan hệ", "người thân"),
+    "history": ("quá trình công tác", "lịch sử công tác"),
+}
+COLUMN_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
+    "localities": {"id": ("mã", "mã địa bàn"), "name": ("tên", "tên địa bàn"),
+                   "level": ("cấp",), "kind": ("loại",), "parent": ("trực thuộc", "cấp trên"),
+                   "valid_from": ("hiệu lực từ",), "valid_to": ("hiệu lực đến",),
+                   "successor": ("sáp nhập vào", "đơn vị kế thừa")},
+    "units": {"id": ("mã", "mã đơn vị"), "name": ("tên", "tên đơn vị"),
+              "locality": ("địa bàn", "mã địa bàn"), "bloc": ("khối",), "kind": ("loại",),
+              "sector": ("lĩnh vực", "ngành")},
+    "positions": {"id": ("mã", "mã vị trí"), "unit": ("đơn vị", "mã đơn vị"),
+                  "title": ("chức danh", "tên vị trí"), "role": ("vai trò", "loại chức vụ"),
+                  "grade": ("bậc", "hạng"), "key": ("chủ chốt", "vị trí chủ chốt"),
+                  "listed_sector": ("lĩnh vực chuyển đổi", "danh mục chuyển đổi"),
+                  "profession": ("chuyên môn",), "skills": ("kỹ năng", "yêu cầu kỹ năng")},
+    "cadres": {"id": ("mã", "mã cán bộ", "số hiệu"), "name": ("họ và tên", "họ tên", "tên"),
+               "gender": ("giới tính",), "birth_date": ("ngày sinh",),
+               "hometown": ("quê quán",), "position": ("vị trí", "mã vị trí", "chức vụ"),
+               "position_start": ("ngày bổ nhiệm", "ngày giữ chức vụ", "giữ chức vụ từ"),
+               "profession": ("chuyên môn", "chuyên ngành"), "skills": ("kỹ năng",),
+               "pool": ("quy hoạch",), "status": ("tình trạng", "trạng thái"),
+               "status_until": ("tình trạng đến", "trạng thái đến"),
+               "child_birth_date": ("ngày sinh con",),
+               "volunteer": ("tự nguyện", "tình nguyện", "xin luân chuyển")},
+    "relations": {"a": ("cán bộ 1", "mã cán bộ 1"), "b": ("cán bộ 2", "mã cán bộ 2"),
+                  "relation": ("quan hệ",)},
+    "history": {"cadre": ("cán bộ", "mã cán bộ"), "position": ("vị trí", "mã vị trí"),
+                "start": ("từ ngày", "bắt đầu"), "end": ("đến ngày", "kết thúc"),
+                "form": ("hình thức",)},
+}
+# columns whose values may be written as labels ("Nữ", "Có", "Trưởng phòng") or dd/mm/yyyy
+VALUE_KINDS: dict[str, str] = {"gender": "gender", "key": "bool", "volunteer": "bool",
+                               "role": "role", "level": "level", "bloc": "bloc",
+                               "status": "status", "relation": "relation"}
+DATE_COLUMNS = frozenset({"birth_date", "position_start", "status_until", "child_birth_date",
+                          "valid_from", "valid_to", "start", "end"})
+
+
 # Column order when writing, one source of truth with the DESIGN contract.
 COLUMNS: dict[str, tuple[str, ...]] = {
     name: tuple(model.model_fields) for name, (model, _required) in TABLES.items()
@@ -80,9 +126,15 @@ class Roster:
 
 
 def load_roster(path: Path) -> Roster:
-    """Load a roster from a folder of CSV files or an .xlsx workbook; all problems at once."""
+    """Load a roster from a folder of CSV files or an .xlsx workbook; all problems at once.
+
+    Vietnamese sheet and column names, labels (Nam/Nữ, Có/Không, roles) and dd/mm/yyyy dates
+    are read as the contract's; sheets that are no table are ignored; a `columns.yaml` in
+    the folder (or `<workbook>.columns.yaml` beside it) maps an HR export's own names.
+    """
+    mapping = _read_mapping(path)
     if path.suffix.lower() == ".xlsx":
-        raw = dict(_read_workbook(path))
+        raw = dict(_read_workbook(path, mapping))
     elif path.is_dir():
         raw = dict(_read_folder(path))
     elif path.exists():
@@ -112,7 +164,8 @@ def load_roster(path: Path) -> Roster:
             tables[name] = []
             continue
         file, header_line, header, rows = raw[name]
-        tables[name] = _parse_rows(name, model, file, header_line, header, rows, problems, origins)
+        tables[name] = _parse_rows(name, model, file, header_line, header, rows, problems, origins,
+                                   mapping.get(name, {}).get("columns", {}))
     problems.raise_if_any()
     return Roster(
         localities=tuple(tables["localities"]),  # type: ignore[arg-type]
@@ -231,7 +284,61 @@ def _column_at(
     return header[index] if index < len(header) else None
 
 
-def _read_workbook(path: Path) -> Iterator[tuple[str, RawTable]]:
+def _table_of_sheet(sheet_name: str, mapping: dict[str, Any]) -> str | None:
+    from planner.dialect import fold
+
+    for table, spec in mapping.items():
+        if spec.get("sheet") and fold(spec["sheet"]) == fold(sheet_name):
+            return table
+    for table in TABLES:
+        if fold(sheet_name) in {fold(table), *(fold(a) for a in SHEET_ALIASES[table])}:
+            return table
+    return None
+
+
+def _read_mapping(path: Path) -> dict[str, Any]:
+    """The column-mapping file of a roster, if any: {table: {sheet?, columns: {field: name}}}.
+
+        cadres:
+          sheet: DS_CanBo            # the workbook's sheet for this table
+          columns: {id: MaNV, name: HoTen, birth_date: NgaySinh, position: MaViTri}
+    """
+    from planner.yamlio import read_yaml
+
+    mapping_path = path / "columns.yaml" if path.is_dir() else \
+        path.with_name(path.stem + ".columns.yaml")
+    if not mapping_path.exists():
+        return {}
+    data, locate = read_yaml(mapping_path)
+    problems = ProblemCollector()
+    if not isinstance(data, dict):
+        raise InputError([Problem(str(mapping_path), 1, 1, None,
+                                  "a column mapping must be a mapping of table names")])
+    for table, spec in data.items():
+        line, _column = locate([table])
+        if table not in TABLES:
+            problems.add(str(mapping_path), line, str(table),
+                         f"unknown table '{table}'{did_you_mean(str(table), TABLES)}")
+            continue
+        if not isinstance(spec, dict) or set(spec) - {"sheet", "columns"}:
+            problems.add(str(mapping_path), line, str(table),
+                         "expected `sheet:` and/or `columns: {field: name in the export}`")
+            continue
+        fields = TABLES[table][0].model_fields
+        for field_name in (spec.get("columns") or {}):
+            if field_name not in fields:
+                f_line, _col = locate([table, "columns", field_name])
+                problems.add(str(mapping_path), f_line, f"{table}.{field_name}",
+                             f"unknown column '{field_name}'"
+                             + did_you_mean(str(field_name), list(fields)))
+    problems.raise_if_any()
+    return {table: {"sheet": spec.get("sheet"), "columns": dict(spec.get("columns") or {})}
+            for table, spec in data.items()}
+
+
+def _read_workbook(path: Path, mapping: dict[str, Any] | None = None
+                   ) -> Iterator[tuple[str, RawTable]]:
+    mapping = mapping or {}
     try:
         from openpyxl import load_workbook
 
@@ -244,21 +351,21 @@ def _read_workbook(path: Path) -> Iterator[tuple[str, RawTable]]:
         ) from None
     try:
         known = set(TABLES)
+        chosen: dict[str, str] = {}
         for sheet_name in workbook.sheetnames:
-            if sheet_name not in known:
-                raise InputError(
-                    [
-                        Problem(
-                            str(path),
-                            message=f"unknown sheet '{sheet_name}'"
-                            + did_you_mean(sheet_name, known),
-                        )
-                    ]
-                )
+            table = _table_of_sheet(sheet_name, mapping)
+            if table is not None and table not in chosen:
+                chosen[table] = sheet_name
+            elif table is None and did_you_mean(sheet_name, known):
+                # close to a table's name: a typo, not an extra sheet
+                raise InputError([Problem(str(path), message=f"unknown sheet '{sheet_name}'"
+                                          + did_you_mean(sheet_name, known))])
+            # any other sheet (notes, a pivot, an HR system's cover page) is not a table
         for name in TABLES:
-            if name not in workbook.sheetnames:
+            if name not in chosen:
                 continue
-            sheet = workbook[name]
+            sheet_name = chosen[name]
+            sheet = workbook[sheet_name]
             header: list[str] = []
             header_line = 1
             rows: list[tuple[int, list[str]]] = []
@@ -272,7 +379,7 @@ def _read_workbook(path: Path) -> Iterator[tuple[str, RawTable]]:
                     continue
                 if any(c.strip() for c in cells):
                     rows.append((line, cells[: len(header)]))
-            yield name, (f"{path}[{name}]", header_line, header, rows)
+            yield name, (f"{path}[{sheet_name}]", header_line, header, rows)
     finally:
         workbook.close()
 
@@ -300,17 +407,27 @@ def _parse_rows(
     rows: list[tuple[int, list[str]]],
     problems: ProblemCollector,
     origins: dict[tuple[str, int], Origin],
+    mapped: dict[str, str] | None = None,
 ) -> list[BaseModel]:
+    from planner.dialect import canonical_header
+
     columns = list(model.model_fields)
     required = [c for c, info in model.model_fields.items() if info.is_required()]
+    aliases = {c: (*COLUMN_ALIASES.get(name, {}).get(c, ()),
+                   *([mapped[c]] if mapped and c in mapped else ())) for c in columns}
+    # a header that is a field's name is that field, whatever the aliases say
+    fields = [h if h in columns else canonical for h, canonical in
+              zip(header, canonical_header(header, aliases), strict=True)]
+    written = {f: h for f, h in zip(fields, header, strict=True) if f}
     header_ok = True
     seen: set[str] = set()
-    for column in header:
-        if column in seen:
+    for column, field_name in zip(header, fields, strict=True):
+        key = field_name or column
+        if key in seen:
             problems.add(file, header_line, column, "column appears twice in the header")
             header_ok = False
-        seen.add(column)
-        if column not in columns:
+        seen.add(key)
+        if field_name is None:
             problems.add(
                 file,
                 header_line,
@@ -333,22 +450,63 @@ def _parse_rows(
             continue
         # NFC: the same Vietnamese name typed on two systems (NFD from macOS, NFC elsewhere)
         # must compare equal, or ids and names would silently fail to match.
-        values = {column: _nfc(cell) for column, cell in zip(header, cells, strict=False)}
+        values = {column: _value(column, _nfc(cell)) for column, cell in
+                  zip(fields, cells, strict=False) if column}
         try:
             record = model.model_validate(values)
         except ValidationError as exc:
             for error in exc.errors():
                 field_name = str(error["loc"][0]) if error["loc"] else None
-                message = error["msg"].removeprefix("Value error, ")
-                if error["type"] == "missing":
-                    message = "required value is empty"
-                elif field_name is not None:
-                    message += f" (got '{values.get(field_name, '')}')"
-                problems.add(file, line, field_name, message)
+                shown = field_name
+                if field_name and written.get(field_name, field_name) != field_name:
+                    shown = f"{field_name} ({written[field_name]})"
+                problems.add(file, line, shown, _message(error, values.get(field_name or "")))
             continue
         origins[(name, len(records))] = Origin(file, line)
         records.append(record)
     return records
+
+
+def _value(column: str, cell: str) -> str:
+    """A cell as the model reads it: Vietnamese labels to codes, day-first dates to ISO."""
+    from planner.dialect import code_for, normal_date
+
+    text = cell.strip()
+    if column in VALUE_KINDS and text:
+        # codes and Vietnamese labels only: an English word ("government") stays an error
+        return code_for(VALUE_KINDS[column], text, ("vi",)) or cell
+    if column in DATE_COLUMNS and text:
+        return normal_date(text)
+    return cell
+
+
+def _message(error: Any, got: Any) -> str:
+    """A validation error in planners' words (never pydantic's own phrasing)."""
+    kind = error["type"]
+    value = "" if got is None else str(got)
+    if kind == "missing":
+        return "required value is empty"
+    if kind == "literal_error":
+        expected = str(error.get("ctx", {}).get("expected", ""))
+        return f"'{value}' is not one of {expected}"
+    if kind in ("date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact",
+                "date_type"):
+        detail = str(error["msg"]).partition(", ")[2]
+        return (f"'{value}' is not a valid date ({detail + '; ' if detail else ''}"
+                "write 2024-01-31 or 31/01/2024)")
+    if kind in ("int_parsing", "int_from_float", "int_type"):
+        return f"'{value}' is not a valid integer (a whole number)"
+    if kind in ("bool_parsing", "bool_type"):
+        return f"'{value}' is not a valid boolean (true/false, Có/Không)"
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        limit = next(iter(error.get("ctx", {}).values()), "")
+        word = {"greater_than_equal": "at least", "less_than_equal": "at most",
+                "greater_than": "more than", "less_than": "less than"}[kind]
+        return f"'{value}' must be {word} {limit}"
+    if kind == "string_too_short":
+        return "required value is empty"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return f"{message} (got '{value}')" if value else message
 
 
 def _nfc(text: str) -> str:

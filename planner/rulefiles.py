@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from planner.errors import Problem, ProblemCollector, unknown
 from planner.kinds import KIND_BY_NAME
-from planner.ruleset import Rule, RuleSet, RuleSetFile, RuleSpec
+from planner.ruleset import RULE_FIELDS_SETTABLE, Rule, RuleSet, RuleSetFile, RuleSpec
 from planner.selectors import SelectorError, compile_selector
 from planner.yamlio import Locator, read_yaml, validation_problems
 
@@ -114,7 +114,13 @@ def load_ruleset(
             problems.add(item.file, line, "kind", unknown("rule kind", spec.kind, KIND_BY_NAME),
                          col)
             continue
-        params = {**spec.params, **overrides.get(spec.id, {})}
+        override = dict(overrides.get(spec.id, {}))
+        origin = override_origins.get(spec.id, (item.file, None))
+        changed = _with_settable_fields(spec, item, override, origin, problems, ruleset.notes)
+        if changed is None:
+            continue
+        spec = changed
+        params = {**spec.params, **override}
         try:
             parsed = kind.Params.model_validate(params)
         except ValidationError as exc:
@@ -127,6 +133,8 @@ def load_ruleset(
                     problem = Problem(file, line, None, f"set.{spec.id}.{param[0]}",
                                       problem.message)
                 problems.extend([problem])
+            continue
+        if not _ranges_hold(spec, params, override, item, origin, problems, kind.Params):
             continue
         try:
             selector = compile_selector(spec.applies_to)
@@ -149,3 +157,58 @@ def load_ruleset(
     ruleset.disabled |= {rule_id for rule_id, _f, _l in disable}
     return ruleset
 
+
+def _with_settable_fields(spec: RuleSpec, item: _RawRule, override: dict[str, Any],
+                          origin: tuple[str, int | None], problems: ProblemCollector,
+                          notes: list[str]) -> RuleSpec | None:
+    """The spec with the scenario's `set` of `severity`/`weight` applied (popped from
+    `override`, which keeps the parameters); a `set` that changes nothing is noted. None if
+    the result is invalid (a soft rule without a weight), reported at the `set` line."""
+    fields = {k: override.pop(k) for k in RULE_FIELDS_SETTABLE if k in override}
+    where = f"{origin[0]}:{origin[1]}: set.{spec.id}"
+    for name, value in override.items():
+        if name in spec.params and spec.params[name] == value:
+            notes.append(f"{where}.{name} = {value} has no effect (the rule file says the same)")
+    if not fields:
+        return spec
+    try:
+        changed = RuleSpec.model_validate({**spec.model_dump(by_alias=True), **fields})
+    except ValidationError as exc:
+        for error in exc.errors():
+            problems.add(origin[0], origin[1], f"set.{spec.id}",
+                         str(error["msg"]).removeprefix("Value error, "))
+        return None
+    for name, value in fields.items():
+        if getattr(item.spec, name) == value:
+            notes.append(f"{where}.{name} = {value} has no effect (the rule file says the same)")
+    if changed.severity == "hard" and "weight" in fields:
+        notes.append(f"{where}.weight has no effect on a hard rule (set severity: soft too)")
+    return changed
+
+
+def _ranges_hold(spec: RuleSpec, params: dict[str, Any], override: dict[str, Any],
+                 item: _RawRule, origin: tuple[str, int | None], problems: ProblemCollector,
+                 schema: Any) -> bool:
+    """Every declared range names a parameter, and every value (each dated value) is in it;
+    a value from the scenario's `set` is reported at the `set` line."""
+    fine = True
+    for name, lawful in spec.ranges.items():
+        if name not in schema.model_fields:
+            line, col = item.locate(["rules", item.index, "ranges", name])
+            problems.add(item.file, line, f"ranges.{name}",
+                         unknown("parameter", name, list(schema.model_fields)), col)
+            fine = False
+            continue
+        value = params.get(name)
+        values = list(value.values()) if isinstance(value, dict) else [value]
+        for single in values:
+            if single is None or not isinstance(single, int | float) or lawful.holds(single):
+                continue
+            if name in override:
+                file, line = origin
+            else:
+                file, line = item.file, item.locate(["rules", item.index, "params"])[0]
+            problems.add(file, line, f"{spec.id}.{name}",
+                         f"{single:g} is outside the lawful range {lawful.describe()}")
+            fine = False
+    return fine

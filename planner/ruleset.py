@@ -54,6 +54,34 @@ class Effective(Config):
         return (self.from_ is None or day >= self.from_) and (self.to is None or day < self.to)
 
 
+class ParamRange(Config):
+    """The lawful range of a numeric parameter (`range` of a rule parameter, with its basis):
+    a scenario's `set` and every relaxation the planner suggests stay inside it."""
+
+    min: float | None = None
+    max: float | None = None
+    basis: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ParamRange:
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"range min {self.min:g} must not exceed max {self.max:g}")
+        return self
+
+    def holds(self, value: Any) -> bool:
+        return (self.min is None or value >= self.min) and (self.max is None or value <= self.max)
+
+    def describe(self) -> str:
+        low = "−∞" if self.min is None else f"{self.min:g}"
+        high = "∞" if self.max is None else f"{self.max:g}"
+        return f"{low}–{high} [{self.basis}]"
+
+
+# what a scenario's `set` may change besides parameters (DESIGN: weights that mean what
+# they say): a soft rule's weight, and a rule's severity
+RULE_FIELDS_SETTABLE = ("severity", "weight")
+
+
 class RuleSpec(Config):
     """One rule as written in a rule file."""
 
@@ -69,6 +97,8 @@ class RuleSpec(Config):
     description: str = ""
     applies_to: dict[str, Any] = Field(default_factory=dict)
     params: dict[str, Any] = Field(default_factory=dict)
+    ranges: dict[str, ParamRange] = Field(
+        default_factory=dict, description="lawful range of a numeric parameter, by name")
     effective: Effective = Field(default_factory=Effective)
 
     @model_validator(mode="after")
@@ -139,6 +169,8 @@ class RuleSet:
     names: list[str] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
     disabled: set[str] = field(default_factory=set)
+    #: warnings for the user (a `set` that changes nothing), with file and line
+    notes: list[str] = field(default_factory=list)
     _of_kind: dict[tuple[str, frozenset[str]], list[Rule]] = field(default_factory=dict,
                                                                    repr=False)
 

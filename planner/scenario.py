@@ -151,6 +151,7 @@ def load_scenario(path: Path, *, with_roster: bool = True) -> Scenario:
         enabled += [_located(file_path, locate, "enable", i, v) for i, v in enumerate(sf.enable)]
         pins += [_located(file_path, locate, "pin", i, v) for i, v in enumerate(sf.pin)]
         forbids += [_located(file_path, locate, "forbid", i, v) for i, v in enumerate(sf.forbid)]
+        pins, forbids = _drop_pins_and_forbids(file_path, locate, sf, pins, forbids)
         if sf.weights:
             weights.update(sf.weights.model_dump(exclude_unset=True))
         if sf.solver:
@@ -201,13 +202,39 @@ def load_scenario(path: Path, *, with_roster: bool = True) -> Scenario:
             # the roster as loaded must be sound before it is patched, so that a problem
             # is reported against the CSV row (or the patch) that causes it
             check_roster(scenario.roster, horizon.start)
-            patched = apply_patches(scenario.roster, patches)
+            patched = apply_patches(scenario.roster, patches, horizon)
             scenario.roster = patched.roster
             scenario.patch_notes = patched.notes
             scenario.departed = patched.departed
         check_roster(scenario.roster, horizon.start)
         check_pins_and_forbids(scenario)
     return scenario
+
+
+def _drop_pins_and_forbids(file_path: Path, locate: Locator, sf: ScenarioFile,
+                           pins: list[Located], forbids: list[Located],
+                           ) -> tuple[list[Located], list[Located]]:
+    """`unpin: [C006]` and `unforbid: [{cadre: C006}]` drop what the bases pinned or forbade;
+    naming something that is not there is an error (a typo would silently change nothing)."""
+    problems = []
+    for index, cadre_id in enumerate(sf.unpin):
+        kept = [p for p in pins if p.value.cadre != cadre_id]
+        if len(kept) == len(pins):
+            line, col = locate(["unpin", index])
+            problems.append(Problem(str(file_path), line, col, "unpin",
+                                    f"no pin of {cadre_id} to drop"))
+        pins = kept
+    for index, forbid in enumerate(sf.unforbid):
+        kept = [f for f in forbids if f.value != forbid]
+        if len(kept) == len(forbids):
+            line, col = locate(["unforbid", index])
+            problems.append(Problem(str(file_path), line, col, "unforbid",
+                                    f"no forbid {forbid.cadre} → {forbid.to or 'any move'} "
+                                    "to drop"))
+        forbids = kept
+    if problems:
+        raise InputError(problems)
+    return pins, forbids
 
 
 def check_pins_and_forbids(scenario: Scenario) -> None:

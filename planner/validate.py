@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable
 
 from planner.calendar import add_months
 from planner.errors import ProblemCollector, unknown
@@ -62,9 +63,23 @@ def check_roster(roster: Roster, horizon_start: dt.date | None = None) -> None:
     for index, unit in enumerate(roster.units):
         if unit.locality not in loc_ids:
             report("units", index, "locality", unknown("locality", unit.locality, loc_ids))
+        if unit.successor and unit.successor not in roster.unit_by_id:
+            report("units", index, "successor",
+                   unknown("unit", unit.successor, roster.unit_by_id))
+        elif unit.successor and not unit.valid_to:
+            report("units", index, "successor", "a successor needs valid_to (the day the unit "
+                   "hands over)")
     for index, position in enumerate(roster.positions):
         if position.unit not in roster.unit_by_id:
             report("positions", index, "unit", unknown("unit", position.unit, roster.unit_by_id))
+        if position.successor and position.successor not in roster.position_by_id:
+            report("positions", index, "successor",
+                   unknown("position", position.successor, roster.position_by_id))
+        elif position.successor and not position.valid_to:
+            report("positions", index, "successor", "a successor needs valid_to (the day the "
+                   "holder is handed over)")
+    if not problems.problems:
+        _check_existence(roster, report)
 
     holder_of: dict[str, int] = {}
     for index, cadre in enumerate(roster.cadres):
@@ -89,6 +104,15 @@ def check_roster(roster: Roster, horizon_start: dt.date | None = None) -> None:
                 )
             else:
                 holder_of[cadre.position] = index
+        if cadre.secondment_post and cadre.secondment_post not in roster.position_by_id:
+            report("cadres", index, "secondment_post",
+                   unknown("position", cadre.secondment_post, roster.position_by_id))
+        elif bool(cadre.secondment_post) != bool(cadre.secondment_end):
+            report("cadres", index, "secondment_end" if cadre.secondment_post else
+                   "secondment_post", "secondment_post and secondment_end go together")
+        elif cadre.secondment_post and not cadre.position:
+            report("cadres", index, "secondment_post",
+                   "a seconded cadre keeps a home post (position is empty)")
         adult = add_months(cadre.birth_date, 18 * 12)
         if cadre.position_start and cadre.position_start < adult:
             report(
@@ -144,3 +168,35 @@ def check_roster(roster: Roster, horizon_start: dt.date | None = None) -> None:
         if holder and entry.start < add_months(holder.birth_date, 18 * 12):
             report("history", index, "start", f"{entry.start} is before the cadre turned 18")
     problems.raise_if_any()
+
+
+def _check_existence(roster: Roster, report: Callable[[str, int, str, str], None]) -> None:
+    """A held post handed to a successor needs one that exists on the handover day and is
+    free then; a running secondment's post must exist until the return."""
+    graph = OrgGraph(roster)
+    receives: dict[str, str] = {}
+    held = {c.position for c in roster.cadres if c.position}
+    for index, position in enumerate(roster.positions):
+        target = graph.handed_to(position.id)
+        end = graph.window(position.id)[1]
+        if target is None or end is None or position.id not in held:
+            continue
+        if not graph.exists(target, end):
+            start, stop = graph.window(target)
+            report("positions", index, "successor",
+                   f"the successor '{target}' does not exist on {end}, when "
+                   f"{position.id} ends (it exists {start or '…'} – {stop or '…'}): its "
+                   "holder would have nowhere to go")
+        elif target in held:
+            report("positions", index, "successor",
+                   f"the successor '{target}' is held already: its holder and the holder of "
+                   f"{position.id} would share it from {end}")
+        elif target in receives:
+            report("positions", index, "successor",
+                   f"'{target}' already receives the holder of {receives[target]}")
+        receives[target] = position.id
+    for index, cadre in enumerate(roster.cadres):
+        if cadre.secondment_post and cadre.secondment_end and cadre.secondment_post in held:
+            report("cadres", index, "secondment_post",
+                   f"'{cadre.secondment_post}' has a holder of its own; a running secondment "
+                   "holds its post until the return")

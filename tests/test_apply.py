@@ -81,7 +81,7 @@ def test_a_status_that_has_ended_reverts_to_active(applied: Path):
 def test_a_secondment_returns_home_or_stays_recorded_when_it_outlasts_the_horizon():
     scenario = load_scenario(DEMO / "scenario.yaml")
     short = make_move(scenario, "C042", "secondment", "P-XL-PBT", 0, months=12)
-    long = make_move(scenario, "C043", "secondment", "P-QA-MT", 4, months=36)
+    long = make_move(scenario, "C043", "secondment", "P-NT-TC", 4, months=36)
     result = apply_plan(scenario, Plan([short, long]))
     roster = result.roster
     back, away = roster.cadre_by_id["C042"], roster.cadre_by_id["C043"]
@@ -92,7 +92,45 @@ def test_a_secondment_returns_home_or_stays_recorded_when_it_outlasts_the_horizo
     # 2025-Q1 + 36 months returns on 2028-01-01: still away when the next cycle starts
     assert (away.position, away.status, away.status_until) == (
         "P-XL-VP", "seconded", dt.date(2027, 12, 31))
+    # …and holds the destination too until the return
+    assert (away.secondment_post, away.secondment_end) == ("P-NT-TC", dt.date(2028, 1, 1))
+    assert (back.secondment_post, back.secondment_end) == (None, None)
     assert (result.returned, result.still_seconded) == (["C042"], ["C043"])
+
+
+def test_a_running_secondment_holds_its_post_in_the_next_cycle_until_an_explicit_extension(
+        tmp_path: Path):
+    from planner.apply import write_applied
+    from planner.checker import check_plan
+    from planner.plan import Move
+
+    scenario = load_scenario(DEMO / "scenario.yaml")
+    long = make_move(scenario, "C043", "secondment", "P-NT-TC", 4, months=30)  # to 2027-07-01
+    applied = apply_plan(scenario, Plan([long]))
+    write_applied(tmp_path / "next", scenario, applied, "plan")
+    facts = load_workspace(tmp_path / "next" / "scenario.yaml").facts
+    assert "P-NT-TC" not in {p.id for p in facts.roster.vacant_positions} or \
+        facts.graph.reserved["P-NT-TC"][0] == dt.date(2027, 7, 1)
+    first = facts.rounds[0]
+
+    def plan_of(cadre: str, form: str, end: dt.date | None, index: int = 0) -> Plan:
+        round_ = facts.rounds[index]
+        return Plan([Move(cadre, form, facts.cadre(cadre).position, "P-NT-TC", round_.name,
+                          round_.index, round_.start, end)])
+
+    # another cadre may not take the post while C043 holds it (before 2027-07-01)…
+    taken = check_plan(facts, plan_of("C042", "transfer", None))
+    assert "post-exists" in {v.rule_id for v in taken.hard}
+    assert "on secondment until 2027-06-30" in next(
+        v.message for v in taken.hard if v.rule_id == "post-exists")
+    # …and C043 is not moved elsewhere while seconded, but extending is an explicit move
+    extension = check_plan(facts, plan_of("C043", "secondment", dt.date(2027, 12, 1)))
+    assert "post-exists" not in {v.rule_id for v in extension.hard}
+    assert not any(v.rule_id.startswith("secondment-transfer-exempt") for v in extension.hard)
+    assert first.name == "2026-Q1"
+    # from the return on, the post is free again
+    after = check_plan(facts, plan_of("C042", "transfer", None, index=6))  # 2027-Q3
+    assert "post-exists" not in {v.rule_id for v in after.hard}
 
 
 def test_the_next_horizon_keeps_length_and_round_kind():

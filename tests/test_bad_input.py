@@ -417,7 +417,8 @@ CORRUPTIBLE: dict[str, dict[str, str]] = {
 }  # fmt: skip
 GARBAGE = {
     "enum": st.sampled_from(["garbage", "Male", "chairman", "x@y", "1"]),
-    "date": st.sampled_from(["2024-13-01", "2023-02-29", "31/12/2020", "soon", "2020-1"]),
+    # 31/12/2020 is a date (day first, as Vietnamese exports write it); 31/13/2020 is not
+    "date": st.sampled_from(["2024-13-01", "2023-02-29", "31/13/2020", "soon", "2020-1"]),
     "int": st.sampled_from(["seven", "2.5", "-1", "99"]),
     "bool": st.sampled_from(["maybe", "2", "yess"]),
     # Never a real id: real ids are upper-case letters, digits and dashes.

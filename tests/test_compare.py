@@ -120,3 +120,29 @@ def test_replanning_from_a_plan_keeps_its_moves_and_drops_those_that_no_longer_f
     previous = document["previous"]
     assert previous["moves"] == 9 and previous["kept"] + previous["changed_or_dropped"] == 9
     assert previous["kept"] > 0
+
+
+def test_compare_writes_an_html_page_with_kpis_side_by_side_and_names_in_the_diff(
+        tmp_path: Path):
+    scenario = DEMO / "scenario.yaml"
+    base = plan_folder_from_moves(DEMO / "moves" / "clean.csv", tmp_path / "base", scenario)
+    variant = plan_folder_from_moves(DEMO / "moves" / "due-left.csv", tmp_path / "variant",
+                                     scenario)
+    page = tmp_path / "compare.html"
+    result = CliRunner().invoke(main, ["compare", str(base), str(variant), "--html",
+                                       str(page)])
+    assert result.exit_code == 0, result.output
+    html = page.read_text("utf-8")
+    assert "Content-Security-Policy" in html and "base (gốc)" in html
+    assert "Tổng số lượt điều chuyển" in html  # KPI labels in Vietnamese
+    from planner.roster_io import load_roster
+
+    names = {c.id: c.name for c in load_roster(DEMO / "roster").cadres}
+    diff = html.split("id='diffs'", 1)[1]
+    changed = [line.split(",")[0] for line in
+               (DEMO / "moves" / "clean.csv").read_text("utf-8").splitlines()[1:]]
+    assert any(names[c] in diff for c in changed)  # names beside the ids
+    # a second run may replace the page it wrote, never a compared file
+    again = CliRunner().invoke(main, ["compare", str(base), str(variant), "--html",
+                                      str(base / "moves.csv")])
+    assert again.exit_code == 2

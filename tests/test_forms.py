@@ -74,11 +74,11 @@ def test_the_equivalence_table_switches_to_the_two_level_model_on_1_july_2025(
 
 
 @pytest.mark.parametrize(("day", "blocked"), [
-    (dt.date(2026, 6, 29), True),  # the day before C009's investigation ends
-    (dt.date(2026, 6, 30), False),  # on status_until the status is over
+    (dt.date(2026, 6, 29), True),  # the day before the last day of C009's investigation
+    (dt.date(2026, 6, 30), True),  # status_until is the status's last day
     (dt.date(2026, 7, 1), False),
 ])
-def test_the_investigation_blocks_a_transfer_until_the_day_it_ends(
+def test_the_investigation_blocks_a_transfer_through_its_last_day(
         demo: Workspace, day: dt.date, blocked: bool):
     move = move_on(demo, "C009", "transfer", "P-TH-TNMT-TP", day)
     rule = next(r for r in demo.facts.ruleset.active if r.id == "no-move-under-discipline")
@@ -124,8 +124,9 @@ def test_a_higher_rotation_is_lawful_only_with_a_pin_recording_the_decision(tmp_
 # ------------------------------------------------------------ secondment ends
 
 def test_a_secondment_into_an_away_holders_post_ends_on_their_return(demo: Workspace):
-    # C028 studies until 2025-06-30
-    assert secondment_end(demo.facts, "P-QA-VP", dt.date(2024, 1, 1)) == dt.date(2025, 6, 30)
+    # C028 studies until 2025-06-30 (her last day away): the secondee goes home when she is
+    # back, on 2025-07-01
+    assert secondment_end(demo.facts, "P-QA-VP", dt.date(2024, 1, 1)) == dt.date(2025, 7, 1)
     # a vacant post: the longest lawful secondment, 36 months
     assert secondment_end(demo.facts, "P-NT-TC", dt.date(2024, 1, 1)) == dt.date(2027, 1, 1)
 
@@ -134,13 +135,13 @@ def test_the_checker_refuses_a_transfer_into_an_away_holders_post(demo: Workspac
     from planner.checker import check_plan
 
     moved = Plan([move_on(demo, "C036", "transfer", "P-QA-VP", dt.date(2024, 4, 1))])
-    assert any(v.rule_id == "structure.one-holder" and "away until 2025-06-30" in v.message
+    assert any(v.rule_id == "structure.one-holder" and "back on 2025-07-01" in v.message
                for v in check_plan(demo.facts, moved).hard)
     late = Plan([move_on(demo, "C036", "secondment", "P-QA-VP", dt.date(2024, 4, 1),
-                         dt.date(2025, 7, 1))])
+                         dt.date(2025, 7, 2))])
     assert any(v.rule_id == "structure.one-holder" for v in check_plan(demo.facts, late).hard)
     timely = Plan([move_on(demo, "C036", "secondment", "P-QA-VP", dt.date(2024, 4, 1),
-                           dt.date(2025, 6, 30))])
+                           dt.date(2025, 7, 1))])
     assert not [v for v in check_plan(demo.facts, timely).hard
                 if v.rule_id == "structure.one-holder"]
 
@@ -170,7 +171,7 @@ def test_the_demo_plan_seconds_cadres_with_end_dates_and_moves_nobody_under_inve
     assert secondments and all(m.end is not None for m in secondments)
     # C028 studies until 2025-06-30: her post is filled by a secondee who leaves by then
     into_away = [m for m in secondments if m.to_position == "P-QA-VP"]
-    assert into_away and all(m.end <= dt.date(2025, 6, 30) for m in into_away if m.end)
+    assert into_away and all(m.end <= dt.date(2025, 7, 1) for m in into_away if m.end)
     assert "C009" not in demo_plan.move_by_cadre
 
 

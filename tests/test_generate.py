@@ -31,10 +31,12 @@ Rows = dict[str, list[dict[str, str]]]
 
 COLUMNS = {
     "localities.csv": "id,name,level,kind,parent,valid_from,valid_to,successor",
-    "units.csv": "id,name,locality,bloc,kind,sector",
-    "positions.csv": "id,unit,title,role,grade,key,listed_sector,profession,skills",
+    "units.csv": "id,name,locality,bloc,kind,sector,valid_from,valid_to,successor",
+    "positions.csv": "id,unit,title,role,grade,key,listed_sector,profession,skills,"
+    "valid_from,valid_to,successor",
     "cadres.csv": "id,name,gender,birth_date,hometown,position,position_start,profession,"
-    "skills,pool,status,status_until,child_birth_date,volunteer,sole_carer",
+    "skills,pool,status,status_until,child_birth_date,volunteer,secondment_post,secondment_end,"
+    "sole_carer",
     "relations.csv": "a,b,relation",
     "history.csv": "cadre,position,start,end,form",
 }
@@ -274,11 +276,11 @@ def test_hanoi_2023_merges_53_communes_into_a_surviving_neighbour_on_1_january_2
     hanoi_2023: Rows,
 ) -> None:
     by_id = {loc["id"]: loc for loc in hanoi_2023["localities.csv"]}
-    merged = [loc for loc in by_id.values() if loc["valid_to"]]
+    merged = [loc for loc in by_id.values() if loc["valid_to"] and loc["level"] == "commune"]
     assert len(merged) == 579 - 526
     for loc in merged:
         successor = by_id[loc["successor"]]
-        assert loc["valid_to"] == "2024-12-31"
+        assert loc["valid_to"] == "2025-01-01"
         assert successor["parent"] == loc["parent"] and not successor["valid_to"]
 
 

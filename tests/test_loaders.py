@@ -183,3 +183,105 @@ def test_any_vietnamese_name_round_trips_through_csv(name: str):
         write_roster(Roster(cadres=(cadre,)), Path(folder))
         (loaded,) = load_roster(Path(folder)).cadres
     assert loaded == cadre.model_copy(update={"name": name.strip()})
+
+
+# ------------------------------------------------------------------ HR exports (issue 14)
+
+VI_SHEETS = {"localities": "Địa bàn", "units": "Đơn vị", "positions": "Vị trí",
+             "cadres": "Cán bộ", "relations": "Quan hệ gia đình", "history": "Quá trình công tác"}
+VI_CADRE_HEADERS = {"id": "Mã cán bộ", "name": "Họ và tên", "gender": "Giới tính",
+                    "birth_date": "Ngày sinh", "position": "Vị trí",
+                    "position_start": "Ngày bổ nhiệm", "volunteer": "Tự nguyện"}
+
+
+def hr_export(demo: Roster, path: Path, headers: dict[str, str] | None = None,
+              sheets: dict[str, str] | None = None) -> Path:
+    """The demo roster as an HR system would export it: Vietnamese sheet and column names,
+    Nam/Nữ, Có/Không, dd/mm/yyyy, and a cover sheet that is no table."""
+    from openpyxl import Workbook
+
+    headers = VI_CADRE_HEADERS if headers is None else headers
+    workbook = Workbook()
+    workbook.active.title = "Thông tin chung"
+    workbook.active.append(["Xuất từ phần mềm quản lý cán bộ", "01/12/2026"])
+    for table in TABLES:
+        sheet = workbook.create_sheet((sheets or VI_SHEETS)[table])
+        columns = COLUMNS[table]
+        sheet.append([headers.get(c, c) if table == "cadres" else c for c in columns])
+        for record in demo.table(table):
+            row = []
+            for column in columns:
+                value = getattr(record, column)
+                if column == "gender":
+                    value = {"male": "Nam", "female": "Nữ"}[value]
+                elif isinstance(value, bool):
+                    value = "Có" if value else "Không"
+                elif isinstance(value, dt.date):
+                    value = value.strftime("%d/%m/%Y")
+                elif isinstance(value, tuple):
+                    value = ";".join(str(v) for v in value)
+                row.append("" if value is None else value)
+            sheet.append(row)
+    workbook.save(path)
+    return path
+
+
+def test_an_hr_export_with_vietnamese_names_labels_and_dates_loads_as_the_demo(
+        demo: Roster, tmp_path: Path):
+    loaded = load_roster(hr_export(demo, tmp_path / "hr.xlsx"))
+    assert records(loaded) == records(demo)
+    assert loaded.origin("cadres", 0).file.endswith("[Cán bộ]")
+
+
+def test_a_column_mapping_file_maps_another_exports_names(demo: Roster, tmp_path: Path):
+    headers = {"id": "MaNV", "name": "HoTen", "birth_date": "NgaySinh", "gender": "GT"}
+    path = hr_export(demo, tmp_path / "other.xlsx", headers,
+                     {**VI_SHEETS, "cadres": "DS_NhanVien"})
+    (tmp_path / "other.columns.yaml").write_text(
+        "cadres:\n  sheet: DS_NhanVien\n  columns: {id: MaNV, name: HoTen, birth_date: "
+        "NgaySinh, gender: GT}\n", encoding="utf-8")
+    assert records(load_roster(path)) == records(demo)
+
+
+def test_a_mapping_to_an_unknown_column_names_the_mapping_file_and_line(demo: Roster,
+                                                                        tmp_path: Path):
+    from planner.errors import InputError
+
+    path = hr_export(demo, tmp_path / "x.xlsx")
+    (tmp_path / "x.columns.yaml").write_text("cadres:\n  columns: {birthday: NgaySinh}\n",
+                                             encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_roster(path)
+    (problem,) = caught.value.problems
+    assert problem.file.endswith("x.columns.yaml") and problem.line == 2
+    assert "unknown column 'birthday'" in problem.message and "birth_date" in problem.message
+
+
+def test_a_bad_value_in_an_export_names_file_sheet_row_and_column_in_plain_words(
+        demo: Roster, tmp_path: Path):
+    from openpyxl import load_workbook
+
+    from planner.errors import InputError
+
+    path = hr_export(demo, tmp_path / "bad.xlsx")
+    workbook = load_workbook(path)
+    workbook["Cán bộ"].cell(row=3, column=3).value = "Khác"  # Giới tính
+    workbook["Cán bộ"].cell(row=4, column=4).value = "31/13/1980"  # Ngày sinh
+    workbook.save(path)
+    with pytest.raises(InputError) as caught:
+        load_roster(path)
+    problems = {(p.file, p.line, p.field): p.message for p in caught.value.problems}
+    sheet = f"{path}[Cán bộ]"
+    assert problems[(sheet, 3, "gender (Giới tính)")] == \
+        "'Khác' is not one of 'male' or 'female'"
+    assert "is not a valid date" in problems[(sheet, 4, "birth_date (Ngày sinh)")]
+    assert not any("Input should" in m for m in problems.values())  # no pydantic phrasing
+
+
+def test_a_sheet_named_almost_like_a_table_is_a_typo_not_an_extra_sheet(demo: Roster,
+                                                                         tmp_path: Path):
+    from planner.errors import InputError
+
+    path = hr_export(demo, tmp_path / "typo.xlsx", sheets={**VI_SHEETS, "cadres": "cadre"})
+    with pytest.raises(InputError, match="unknown sheet 'cadre'"):
+        load_roster(path)

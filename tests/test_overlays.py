@@ -101,7 +101,7 @@ def test_the_workspace_of_a_variant_sees_the_patched_roster(base: Path):
 # ----------------------------------------------------------------------------- merges
 
 
-def test_a_merge_with_a_position_mapping_moves_holders_and_ends_the_locality(base: Path):
+def test_a_merge_with_a_position_mapping_hands_posts_over_on_its_date(base: Path):
     rows = ["old_position,new_position"]
     xl_posts = [p.id for p in load_scenario(base).roster.positions if p.id.startswith("P-XL-")]
     for post in xl_posts:
@@ -120,29 +120,77 @@ roster:
     roster = scenario.roster
     xuan_la = roster.locality_by_id["TH-XL"]
     assert (str(xuan_la.valid_to), xuan_la.successor) == ("2025-07-01", "TH-NT")
-    assert not any(u.locality == "TH-XL" for u in roster.units)
-    assert roster.cadre_by_id["C041"].position == "P-NT-TC2"
-    assert roster.cadre_by_id["C013"].position == "P-NT-DC2"
-    assert roster.cadre_by_id["C038"].position is None  # the ward secretary post is abolished
+    # until the merge date everyone keeps their post; then the post is handed over
+    assert roster.cadre_by_id["C041"].position == "P-XL-TC"
+    handed = roster.position_by_id["P-XL-TC"]
+    assert (str(handed.valid_to), handed.successor) == ("2025-07-01", "P-NT-TC2")
+    facts = load_workspace(path).facts
+    assert facts.due("C041") is None or "ends" not in facts.due("C041").why
+    # the ward secretary post is abolished: its holder is due by the merge date, as such
+    due = facts.due("C038")
+    assert due is not None and due.why == "post P-XL-BT ends on 2025-07-01"
+    assert facts.rounds[due.round_index].name == "2025-Q3"
     assert base.parent / "mapping.csv" in scenario.files  # hashed into plan provenance
 
 
-def test_a_merge_with_a_unit_mapping_moves_posts_into_the_successors_units(base: Path):
+def test_a_merge_with_a_unit_mapping_hands_the_units_posts_over_on_its_date(base: Path):
     (base.parent / "units.csv").write_text(
         "old_unit,new_unit\nU-XL-DU,U-NT-DU\nU-XL-UB,U-NT-UB\nU-XL-MT,U-NT-MT\n",
         encoding="utf-8")
     path = overlay(base.parent, "roster:\n  merge: [{locality: TH-XL, into: TH-NT, "
                                 "on: 2025-07-01, mapping: units.csv}]\n")
-    roster = load_scenario(path).roster
-    assert roster.position_by_id["P-XL-BT"].unit == "U-NT-DU"
+    workspace = load_workspace(path)
+    roster = workspace.scenario.roster
+    unit = roster.unit_by_id["U-XL-UB"]
+    assert (str(unit.valid_to), unit.successor) == ("2025-07-01", "U-NT-UB")
     assert roster.cadre_by_id["C038"].position == "P-XL-BT"
-    assert "U-XL-UB" not in roster.unit_by_id
+    # carried on: the posts still exist after the merge, and nobody is due for it
+    assert workspace.facts.graph.window("P-XL-BT") == (None, None)
 
 
-def test_a_merge_without_a_mapping_moves_the_units_unchanged(base: Path):
+def test_a_merge_without_a_mapping_keeps_the_units_which_carry_on_in_the_successor(base: Path):
     path = overlay(base.parent, "roster:\n  merge: [{locality: TH-XL, into: TH-NT, "
                                 "on: 2025-07-01}]\n")
-    assert load_scenario(path).roster.unit_by_id["U-XL-UB"].locality == "TH-NT"
+    workspace = load_workspace(path)
+    assert workspace.scenario.roster.unit_by_id["U-XL-UB"].locality == "TH-XL"
+    assert workspace.facts.graph.exists("P-XL-BT", load_scenario(path).horizon.end)
+    # a native of Xuân La now counts as a native of Nhật Tân (hometowns map to the successor)
+    assert workspace.facts.graph.is_within("TH-XL", "TH-NT")
+
+
+@pytest.mark.parametrize("day", ["2023-12-31", "2026-01-01"])
+def test_a_merge_dated_outside_the_horizon_is_bad_input_at_its_line(base: Path, day: str):
+    path = overlay(base.parent, "roster:\n  merge:\n    - {locality: TH-XL, into: TH-NT, "
+                                f"on: {day}}}\n")
+    problem = only_problem(problems_of(lambda: load_scenario(path)))
+    assert (problem.line, problem.field) == (4, "roster.merge.on")
+    assert "outside the horizon" in problem.message
+
+
+def test_a_merge_on_the_first_and_on_the_last_day_of_the_horizon_loads(base: Path):
+    for day in ("2024-01-01", "2025-12-31"):
+        path = overlay(base.parent, "roster:\n  merge: [{locality: TH-XL, into: TH-NT, "
+                                    f"on: {day}}}]\n")
+        assert str(load_scenario(path).roster.locality_by_id["TH-XL"].valid_to) == day
+
+
+def test_a_mapping_to_a_post_that_does_not_exist_on_the_merge_date_is_reported(base: Path):
+    (base.parent / "mapping.csv").write_text(
+        "old_position,new_position\n" + "\n".join(
+            f"{p},{'P-NT-NEW' if p == 'P-XL-BT' else ''}" for p in
+            [p.id for p in load_scenario(base).roster.positions if p.id.startswith("P-XL-")])
+        + "\n", encoding="utf-8")
+    path = overlay(base.parent, """\
+roster:
+  vacancies:
+    add: [{id: P-NT-NEW, unit: U-NT-DU, title: "x", role: secretary, grade: 4,
+           valid_from: 2025-10-01}]
+  merge: [{locality: TH-XL, into: TH-NT, on: 2025-07-01, mapping: mapping.csv}]
+""")
+    problems = problems_of(lambda: load_scenario(path))
+    mine = [p for p in problems if p.file == str(base.parent / "mapping.csv")]
+    assert mine and mine[0].field == "new_position"
+    assert "does not exist on 2025-07-01" in mine[0].message
 
 
 def test_a_mapping_that_forgets_a_post_or_targets_a_held_one_is_reported(base: Path):

@@ -76,6 +76,12 @@ def test_redaction_replaces_every_name_and_id_by_a_pseudonym(plan_dir: Path, tmp
         assert cadre.name not in page and cadre.name not in cells
         assert not re.search(rf"\b{cadre.id}\b", page + cells)
     assert re.fullmatch(r"Cán bộ [0-9A-F]{4,}", moved["cadre"])
+    # leaders' titles name their one holder: generalised to role and level
+    leaders = [p for p in load_roster(DEMO / "roster").positions if p.role != "staff"]
+    assert leaders and not any(p.title in page or p.title in cells for p in leaders)
+    assert "Cấp trưởng (Quận/huyện)" in page or "Cấp phó (Quận/huyện)" in page
+    # no absolute path (it names the machine's user and folders)
+    assert str(tmp_path) not in page and str(DEMO) not in page
     # a user key gives the same pseudonyms in every report made with it
     keyed = [build_report(plan_dir, SCENARIO, redact=True, key=b"k").data.moves[0]["cadre"]
              for _ in range(2)]
@@ -128,7 +134,7 @@ def test_the_workbook_has_moves_unplaced_and_kpi_sheets_with_vietnamese_headers(
     report = build_report(plan_dir, SCENARIO)
     workbook = load_workbook(write_report(report, tmp_path / "report.html"))
     assert workbook.sheetnames == ["moves", "unplaced", "KPIs", "rules", "assumptions",
-                                   "lists"]
+                                   "exempt", "lists"]
     assert workbook["lists"].sheet_state == "hidden"  # the dropdowns' values
     moves = list(workbook["moves"].iter_rows(values_only=True))
     assert moves[0][:3] == ("Mã cán bộ", "Họ và tên", "Hình thức")
@@ -152,33 +158,107 @@ def test_a_folder_without_plan_yaml_is_bad_input(tmp_path: Path):
     assert "plan.yaml not found" in result.output
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (Debian packages "
-                    "chromium and chromium-driver)")
-def test_the_page_renders_its_charts_in_headless_chromium_without_errors(
-        plan_dir: Path, tmp_path: Path):
-    html_path = tmp_path / "report.html"
-    write_report(build_report(plan_dir, SCENARIO), html_path)
+def open_in_chromium(html_path: Path, profile: Path, fragment: str = "") -> tuple[str, float]:
+    """The page's DOM after its script ran (headless Chromium), and the wall time taken."""
+    import time
+
     assert CHROMIUM is not None
     browser = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
                "--disable-background-networking", "--no-first-run", "--hide-scrollbars",
-               f"--user-data-dir={tmp_path / 'profile'}", "--enable-logging=stderr", "--v=0",
+               f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0",
                "--virtual-time-budget=5000"]
-    dumped = subprocess.run([*browser, "--dump-dom", html_path.as_uri()], capture_output=True,
-                            text=True, timeout=120, check=False)
+    started = time.perf_counter()
+    dumped = subprocess.run([*browser, "--dump-dom", html_path.as_uri() + fragment],
+                            capture_output=True, text=True, timeout=180, check=False)
+    seconds = time.perf_counter() - started
     assert dumped.returncode == 0, dumped.stderr[-2000:]
-    dom = dumped.stdout
     console = [line for line in dumped.stderr.splitlines() if ":CONSOLE" in line]
     assert not console, "\n".join(console)  # the page logs nothing, errors included
-    html_tag = re.search(r"<html[^>]*>", dom)
-    assert html_tag and "data-errors" not in html_tag.group(0)  # the page's own error trap
-    charts = re.search(r'<html[^>]* data-charts="(\d+)"', dom)
-    assert charts and int(charts.group(1)) >= 3  # flows, rounds, and at least one sparkline
+    return dumped.stdout, seconds
+
+
+def screenshot(html_path: Path, profile: Path, shot: Path, width: int, height: int
+               ) -> tuple[int, int]:
+    """Take a PNG screenshot; return its pixel width and height (from the IHDR chunk)."""
+    import struct
+
+    assert CHROMIUM is not None
+    taken = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
+                            "--hide-scrollbars", f"--user-data-dir={profile}",
+                            f"--window-size={width},{height}", f"--screenshot={shot}",
+                            html_path.as_uri()], capture_output=True, text=True, timeout=180,
+                           check=False)
+    assert taken.returncode == 0, taken.stderr[-2000:]
+    head = shot.read_bytes()[:24]
+    assert head[:8] == b"\x89PNG\r\n\x1a\n"
+    png_width, png_height = struct.unpack(">II", head[16:24])
+    return png_width, png_height
+
+
+def html_attribute(dom: str, name: str) -> str | None:
+    tag = re.search(r"<html[^>]*>", dom)
+    assert tag is not None
+    found = re.search(rf'{name}="([^"]*)"', tag.group(0))
+    return found.group(1) if found else None
+
+
+CHROMIUM_MISSING = "Chromium is not installed (Debian packages chromium and chromium-driver)"
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason=CHROMIUM_MISSING)
+def test_the_page_renders_in_headless_chromium_without_errors_and_its_search_works(
+        plan_dir: Path, tmp_path: Path):
+    html_path = tmp_path / "report.html"
+    report = build_report(plan_dir, SCENARIO)
+    write_report(report, html_path)
+    dom, _seconds = open_in_chromium(html_path, tmp_path / "profile")
+    assert html_attribute(dom, "data-errors") is None  # the page's own error trap
+    assert html_attribute(dom, "data-ready-ms") is not None
+    assert int(html_attribute(dom, "data-shown") or 0) == len(report.data.moves)
     for chart in ("chart-flows", "chart-rounds"):
         body = dom.split(f'id="{chart}"', 1)[1].split("</section>", 1)[0]
         assert "<svg" in body and ("<path" in body or "<rect" in body)
+    # search by a cadre's name without diacritics, and filter by form, from the URL
+    moved = report.data.moves[0]
+    plain = re.sub(r"[\u0300-\u036f]", "", __import__("unicodedata").normalize(
+        "NFD", moved["name"])).replace("đ", "d").replace("Đ", "D")
+    dom, _seconds = open_in_chromium(html_path, tmp_path / "profile", f"#q={plain}")
+    assert html_attribute(dom, "data-shown") == "1"
+    transfers = sum(1 for m in report.data.moves if m["form"] == "transfer")
+    dom, _seconds = open_in_chromium(html_path, tmp_path / "profile", "#form=transfer")
+    assert html_attribute(dom, "data-shown") == str(transfers)
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason=CHROMIUM_MISSING)
+def test_a_screenshot_of_the_demo_report_has_the_page_size_and_content(plan_dir: Path,
+                                                                       tmp_path: Path):
+    html_path = tmp_path / "report.html"
+    write_report(build_report(plan_dir, SCENARIO), html_path)
     shot = tmp_path / "report.png"
-    taken = subprocess.run([*browser, "--window-size=1280,2400", f"--screenshot={shot}",
-                            html_path.as_uri()], capture_output=True, text=True, timeout=120,
-                           check=False)
-    assert taken.returncode == 0, taken.stderr[-2000:]
-    assert shot.stat().st_size > 10_000
+    assert screenshot(html_path, tmp_path / "profile", shot, 1280, 2400) == (1280, 2400)
+    assert shot.stat().st_size > 40_000  # text, tables and charts, not a blank page
+
+
+def test_without_javascript_the_moves_are_grouped_by_unit_and_filterable_by_css(page: str):
+    assert "<tbody class='grp' id='g-" in page
+    assert "#ff-transfer:checked ~ .scroll tr.m:not([data-form='transfer'])" in page
+    # every move row carries its sort keys; rounds sort by their place in the horizon
+    assert re.search(r"data-round='\d+'", page)
+    assert "<svg" in page.split("id='chart-rounds'", 1)[1].split("</section>", 1)[0]
+
+
+def test_the_round_chart_axis_ends_at_a_round_number_above_the_tallest_bar():
+    from planner.report.charts import nice_ticks
+
+    assert nice_ticks(53) == [0, 10, 20, 30, 40, 50, 60]
+    assert nice_ticks(5) == [0, 1, 2, 3, 4, 5]
+    assert nice_ticks(7) == [0, 2, 4, 6, 8]
+    assert nice_ticks(1) == [0, 1]
+    assert nice_ticks(0) == [0, 1]
+    assert nice_ticks(1400)[-1] >= 1400 and nice_ticks(1400)[1] in (200, 250, 500)
+
+
+def test_the_verdict_and_violation_messages_are_vietnamese(plan_dir: Path):
+    html = build_report(plan_dir, SCENARIO).html
+    assert "tuân thủ mọi quy tắc bắt buộc" in html
+    assert "compliant" not in html.split("<footer>")[0]

@@ -19,7 +19,7 @@ LOCALES = {"vi": "vi_VN", "en": "en_GB"}
 DATE_PATTERNS = {"vi": "dd/MM/yyyy", "en": "d MMM yyyy"}
 
 __all__ = ["LANGS", "MESSAGES", "VOCABULARY", "format_date", "format_number", "label",
-           "message", "vocabulary"]
+           "message", "verdict", "vocabulary"]
 
 
 def vocabulary(lang: str) -> dict[str, dict[str, str]]:
@@ -57,3 +57,13 @@ def format_number(value: float | int | None, lang: str, digits: int = 2) -> str:
         value = int(value)
     pattern = "#,##0" if isinstance(value, int) else "#,##0." + "#" * digits
     return str(format_decimal(value, pattern, locale=LOCALES[lang]))
+
+
+def verdict(hard: int, hard_rules: int, soft: int, penalty_total: float, lang: str) -> str:
+    """The checker's verdict in a language (the same three cases as CheckReport.verdict)."""
+    if hard:
+        return message("verdict.hard", lang, count=hard, rules=hard_rules)
+    if soft:
+        return message("verdict.soft", lang, count=soft,
+                       total=format_number(penalty_total, lang))
+    return message("verdict.clean", lang)

@@ -64,9 +64,9 @@ VOCABULARY: dict[str, dict[str, dict[str, str]]] = {
 # Further spellings a planner or an HR system writes for a code (matched without case or
 # diacritics); the labels above are accepted as well.
 ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
-    "gender": {"male": ("nam", "m", "trai"), "female": ("nữ", "nu", "f", "gái")},
-    "bool": {"true": ("có", "co", "x", "yes", "y", "1", "đúng", "true"),
-             "false": ("không", "khong", "no", "n", "0", "sai", "false", "")},
+    "gender": {"male": ("nam",), "female": ("nữ", "nu")},
+    "bool": {"true": ("có", "co", "x", "đúng", "true"),
+             "false": ("không", "khong", "sai", "false")},
     "form": {"position_change": ("chuyển đổi vị trí", "chuyen doi vi tri")},
     "role": {"head": ("trưởng phòng", "trưởng ban", "giám đốc", "chánh văn phòng"),
              "deputy_head": ("phó trưởng phòng", "phó trưởng ban", "phó giám đốc",

@@ -8,6 +8,7 @@ from planner.kinds.base import RuleKind, Violation
 from planner.kinds.eligibility import Eligibility
 from planner.kinds.equivalence import Equivalence
 from planner.kinds.exemption import Exemption
+from planner.kinds.existence import Existence
 from planner.kinds.freeze import Freeze
 from planner.kinds.min_tenure import MinTenure
 from planner.kinds.move_graph import MoveGraph
@@ -36,6 +37,7 @@ KINDS: tuple[RuleKind, ...] = (
     SecondmentMax(),
     Freeze(),
     Vacancy(),
+    Existence(),
     Equivalence(),
     Appointment(),
     Qualification(),

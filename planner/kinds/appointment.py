@@ -70,8 +70,9 @@ class Appointment(RuleKind):
         if served_min is not None and served is not None and served < int(served_min):
             missing.append(f"{served} months in the current post (since "
                            f"{cadre.position_start}), {served_min} needed")
+        # status_until is the status's last day (inclusive), as in the exemption kind
         if cadre.status in params.statuses and (cadre.status_until is None
-                                                or move.start < cadre.status_until):
+                                                or move.start <= cadre.status_until):
             until = f" until {cadre.status_until}" if cadre.status_until else ""
             missing.append(f"under {cadre.status}{until}")
         if not missing:

@@ -205,7 +205,8 @@ class Timeline:
         move = self.plan.move_by_cadre.get(cadre_id)
         if move is None or move.round_index > round_index:
             return cadre.position
-        if move.end is not None and self.facts.rounds[round_index].start >= move.end:
+        if move.form == "secondment" and move.end is not None \
+                and self.facts.rounds[round_index].start >= move.end:
             return move.from_position
         return move.to_position
 

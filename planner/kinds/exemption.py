@@ -18,7 +18,7 @@ from pydantic import Field
 
 from planner.calendar import months_between
 from planner.kinds.base import Params, RuleKind, Violation, violation
-from planner.models import ALL_FORMS, Form, Status
+from planner.models import ALL_FORMS, Cadre, Form, Status
 from planner.ruleset import Dated, Rule
 
 if TYPE_CHECKING:
@@ -46,16 +46,25 @@ class ExemptionParams(Params):
         "(the law) or every father")
 
 
+def _extension(cadre: Cadre, form: str, to_position: str | None) -> bool:
+    """A secondment to the post a seconded cadre already holds extends it (Luật CBCC Đ.53:
+    extended by decision): being on secondment does not defer its own extension."""
+    return (form == "secondment" and cadre.status == "seconded" and to_position is not None
+            and to_position == cadre.secondment_post)
+
+
 def exemption_reason(rule: Rule, facts: Facts, cadre_id: str, form: str,
-                     day: dt.date) -> str | None:
+                     day: dt.date, to_position: str | None = None) -> str | None:
     """Why `rule` keeps this cadre from a `form` move on `day`, or None."""
     params: ExemptionParams = rule.params
     if form not in params.forms:
         return None
     cadre = facts.cadre(cadre_id)
     lifted = set(params.volunteer_lifts) if cadre.volunteer else set()
+    # status_until is the status's last day (inclusive), here, in facts and in apply
     if (cadre.status in params.statuses and cadre.status not in lifted
-            and (cadre.status_until is None or day < cadre.status_until)):
+            and (cadre.status_until is None or day <= cadre.status_until)
+            and not _extension(cadre, form, to_position)):
         until = f" until {cadre.status_until}" if cadre.status_until else ""
         return f"status {cadre.status}{until}"
     limit = value_or_none(rule, "months_to_retirement_lt", day)
@@ -88,7 +97,8 @@ class Exemption(RuleKind):
         return exemption_reason(rule, facts, cadre_id, form, day)
 
     def judge_move(self, rule: Rule, facts: Facts, move: Move) -> Violation | None:
-        reason = exemption_reason(rule, facts, move.cadre, move.form, move.start)
+        reason = exemption_reason(rule, facts, move.cadre, move.form, move.start,
+                                  move.to_position)
         if reason is None:
             return None
         effect = "deferred" if rule.params.effect == "defer" else "exempt"

@@ -2,16 +2,19 @@
 
 Periodic position change (NĐ 59/2019 Art 36: every 2–5 years in listed posts) and the
 two-term rotation of heads are tenure limits. A cadre exempted or deferred for the form the
-limit triggers (pregnant, under investigation, …) is not due this cycle.
+limit triggers (pregnant, under investigation, …) is not due while that lasts: once the
+deferral ends inside the horizon (`status_until`, the last day of the status, has passed; the
+child turns 36 months) the cadre is due from the first round after it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from pydantic import Field
 
-from planner.calendar import add_months
+from planner.calendar import add_months, months_between
 from planner.kinds.base import STAY_LABEL, Due, Params, Relaxation, RuleKind, Violation, violation
 from planner.models import FORMS_EXCEPT_SECONDMENT, Form
 from planner.ruleset import Dated, Rule
@@ -28,16 +31,19 @@ class TenureLimitParams(Params):
     satisfied_by: list[Form] = Field(
         default_factory=lambda: list(FORMS_EXCEPT_SECONDMENT),
         description="forms of move that end the tenure (a secondment returns, so it does not)")
+    restart_with_post: bool = Field(
+        False, description="count months from the day the post came to be (`valid_from`) when "
+        "that is later than position_start: leaders of a new body are designated afresh [I]")
 
 
 def due_under(rule: Rule, facts: Facts, cadre_id: str) -> Due | None:
     """When (if at all) this cadre becomes due under `rule` in the horizon."""
     cadre = facts.cadre(cadre_id)
-    if cadre.position is None or cadre.position_start is None:
+    start = facts.tenure_start(cadre_id, rule.params.restart_with_post)
+    if cadre.position is None or start is None:
         return None
     fixed = not isinstance(rule.params.max_months, dict)
-    if fixed and add_months(cadre.position_start, int(rule.params.max_months)) >= \
-            facts.rounds[-1].end:
+    if fixed and add_months(start, int(rule.params.max_months)) >= facts.rounds[-1].end:
         return None  # the usual case, and cheap: the limit falls after the horizon
     if not rule.selector.matches(facts.cadre_context(cadre_id)):
         return None
@@ -47,14 +53,28 @@ def due_under(rule: Rule, facts: Facts, cadre_id: str) -> Due | None:
         limit = rule.param("max_months", round_.start)
         if limit is None:
             continue
-        reached_on = add_months(cadre.position_start, int(limit))
+        reached_on = add_months(start, int(limit))
         if reached_on < round_.end:
-            if facts.exemptions(cadre_id, rule.params.form, max(reached_on, round_.start)):
-                return None
-            months = facts.months_in_post(cadre_id, facts.rounds[0].start) or 0
+            return _after_deferrals(rule, facts, cadre_id, reached_on, round_.index, start,
+                                    f"reaches {limit} months in post on {reached_on}")
+    return None
+
+
+def _after_deferrals(rule: Rule, facts: Facts, cadre_id: str, reached_on: dt.date,
+                     first: int, start: dt.date, why: str) -> Due | None:
+    """Due in the first round from `first` on in which no exemption keeps the cadre from the
+    limit's form: a deferral that ends inside the horizon (status_until, a child turning 36
+    months) makes the cadre due in the round after it; a lasting one (retirement) never."""
+    months = max(0, months_between(start, facts.rounds[0].start))
+    deferred = ""
+    for round_ in facts.rounds[first:]:
+        found = facts.exemptions(cadre_id, rule.params.form, max(reached_on, round_.start))
+        if not found:
+            if deferred:
+                why = f"{why}; deferred ({deferred}), due once that ended, from {round_.name}"
             return Due(rule, reached_on, round_.index, months, rule.params.form,
-                       tuple(rule.params.satisfied_by),
-                       f"reaches {limit} months in post on {reached_on}")
+                       tuple(rule.params.satisfied_by), why)
+        deferred = found[0].reason
     return None
 
 

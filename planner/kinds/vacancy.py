@@ -62,6 +62,17 @@ def occupied(timeline: Timeline, facts: Facts, plan: Plan, round_index: int) -> 
     return held
 
 
+def counts_vacant(facts: Facts, position_id: str, round_index: int) -> bool:
+    """Whether an empty post counts as vacant in a round: it exists then, no running
+    secondment from the last cycle holds it, and it is not promised to the holder of a post
+    it succeeds (planner.graph: existence)."""
+    day = facts.rounds[round_index].start
+    if not facts.graph.exists(position_id, day):
+        return False
+    reserved = facts.graph.reserved.get(position_id)
+    return reserved is None or (reserved[0] is not None and day >= reserved[0])
+
+
 class Vacancy(RuleKind):
     """A post left without a holder at the horizon's end, by rounds vacant."""
 
@@ -88,8 +99,11 @@ class Vacancy(RuleKind):
             return
         weight = rule.weight * params.priority
 
-        def rounds_from(round_index: int, until: Any = None) -> int:
+        def rounds_from(round_index: int, position_id: str, until: Any = None) -> int:
+            # only rounds in which the post exists can leave it vacant (and, for a
+            # secondee, only until the secondment ends)
             return sum(1 for r in in_force if r >= round_index
+                       and counts_vacant(facts, position_id, r)
                        and (until is None or facts.rounds[r].start < until))
 
         away = away_posts(facts)
@@ -108,9 +122,11 @@ class Vacancy(RuleKind):
             if covers(candidate.to_position):
                 if candidate.to_position in away:
                     end = min(end or away[candidate.to_position], away[candidate.to_position])
-                model.costs[candidate.index] -= weight * rounds_from(candidate.round_index, end)
+                model.costs[candidate.index] -= weight * rounds_from(
+                    candidate.round_index, candidate.to_position, end)
             if candidate.from_position and covers(candidate.from_position) and not secondment:
-                model.costs[candidate.index] += weight * rounds_from(candidate.round_index)
+                model.costs[candidate.index] += weight * rounds_from(candidate.round_index,
+                                                                     candidate.from_position)
 
     def check(self, rule: Rule, facts: Facts, plan: Plan) -> list[Violation]:
         params: VacancyParams = rule.params
@@ -127,14 +143,15 @@ class Vacancy(RuleKind):
             if position.id in facts.roster.holder_by_position and position.id not in vacated \
                     and position.id not in away:
                 continue
-            empty = [r.name for r in rounds if position.id not in held[r.index]]
+            empty = [r.name for r in rounds if position.id not in held[r.index]
+                     and counts_vacant(facts, position.id, r.index)]
             if not empty or not self.selects(rule, facts, position.id):
                 continue
             place = facts.place(position.id)
             if position.id not in facts.roster.holder_by_position:
                 since = "is vacant from the horizon start"
             elif position.id in away:
-                since = f"has its holder away until {away[position.id]}" + (
+                since = f"has its holder away (back on {away[position.id]})" + (
                     ", then is vacated by the plan" if position.id in vacated else "")
             else:
                 since = f"is vacated by the plan in {empty[0]}"

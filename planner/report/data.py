@@ -142,6 +142,8 @@ class ReportData:
     infeasibility: dict[str, Any] | None = None
     #: every rule of the rule set: id, label, basis, kind, severity, weight, active
     rule_table: list[dict[str, Any]] = field(default_factory=list)
+    #: the checker's counts behind the verdict (ok, hard, soft, hard_rules, penalty_total)
+    check: dict[str, Any] = field(default_factory=dict)
     #: the rounds' first days (ISO), for date cells
     round_starts: dict[str, str] = field(default_factory=dict)
     #: open posts a move may go to (id, title, unit name), for the workbook's dropdown
@@ -225,8 +227,11 @@ def gather(facts: Facts, plan_dir: Path, redactor: Redactor) -> ReportData:
         units=_units(facts, plan, redactor),
         adaptation_rule=_adaptation_rule(facts),
         unplaced=_unplaced(facts, plan, redactor, rules),
-        penalties=_violations(report.soft, redactor),
-        hard=_violations(report.hard, redactor),
+        penalties=_violations(facts, report.soft, redactor),
+        hard=_violations(facts, report.hard, redactor),
+        check={"ok": report.ok, "hard": len(report.hard), "soft": len(report.soft),
+               "hard_rules": len({v.rule_id for v in report.hard}),
+               "penalty_total": round(sum(report.penalties().values()), 6)},
         rules=rules,
         inputs_changed=changed_inputs(document),
         redacted=redactor.active,
@@ -371,18 +376,32 @@ def _unplaced(facts: Facts, plan: Plan, redactor: Redactor,
     return rows
 
 
-def _violations(violations: list[Any], redactor: Redactor) -> list[dict[str, Any]]:
-    """Violations grouped by rule: label, basis, count, total amount and penalty, messages."""
+def _violations(facts: Facts, violations: list[Any], redactor: Redactor
+                ) -> list[dict[str, Any]]:
+    """Violations grouped by rule: label, basis, count, total amount and penalty, and each
+    violation's facts (who, which posts, rounds, by how much) for a message in any language;
+    the checker's own (English) message is kept beside them."""
     grouped: dict[str, dict[str, Any]] = {}
     for item in violations:
         entry = grouped.setdefault(item.rule_id, {
             "rule": item.rule_id, "label": item.label, "basis": item.basis,
             "severity": item.severity, "weight": item.weight, "unit": item.unit, "count": 0,
-            "amount": 0.0, "penalty": 0.0, "messages": []})
+            "amount": 0.0, "penalty": 0.0, "messages": [], "items": []})
         entry["count"] += 1
         entry["amount"] += item.amount
         entry["penalty"] += item.penalty
         entry["messages"].append(redactor.text(item.message))
+        posts = []
+        for position_id in item.positions:
+            if position_id in facts.roster.position_by_id:
+                posts.append(redactor.post(_post(facts, position_id))["title"])
+        units = [facts.roster.unit_by_id[u].name for u in item.units
+                 if u in facts.roster.unit_by_id]
+        entry["items"].append({
+            "cadres": [f"{redactor.cadre(c)} {redactor.name(c)}".strip()
+                       if not redactor.active else redactor.cadre(c) for c in item.cadres],
+            "posts": posts, "units": units, "rounds": list(item.rounds),
+            "amount": item.amount, "unit": item.unit})
     return list(grouped.values())
 
 

@@ -1,5 +1,11 @@
-"""The self-contained HTML page of a report: tables rendered here, charts drawn by the inline
-script from a JSON block. Every text from the inputs goes through `html.escape`."""
+"""The self-contained HTML page of a report: tables and SVG charts rendered here, in Python.
+
+It works without JavaScript: charts are inline SVG; the moves are grouped by destination unit
+in a fixed order (unit, round in horizon order, cadre); form and round filters are radio
+buttons that CSS (`:has`) applies. With JavaScript, a search box (diacritics-insensitive),
+filters, column sorting by server-side keys (`data-k`: rounds sort by their place in the
+horizon, 2024-Q1 < 2025-Q1) and paging are added; a URL hash `#q=…&form=…&round=…` sets
+them. Every text from the inputs goes through `html.escape`."""
 
 from __future__ import annotations
 
@@ -8,8 +14,10 @@ import json
 import re
 from typing import Any
 
+from planner.i18n import format_date, format_number, verdict
 from planner.models import LEVELS
 from planner.report.assets import CSS, ERROR_TRAP, FORM_COLOURS, LEVEL_COLOURS, SCRIPT
+from planner.report.charts import bar_chart, flow_chart, sparkline
 from planner.report.data import ReportData, RuleRef
 from planner.report.text import text_for
 
@@ -66,10 +74,14 @@ def rule_chips(rule_ids: list[str], rules: dict[str, RuleRef]) -> str:
     return " ".join(chips)
 
 
-def number(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:,.6g}" if abs(value) < 1e6 else f"{value:,.0f}"
+def number(value: Any, lang: str = "en") -> str:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return esc(format_number(value, lang))
     return esc(value)
+
+
+PAGE_SIZE = 100  # moves per page when the script pages the table
+EXEMPT_SHOWN = 300  # exempt/deferred cadres listed on the page (all of them in the workbook)
 
 
 def render_html(data: ReportData, lang: str) -> str:
@@ -84,21 +96,24 @@ def render_html(data: ReportData, lang: str) -> str:
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',  # a constant
         '<link rel="icon" href="data:,">',
         f"<title>{esc(texts['report'])} — {esc(data.title)}</title>",
-        f"<style>{CSS}</style>",
+        f"<style>{CSS}{_filter_css(data)}</style>",
         f"<script>{ERROR_TRAP}</script>",
         "</head>",
         "<body>",
-        _header(data, texts),
+        _header(data, texts, lang),
         _nav(data, texts),
-        _summary(data, texts),
+        _summary(data, texts, lang),
+        _assumptions(data, texts),
+        _exempt(data, texts),
         _flows(data, texts),
         _rounds(data, texts),
         _units(data, texts),
-        _moves(data, texts),
+        _moves(data, texts, lang),
         _unplaced(data, texts),
         _violations("penalties", texts["penalties"], data.penalties, texts,
-                    texts["none_penalties"]),
-        _violations("hard", texts["hard"], data.hard, texts, None) if data.hard else "",
+                    texts["none_penalties"], lang),
+        _violations("hard", texts["hard"], data.hard, texts, None, lang) if data.hard else "",
+        _appendix(data, texts, lang),
         _footer(data, texts),
         f'<script type="application/json" id="report-data">'
         f"{json_for_script(_payload(data, texts, lang))}</script>",
@@ -109,24 +124,33 @@ def render_html(data: ReportData, lang: str) -> str:
     return "\n".join(p for p in parts if p) + "\n"
 
 
-def _header(data: ReportData, texts: dict[str, Any]) -> str:
+def _verdict(data: ReportData, lang: str) -> str:
+    check = data.check
+    if not check:
+        return str(data.document.get("verdict", ""))
+    return verdict(check["hard"], check["hard_rules"], check["soft"], check["penalty_total"],
+                   lang)
+
+
+def _header(data: ReportData, texts: dict[str, Any], lang: str) -> str:
     document = data.document
     status = str(document.get("status", ""))
     rows = [
         (texts["scenario"], f"{esc(data.scenario)} <span class='id'>{esc(data.scenario_path)}"
                             "</span>"),
-        (texts["horizon"], f"{esc(data.horizon[0])} → {esc(data.horizon[1])} "
+        (texts["horizon"], f"{esc(format_date(data.horizon[0], lang))} → "
+                           f"{esc(format_date(data.horizon[1], lang))} "
                            f"({len(data.rounds)} {esc(texts['rounds'])})"),
         (texts["status"], f"<strong class='status-{esc(status)}'>"
                           f"{esc(texts['statuses'].get(status, status))}</strong>"),
-        (texts["verdict"], esc(document.get("verdict", ""))),
-        (texts["objective"], number(document.get("objective"))),
-        (texts["gap"], f"{100 * float(document.get('gap') or 0):.2f}%"),
+        (texts["verdict"], esc(_verdict(data, lang))),
     ]
     table = "".join(f"<tr><th>{esc(k)}</th><td>{v}</td></tr>" for k, v in rows)
     out = [f"<header><h1>{esc(texts['report'])}</h1>",
            f"<p class='subtitle'>{esc(data.title)}</p>",
            f"<table class='meta'><tbody>{table}</tbody></table>"]
+    if data.infeasibility:
+        out.append(_banner(data, texts))
     if data.redacted:
         out.append(f"<p class='redacted'>{esc(texts['redacted'])}</p>")
     if data.inputs_changed:
@@ -136,27 +160,71 @@ def _header(data: ReportData, texts: dict[str, Any]) -> str:
     return "\n".join(out)
 
 
+def _banner(data: ReportData, texts: dict[str, Any]) -> str:
+    """Why the plan is infeasible: the stuck cadres, the rules refusing them (the conflict
+    core), and the smallest relaxation found, as an overlay to paste."""
+    record = data.infeasibility or {}
+    items = []
+    for item in record.get("stuck", []):
+        rule = data.rules.get(item.get("rule", ""))
+        due = f"{item['rule']} — {rule.label} [{rule.basis}]" if rule else item.get("rule", "")
+        name = item.get("name", "")
+        who = f"{item['cadre']} {name}" if name and name != item["cadre"] else item["cadre"]
+        post = f" ({item['title']})" if item.get("title") else ""
+        refusals = ", ".join(
+            f"{rule_id}{' — ' + data.rules[rule_id].label if rule_id in data.rules else ''}"
+            + (f" ×{count}" if count else "") for rule_id, count in
+            (item.get("refused_by") or {}).items())
+        items.append(f"<li><strong>{esc(who)}</strong>{esc(post)}: {esc(texts['due_under'])} "
+                     f"{esc(due)} ({esc(item.get('round', ''))})"
+                     + (f"; {esc(texts['refused_by'])} {esc(refusals)}" if refusals else "")
+                     + "</li>")
+    out = [f"<section class='banner' id='infeasible'><h2>{esc(texts['infeasible_title'])}"
+           f"</h2><p>{esc(texts['infeasible_intro'])}</p><ul>{''.join(items)}</ul>"]
+    relaxation = record.get("relaxation")
+    if relaxation:
+        state = texts["relaxation_verified"] if relaxation.get("verified") else \
+            texts["relaxation_unverified"]
+        overlay = "\n".join(f"{k}: {_flow(v)}" for k, v in
+                            (relaxation.get("overlay") or {}).items())
+        out.append(f"<p><strong>{esc(texts['relaxation'])}:</strong> "
+                   f"{esc(relaxation.get('description', ''))} ({esc(state)})</p>"
+                   f"<p>{esc(texts['paste_overlay'])}</p><pre>{esc(overlay)}</pre>")
+    out.append("</section>")
+    return "".join(out)
+
+
+def _flow(value: Any) -> str:
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_flow(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_flow(v) for v in value) + "]"
+    return str(value)
+
+
 def _nav(data: ReportData, texts: dict[str, Any]) -> str:
-    links = [("summary", texts["summary"]), ("flows", texts["flows"]),
+    links = [("summary", texts["summary"]), ("assumptions", texts["assumptions"]),
+             ("exempt", texts["exempt"]), ("flows", texts["flows"]),
              ("rounds", texts["by_round"]), ("units", texts["units_nav"]),
              ("moves", texts["moves"]), ("unplaced", texts["unplaced"]),
              ("penalties", texts["penalties"])]
     if data.hard:
         links.append(("hard", texts["hard"]))
+    links.append(("appendix", texts["appendix"]))
     return "<nav>" + "".join(f'<a href="#{k}">{esc(v)}</a>' for k, v in links) + "</nav>"
 
 
-def _summary(data: ReportData, texts: dict[str, Any]) -> str:
+def _summary(data: ReportData, texts: dict[str, Any], lang: str) -> str:
     kpis = data.kpis
     labels = texts["kpi_labels"]
     cards = [
-        (kpis["moves"], labels["moves"]),
+        (number(kpis["moves"], lang), labels["moves"]),
         (f"{kpis['due_moved']}/{kpis['due_cadres']}", labels["due_moved"]),
-        (kpis["due_left"], labels["due_left"]),
+        (number(kpis["due_left"], lang), labels["due_left"]),
         (f"{kpis['vacancies_filled']}/{kpis['vacancies_at_start']}", labels["vacancies_filled"]),
-        (number(kpis["penalty_total"]), labels["penalty_total"]),
+        (number(kpis["penalty_total"], lang), labels["penalty_total"]),
     ]
-    card_html = "".join(f"<div class='card'><div class='value'>{esc(v)}</div>"
+    card_html = "".join(f"<div class='card'><div class='value'>{v}</div>"
                         f"<div class='label'>{esc(label)}</div></div>" for v, label in cards)
     rows = [(labels[k], kpis[k]) for k in ("moves", "due_cadres", "due_moved", "due_left",
                                             "vacancies_at_start", "vacancies_filled",
@@ -165,7 +233,7 @@ def _summary(data: ReportData, texts: dict[str, Any]) -> str:
              for k, v in kpis["moves_by_form"].items()]
     rows += [(f"{texts['direction']}: {direction_label(k, texts)}", v)
              for k, v in kpis["moves_by_direction"].items()]
-    table = "".join(f"<tr><td>{esc(k)}</td><td class='num'>{number(v)}</td></tr>"
+    table = "".join(f"<tr><td>{esc(k)}</td><td class='num'>{number(v, lang)}</td></tr>"
                     for k, v in rows)
     return (f"<section id='summary'><h2>{esc(texts['summary'])}</h2>"
             f"<div class='cards'>{card_html}</div>"
@@ -174,7 +242,62 @@ def _summary(data: ReportData, texts: dict[str, Any]) -> str:
             f"<tbody>{table}</tbody></table></section>")
 
 
+def _assumptions(data: ReportData, texts: dict[str, Any]) -> str:
+    if not data.assumptions:
+        return (f"<section id='assumptions'><h2>{esc(texts['assumptions'])}</h2>"
+                f"<p>{esc(texts['no_assumptions'])}</p></section>")
+    head = "".join(f"<th>{esc(texts[k])}</th>" for k in ("assumption_kind", "subject",
+                                                         "change", "before", "where"))
+    rows = "".join(
+        f"<tr><td>{esc(texts['assumption_kinds'].get(a['kind'], a['kind']))}</td>"
+        f"<td>{esc(a['subject'])}{_rule_label(a, data)}</td><td>{esc(a['detail'])}</td>"
+        f"<td>{esc(a['before'])}</td><td class='id'>{esc(a['where'])}</td></tr>"
+        for a in data.assumptions)
+    return (f"<section id='assumptions'><h2>{esc(texts['assumptions'])}</h2>"
+            f"<p class='note'>{esc(texts['assumptions_note'])}</p><div class='scroll'>"
+            f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>"
+            "</section>")
+
+
+def _rule_label(assumption: dict[str, str], data: ReportData) -> str:
+    ref = data.rules.get(assumption["subject"]) if assumption["kind"] in (
+        "set", "disable", "enable") else None
+    return f" <span class='id'>{esc(ref.label)}</span>" if ref else ""
+
+
+def _exempt(data: ReportData, texts: dict[str, Any]) -> str:
+    if not data.exempt:
+        return (f"<section id='exempt'><h2>{esc(texts['exempt'])}</h2>"
+                f"<p>{esc(texts['none_exempt'])}</p></section>")
+    head = [*_cadre_heads(data, texts), texts["rule"], texts["reason"], texts["forms_kept"]]
+    rows = "".join(
+        f"<tr>{_cadre_cells(e, data)}<td>{rule_chips([e['rule']['id']], data.rules)} "
+        f"{esc(e['rule']['label'])}</td><td>{esc(e['reason'])}</td>"
+        f"<td>{esc(', '.join(texts['forms'].get(f, f) for f in e['forms']))}</td></tr>"
+        for e in data.exempt[:EXEMPT_SHOWN])
+    if len(data.exempt) > EXEMPT_SHOWN:
+        rows += (f"<tr><td colspan='{len(head)}'>… +{len(data.exempt) - EXEMPT_SHOWN} "
+                 f"({esc(texts['see_workbook'])})</td></tr>")
+    header = "".join(f"<th>{esc(h)}</th>" for h in head)
+    return (f"<section id='exempt'><h2>{esc(texts['exempt'])} ({len(data.exempt)})</h2>"
+            f"<p class='note'>{esc(texts['exempt_note'])}</p><div class='scroll'><table>"
+            f"<thead><tr>{header}</tr></thead><tbody>{rows}</tbody></table></div></section>")
+
+
+def _node_order(data: ReportData) -> list[str]:
+    return sorted({node_key(f[end]) for f in data.flows for end in ("source", "target")},
+                  key=lambda k: ([*LEVELS, "none"].index(k.split("|")[0]),
+                                 BLOC_ORDER.index(k.split("|")[1])))
+
+
 def _flows(data: ReportData, texts: dict[str, Any]) -> str:
+    keys = _node_order(data)
+    chart = flow_chart(
+        [{"source": node_key(f["source"]), "target": node_key(f["target"]),
+          "count": f["count"], "forms": f["forms"]} for f in data.flows],
+        {k: i for i, k in enumerate(keys)}, {k: node_label(k, texts) for k in keys},
+        {k: LEVEL_COLOURS.get(k.split("|")[0], "#6b7280") for k in keys}, texts["forms"],
+        texts["flows"], texts["from"], texts["to"]) or f"<p>{esc(texts['no_moves'])}</p>"
     rows = "".join(
         f"<tr><td>{esc(node_label(node_key(f['source']), texts))}</td>"
         f"<td>{esc(node_label(node_key(f['target']), texts))}</td>"
@@ -186,8 +309,7 @@ def _flows(data: ReportData, texts: dict[str, Any]) -> str:
              f"<th>{esc(texts['form'])}</th></tr></thead><tbody>{rows}</tbody></table>")
     return (f"<section id='flows'><h2>{esc(texts['flows'])}</h2>"
             f"<p class='note'>{esc(texts['flows_note'])}</p>"
-            f"<noscript><p class='note'>{esc(texts['noscript'])}</p></noscript>"
-            f"<div class='chart' id='chart-flows'></div>"
+            f"<div class='chart' id='chart-flows'>{chart}</div>"
             f"<details><summary>{esc(texts['details'])}</summary>{table}</details></section>")
 
 
@@ -198,11 +320,15 @@ def _legend(texts: dict[str, Any]) -> str:
 
 
 def _rounds(data: ReportData, texts: dict[str, Any]) -> str:
+    chart = bar_chart(data.by_round, list(FORM_COLOURS), FORM_COLOURS, texts["forms"],
+                      texts["by_round"], texts["count_axis"])
     return (f"<section id='rounds'><h2>{esc(texts['by_round'])}</h2>{_legend(texts)}"
-            f"<div class='chart' id='chart-rounds'></div></section>")
+            f"<div class='chart' id='chart-rounds'>{chart}</div></section>")
 
 
 def _share_cell(share: float, cap_share: float | None, ids: list[str]) -> str:
+    if not share:
+        return "<td class='share'></td>"
     over = cap_share is not None and share > cap_share + 1e-9
     alpha = min(1.0, share) * 0.55
     title = ", ".join(ids)
@@ -211,7 +337,14 @@ def _share_cell(share: float, cap_share: float | None, ids: list[str]) -> str:
             f"{f'{round(100 * share)}%' if share else ''}</td>")
 
 
-def _unit_moves(unit: dict[str, Any], texts: dict[str, Any]) -> str:
+UNIT_LISTS_UP_TO = 150  # units beyond this: a link to the unit's group of moves instead
+
+
+def _unit_moves(unit: dict[str, Any], texts: dict[str, Any], units: int = 0) -> str:
+    counts = f"{len(unit['arrivals'])}/{len(unit['departures'])}"
+    if units > UNIT_LISTS_UP_TO:
+        target = f"<a href='#g-{esc(unit['id'])}'>{counts}</a>" if unit["arrivals"] else counts
+        return target
     items = []
     for key, arrow in (("arrivals", "→"), ("departures", "←")):
         for move in unit[key]:
@@ -219,8 +352,7 @@ def _unit_moves(unit: dict[str, Any], texts: dict[str, Any]) -> str:
             items.append(f"<li>{arrow} {esc(move['round'])} {form_badge(move['form'], texts)} "
                          f"{esc(who)}: {esc(move['title'])} <span class='id'>"
                          f"{esc(move['post'])}</span></li>")
-    return (f"<details><summary>{len(unit['arrivals'])}/{len(unit['departures'])}</summary>"
-            f"<ul>{''.join(items)}</ul></details>")
+    return f"<details><summary>{counts}</summary><ul>{''.join(items)}</ul></details>"
 
 
 def _units(data: ReportData, texts: dict[str, Any]) -> str:
@@ -232,20 +364,27 @@ def _units(data: ReportData, texts: dict[str, Any]) -> str:
         adapting = unit["adapting"] or [[] for _ in data.rounds]
         cells = "".join(_share_cell(s, unit["cap_share"], ids)
                         for s, ids in zip(shares, adapting, strict=True))
+        # drawn only where someone adapts (a flat line at 0 says nothing, and 1,100 of them
+        # weigh a megabyte at Hà Nội size)
+        spark = sparkline(unit["shares"], unit["cap_share"], data.rounds, unit["id"]) \
+            if any(unit["shares"]) else ""
         rows.append(
-            f"<tr><td>{esc(unit['name'])} <span class='id'>{esc(unit['id'])}</span></td>"
+            f"<tr id='unit-{esc(unit['id'])}'><td>{esc(unit['name'])} <span class='id'>"
+            f"{esc(unit['id'])}</span></td>"
             f"<td>{esc(unit['locality_name'])}</td><td class='num'>{unit['leaders']}</td>"
             f"<td class='num'>{esc(unit['cap'] if unit['cap'] is not None else '—')}</td>"
             f"<td class='num'>{len(unit['arrivals'])}</td>"
             f"<td class='num'>{len(unit['departures'])}</td>{cells}"
-            f"<td data-spark='{esc(unit['id'])}'></td><td>{_unit_moves(unit, texts)}</td></tr>")
+            f"<td class='sparkcell'>{spark}</td><td>{_unit_moves(unit, texts, len(data.units))}"
+            "</td></tr>")
     rule = data.adaptation_rule
     note = (f"{texts['units_note']} ({rule.id}: {rule.label} — {rule.basis})." if rule
             else texts["no_adaptation_rule"])
     header = "".join(f"<th>{esc(h)}</th>" for h in head)
-    return (f"<section id='units'><h2>{esc(texts['units'])}</h2><p class='note'>{esc(note)}"
-            f"</p><div class='scroll'><table class='units'><thead><tr>{header}"
-            f"</tr></thead><tbody>{''.join(rows)}</tbody></table></div></section>")
+    return (f"<section id='units'><h2>{esc(texts['units'])} ({len(data.units)})</h2>"
+            f"<p class='note'>{esc(note)}</p><div class='scroll tall'><table class='units'>"
+            f"<thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+            "</section>")
 
 
 def _cadre_cells(row: dict[str, Any], data: ReportData) -> str:
@@ -259,29 +398,127 @@ def _cadre_heads(data: ReportData, texts: dict[str, Any]) -> list[str]:
 
 
 def _post_cell(post: dict[str, Any]) -> str:
-    if not post["id"]:
+    if not post["title"]:
         return "<td>—</td>"
-    return (f"<td>{esc(post['title'])} <span class='id'>{esc(post['id'])} · "
-            f"{esc(post['unit_name'])}</span></td>")
+    where = " · ".join(x for x in (post["id"], post["unit_name"]) if x)
+    return (f"<td>{esc(post['title'])}"
+            + (f" <span class='id'>{esc(where)}</span>" if where else "") + "</td>")
 
 
-def _moves(data: ReportData, texts: dict[str, Any]) -> str:
+def _plain(cell: str) -> str:
+    """A cell's text without tags (what the script would sort by without a key)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", cell)).strip()
+
+
+def _filter_css(data: ReportData) -> str:
+    """CSS-only filters (no JavaScript): a checked radio hides the rows that do not match.
+
+    The radios are siblings before the table (`~`), cheaper for the browser than `:has()`
+    at 1,500 rows; their labels sit in the filter bar."""
+    rules = []
+    for form in FORM_COLOURS:
+        rules.append(f"#ff-{form}:checked ~ .scroll tr.m:not([data-form='{form}'])"
+                     "{display:none}")
+        rules.append(f"#ff-{form}:checked ~ .filters label[for='ff-{form}']{{font-weight:700}}")
+    for index in range(len(data.rounds)):
+        rules.append(f"#fr-{index}:checked ~ .scroll tr.m:not([data-round='{index}'])"
+                     "{display:none}")
+        rules.append(f"#fr-{index}:checked ~ .filters label[for='fr-{index}']"
+                     "{font-weight:700}")
+    rules.append("#ff-all:checked ~ .filters label[for='ff-all'],"
+                 "#fr-all:checked ~ .filters label[for='fr-all']{font-weight:700}")
+    return "\n" + "\n".join(rules) + "\n"
+
+
+def _radio_inputs(name: str, prefix: str, values: list[str]) -> str:
+    return "".join(f"<input type='radio' class='filter' name='{name}' id='{prefix}-{esc(v)}'"
+                   f"{' checked' if v == 'all' else ''}>" for v in ["all", *values])
+
+
+def _radio_labels(prefix: str, options: list[tuple[str, str]], all_label: str) -> str:
+    return "".join(f"<label for='{prefix}-{esc(value)}'>{esc(label)}</label>"
+                   for value, label in [("all", all_label), *options])
+
+
+def _moves(data: ReportData, texts: dict[str, Any], lang: str) -> str:
     if not data.moves:
         return (f"<section id='moves'><h2>{esc(texts['moves'])}</h2>"
                 f"<p>{esc(texts['no_moves'])}</p></section>")
     head = [*_cadre_heads(data, texts), texts["form"], texts["from"], texts["to"],
             texts["round"], texts["direction"], texts["adaptation_until"], texts["end"],
             texts["rules"]]
-    rows = "".join(
-        f"<tr>{_cadre_cells(m, data)}<td>{form_badge(m['form'], texts)}</td>"
-        f"{_post_cell(m['from'])}{_post_cell(m['to'])}<td>{esc(m['round'])}</td>"
-        f"<td>{esc(direction_label(m['direction'], texts))}</td>"
-        f"<td>{esc(m['adaptation_until'])}</td><td>{esc(m['end'])}</td>"
-        f"<td>{rule_chips(m['rules'], data.rules)}</td></tr>" for m in data.moves)
-    header = "".join(f"<th>{esc(h)}</th>" for h in head)
+    round_index = {name: i for i, name in enumerate(data.rounds)}
+    # server-side order: destination unit (as the units table), round in horizon order, cadre
+    unit_order = {u["id"]: i for i, u in enumerate(data.units)}
+    ordered = sorted(data.moves, key=lambda m: (unit_order.get(m["to"]["unit"], len(unit_order)),
+                                                m["to"]["unit_name"],
+                                                round_index.get(m["round"], 0), m["cadre"]))
+    forms_order = {form: i for i, form in enumerate(FORM_COLOURS)}
+    groups: dict[str, list[str]] = {}
+    names: dict[str, str] = {}
+    for number_, m in enumerate(ordered):
+        unit_key = m["to"]["unit"] or m["to"]["level"]
+        names[unit_key] = m["to"]["unit_name"] or texts["levels"].get(m["to"]["level"], "")
+        # keys where the text would sort wrongly (forms by their order, rounds by their place
+        # in the horizon, dates ISO); the script folds the text of the other cells
+        keys = ["", ""] if not data.redacted else [""]
+        keys += [str(forms_order.get(m["form"], 9)), "", "",
+                 f"{round_index.get(m['round'], 0):03d}", "", m["adaptation_until"] or "0",
+                 m["end"] or "0", ""]
+        cells = [*(f"<td>{esc(x)}</td>" for x in
+                   ([m["cadre"]] if data.redacted else [m["cadre"], m["name"]])),
+                 f"<td>{form_badge(m['form'], texts)}</td>", _post_cell(m["from"]),
+                 _post_cell(m["to"]), f"<td>{esc(m['round'])}</td>",
+                 f"<td>{esc(direction_label(m['direction'], texts))}</td>",
+                 f"<td>{esc(format_date(m['adaptation_until'], lang))}</td>",
+                 f"<td>{esc(format_date(m['end'], lang))}</td>",
+                 f"<td>{rule_chips(m['rules'], data.rules)}</td>"]
+        # a sort key only where it differs from the cell's text (page size at 1,500 moves)
+        keyed = "".join(cell.replace("<td", f"<td data-k='{esc(key)}'", 1)
+                        if key and key != _plain(cell) else cell
+                        for cell, key in zip(cells, keys, strict=True))
+        groups.setdefault(unit_key, []).append(
+            f"<tr class='m' data-n='{number_}' data-form='{esc(m['form'])}' "
+            f"data-round='{round_index.get(m['round'], 0)}'>{keyed}</tr>")
+    header = "".join(f"<th scope='col' data-col='{i}'>{esc(h)}</th>" for i, h in enumerate(head))
+    bodies = "".join(
+        f"<tbody class='grp' data-unit='{esc(unit)}'><tr class='grp-head'><th colspan="
+        f"'{len(head)}'>{esc(names[unit])} <span class='id'>({len(rows)})</span></th></tr>"
+        f"{''.join(rows)}</tbody>" for unit, rows in groups.items())
+    index = " · ".join(f"<a href='#g-{esc(unit)}'>{esc(names[unit])}</a>" for unit in groups)
+    radios = (_radio_inputs("form", "ff", list(FORM_COLOURS))
+              + _radio_inputs("round", "fr", [str(i) for i in range(len(data.rounds))]))
+    filters = (f"<div class='filters nojs-only'><fieldset><legend>{esc(texts['form'])}</legend>"
+               + _radio_labels("ff", [(f, texts["forms"][f]) for f in FORM_COLOURS],
+                               texts["all"])
+               + f"</fieldset><fieldset><legend>{esc(texts['round'])}</legend>"
+               + _radio_labels("fr", [(str(i), r) for i, r in enumerate(data.rounds)],
+                               texts["all"]) + "</fieldset></div>")
+    form_options = "".join(f"<option value='{esc(f)}'>{esc(texts['forms'][f])}</option>"
+                           for f in FORM_COLOURS)
+    round_options = "".join(f"<option value='{i}'>{esc(r)}</option>"
+                            for i, r in enumerate(data.rounds))
+    tools = (f"<div class='filters js-only' role='search'><label>{esc(texts['search'])} "
+             f"<input type='search' id='q' placeholder='{esc(texts['search_placeholder'])}'>"
+             f"</label> <label>{esc(texts['form'])} <select id='f-form'><option value=''>"
+             f"{esc(texts['all'])}</option>{form_options}</select></label> "
+             f"<label>{esc(texts['round'])} <select id='f-round'><option value=''>"
+             f"{esc(texts['all'])}</option>{round_options}</select></label> "
+             f"<span id='counter' aria-live='polite'></span> <span class='pager'>"
+             f"<button type='button' id='prev'>‹</button> <span id='page'></span> "
+             f"<button type='button' id='next'>›</button></span></div>")
     return (f"<section id='moves'><h2>{esc(texts['moves'])} ({len(data.moves)})</h2>"
-            f"<div class='scroll'><table class='sortable'><thead><tr>{header}</tr></thead>"
-            f"<tbody>{rows}</tbody></table></div></section>")
+            f"<p class='note'>{esc(texts['by_unit'])}: {index}</p>{radios}{filters}{tools}"
+            f"<div class='scroll tall'><table class='moves' id='moves-table' "
+            f"data-page-size='{PAGE_SIZE}' data-total='{len(data.moves)}'><thead><tr>{header}"
+            f"</tr></thead>{_group_ids(bodies)}</table></div></section>")
+
+
+def _group_ids(bodies: str) -> str:
+    """Give each unit's tbody an id (its anchor in the unit index)."""
+    return re.sub(r"<tbody class='grp' data-unit='([^']*)'>",
+                  lambda m: f"<tbody class='grp' id='g-{m.group(1)}' data-unit='{m.group(1)}'>",
+                  bodies)
 
 
 def _unplaced(data: ReportData, texts: dict[str, Any]) -> str:
@@ -296,12 +533,27 @@ def _unplaced(data: ReportData, texts: dict[str, Any]) -> str:
         for u in data.unplaced)
     header = "".join(f"<th>{esc(h)}</th>" for h in head)
     return (f"<section id='unplaced'><h2>{esc(texts['unplaced'])} ({len(data.unplaced)})</h2>"
-            f"<table class='sortable'><thead><tr>{header}</tr></thead><tbody>{rows}</tbody>"
-            "</table></section>")
+            f"<div class='scroll'><table><thead><tr>{header}</tr></thead><tbody>{rows}"
+            "</tbody></table></div></section>")
+
+
+def violation_text(item: dict[str, Any], texts: dict[str, Any], lang: str,
+                   original: str) -> str:
+    """One violation in the report's language, from its facts (who, posts, units, rounds,
+    amount); the checker's English message for English."""
+    if lang == "en" and original:
+        return original
+    parts = [", ".join(item["cadres"]), ", ".join(item["posts"]), ", ".join(item["units"]),
+             ", ".join(item["rounds"])]
+    amount = ""
+    if item.get("unit"):
+        unit = texts["units_of_amount"].get(item["unit"], item["unit"])
+        amount = f"{format_number(item['amount'], lang)} {unit}"
+    return " · ".join(p for p in [*parts, amount] if p) or original
 
 
 def _violations(anchor: str, title: str, groups: list[dict[str, Any]], texts: dict[str, Any],
-                empty: str | None) -> str:
+                empty: str | None, lang: str) -> str:
     if not groups:
         return (f"<section id='{anchor}'><h2>{esc(title)}</h2><p>{esc(empty or '')}</p>"
                 "</section>")
@@ -309,24 +561,40 @@ def _violations(anchor: str, title: str, groups: list[dict[str, Any]], texts: di
             texts["details"]]
     rows = []
     for group in groups:
-        messages = "".join(f"<li>{esc(m)}</li>" for m in group["messages"][:100])
-        more = len(group["messages"]) - 100
+        items = group.get("items") or [{}] * len(group["messages"])
+        lines = [violation_text(item, texts, lang, message) if item else message
+                 for item, message in zip(items, group["messages"], strict=True)]
+        messages = "".join(f"<li>{esc(m)}</li>" for m in lines[:100])
+        more = len(lines) - 100
         if more > 0:
             messages += f"<li>… +{more}</li>"
-        amount = f"{group['amount']:g} {group['unit']}".strip()
+        unit = texts["units_of_amount"].get(group["unit"], group["unit"])
+        amount = f"{format_number(group['amount'], lang)} {unit}".strip()
         rows.append(
             f"<tr><td><span class='rule'>{esc(group['rule'])}</span></td>"
             f"<td>{esc(group['label'])}</td><td>{esc(group['basis'])}</td>"
             f"<td class='num'>{group['count']}</td>"
-            f"<td class='num'>{number(group['penalty'])}</td>"
+            f"<td class='num'>{number(group['penalty'], lang)}</td>"
             f"<td><details><summary>{esc(amount)}</summary><ul>{messages}</ul></details></td>"
             "</tr>")
     total = sum(g["penalty"] for g in groups)
     header = "".join(f"<th>{esc(h)}</th>" for h in head)
-    return (f"<section id='{anchor}'><h2>{esc(title)}</h2><table><thead><tr>{header}</tr>"
-            f"</thead><tbody>{''.join(rows)}</tbody><tfoot><tr><th colspan='4'>"
-            f"{esc(texts['total'])}</th><th class='num'>{number(total)}</th><th></th></tr>"
-            "</tfoot></table></section>")
+    return (f"<section id='{anchor}'><h2>{esc(title)}</h2><div class='scroll'><table><thead>"
+            f"<tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody><tfoot><tr><th "
+            f"colspan='4'>{esc(texts['total'])}</th><th class='num'>{number(total, lang)}</th>"
+            "<th></th></tr></tfoot></table></div></section>")
+
+
+def _appendix(data: ReportData, texts: dict[str, Any], lang: str) -> str:
+    """Solver figures (objective, bound, gap): for the technical reader, not the KPIs."""
+    document = data.document
+    rows = [(texts["objective"], number(document.get("objective"), lang)),
+            (texts["bound"], number(document.get("bound"), lang)),
+            (texts["gap"], f"{format_number(100 * float(document.get('gap') or 0), lang)}%")]
+    table = "".join(f"<tr><th>{esc(k)}</th><td class='num'>{v}</td></tr>" for k, v in rows)
+    return (f"<section id='appendix'><h2>{esc(texts['appendix'])}</h2>"
+            f"<p class='note'>{esc(texts['appendix_note'])}</p><table class='meta'><tbody>"
+            f"{table}</tbody></table></section>")
 
 
 def _footer(data: ReportData, texts: dict[str, Any]) -> str:
@@ -338,25 +606,6 @@ def _footer(data: ReportData, texts: dict[str, Any]) -> str:
 
 
 def _payload(data: ReportData, texts: dict[str, Any], lang: str) -> dict[str, Any]:
-    """What the script needs: flows, rounds, unit shares, labels and colours."""
-    keys = sorted({node_key(f[end]) for f in data.flows for end in ("source", "target")},
-                  key=lambda k: ([*LEVELS, "none"].index(k.split("|")[0]),
-                                 BLOC_ORDER.index(k.split("|")[1])))
-    return {
-        "lang": lang,
-        "text": {"no_moves": texts["no_moves"], "flows": texts["flows"],
-                 "by_round": texts["by_round"], "from_side": texts["from"],
-                 "to_side": texts["to"]},
-        "flows": [{"source": node_key(f["source"]), "target": node_key(f["target"]),
-                   "count": f["count"], "forms": f["forms"]} for f in data.flows],
-        "nodeLabel": {k: node_label(k, texts) for k in keys},
-        "nodeColour": {k: LEVEL_COLOURS.get(k.split("|")[0], "#6b7280") for k in keys},
-        "nodeOrder": {k: i for i, k in enumerate(keys)},
-        "byRound": data.by_round,
-        "rounds": data.rounds,
-        "forms": list(FORM_COLOURS),
-        "formLabel": texts["forms"],
-        "formColour": FORM_COLOURS,
-        "units": [{"id": u["id"], "shares": u["shares"], "cap_share": u["cap_share"]}
-                  for u in data.units],
-    }
+    """What the script needs: its few interface texts (charts are already drawn)."""
+    return {"lang": lang, "text": {"shown": texts["shown"], "of": texts["of"],
+                                   "page": texts["page"]}}

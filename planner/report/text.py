@@ -12,6 +12,8 @@ LANGS: tuple[str, ...] = ("vi", "en")
 TEXT: dict[str, dict[str, Any]] = {
     "vi": {
         "appendix": "Phụ lục",
+        "see_workbook": "xem đủ trong tệp .xlsx",
+        "bound": "Cận dưới",
         "appendix_note": "Số liệu kỹ thuật của bộ giải, không phải chỉ tiêu của phương án.",
         "kind": "Loại quy tắc",
         "severity": "Mức độ",
@@ -144,6 +146,8 @@ TEXT: dict[str, dict[str, Any]] = {
     },
     "en": {
         "appendix": "Appendix",
+        "see_workbook": "all of them in the .xlsx",
+        "bound": "Bound",
         "appendix_note": "Solver figures, not plan KPIs.",
         "kind": "Kind",
         "severity": "Severity",

@@ -78,8 +78,11 @@ def workbook_rows(data: ReportData, lang: str) -> dict[str, list[list[Any]]]:
                     texts["before"], texts["where"]]]
     assumptions += [[texts["assumption_kinds"].get(a["kind"], a["kind"]), a["subject"],
                      a["detail"], a["before"], a["where"]] for a in data.assumptions]
+    exempt = [[*who, texts["rule"], texts["label"], texts["reason"], texts["forms_kept"]]]
+    exempt += [[*cadre(e), e["rule"]["id"], e["rule"]["label"], e["reason"],
+                ", ".join(forms.get(f, f) for f in e["forms"])] for e in data.exempt]
     return {"moves": moves, "unplaced": unplaced, "KPIs": kpis, "rules": rules,
-            "assumptions": assumptions}
+            "assumptions": assumptions, "exempt": exempt}
 
 
 def _set(cell: Any, value: Any) -> None:

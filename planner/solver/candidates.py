@@ -239,9 +239,14 @@ PARTNERS_PER_CADRE = 6
 def _open_posts(facts: Facts, movers: list[str], away: dict[str, dt.date]) -> list[str]:
     """Vacant posts, the movers' posts, and posts whose holder is away (secondment only)."""
     roster = facts.roster
-    return sorted({p.id for p in roster.vacant_positions}
-                  | {roster.cadre_by_id[c].position or "" for c in movers}
-                  | {p for p in away if roster.holder_by_position[p] not in movers} - {""})
+    posts = sorted({p.id for p in roster.vacant_positions}
+                   | {roster.cadre_by_id[c].position or "" for c in movers}
+                   | {p for p in away if roster.holder_by_position[p] not in movers} - {""})
+    # posts abolished inside the horizon take no proposed move (the existence rule refuses
+    # them; dropping them here keeps the closeness scan on posts that can be judged allowed)
+    last = facts.rounds[-1].end
+    ends = {p: facts.graph.window(p)[1] for p in posts}
+    return [p for p in posts if (end := ends[p]) is None or end >= last]
 
 
 Restricted = dict[str, tuple[str, list[str]]]  # cadre → (the one form, the posts to try)

@@ -153,9 +153,14 @@ def solve_workspace(facts: Facts, progress: Callable[[str], None] | None = None,
     if solution.status in ("optimal", "feasible"):
         stuck = [u for u in plan.unplaced if _hard_due(facts, u.cadre)]
         stuck_ids = {u.cadre for u in stuck}
+        # a hard rule whose violation column the solver had to use (a quota minimum no
+        # lawful move can meet) is infeasible, reported as such with its conflict core
+        violated = {rule_id for column, rule_id in model.column_rules.items()
+                    if solution.values[column] > 1e-6}
         unexpected = [v for v in report.hard
                       if not (v.cadres and set(v.cadres) <= stuck_ids
-                              and _makes_due(facts, v.rule_id))]
+                              and _makes_due(facts, v.rule_id))
+                      and v.rule_id not in violated]
         if unexpected:
             raise PlannerBug("the checker rejects the proposed plan:\n" + "\n".join(
                 f"  {v.rule_id}: {v.message}" for v in unexpected))
@@ -210,6 +215,8 @@ def extract_plan(facts: Facts, model: LinearModel, solution: Solution,
             reason = (f"{len(options)} allowed options, none compatible with the rest of the "
                       f"plan ({STAY_LABEL})")
             rule_ids = (due.rule.id,)
+        if due.why:  # e.g. "post P ends on 2025-07-01": why they had to move at all
+            reason = f"{due.why}; {reason}"
         unplaced.append(Unplaced(cadre_id, reason, rule_ids))
     return Plan(moves, unplaced)
 

@@ -1,0 +1,154 @@
+"""`existence`: moves only into posts that exist, and holders of posts that end are placed.
+
+A locality, unit or post exists in [`valid_from`, `valid_to`) (planner.graph). The rule has
+two halves, both read by the candidate generator and the checker alike:
+
+- a move's destination must exist for the whole stay: from the move's start to the
+  secondment's return, or to the horizon's end for the other forms (a plan moves a cadre once,
+  so a cadre moved into a post abolished inside the horizon would be left without one); a
+  post promised to someone else (the successor of a held post, the destination of a
+  secondment still running from the last cycle) takes no other move; a seconded cadre must
+  have a home post to return to;
+- the holder of a post that ends inside the horizon without a successor post is due by its
+  end (their own due reason, "post ends"), and a plan that leaves them there breaks the rule
+  by the rounds they would sit in a post that no longer exists. That half is soft with the
+  rule's `stay_weight`: when no lawful post is open the holder is reported (awaiting
+  assignment, as the 2025 reorganisation allowed), never dropped silently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from pydantic import Field
+
+from planner.kinds.base import Due, Params, RuleKind, Violation, violation
+from planner.models import FORMS_EXCEPT_SECONDMENT, Form
+from planner.ruleset import Rule
+
+if TYPE_CHECKING:
+    from planner.facts import Facts
+    from planner.plan import Move, Plan
+    from planner.solver.model import LinearModel
+
+
+class ExistenceParams(Params):
+    form: Form = Field("transfer", description="the form a holder of an ending post moves by "
+                       "first (điều động)")
+    satisfied_by: list[Form] = Field(
+        default_factory=lambda: list(FORMS_EXCEPT_SECONDMENT),
+        description="forms that take a holder out of an ending post for good (a secondment "
+        "returns to it, so it does not)")
+    stay_weight: float = Field(
+        1000.0, ge=0, description="penalty per round a holder stays in a post after it ends")
+
+
+def post_end(facts: Facts, position_id: str) -> dt.date | None:
+    """The day an abolished post ends (None if it lasts, or hands its holder to a successor)."""
+    if facts.graph.handed_to(position_id):
+        return None
+    return facts.graph.window(position_id)[1]
+
+
+def due_by_end(rule: Rule, facts: Facts, cadre_id: str) -> Due | None:
+    """The holder of a post abolished inside the horizon is due by the round of its end."""
+    cadre = facts.cadre(cadre_id)
+    if cadre.position is None:
+        return None
+    end = post_end(facts, cadre.position)
+    if end is None or end >= facts.rounds[-1].end or not rule.in_force(end):
+        return None
+    if not rule.selector.matches(facts.cadre_context(cadre_id)):
+        return None
+    # the last round that starts on or before the end: a move then leaves the post in time
+    index = max([r.index for r in facts.rounds if r.start <= end] or [0])
+    months = facts.months_in_post(cadre_id, facts.rounds[0].start) or 0
+    return Due(rule, end, index, months, rule.params.form, tuple(rule.params.satisfied_by),
+               f"post {cadre.position} ends on {end}")
+
+
+def stay_end(facts: Facts, move: Move) -> dt.date:
+    """The end of the stay a move's destination must exist for."""
+    if move.form == "secondment" and move.end is not None:
+        return move.end
+    if move.form == "secondment":
+        return move.start + dt.timedelta(days=1)
+    return max(facts.rounds[-1].end, move.start + dt.timedelta(days=1))
+
+
+class Existence(RuleKind):
+    name = "existence"
+    Params = ExistenceParams
+    move_rule = True
+    per_move = True
+
+    def due(self, rule: Rule, facts: Facts, cadre_id: str) -> Due | None:
+        return due_by_end(rule, facts, cadre_id)
+
+    def judge_move(self, rule: Rule, facts: Facts, move: Move) -> Violation | None:
+        graph = facts.graph
+        start, end = graph.window(move.to_position)
+        until = stay_end(facts, move)
+        problem = None
+        if start is not None and move.start < start:
+            problem = f"{move.to_position} exists only from {start}"
+        elif end is not None and end < until:
+            problem = (f"{move.to_position} ends on {end}"
+                       + (f", before the secondment's return on {move.end}"
+                          if move.form == "secondment" else
+                          f", before the horizon ends ({facts.rounds[-1].end}): the cadre "
+                          "would need a second move"))
+        reserved = graph.reserved.get(move.to_position)
+        cadre = facts.cadre(move.cadre)
+        if problem is None and reserved is not None and cadre.secondment_post != \
+                move.to_position and (reserved[0] is None or move.start < reserved[0]):
+            problem = f"{move.to_position} is {reserved[1]}"
+        if problem is None and move.form == "secondment" and move.from_position:
+            home_end = post_end(facts, move.from_position)
+            if home_end is not None and home_end < until:
+                problem = (f"the home post {move.from_position} ends on {home_end}, before the "
+                           f"return on {until}")
+        if problem is None:
+            return None
+        return violation(rule, f"{move.cadre} cannot move to {move.to_position} in "
+                         f"{move.round}: {problem}", cadres=(move.cadre,),
+                         positions=(move.to_position,), rounds=(move.round,))
+
+    def encode(self, rule: Rule, facts: Facts, model: LinearModel) -> None:
+        """A holder due by a post's end moves (candidates reach only the due round) or stays
+        at `stay_weight` per round from the end to the horizon's end."""
+        for cadre_id in facts.due_cadres:
+            due = facts.due(cadre_id)
+            if due is None or due.rule.id != rule.id:
+                continue
+            if any(entry.value.cadre == cadre_id for entry in facts.scenario.pins):
+                continue
+            cost = rule.params.stay_weight * (len(facts.rounds) - due.round_index)
+            stay = model.add_column(cost, 1.0, f"{cadre_id} stays in an ending post", rule.id)
+            model.add_row([*((c, 1.0) for c in model.by_cadre.get(cadre_id, [])), (stay, 1.0)],
+                          lower=1.0, label=f"{cadre_id} placed before {due.reached_on}",
+                          rule=rule.id)
+
+    def check(self, rule: Rule, facts: Facts, plan: Plan) -> list[Violation]:
+        found = super().check(rule, facts, plan)
+        last = len(facts.rounds)
+        for cadre in facts.roster.cadres:
+            due = due_by_end(rule, facts, cadre.id)
+            if due is None:
+                continue
+            move = plan.move_by_cadre.get(cadre.id)
+            if move is not None and move.form in rule.params.satisfied_by and \
+                    move.start <= due.reached_on:
+                continue
+            how = ("is not moved" if move is None else
+                   f"moves only by {move.form} in {move.round}")
+            found.append(Violation(
+                rule.id, rule.label, rule.basis, "soft",
+                f"{cadre.id}'s post {cadre.position} ends on {due.reached_on} and {cadre.id} "
+                f"{how}: awaiting assignment (no lawful open post)",
+                amount=last - due.round_index, unit="rounds in an ended post",
+                cadres=(cadre.id,), positions=(cadre.position or "",),
+                rounds=(facts.rounds[due.round_index].name,),
+                weight=rule.params.stay_weight))
+        return found

@@ -1,0 +1,86 @@
+"""The report at Hà Nội size (hanoi-2023: ≈15,600 posts, 1,500 moves): its page size, how
+long headless Chromium takes to load it and run its script, a screenshot, and that search
+and filters still work. Slow (the roster is generated and loaded): run with `-m slow`.
+
+The plan is made without the solver (minutes at this size): cycles of three cadres trading
+posts in one round, spread over the rounds — not a lawful plan (the report shows its hard
+violations, as it would for a planner's draft), but one with the size and variety of a real
+one. The bounds are generous on purpose, the measured figures are printed (`-s`).
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import time
+from pathlib import Path
+
+import pytest
+from conftest import REPO, plan_folder_from_moves
+from test_report import CHROMIUM, CHROMIUM_MISSING, html_attribute, open_in_chromium, screenshot
+
+from planner.report import build_report, write_report
+
+MOVES = 1500
+#: bounds with room for a loaded CI machine (figures measured: see the closing note)
+MAX_PAGE_BYTES = 8_000_000
+MAX_READY_MS = 90_000
+
+
+@pytest.fixture(scope="module")
+def hanoi_plan(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    from planner.generate import write_roster
+    from planner.workspace import load_workspace
+
+    folder = tmp_path_factory.mktemp("hanoi")
+    scenario = folder / "scenario.yaml"
+    text = (REPO / "scenarios" / "hanoi-2023" / "scenario.yaml").read_text("utf-8")
+    scenario.write_text(text.replace("../../rules/", f"{REPO / 'rules'}/"), encoding="utf-8")
+    write_roster("hanoi-2023", 1, folder / "roster")
+    workspace = load_workspace(scenario)
+    held = sorted(c.id for c in workspace.scenario.roster.cadres if c.position)
+    picked = random.Random(1).sample(held, MOVES)
+    cadres = workspace.scenario.roster.cadre_by_id
+    rounds = [r.name for r in workspace.scenario.rounds]
+    lines = ["cadre,form,to_position,round"]
+    for start in range(0, MOVES - 2, 3):
+        trio = picked[start:start + 3]
+        for index, cadre_id in enumerate(trio):
+            to = cadres[trio[(index + 1) % 3]].position
+            lines.append(f"{cadre_id},rotation,{to},{rounds[(start // 3) % len(rounds)]}")
+    moves = folder / "moves.csv"
+    moves.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return plan_folder_from_moves(moves, folder / "plan", scenario), scenario
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(CHROMIUM is None, reason=CHROMIUM_MISSING)
+def test_a_hanoi_size_report_loads_in_chromium_within_bounds_and_search_works(
+        hanoi_plan: tuple[Path, Path], tmp_path: Path):
+    plan_dir, scenario = hanoi_plan
+    started = time.perf_counter()
+    report = build_report(plan_dir, scenario)
+    html_path = tmp_path / "report.html"
+    write_report(report, html_path)
+    build_seconds = time.perf_counter() - started
+    size = html_path.stat().st_size
+    dom, seconds = open_in_chromium(html_path, tmp_path / "profile")
+    ready = int(html_attribute(dom, "data-ready-ms") or 0)
+    print(f"\nhanoi-2023 report: {len(report.data.moves)} moves, {size:,} bytes, built in "
+          f"{build_seconds:.1f} s; Chromium dump {seconds:.1f} s, script ready at {ready} ms")
+    assert len(report.data.moves) == MOVES - MOVES % 3
+    assert html_attribute(dom, "data-errors") is None
+    assert size < MAX_PAGE_BYTES and ready < MAX_READY_MS
+    assert html_attribute(dom, "data-shown") == "100"  # the first page of moves
+    moved = report.data.moves[7]
+    dom, _seconds = open_in_chromium(html_path, tmp_path / "profile", f"#q={moved['cadre']}")
+    assert html_attribute(dom, "data-shown") == "1"
+    dom, _seconds = open_in_chromium(html_path, tmp_path / "profile", "#round=2")
+    third = sum(1 for m in report.data.moves if m["round"] == report.data.rounds[2])
+    assert html_attribute(dom, "data-shown") == str(min(100, third))
+    shot = tmp_path / "hanoi.png"
+    assert screenshot(html_path, tmp_path / "profile", shot, 1280, 4000) == (1280, 4000)
+    assert shot.stat().st_size > 60_000
+    # grouped by destination unit: many groups, each with its anchor in the unit index
+    page = html_path.read_text("utf-8")
+    assert len(re.findall(r"<tbody class='grp' id='g-", page)) > 50

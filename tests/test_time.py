@@ -1,0 +1,423 @@
+"""Time inside the horizon (issue 10): posts that exist in [valid_from, valid_to), holders of
+abolished posts placed or reported, deferrals that end, secondments that return.
+
+The tiny territory, one year and a half in quarters (2024-01-01 → 2025-07-01… see HORIZON):
+
+    HN (city)
+    └── D  district, ends 2025-07-01 (its hometowns map to W2, the ward keeping its seat)
+        ├── W1 ward, merged into W2 on 2025-01-01 (its units carry on in W2)
+        └── W2 ward
+    U-D   district office (ends with the district: no successor)  P-D-CV   held by A
+    U-W1  ward W1 office                                          P-W1-CV  held by B
+    U-W2  ward W2 office                                          P-W2-CV  vacant
+    U-W3  new ward office from 2025-07-01                         P-W3-CV  vacant
+    U-OLD office abolished on 2025-01-01                          P-OLD-CV held by C
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from planner.checker import check_plan
+from planner.cli import main
+from planner.plan import Move, Plan
+from planner.solver.run import solve_workspace
+from planner.workspace import load_workspace
+
+LOCALITIES = """\
+id,name,level,kind,parent,valid_from,valid_to,successor
+HN,Thành phố Hà Nội,city,thanh_pho,,,,
+D,Quận D,district,quan,HN,,2025-07-01,W2
+W1,Phường W1,commune,phuong,D,,2025-01-01,W2
+W2,Phường W2,commune,phuong,D,,,
+"""
+
+UNITS = """\
+id,name,locality,bloc,kind,sector,valid_from,valid_to,successor
+U-D,Phòng quận D,D,state,phong,,,2025-07-01,
+U-W1,UBND phường W1,W1,state,ubnd,,,,
+U-W2,UBND phường W2,W2,state,ubnd,,,,
+U-W3,Phòng phường W2 (mới),W2,state,phong,,2025-07-01,,
+U-OLD,Ban cũ phường W2,W2,state,phong,,,2025-01-01,
+"""
+
+POSITIONS = """\
+id,unit,title,role,grade,key,listed_sector,profession,skills,valid_from,valid_to,successor
+P-D-CV,U-D,Chuyên viên quận,staff,2,false,,administration,,,,
+P-W1-CV,U-W1,Công chức phường W1,staff,2,false,,administration,,,,
+P-W2-CV,U-W2,Công chức phường W2,staff,2,false,,administration,,,,
+P-W3-CV,U-W3,Công chức phòng mới,staff,2,false,,administration,,,,
+P-OLD-CV,U-OLD,Công chức ban cũ,staff,2,false,,administration,,,,
+"""
+
+CADRES = """\
+id,name,gender,birth_date,hometown,position,position_start,profession,skills,pool,status,\
+status_until,child_birth_date,volunteer
+A,Nguyễn Văn A,male,1980-01-01,D,P-D-CV,2022-01-01,administration,,,active,,,false
+B,Trần Thị B,female,1985-01-01,W1,P-W1-CV,2022-01-01,administration,,,active,,,false
+C,Lê Văn C,male,1982-01-01,HN,P-OLD-CV,2022-01-01,administration,,,active,,,false
+"""
+
+EXISTENCE = """\
+  - id: post-exists
+    kind: existence
+    label: "Chỉ điều chuyển đến vị trí đang tồn tại"
+    basis: "Luật Tổ chức chính quyền địa phương 2025"
+    params: {form: transfer, stay_weight: 1000}
+"""
+
+HORIZON = "{start: 2024-01-01, end: 2026-01-01, round: quarter}"
+
+
+def write_world(folder: Path, *, rules: str = EXISTENCE, cadres: str = CADRES,
+                positions: str = POSITIONS, extra: str = "") -> Path:
+    roster = folder / "roster"
+    roster.mkdir(parents=True, exist_ok=True)
+    for name, text in (("localities", LOCALITIES), ("units", UNITS),
+                       ("positions", positions), ("cadres", cadres)):
+        (roster / f"{name}.csv").write_text(text, encoding="utf-8")
+    (folder / "rules.yaml").write_text("ruleset: time\nrules:\n" + rules, encoding="utf-8")
+    scenario = folder / "scenario.yaml"
+    scenario.write_text(textwrap.dedent(f"""\
+        name: time
+        horizon: {HORIZON}
+        data: roster/
+        rules: [rules.yaml]
+        solver: {{time_limit_s: 10, gap: 0.0, seed: 0}}
+        """) + extra, encoding="utf-8")
+    return scenario
+
+
+def move(facts, cadre: str, to: str, round_name: str, form: str = "transfer",
+         end: dt.date | None = None) -> Move:
+    round_ = next(r for r in facts.rounds if r.name == round_name)
+    return Move(cadre, form, facts.cadre(cadre).position, to, round_.name, round_.index,
+                round_.start, end)
+
+
+def hard_rules(facts, plan: Plan) -> list[str]:
+    return [v.rule_id for v in check_plan(facts, plan).hard]
+
+
+@pytest.fixture
+def facts(tmp_path: Path):
+    return load_workspace(write_world(tmp_path)).facts
+
+
+# ------------------------------------------------------------------------ existence windows
+
+
+def test_a_post_exists_while_its_unit_and_locality_do_unless_a_successor_carries_it(facts):
+    graph = facts.graph
+    assert graph.window("P-D-CV") == (None, dt.date(2025, 7, 1))  # the district office ends
+    assert graph.window("P-W1-CV") == (None, None)  # W1 merged: its office carries on in W2
+    assert graph.window("P-W3-CV") == (dt.date(2025, 7, 1), None)
+    assert graph.window("P-OLD-CV") == (None, dt.date(2025, 1, 1))
+
+
+def test_the_day_before_on_and_after_a_post_ends(facts):
+    graph = facts.graph
+    assert graph.exists("P-D-CV", dt.date(2025, 6, 30))
+    assert not graph.exists("P-D-CV", dt.date(2025, 7, 1))
+    assert not graph.exists("P-W3-CV", dt.date(2025, 6, 30))
+    assert graph.exists("P-W3-CV", dt.date(2025, 7, 1))
+    assert graph.exists("P-W3-CV", dt.date(2025, 7, 2))
+
+
+def test_a_native_of_a_merged_ward_or_an_ended_district_is_a_native_of_its_successor(facts):
+    assert facts.graph.is_within("W1", "W2")
+    assert facts.graph.is_within("D", "W2")
+    assert not facts.graph.is_within("W2", "W1")
+
+
+# ------------------------------------------------------------------------ moves in time
+
+
+def test_a_move_into_a_post_before_it_exists_is_a_hard_violation_naming_the_rule(facts):
+    early = Plan([move(facts, "B", "P-W3-CV", "2025-Q2")])
+    on_day = Plan([move(facts, "B", "P-W3-CV", "2025-Q3")])
+    assert hard_rules(facts, early) == ["post-exists"]
+    assert "exists only from 2025-07-01" in check_plan(facts, early).hard[0].message
+    assert hard_rules(facts, on_day) == []
+
+
+def test_a_move_into_a_post_abolished_inside_the_horizon_is_refused(facts):
+    # P-D-CV still exists in 2024-Q2, but ends before the horizon does: a plan moves a cadre
+    # once, so the mover would be stranded in a post that no longer exists
+    plan = Plan([move(facts, "A", "P-W2-CV", "2024-Q1"), move(facts, "B", "P-D-CV", "2024-Q2")])
+    report = check_plan(facts, plan)
+    assert [v.rule_id for v in report.hard] == ["post-exists"]
+    assert "ends on 2025-07-01" in report.hard[0].message
+
+
+def test_a_secondment_into_an_ending_post_is_allowed_if_it_returns_by_the_end(facts):
+    back_in_time = move(facts, "B", "P-D-CV", "2024-Q2", "secondment", dt.date(2025, 7, 1))
+    too_long = move(facts, "B", "P-D-CV", "2024-Q2", "secondment", dt.date(2025, 7, 2))
+    away = move(facts, "A", "P-W2-CV", "2024-Q1")
+    assert hard_rules(facts, Plan([away, back_in_time])) == []
+    assert hard_rules(facts, Plan([away, too_long])) == ["post-exists"]
+
+
+# ------------------------------------------------------------------------ due by the end
+
+
+def test_the_holder_of_an_abolished_post_is_due_by_its_end_with_that_reason(facts):
+    due = facts.due("A")
+    assert due is not None and due.rule.id == "post-exists"
+    assert due.why == "post P-D-CV ends on 2025-07-01"
+    assert facts.rounds[due.round_index].name == "2025-Q3"  # moving on 2025-07-01 is in time
+    assert facts.rounds[facts.due("C").round_index].name == "2025-Q1"
+    assert facts.due("B") is None  # W1's office carries on in W2
+
+
+def test_the_holder_left_in_an_ended_post_is_reported_not_dropped(facts):
+    report = check_plan(facts, Plan([]))
+    stays = [v for v in report.violations if v.rule_id == "post-exists"]
+    assert sorted(v.cadres for v in stays) == [("A",), ("C",)]
+    assert all(not v.hard and "awaiting assignment" in v.message for v in stays)
+    moved_late = Plan([move(facts, "C", "P-W2-CV", "2025-Q2")])
+    assert [v.cadres for v in check_plan(facts, moved_late).violations
+            if v.rule_id == "post-exists"] == [("A",), ("C",)]  # C moved after the end
+
+
+def test_the_planner_places_holders_of_abolished_posts_or_lists_them_with_the_reason(
+        tmp_path: Path):
+    facts = load_workspace(write_world(tmp_path)).facts
+    result = solve_workspace(facts)
+    moves = {m.cadre: m for m in result.plan.moves}
+    # two lasting posts are open for two holders: C by 2025-Q1 (only P-W2-CV exists then),
+    # A by 2025-Q3 into the new office (from 2025-07-01) — or the other way round for A
+    assert moves["C"].to_position == "P-W2-CV" and moves["C"].start <= dt.date(2025, 1, 1)
+    assert moves["A"].to_position == "P-W3-CV" and moves["A"].round == "2025-Q3"
+    assert result.report.ok and result.plan.unplaced == []
+
+
+def test_with_one_open_post_for_two_abolished_ones_one_holder_is_reported_unplaced(
+        tmp_path: Path):
+    positions = POSITIONS.replace("P-W3-CV,U-W3", "P-W3-CV,U-OLD")  # the new office is gone
+    facts = load_workspace(write_world(tmp_path, positions=positions)).facts
+    result = solve_workspace(facts)
+    assert len(result.plan.moves) == 1 and len(result.plan.unplaced) == 1
+    unplaced = result.plan.unplaced[0]
+    assert "post-exists" in unplaced.rules
+    assert result.report.ok  # reported (soft), not a broken plan
+
+
+# ------------------------------------------------------------------------ deferrals that end
+
+TENURE = """\
+  - id: period
+    kind: tenure_limit
+    label: "Định kỳ chuyển đổi"
+    basis: "NĐ 59/2019 Đ.36"
+    params: {max_months: 24, form: position_change}
+  - id: deferral
+    kind: exemption
+    label: "Chưa chuyển đổi khi đi học"
+    basis: "NĐ 59/2019 Đ.37 k.2"
+    params: {forms: [position_change], statuses: [study], effect: defer}
+"""
+
+STUDENT = """\
+id,name,gender,birth_date,hometown,position,position_start,profession,skills,pool,status,\
+status_until,child_birth_date,volunteer
+B,Trần Thị B,female,1985-01-01,W1,P-W1-CV,2022-01-01,administration,,,study,{until},,false
+"""
+
+
+@pytest.mark.parametrize(("until", "due_round"), [
+    # 24 months from 2022-01-01 are reached on 2024-01-01, the first day of 2024-Q1
+    ("2023-12-31", "2024-Q1"),  # over the day before the limit: due at once
+    ("2024-01-01", "2024-Q2"),  # studying on the day the limit is reached
+    ("2024-03-31", "2024-Q2"),  # last day inclusive: back on 2024-04-01, 2024-Q2's first day
+    ("2024-04-01", "2024-Q3"),  # still studying on the first day of 2024-Q2
+    ("", None),                 # no end: deferred for the whole horizon
+])
+def test_a_deferred_cadre_falls_due_in_the_first_round_after_the_status_ends(
+        tmp_path: Path, until: str, due_round: str | None):
+    scenario = write_world(tmp_path, rules=TENURE, cadres=STUDENT.format(until=until))
+    facts = load_workspace(scenario).facts
+    due = facts.due("B")
+    assert (facts.rounds[due.round_index].name if due else None) == due_round
+
+
+def test_status_until_is_the_last_day_of_the_status_for_the_exemption_kind(tmp_path: Path):
+    scenario = write_world(tmp_path, rules=TENURE, cadres=STUDENT.format(until="2024-06-30"))
+    facts = load_workspace(scenario).facts
+    assert facts.exemptions("B", "position_change", dt.date(2024, 6, 30))
+    assert not facts.exemptions("B", "position_change", dt.date(2024, 7, 1))
+
+
+# ------------------------------------------------------------------------ forms with an end
+
+
+def test_a_transfer_with_an_end_is_refused_by_the_checker(facts):
+    plan = Plan([move(facts, "C", "P-W2-CV", "2024-Q2", "transfer", dt.date(2025, 1, 1))])
+    assert "structure.end-only-secondment" in hard_rules(facts, plan)
+
+
+# ------------------------------------------------------------------------ bad data
+
+
+def test_a_successor_post_that_does_not_exist_is_bad_input_at_its_line(tmp_path: Path):
+    positions = POSITIONS.replace("P-OLD-CV,U-OLD,Công chức ban cũ,staff,2,false,,"
+                                  "administration,,,,",
+                                  "P-OLD-CV,U-OLD,Công chức ban cũ,staff,2,false,,"
+                                  "administration,,,2025-01-01,P-NOPE")
+    code, output = rotation_validate(write_world(tmp_path, positions=positions))
+    assert code == 2
+    assert "positions.csv:6: successor: unknown position 'P-NOPE'" in output
+
+
+def test_a_successor_that_only_exists_later_leaves_the_holder_nowhere_and_is_refused(
+        tmp_path: Path):
+    positions = POSITIONS.replace("P-OLD-CV,U-OLD,Công chức ban cũ,staff,2,false,,"
+                                  "administration,,,,",
+                                  "P-OLD-CV,U-OLD,Công chức ban cũ,staff,2,false,,"
+                                  "administration,,,2025-01-01,P-W3-CV")
+    code, output = rotation_validate(write_world(tmp_path, positions=positions))
+    assert code == 2
+    assert "positions.csv:6: successor: the successor 'P-W3-CV' does not exist on 2025-01-01" \
+        in output
+
+
+def test_a_successor_post_that_exists_on_the_day_hands_the_holder_over(tmp_path: Path):
+    positions = POSITIONS.replace("P-OLD-CV,U-OLD,Công chức ban cũ,staff,2,false,,"
+                                  "administration,,,,",
+                                  "P-OLD-CV,U-OLD,Công chức ban cũ,staff,2,false,,"
+                                  "administration,,,2025-01-01,P-W2-CV")
+    facts = load_workspace(write_world(tmp_path, positions=positions)).facts
+    assert facts.due("C") is None  # handed over, not abolished
+    # and P-W2-CV is promised to C: nobody else may move in
+    plan = Plan([move(facts, "A", "P-W2-CV", "2024-Q2")])
+    assert "post-exists" in hard_rules(facts, plan)
+
+
+def rotation_validate(scenario: Path) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["validate", str(scenario)])
+    return result.exit_code, result.output
+
+
+# ------------------------------------------------------------------------ across cycles
+
+CYCLE_POSITIONS = POSITIONS + (
+    "P-W4-CV,U-W2,Công chức phường W2 (2),staff,2,false,,administration,,,,\n")
+
+# A's district post ends on 2025-07-01, the day the first cycle ends; B studies until
+# 2025-09-30 and has been over the 24-month period since 2024-01-01; C's post ends 2025-01-01.
+CYCLE_CADRES = """\
+id,name,gender,birth_date,hometown,position,position_start,profession,skills,pool,status,\
+status_until,child_birth_date,volunteer
+A,Nguyễn Văn A,male,1980-01-01,D,P-D-CV,2024-01-01,administration,,,active,,,false
+B,Trần Thị B,female,1985-01-01,W1,P-W1-CV,2022-01-01,administration,,,study,2025-09-30,,false
+C,Lê Văn C,male,1982-01-01,HN,P-OLD-CV,2024-01-01,administration,,,active,,,false
+"""
+
+
+def test_plan_apply_plan_across_1_july_2025_carries_ends_and_deferrals_and_checks_clean(
+        tmp_path: Path):
+    from planner.apply import apply_plan, write_applied
+
+    scenario = write_world(tmp_path / "first", rules=EXISTENCE + TENURE, cadres=CYCLE_CADRES,
+                           positions=CYCLE_POSITIONS)
+    text = scenario.read_text(encoding="utf-8").replace(
+        HORIZON, "{start: 2024-07-01, end: 2025-07-01, round: quarter}")
+    scenario.write_text(text, encoding="utf-8")
+    first = load_workspace(scenario)
+    assert first.facts.due("A") is None  # its post ends on the horizon's end: next cycle
+    assert first.facts.due("B") is None  # studying through the whole first cycle
+    result = solve_workspace(first.facts)
+    assert result.report.ok
+    c_move = result.plan.move_by_cadre["C"]
+    assert c_move.start <= dt.date(2025, 1, 1) and c_move.to_position in ("P-W2-CV", "P-W4-CV")
+    assert "A" not in result.plan.move_by_cadre and "B" not in result.plan.move_by_cadre
+
+    applied = apply_plan(first.scenario, result.plan)
+    write_applied(tmp_path / "second", first.scenario, applied, "plan")
+    second = load_workspace(tmp_path / "second" / "scenario.yaml")
+    facts = second.facts
+    assert facts.rounds[0].name == "2025-Q3"
+    assert facts.cadre("A").position == "P-D-CV"  # still there on the end day: moved now
+    assert facts.cadre("B").status == "study"  # deferral carried over with its last day
+    due_a, due_b = facts.due("A"), facts.due("B")
+    assert due_a is not None and facts.rounds[due_a.round_index].name == "2025-Q3"
+    assert due_b is not None and facts.rounds[due_b.round_index].name == "2025-Q4"
+    plan = solve_workspace(facts).plan
+    moves = plan.move_by_cadre
+    assert moves["A"].round == "2025-Q3" and facts.graph.exists(moves["A"].to_position,
+                                                                moves["A"].start)
+    assert moves["B"].round_index >= 1  # not while studying
+    assert all(m.to_position not in ("P-D-CV", "P-OLD-CV") for m in plan.moves)
+    assert check_plan(facts, plan).ok
+
+
+# ------------------------------------------------------------------------ rules on their dates
+
+REPO_RULES = Path(__file__).resolve().parents[1] / "rules"
+
+OLD_GRAPH = """\
+  - id: directions-2022
+    kind: move_graph
+    label: "Hướng điều chuyển (QĐ 65)"
+    basis: "QĐ 65-QĐ/TW Đ.4"
+    params:
+      edges:
+        - {from: district, to: commune, forms: [transfer], scope: same_district}
+        - {from: commune, to: district, forms: [transfer], scope: same_district}
+        - {from: commune, to: commune, forms: [transfer], scope: other_locality}
+"""
+
+# a district office that carries on after 1 Jul 2025 (the district ends with a successor)
+OFFICE_UNITS = "U-DOFF,Văn phòng quận D,D,state,van_phong,,,,\n"
+OFFICE_POSTS = "P-D-OFF,U-DOFF,Chuyên viên văn phòng quận,staff,2,false,,administration,,,,\n"
+
+
+@pytest.mark.parametrize(("round_name", "refused"), [("2025-Q2", False), ("2025-Q3", True)])
+def test_from_1_july_2025_the_reform_rules_leave_no_edge_into_a_district_post(
+        tmp_path: Path, round_name: str, refused: bool):
+    scenario = write_world(tmp_path, rules=EXISTENCE + OLD_GRAPH,
+                           positions=POSITIONS + OFFICE_POSTS)
+    units = tmp_path / "roster" / "units.csv"
+    units.write_text(units.read_text(encoding="utf-8") + OFFICE_UNITS, encoding="utf-8")
+    text = scenario.read_text(encoding="utf-8").replace(
+        "rules: [rules.yaml]", f"rules: [rules.yaml, {REPO_RULES / 'reform-2025.yaml'}]")
+    scenario.write_text(text, encoding="utf-8")
+    facts = load_workspace(scenario).facts
+    assert facts.graph.window("P-D-OFF") == (None, None)  # carried on: it still exists
+    hard = hard_rules(facts, Plan([move(facts, "B", "P-D-OFF", round_name)]))
+    assert ("directions-two-level" in hard) == refused
+    assert "directions-2022" not in hard  # the older graph allows it all along
+
+
+HEAD_TERMS = """\
+  - id: two-terms
+    kind: tenure_limit
+    label: "Giữ chức vụ quá hai nhiệm kỳ"
+    basis: "QĐ 65-QĐ/TW Đ.5 [I]"
+    params: {max_months: 96, form: rotation, restart_with_post: RESTART}
+"""
+
+# D was chair since 2015 of the ward office that became the new body of 1 Jul 2025
+DESIGNATED = """\
+id,name,gender,birth_date,hometown,position,position_start,profession,skills,pool,status,\
+status_until,child_birth_date,volunteer
+D,Phạm Văn D,male,1975-01-01,HN,P-W3-CV,2015-01-01,administration,,,active,,,false
+"""
+
+
+@pytest.mark.parametrize(("restart", "due_round"), [("false", "2025-Q3"), ("true", None)])
+def test_a_leader_designated_afresh_in_a_new_body_restarts_the_two_term_clock_if_configured(
+        tmp_path: Path, restart: str, due_round: str | None):
+    scenario = write_world(tmp_path, rules=HEAD_TERMS.replace("RESTART", restart),
+                           cadres=DESIGNATED)
+    text = scenario.read_text(encoding="utf-8").replace(
+        HORIZON, "{start: 2025-07-01, end: 2027-07-01, round: quarter}")
+    scenario.write_text(text, encoding="utf-8")
+    facts = load_workspace(scenario).facts
+    due = facts.due("D")
+    assert (facts.rounds[due.round_index].name if due else None) == due_round

@@ -120,6 +120,17 @@ def read_moves(path: Path, scenario: Scenario, drop_stale: bool = False) -> Plan
     file = table.file
     moves: list[Move] = []
     seen: dict[str, int] = {}
+    hint = header_hint(list(table.header))
+    if hint:
+        problems.add(file, table.header_line, None, hint)
+        problems.raise_if_any()
+    for index, column in enumerate(table.columns):
+        if column is not None and column in table.columns[:index]:
+            first = table.columns.index(column)
+            problems.add(file, table.header_line, column,
+                         f"column '{column}' appears twice (columns {first + 1} "
+                         f"'{table.header[first]}' and {index + 1} '{table.header[index]}'): "
+                         "keep one")
     for name, column in zip(table.header, table.columns, strict=True):
         if column is None and name:
             problems.add(file, table.header_line, name,
@@ -147,6 +158,17 @@ def read_moves(path: Path, scenario: Scenario, drop_stale: bool = False) -> Plan
         moves.append(move)
     problems.raise_if_any()
     return Plan(moves, source=str(path))
+
+
+def header_hint(header: list[str]) -> str:
+    """A one-column header holding another delimiter: say which, and how to fix it."""
+    if len(header) != 1:
+        return ""
+    for delimiter, name in (("|", "bars"), (":", "colons"), (" ", "spaces")):
+        if delimiter in header[0].strip():
+            return (f"the header is one column '{header[0][:60]}': the file seems separated "
+                    f"by {name} — save it as CSV with commas or semicolons (Excel: CSV UTF-8)")
+    return ""
 
 
 def _parse_move(row: dict[str, str], line: int, file: str, scenario: Scenario,

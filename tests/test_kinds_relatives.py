@@ -19,9 +19,7 @@ from hypothesis import strategies as st
 
 from planner.kinds.relatives import CONFLICTS, RelativesParams, conflicts_between
 from planner.plan import Plan, make_move
-from planner.solver.build import build_model
-from planner.solver.candidates import build_candidates
-from planner.solver.model import LinearModel, candidate_move
+from planner.solver.model import Candidate, LinearModel, candidate_move
 from planner.solver.run import solve_workspace
 from planner.workspace import Workspace, load_workspace
 
@@ -33,7 +31,26 @@ def demo() -> Workspace:
 
 @pytest.fixture(scope="module")
 def demo_model(demo: Workspace) -> LinearModel:
-    return build_model(demo.facts, build_candidates(demo.facts))
+    """A model with only the relatives' options: every post of their wards and the district
+    (but their own) in every round, as transfers, encoded by the two relatives rules."""
+    facts = demo.facts
+    model = LinearModel()
+    cadres = ("C030", "C039", "C012", "C013")
+    for cadre in cadres:
+        home = facts.cadre(cadre).position
+        for position in facts.roster.positions:
+            place = facts.place(position.id)
+            if position.id == home or place["locality"] not in ("TH", "TH-NT", "TH-XL"):
+                continue
+            for round_ in facts.rounds:
+                model.add_candidate(Candidate(
+                    model.num_candidates, cadre, "transfer", home, position.id, round_.index,
+                    round_.start, 0.0, place["unit"], place["locality"], place["role"],
+                    bool(place["key"])))
+    for rule_id in ("relatives-qd114", "relatives-pctn-20"):
+        rule = facts.ruleset.by_id(rule_id)
+        rule.impl.encode(rule, facts, model)
+    return model
 
 
 def clauses(demo: Workspace, post_a: str, post_b: str, **params: object) -> list[str]:

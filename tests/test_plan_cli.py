@@ -90,14 +90,16 @@ def test_plan_yaml_records_the_sha256_of_every_input_and_a_run_hash(demo_plans):
     assert document["status"] == "optimal"
     record = document["provenance"]
     inputs = record["inputs"]
-    # every rule file but those of the two-level city after 1 Jul 2025, which Plan 188 omits
+    # named relative to the scenario's folder: the same wherever the plan is made; every
+    # rule file but those of the two-level city after 1 Jul 2025, which Plan 188 omits
     later = {"reform-2025.yaml", "hanoi-2025.yaml"}
-    expected = {DEMO_SCENARIO, *(f"rules/{p.name}" for p in (REPO / "rules").glob("*.yaml")
-                                 if p.name not in later),
-                *(f"scenarios/demo/roster/{p.name}" for p in (DEMO / "roster").glob("*.csv"))}
-    assert set(inputs) == expected
+    expected = {"scenario.yaml",
+                *(f"../../rules/{p.name}" for p in (REPO / "rules").glob("*.yaml")
+                  if p.name not in later),
+                *(f"roster/{p.name}" for p in (DEMO / "roster").glob("*.csv"))}
+    assert set(inputs) == expected and record["scenario"] == "scenario.yaml"
     for name, digest in inputs.items():
-        assert digest == hashlib.sha256((REPO / name).read_bytes()).hexdigest(), name
+        assert digest == hashlib.sha256((DEMO / name).read_bytes()).hexdigest(), name
     assert "plan-188" in record["rulesets"] and "qd-65" in record["rulesets"]
     assert record["solver"]["seed"] == 0
     assert len(record["run_hash"]) == 64 and int(record["run_hash"], 16) >= 0

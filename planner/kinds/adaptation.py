@@ -229,7 +229,7 @@ class Adaptation(RuleKind):
                 amount=len(group) - cap, unit="cadres over the cap",
                 cadres=tuple(item.cadre for item in group),
                 positions=tuple(item.position for item in group),
-                units=(unit_id,), rounds=(round_.name,)))
+                units=(unit_id,), rounds=(round_.name,), clause="max_share_per_unit"))
         return found
 
     def _key_role_violations(self, rule: Rule, facts: Facts, round_: Round,
@@ -252,5 +252,5 @@ class Adaptation(RuleKind):
                 cadres=tuple(item.cadre for item in group),
                 positions=tuple(item.position for item in group),
                 units=tuple(sorted({facts.place(item.position)["unit"] for item in group})),
-                rounds=(round_.name,)))
+                rounds=(round_.name,), clause="key_roles_not_together"))
         return found

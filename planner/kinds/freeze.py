@@ -58,4 +58,4 @@ class Freeze(RuleKind):
                          f"({target['role']}) on {move.start} falls in the freeze from "
                          f"{params.from_} {until}", cadres=(move.cadre,),
                          positions=(move.to_position,), units=(target["unit"],),
-                         rounds=(move.round,))
+                         rounds=(move.round,), clause="from")

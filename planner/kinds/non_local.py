@@ -1,10 +1,13 @@
 """`non_local`: key posts go to cadres whose hometown lies outside the locality.
 
-QĐ 65-QĐ/TW Art 4 and Kết luận 14-KL/TW: the policy of Party secretaries and People's
-Committee chairs who are not natives of the locality; Hướng dẫn 09-HD/TU (Hà Nội, 2025)
-applies it to commune secretaries. What counts as local is not fixed by the texts [I]: here
-it is the cadre's `hometown` lying inside the destination's locality (`scope: locality`) or
-inside its district (`scope: district`). A cadre with no recorded hometown is not local.
+QĐ 65-QĐ/TW Đ.4: key leaders of province and district level — Party secretary, People's
+Committee chair, court president, chief procurator, heads of police, inspection, finance,
+tax and customs — are placed where they are not natives; Hướng dẫn 09-HD/TU (Hà Nội, 2025)
+applies it to commune secretaries. `roles` names the destination roles; `applies_to`
+(`to.level`, `to.sector`, `to.unit_kind`) narrows them to the list. What counts as local is
+not fixed by the texts [I]: here it is the cadre's `hometown` lying inside the destination's
+locality (`scope: locality`) or inside its district (`scope: district`). A cadre with no
+recorded hometown is not local.
 """
 
 from __future__ import annotations
@@ -67,4 +70,4 @@ class NonLocal(RuleKind):
             rule, f"{move.cadre} (hometown {hometown}) is local to {area} and may not take "
             f"{target['role']} post {move.to_position} there",
             cadres=(move.cadre,), positions=(move.from_position or "", move.to_position),
-            units=(target["unit"],), rounds=(move.round,))
+            units=(target["unit"],), rounds=(move.round,), clause="scope")

@@ -144,9 +144,11 @@ class Quota(RuleKind):
                 found.append(violation(
                     rule, f"{count} matching moves {where}, at most {params.max}: "
                     + ", ".join(f"{m.cadre}→{m.to_position}" for m in moves),
-                    amount=count - params.max, unit="moves over the maximum", **facts_of))
+                    amount=count - params.max, unit="moves over the maximum", clause="max",
+                    **facts_of))
             if params.min is not None and count < params.min:
                 found.append(violation(
                     rule, f"{count} matching moves {where}, at least {params.min} needed",
-                    amount=params.min - count, unit="moves short of the minimum", **facts_of))
+                    amount=params.min - count, unit="moves short of the minimum", clause="min",
+                    **facts_of))
         return found

@@ -55,4 +55,4 @@ class SkillDemand(RuleKind):
                          f"{' or '.join(demanded)}; {move.cadre} has {has}",
                          amount=len(demanded), unit="skills missing", cadres=(move.cadre,),
                          positions=(move.to_position,), units=(target["unit"],),
-                         rounds=(move.round,))
+                         rounds=(move.round,), clause="skills")

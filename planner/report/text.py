@@ -12,6 +12,7 @@ LANGS: tuple[str, ...] = ("vi", "en")
 TEXT: dict[str, dict[str, Any]] = {
     "vi": {
         "appendix": "Phụ lục",
+        "core": "Các quy định mâu thuẫn với nhau (tập xung đột tối thiểu):",
         "see_workbook": "xem đủ trong tệp .xlsx",
         "bound": "Cận dưới",
         "appendix_note": "Số liệu kỹ thuật của bộ giải, không phải chỉ tiêu của phương án.",
@@ -146,6 +147,7 @@ TEXT: dict[str, dict[str, Any]] = {
     },
     "en": {
         "appendix": "Appendix",
+        "core": "The rules in conflict (a minimal conflicting set):",
         "see_workbook": "all of them in the .xlsx",
         "bound": "Bound",
         "appendix_note": "Solver figures, not plan KPIs.",

@@ -222,7 +222,8 @@ def plan(scenario: Path | Workspace, previous: Path | None = None,
                              incumbent=incumbent)
     document = plan_document(facts, result.plan, result.report, plan_status(facts, result),
                              result.solution.objective, result.solution.bound,
-                             result.solution.gap)
+                             result.solution.gap,
+                             moves_file_of(previous) if previous is not None else None)
     if earlier is not None:
         from planner.compare import carry_over_summary
 

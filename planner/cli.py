@@ -11,7 +11,9 @@ from typing import Any, TypeVar
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from planner.errors import InputError
 
@@ -47,19 +49,34 @@ def reports_bad_input(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except InputError as exc:
-            report_bad_input(exc)
+            report_bad_input(exc, as_json=bool(kwargs.get("as_json")))
 
     return wrapper  # type: ignore[return-value]
 
 
-def report_bad_input(exc: InputError) -> None:
-    """Print every problem on stderr and exit 2."""
+def report_bad_input(exc: InputError, as_json: bool = False) -> None:
+    """Print every problem on stderr (with --json: as JSON on stdout) and exit 2."""
+    if as_json:
+        print_json({"ok": False, "exit_code": EXIT_BAD_INPUT,
+                    "problems": [{"file": p.file, "line": p.line, "column": p.column,
+                                  "field": p.field, "message": p.message, "text": str(p)}
+                                 for p in exc.problems]})
+        sys.exit(EXIT_BAD_INPUT)
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     count = len(exc.problems)
     err.print(f"[bold red]error:[/] {count} problem{'s' * (count != 1)} in the input:")
     for problem in exc.problems:
         err.print(f"  {problem}", markup=False)
     sys.exit(EXIT_BAD_INPUT)
+
+
+def warn_lookalikes(workspace: Any) -> None:
+    """Warn (stderr) of roster ids with letters that only look Latin (Cyrillic С …)."""
+    from planner.roster_io import lookalike_warnings
+
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    for warning in lookalike_warnings(workspace.scenario.roster):
+        err.print(f"warning: {warning}", markup=False)
 
 
 def print_weight_notes(facts: Any) -> None:
@@ -76,11 +93,12 @@ def print_json(data: Any) -> None:
 
 
 def counts_table(title: str, counts: dict[str, int]) -> Table:
-    table = Table(title=title, title_justify="left", show_edge=False)
+    # keys and titles come from user files (ids, folder names): Text, never Rich markup
+    table = Table(title=Text(title), title_justify="left", show_edge=False)
     table.add_column("")
     table.add_column("count", justify="right")
     for key, value in counts.items():
-        table.add_row(str(key), str(value))
+        table.add_row(Text(str(key)), Text(str(value)))
     return table
 
 
@@ -106,11 +124,12 @@ def validate(scenario: Path, as_json: bool) -> None:
     if not as_json:  # JSON readers get the document alone
         print_weight_notes(workspace.facts)
     loaded = workspace.scenario
+    warn_lookalikes(workspace)
     if as_json:
         print_json(summary)
         return
     out = console()
-    out.print(f"[bold]{loaded.title or loaded.name}[/]  ({scenario})")
+    out.print(f"[bold]{escape(loaded.title or loaded.name)}[/]  ({escape(str(scenario))})")
     horizon = summary["horizon"]
     out.print(
         f"horizon {horizon['start']} → {horizon['end']}, {len(horizon['rounds'])} rounds "
@@ -128,7 +147,7 @@ def validate(scenario: Path, as_json: bool) -> None:
         counts_table(f"months in post on {horizon['start']}", summary["months_in_post_at_start"])
     )
     out.print(f"{len(summary['rules'])} active rules from "
-              f"{', '.join(workspace.ruleset.names)}")
+              f"{', '.join(workspace.ruleset.names)}", markup=False)
     due_rounds: dict[str, int] = {}
     for item in summary["due"].values():
         due_rounds[item["round"]] = due_rounds.get(item["round"], 0) + 1
@@ -170,9 +189,10 @@ def print_check_report(report: Any, num_moves: int,
         first = items[0]
         colour = "red" if first.hard else "yellow"
         total = sum(v.amount for v in items)
-        out.print(f"[{colour}]{first.severity.upper()}[/] [bold]{rule_id}[/] — {first.label}  "
-                  f"({len(items)} violation{'s' * (len(items) != 1)}"
-                  f"{f', {total:g} {first.unit}' if first.unit else ''})", markup=True)
+        unit = f", {total:g} {escape(first.unit)}" if first.unit else ""
+        out.print(f"[{colour}]{first.severity.upper()}[/] [bold]{escape(rule_id)}[/] — "
+                  f"{escape(first.label)}  ({len(items)} violation{'s' * (len(items) != 1)}"
+                  f"{unit})", markup=True)
         out.print(f"    {catalogue('check.basis', lang)}: {first.basis}", markup=False)
         for item in items[:20]:
             who = ", ".join(f"{c} {names[c]}" for c in item.cadres if names.get(c))
@@ -184,7 +204,7 @@ def print_check_report(report: Any, num_moves: int,
     hard_rules = len({v.rule_id for v in report.hard})
     text = report.verdict() if lang == "en" else verdict(
         len(report.hard), hard_rules, len(report.soft), sum(report.penalties().values()), lang)
-    out.print(f"[bold {colour}]{text}[/]")
+    out.print(f"[bold {colour}]{escape(text)}[/]")
 
 
 @main.command("test")
@@ -205,12 +225,12 @@ def test_command(path: Path, name_filter: str | None, as_json: bool) -> None:
         out = console()
         for result in report.results:
             mark = "[green]PASS[/]" if result.passed else "[bold red]FAIL[/]"
-            out.print(f"{mark} {result.case.where}: ", end="")
+            out.print(f"{mark} {escape(str(result.case.where))}: ", end="")
             out.print(result.case.name, markup=False)
             for line in [] if result.passed else result.diff_lines():
                 out.print(f"    {line}", markup=False)
         colour = "green" if report.ok else "red"
-        out.print(f"[bold {colour}]{report.summary()}[/]")
+        out.print(f"[bold {colour}]{escape(report.summary())}[/]")
     sys.exit(EXIT_OK if report.ok else EXIT_VIOLATIONS)
 
 
@@ -228,7 +248,7 @@ def schema(which: str, out_file: Path | None) -> None:
         click.echo(schema_text(which), nl=False)
         return
     write_schema(which, out_file)
-    console().print(f"wrote the JSON Schema ({which}) to {out_file}")
+    console().print(f"wrote the JSON Schema ({which}) to {out_file}", markup=False)
 
 
 @main.command()
@@ -279,6 +299,7 @@ def plan(scenario: Path, out_dir: Path | None, as_json: bool, verbose: bool,
     out = console()
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     workspace = api.load_workspace(scenario)
+    warn_lookalikes(workspace)
     if not as_json:
         print_weight_notes(workspace.facts)
     from planner import outputs
@@ -329,7 +350,8 @@ def plan(scenario: Path, out_dir: Path | None, as_json: bool, verbose: bool,
 def print_plan_summary(out: Console, document: dict[str, Any], result: Any, elapsed: float,
                        verbose: bool) -> None:
     kpis = document["kpis"]
-    out.print(f"[bold]{document['title'] or document['scenario']}[/]: {document['status']}, "
+    out.print(f"[bold]{escape(document['title'] or document['scenario'])}[/]: "
+              f"{document['status']}, "
               f"objective {document['objective']:g}, bound {document['bound']:g}, "
               f"gap {100 * document['gap']:.2f}%, {elapsed:.1f} s")
     out.print(f"{kpis['moves']} moves; due cadres: {kpis['due_cadres']} "
@@ -345,7 +367,7 @@ def print_plan_summary(out: Console, document: dict[str, Any], result: Any, elap
         out.print(f"candidates: {len(result.candidates.options)} options for "
                   f"{len(result.candidates.movers)} cadres (min {min(counts.values(), default=0)},"
                   f" max {max(counts.values(), default=0)} per cadre); timings {timings}")
-    out.print(f"[green]{document['verdict']}[/]")
+    out.print(f"[green]{escape(document['verdict'])}[/]")
 
 
 @main.command()
@@ -476,29 +498,29 @@ def print_comparison(out: Console, comparison: Any) -> None:
     table = Table(title="KPIs (Δ against the base)", title_justify="left", show_edge=False)
     table.add_column("kpi", overflow="fold")
     for index, label in enumerate(comparison.labels):
-        table.add_column(label + (" (base)" if index == 0 else ""), justify="right",
+        table.add_column(Text(label + (" (base)" if index == 0 else "")), justify="right",
                          no_wrap=True)
     for row in comparison.rows:
         cells = [format_value(row.values[0])]
         cells += [format_value(value) + format_delta(row.delta(index))
                   for index, value in enumerate(row.values) if index > 0]
         short = row.key.replace("moves_by_form.", "form: ").replace("moves_by_direction.", "")
-        table.add_row(short, *cells)
+        table.add_row(Text(short), *(Text(cell) for cell in cells))
     out.print(table)
     for label, changes in comparison.diffs.items():
         if not changes:
             out.print(f"{label}: the same moves as the base", markup=False)
             continue
-        diff = Table(title=f"{label}: {len(changes)} moves differ from the base",
+        diff = Table(title=Text(f"{label}: {len(changes)} moves differ from the base"),
                      title_justify="left", show_edge=False)
         for column in ("change", "cadre", "base", label):
-            diff.add_column(column)
+            diff.add_column(Text(column))
         for change in changes:
             colour = {"added": "green", "removed": "red"}.get(change.change, "yellow")
-            diff.add_row(f"[{colour}]{change.change}[/]",
-                         f"{change.cadre} {change.name}".strip(),
-                         change.base.describe() if change.base else "—",
-                         change.variant.describe() if change.variant else "—")
+            diff.add_row(Text(change.change, style=colour),
+                         Text(f"{change.cadre} {change.name}".strip()),
+                         Text(change.base.describe() if change.base else "—"),
+                         Text(change.variant.describe() if change.variant else "—"))
         out.print(diff)
 
 
@@ -532,7 +554,7 @@ def apply_command(scenario: Path, plan_dir: Path, out_dir: Path, as_json: bool) 
         out.print(f"next cycle {applied.horizon.start} → {applied.horizon.end}: wrote "
                   f"{out_dir}/scenario.yaml and {out_dir}/roster/", markup=False)
         colour = "green" if report.ok else "red"
-        out.print(f"[{colour}]{report.verdict()}[/]")
+        out.print(f"[{colour}]{escape(report.verdict())}[/]")
     sys.exit(EXIT_OK if report.ok else EXIT_VIOLATIONS)
 
 

@@ -38,9 +38,9 @@ def refusal(facts: Facts, cadre: str, post: str, rule_id: str, form: str,
 
 # (cadre, post, rule, form, words of the failing clause, other cadres named)
 PER_KIND = [
-    # move_graph: the grade clause of the directions
+    # move_graph: a periodic position change moves non-leaders only (a ward secretary here)
     ("C030", "P-XL-PCT", "rotation-directions", "position_change",
-     "grade 4 → 3 is not equivalent", ()),
+     "matches no allowed direction", ()),
     # eligibility: service left
     ("C001", "P-TH-PBT", "rotation-eligibility", "rotation",
      "74 months of service left on 2024-01-01 (retires 2030-03-12), 120 needed", ()),
@@ -60,7 +60,8 @@ PER_KIND = [
      "C030 and C039 (spouse) are head and deputy of one unit", ("C039",)),
     # tenure_limit: a due cadre's move that does not end the tenure
     ("C006", "P-TH-BT", "rotation-two-terms", "position_change",
-     "moves only by position_change, which does not end the tenure (rotation, transfer would)",
+     "moves only by position_change, which does not end the tenure (rotation, transfer, "
+     "appointment would)",
      ()),
     # one holder per post: the holder who stays is named
     ("C001", "P-TH-PBT", "structure.one-holder", "position_change",
@@ -172,5 +173,6 @@ def test_explain_why_not_on_the_command_line_prices_an_allowed_move(tmp_path: Pa
     # the chair C023 holds the post in this plan: a clash re-planning resolves
     assert "in this plan, clashes with structure.one-holder" in result.output
     assert "P-QA-CT has 2 holders in 2024-Q1: C023, C032" in result.output
-    assert "allowed by every per-move hard rule as position_change in 2024-Q1" in result.output
+    # a ward chair is a leader: rotated, never moved by a periodic position change
+    assert "allowed by every per-move hard rule as rotation in 2024-Q1" in result.output
     assert "forcing it costs" in result.output

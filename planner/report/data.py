@@ -155,6 +155,11 @@ def find_scenario(plan_dir: Path) -> Path:
 
     Candidates are the YAML inputs that are scenario files; the one no other extends is it.
     """
+    from planner.planio import marked_scenario
+
+    marked = marked_scenario(plan_dir)
+    if marked is not None:
+        return marked
     document = read_plan_document(plan_dir)
     inputs = (document.get("provenance") or {}).get("inputs") or {}
     candidates: dict[Path, Any] = {}
@@ -192,11 +197,15 @@ def read_plan_document(plan_dir: Path) -> dict[str, Any]:
     return document
 
 
-def changed_inputs(document: dict[str, Any]) -> list[str]:
-    """Inputs named in the provenance whose sha256 differs now (or that are gone)."""
+def changed_inputs(document: dict[str, Any], base: Path = Path()) -> list[str]:
+    """Inputs named in the provenance whose sha256 differs now (or that are gone); names
+    are relative to the scenario's folder `base` (older plans: to where they were made)."""
+    record = document.get("provenance") or {}
+    if "scenario" not in record:
+        base = Path()
     changed = []
-    for name, digest in ((document.get("provenance") or {}).get("inputs") or {}).items():
-        path = Path(name)
+    for name, digest in (record.get("inputs") or {}).items():
+        path = base / name
         if not path.exists() or sha256_of(path) != digest:
             changed.append(name)
     return changed
@@ -233,7 +242,7 @@ def gather(facts: Facts, plan_dir: Path, redactor: Redactor) -> ReportData:
                "hard_rules": len({v.rule_id for v in report.hard}),
                "penalty_total": round(sum(report.penalties().values()), 6)},
         rules=rules,
-        inputs_changed=changed_inputs(document),
+        inputs_changed=changed_inputs(document, scenario.path.parent),
         redacted=redactor.active,
         assumptions=_assumptions(facts, redactor),
         exempt=_exempt(facts, redactor, rules),
@@ -529,4 +538,18 @@ def _infeasibility(facts: Facts, plan: Plan, document: dict[str, Any],
                       "post": "" if redactor.active else (post or ""),
                       "title": "" if redactor.active or not post else
                       facts.place(post)["title"]})
-    return {"stuck": shown, "relaxation": (record or {}).get("relaxation")}
+    core = [{**member, **{key: redactor.text(short_paths(str(member.get(key, ""))))
+                          for key in ("instance", "label", "basis")},
+             "cadres": [redactor.cadre(c) for c in member.get("cadres") or []]}
+            for member in (record or {}).get("core") or []]
+    relaxation = dict((record or {}).get("relaxation") or {})
+    if relaxation:
+        relaxation["description"] = redactor.text(short_paths(str(
+            relaxation.get("description", ""))))
+    return {"stuck": shown, "relaxation": relaxation or None, "core": core}
+
+
+def short_paths(text: str) -> str:
+    """Free text with every absolute path shown as `shown_path` shows it."""
+    return re.sub(r"(?<![\w.\-])/[^\s:()\[\],]+", lambda m: shown_path(Path(m.group(0))),
+                  text)

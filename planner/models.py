@@ -39,6 +39,8 @@ Status = Literal[
     "active",
     "discipline",
     "investigation",
+    "prosecution",
+    "trial",
     "illness",
     "study",
     "seconded",
@@ -55,15 +57,17 @@ RelationKind = Literal[
     "child_in_law",
     "sibling_in_law",
 ]
-Form = Literal["rotation", "transfer", "secondment", "position_change"]
+Form = Literal["rotation", "transfer", "secondment", "position_change", "appointment"]
 HistoryForm = Literal["rotation", "transfer", "secondment", "position_change", "appointment"]
 
 LEVELS: tuple[str, ...] = ("city", "district", "commune")
 ROLES: tuple[str, ...] = Role.__args__  # type: ignore[attr-defined]
 FORMS: tuple[str, ...] = Form.__args__  # type: ignore[attr-defined]
 STATUSES: tuple[str, ...] = Status.__args__  # type: ignore[attr-defined]
-ALL_FORMS: tuple[Form, ...] = ("rotation", "transfer", "secondment", "position_change")
-FORMS_EXCEPT_SECONDMENT: tuple[Form, ...] = ("rotation", "transfer", "position_change")
+ALL_FORMS: tuple[Form, ...] = ("rotation", "transfer", "secondment", "position_change",
+                               "appointment")
+FORMS_EXCEPT_SECONDMENT: tuple[Form, ...] = ("rotation", "transfer", "position_change",
+                                             "appointment")
 LEADER_ROLES: frozenset[str] = frozenset(r for r in ROLES if r != "staff")
 
 
@@ -257,6 +261,9 @@ class Cadre(Record):
     # (the day they are back home).
     secondment_post: OptStr = None
     secondment_end: OptDate = None
+    # NĐ 59/2019 Đ.38–39: a father is deferred for a young child only as its carer (his wife
+    # died or another objective reason); false unless the roster says so.
+    sole_carer: Annotated[bool, BeforeValidator(lambda v: _blank_to_none(v) or False)] = False
 
     @field_validator("position_start")
     @classmethod
@@ -354,6 +361,9 @@ class Pin(Config):
     to: str
     round: str | None = None
     form: Form | None = None
+    # QĐ 65 Đ.4: a rotation to a higher post is the exception, by an explicit decision of
+    # the Standing Committee; this flag records that decision (never assumed).
+    higher: bool = False
 
 
 class Forbid(Config):

@@ -18,8 +18,11 @@ from planner.models import FORMS
 from planner.roster_io import Roster, csv_text
 from planner.scenario import Scenario
 
+# `note` came last so moves files written before it still read (and hand-made ones may omit
+# it): what the decision must record — `keeps_allowance` (a rotation to a lower-allowance
+# post, NĐ 170 Đ.27), `nomination` (an elected post: designated or nominated for election).
 MOVE_COLUMNS = ("cadre", "form", "from_position", "to_position", "round", "start", "end",
-                "adaptation_until", "rules")
+                "adaptation_until", "rules", "note")
 REQUIRED_MOVE_COLUMNS = ("cadre", "form", "to_position", "round")
 
 
@@ -41,12 +44,13 @@ class Move:
     adaptation_until: dt.date | None = None
     rules: tuple[str, ...] = ()
     line: int | None = None
+    note: str = ""
 
     def row(self) -> list[str]:
         return [self.cadre, self.form, self.from_position or "", self.to_position, self.round,
                 self.start.isoformat(), self.end.isoformat() if self.end else "",
                 self.adaptation_until.isoformat() if self.adaptation_until else "",
-                ";".join(self.rules)]
+                ";".join(self.rules), self.note]
 
 
 @dataclass(frozen=True)
@@ -220,7 +224,7 @@ def _parse_move(row: dict[str, str], line: int, file: str, scenario: Scenario,
         except ValueError:
             adaptation = None
     return Move(cadre.id, form, from_position, to_position, round_.name, round_.index,
-                round_.start, end, adaptation, rules, line)
+                round_.start, end, adaptation, rules, line, row.get("note", ""))
 
 
 def _round_on(scenario: Scenario, text: str) -> Round | None:

@@ -70,7 +70,8 @@ COLUMN_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
                "pool": ("quy hoạch",), "status": ("tình trạng", "trạng thái"),
                "status_until": ("tình trạng đến", "trạng thái đến"),
                "child_birth_date": ("ngày sinh con",),
-               "volunteer": ("tự nguyện", "tình nguyện", "xin luân chuyển")},
+               "volunteer": ("tự nguyện", "tình nguyện", "xin luân chuyển"),
+               "sole_carer": ("một mình nuôi con", "trực tiếp nuôi con")},
     "relations": {"a": ("cán bộ 1", "mã cán bộ 1"), "b": ("cán bộ 2", "mã cán bộ 2"),
                   "relation": ("quan hệ",)},
     "history": {"cadre": ("cán bộ", "mã cán bộ"), "position": ("vị trí", "mã vị trí"),
@@ -79,6 +80,7 @@ COLUMN_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
 }
 # columns whose values may be written as labels ("Nữ", "Có", "Trưởng phòng") or dd/mm/yyyy
 VALUE_KINDS: dict[str, str] = {"gender": "gender", "key": "bool", "volunteer": "bool",
+                               "sole_carer": "bool",
                                "role": "role", "level": "level", "bloc": "bloc",
                                "status": "status", "relation": "relation"}
 DATE_COLUMNS = frozenset({"birth_date", "position_start", "status_until", "child_birth_date",

@@ -68,7 +68,7 @@ def test_plan_on_the_demo_exits_0_and_writes_the_three_plan_files(demo_plans):
     header = (demo_plans["folder"] / "plain" / "moves.csv").read_text(encoding="utf-8")
     # the documented columns first and in order; then names beside the ids, for people
     assert header.splitlines()[0] == (
-        "cadre,form,from_position,to_position,round,start,end,adaptation_until,rules,"
+        "cadre,form,from_position,to_position,round,start,end,adaptation_until,rules,note,"
         "name,from_title,to_title,to_unit")
 
 

@@ -45,7 +45,7 @@ def test_plan_refuses_to_replace_an_input_the_current_folder_or_above(workdir: P
 def test_the_refusal_names_what_would_have_been_lost(workdir: Path):
     code, output = run("plan", "scenarios/demo/scenario.yaml", "-o", "rules")
     assert code == 2
-    assert "it holds inputs of this run" in output and "plan-188.yaml" in output
+    assert "it holds inputs of this run" in output and "appointment.yaml" in output
 
 
 def test_plan_refuses_a_folder_that_is_not_an_earlier_plan(workdir: Path):

@@ -130,7 +130,7 @@ TEXT: dict[str, dict[str, Any]] = {
         "statuses": {"optimal": "tối ưu", "feasible": "khả thi", "infeasible": "không khả thi",
                      "time_limit": "hết thời gian"},
         "forms": {"rotation": "Luân chuyển", "transfer": "Điều động", "secondment": "Biệt phái",
-                  "position_change": "Chuyển đổi vị trí công tác"},
+                  "position_change": "Chuyển đổi vị trí công tác", "appointment": "Bổ nhiệm"},
         "levels": {"city": "Thành phố", "district": "Quận/huyện", "commune": "Phường/xã",
                    "none": "Chưa có vị trí"},
         "blocs": {"party": "khối Đảng", "state": "khối chính quyền",
@@ -263,7 +263,7 @@ TEXT: dict[str, dict[str, Any]] = {
         "statuses": {"optimal": "optimal", "feasible": "feasible", "infeasible": "infeasible",
                      "time_limit": "time limit"},
         "forms": {"rotation": "Rotation", "transfer": "Transfer", "secondment": "Secondment",
-                  "position_change": "Position change"},
+                  "position_change": "Position change", "appointment": "Appointment"},
         "levels": {"city": "City", "district": "District", "commune": "Commune",
                    "none": "No post"},
         "blocs": {"party": "Party", "state": "government", "front": "Front and mass org."},
@@ -285,6 +285,5 @@ def text_for(lang: str) -> dict[str, Any]:
     from planner.i18n import vocabulary
 
     words = vocabulary(lang)
-    forms = {k: v for k, v in words["form"].items() if k != "appointment"}
-    return {**TEXT[lang], "forms": forms, "levels": words["level"], "blocs": words["bloc"],
-            "roles": words["role"], "units_of_amount": words["unit"]}
+    return {**TEXT[lang], "forms": dict(words["form"]), "levels": words["level"],
+            "blocs": words["bloc"], "roles": words["role"], "units_of_amount": words["unit"]}

@@ -17,6 +17,7 @@ import hashlib
 from collections import defaultdict
 
 from planner.facts import Facts
+from planner.forms import away_posts, secondment_end
 from planner.plan import Plan
 from planner.solver.candidates import CandidateSet, Option
 from planner.solver.model import Candidate, LinearModel
@@ -90,7 +91,9 @@ def build_model(facts: Facts, candidate_set: CandidateSet,
             from_position=cadre.position, to_position=option.to_position,
             round_index=option.round_index, start=facts.rounds[option.round_index].start,
             cost=cost, unit=place["unit"], locality=place["locality"], role=place["role"],
-            key=bool(place["key"]), soft_rules=option.soft_rules))
+            key=bool(place["key"]), soft_rules=option.soft_rules,
+            end=secondment_end(facts, option.to_position, facts.rounds[option.round_index].start)
+            if option.form == "secondment" else None))
 
     # a cadre moves at most once (a pinned cadre exactly once); whether a due cadre may stay
     # is the tenure_limit kind's business (its encode adds the stay column)
@@ -115,14 +118,22 @@ def build_model(facts: Facts, candidate_set: CandidateSet,
                           label=f"{cadre_id} moves at most once", rule="structure")
 
     # one holder per post per round: arrivals so far ≤ vacant at start + departures so far
+    # (a seconded cadre keeps their home post; a post whose holder is away for a known
+    # period takes a secondee, whose secondment ends by the holder's return)
+    away = away_posts(facts)
     leaving: dict[str, list[Candidate]] = defaultdict(list)
     for candidate in model.candidates:
-        if candidate.from_position:
+        if candidate.from_position and candidate.form != "secondment" \
+                and candidate.from_position not in away:
             leaving[candidate.from_position].append(candidate)
     for position_id, arriving_columns in model.by_position.items():
         arriving = [model.candidates[c] for c in arriving_columns]
         vacant = 0.0 if position_id in holder_of and holder_of[position_id] in roster.cadre_by_id \
             else 1.0
+        if vacant == 0.0 and position_id in away:
+            # one secondee, ending by the holder's return (the only candidates it takes);
+            # the away holder's own departure opens nothing more
+            vacant = 1.0
         if vacant == 0.0 and holder_of[position_id] not in movers:
             raise AssertionError(f"{position_id} is not open but has candidates")
         for round_index in sorted({c.round_index for c in arriving}):

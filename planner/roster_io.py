@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from planner import atomic
+from planner.dialect import cell_text
 from planner.errors import (
     InputError,
     Problem,
@@ -382,7 +383,7 @@ def _read_workbook(path: Path, mapping: dict[str, Any] | None = None
             header_line = 1
             rows: list[tuple[int, list[str]]] = []
             for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-                cells = [_cell_text(v) for v in values]
+                cells = [cell_text(v) for v in values]
                 if not header:
                     header = [c.strip() for c in cells]
                     while header and not header[-1]:
@@ -394,20 +395,6 @@ def _read_workbook(path: Path, mapping: dict[str, Any] | None = None
             yield name, (f"{path}[{sheet_name}]", header_line, header, rows)
     finally:
         workbook.close()
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def _parse_rows(

@@ -91,6 +91,11 @@ def managing_authority(facts: Facts, place: dict[str, Any]) -> str:
     return facts.graph.district_of(place["locality"]) or place["locality"]
 
 
+#: Why a grade step fails each rule, in words ("grade 4 → 7 is higher than equivalent").
+_GRADE_REFUSAL = {"equivalent": "not equivalent", "up_one": "not equivalent or one step up",
+                  "not_lower": "lower", "any": "allowed"}
+
+
 def grade_ok(rule_name: str, from_grade: int, to_grade: int) -> bool:
     if rule_name == "equivalent":
         return to_grade == from_grade
@@ -131,7 +136,7 @@ class MoveGraph(RuleKind):
         grade_rule = params.grade.get(move.form, "any")  # type: ignore[call-overload]
         if not grade_ok(grade_rule, source["grade"], target["grade"]):
             return violation(rule, f"{move.cadre}: grade {source['grade']} → {target['grade']} "
-                             f"is not {grade_rule.replace('_', ' ')} for a {move.form}",
+                             f"is {_GRADE_REFUSAL[grade_rule]} for a {move.form}",
                              amount=abs(target["grade"] - source["grade"]), unit="grades",
                              **where)
         cadre = facts.cadre(move.cadre)

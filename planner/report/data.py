@@ -24,6 +24,7 @@ from planner.models import LEADER_ROLES, LEVELS
 from planner.plan import Plan, read_moves
 from planner.planio import kpis as plan_kpis
 from planner.planio import read_unplaced, sha256_of
+from planner.ruleset import Rule
 from planner.yamlio import read_yaml
 
 
@@ -310,9 +311,14 @@ def _by_round(facts: Facts, plan: Plan) -> list[dict[str, Any]]:
         for r in facts.rounds]
 
 
-def _adaptation_rule(facts: Facts) -> RuleRef | None:
-    rule = next((r for r in facts.ruleset.of_kind("adaptation")
+def _share_rule(facts: Facts) -> Rule | None:
+    """The adaptation rule that caps a unit's share of adapting leaders, if any."""
+    return next((r for r in facts.ruleset.of_kind("adaptation")
                  if r.params.max_share_per_unit is not None), None)
+
+
+def _adaptation_rule(facts: Facts) -> RuleRef | None:
+    rule = _share_rule(facts)
     return RuleRef(rule.id, rule.label, rule.basis) if rule else None
 
 
@@ -331,8 +337,7 @@ def _units(facts: Facts, plan: Plan, redactor: Redactor) -> list[dict[str, Any]]
             departure = {**arrival, "post": shown_from["id"], "title": shown_from["title"]}
             touched.setdefault(facts.place(move.from_position)["unit"],
                                {"in": [], "out": []})["out"].append(departure)
-    rule = next((r for r in facts.ruleset.of_kind("adaptation")
-                 if r.params.max_share_per_unit is not None), None)
+    rule = _share_rule(facts)
     shares: dict[str, list[float]] = {u: [] for u in touched}
     adapting_ids: dict[str, list[list[str]]] = {u: [] for u in touched}
     if rule is not None:

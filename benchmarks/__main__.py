@@ -2,7 +2,8 @@
 
   python -m benchmarks run --preset hanoi-2023 [--peers ours,cpsat,highs-mono,greedy,bound]
                            [--time-limit S] [--seed N] [--results PATH]
-  python -m benchmarks national [--seed N] [--workers 2] [--time-limit S]
+  python -m benchmarks national [--seed N] [--workers 2] [--scheduler ADDRESS] [--sample N]
+  python -m benchmarks sweep [--workers 2] [--variants 8]
   python -m benchmarks check-speed [--moves 3000]
   python -m benchmarks plan-speed [--presets demo,hanoi-2023]
   python -m benchmarks load-validate [--preset hanoi-2023]
@@ -38,13 +39,21 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--results", type=Path, default=RESULTS, help="RESULTS.md to update")
     run.add_argument("--no-results", action="store_true", help="do not write RESULTS.md")
 
-    national = sub.add_parser("national", help="national preset by province, in parallel")
+    national = sub.add_parser("national", help="national preset by province on Dask")
     national.add_argument("--seed", type=int, default=1)
-    national.add_argument("--workers", type=int, default=2)
+    national.add_argument("--workers", type=int, default=2, help="LocalCluster workers")
+    national.add_argument("--scheduler", default=None, help="an existing Dask scheduler")
+    national.add_argument("--sample", type=int, default=60,
+                          help="due cadres sampled for the cross-province count (0: none)")
     national.add_argument("--time-limit", type=float, default=None)
-    national.add_argument("--provinces", default="", help="only these (e.g. T01,T02)")
     national.add_argument("--results", type=Path, default=RESULTS)
     national.add_argument("--no-results", action="store_true")
+
+    sweep = sub.add_parser("sweep", help="`rotation sweep` of the demo grid: Dask vs serial")
+    sweep.add_argument("--workers", type=int, default=2)
+    sweep.add_argument("--repeat", type=int, default=2)
+    sweep.add_argument("--results", type=Path, default=RESULTS)
+    sweep.add_argument("--no-results", action="store_true")
 
     check = sub.add_parser("check-speed", help="check_plan on a 3,000-move hanoi-2023 plan")
     check.add_argument("--moves", type=int, default=3000)
@@ -76,9 +85,14 @@ def main(argv: list[str] | None = None) -> int:
         from benchmarks.national import run_national
         from benchmarks.runner import command_line
 
-        return run_national(args.seed, args.workers, args.time_limit,
-                            [p for p in args.provinces.split(",") if p], results,
-                            command_line(argv))
+        return run_national(args.seed, args.workers, args.time_limit, results,
+                            command_line(argv), args.sample, args.scheduler)
+    if args.command == "sweep":
+        from benchmarks.runner import command_line
+        from benchmarks.sweep import run_sweep_benchmark
+
+        return run_sweep_benchmark(args.workers, args.repeat, results_path=results,
+                                   command=command_line(argv))
     if args.command == "check-speed":
         from benchmarks.check_speed import run_check_speed
         from benchmarks.runner import command_line

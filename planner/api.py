@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from planner.report import Report
     from planner.ruletests import RuleTestReport
     from planner.solver.run import PlanResult
+    from planner.sweep import SweepResult
 
 __all__ = [
     "ApplyOutcome",
@@ -53,10 +54,12 @@ __all__ = [
     "hard_unplaced",
     "moves_file_of",
     "plan",
+    "plan_by_parts",
     "plan_status",
     "read_plan",
     "report",
     "rule_tests",
+    "sweep",
     "validate",
     "write_plan",
 ]
@@ -157,6 +160,8 @@ class PlanOutcome:
     dropped: list[str] = field(default_factory=list)
     relaxation: Relaxation | None = None
     diagnosis: Diagnosis | None = None
+    #: hard violations across parts of a partitioned plan (planner.partition)
+    conflicts: list[str] = field(default_factory=list)
 
     @property
     def facts(self) -> Facts:
@@ -184,6 +189,8 @@ class PlanOutcome:
         planner terms ('' if the plan is lawful)."""
         if not self.infeasible:
             return ""
+        if "partition" in self.document:
+            return partitioned_infeasibility(self)
         if self.diagnosis is None:
             from planner.explain import explain_infeasible
             from planner.workspace import load_rules_for
@@ -195,7 +202,8 @@ class PlanOutcome:
 
 def plan(scenario: Path | Workspace, previous: Path | None = None,
          progress: Progress | None = None, log: bool = False,
-         incumbent: Progress | None = None, relax: bool = True) -> PlanOutcome:
+         incumbent: Progress | None = None, relax: bool = True,
+         scheduler: str | None = None, workers: int | None = None) -> PlanOutcome:
     """Propose a plan and check it independently (nothing is written: see `write_plan`).
 
     `previous`: an earlier plan folder or moves file (CSV/xlsx) whose moves are kept where
@@ -208,6 +216,8 @@ def plan(scenario: Path | Workspace, previous: Path | None = None,
 
     workspace = scenario if isinstance(scenario, Workspace) else load_workspace(scenario)
     facts = workspace.facts
+    if facts.scenario.solver.partition != "none":
+        return plan_by_parts(workspace, previous, progress, scheduler, workers)
     earlier: Plan | None = None
     dropped: list[str] = []
     if previous is not None:
@@ -222,7 +232,8 @@ def plan(scenario: Path | Workspace, previous: Path | None = None,
                              incumbent=incumbent)
     document = plan_document(facts, result.plan, result.report, plan_status(facts, result),
                              result.solution.objective, result.solution.bound,
-                             result.solution.gap)
+                             result.solution.gap,
+                             moves_file_of(previous) if previous is not None else None)
     if earlier is not None:
         from planner.compare import carry_over_summary
 
@@ -232,6 +243,66 @@ def plan(scenario: Path | Workspace, previous: Path | None = None,
         outcome.infeasibility()  # the conflict core and verified relaxations
         document["infeasibility"] = infeasibility_record(outcome)
     return outcome
+
+
+def plan_by_parts(workspace: Workspace, previous: Path | None = None,
+                  progress: Progress | None = None, scheduler: str | None = None,
+                  workers: int | None = None) -> PlanOutcome:
+    """`plan` of a scenario with `solver.partition`: the parts as Dask tasks (on the cluster
+    at `scheduler`, or an in-process LocalCluster of `workers`; `workers=0`: one after
+    another here), merged and checked against the whole roster (planner.partition).
+    `outcome.conflicts` lists hard violations across parts; no relaxation is searched."""
+    from planner.errors import InputError, Problem
+    from planner.partition import PartitionFailed, plan_partitioned
+    from planner.planio import plan_document
+    from planner.solver.run import NoPlanInTime, PinConflict
+
+    if previous is not None:
+        raise InputError([Problem("--from", None, None, "from", "minimal-change re-planning "
+                                  "is not available with solver.partition: plan without it")])
+    facts = workspace.facts
+    try:
+        result = plan_partitioned(facts, scheduler=scheduler, workers=workers,
+                                  progress=progress)
+    except PartitionFailed as failure:
+        if failure.pins:
+            raise PinConflict(failure.messages) from None
+        raise NoPlanInTime("; ".join(failure.messages)) from None
+    status = "infeasible" if result.conflicts else plan_status(facts, result)  # type: ignore
+    document = plan_document(facts, result.plan, result.report, status,
+                             result.solution.objective, result.solution.bound,
+                             result.solution.gap)
+    document["partition"] = result.record()
+    # a Partitioned result carries what a PlanResult's readers use: plan, solution,
+    # report, candidates.refusals
+    outcome = PlanOutcome(workspace, result, document, conflicts=result.conflicts)  # type: ignore
+    if outcome.stuck:
+        document["infeasibility"] = infeasibility_record(outcome)
+    return outcome
+
+
+def partitioned_infeasibility(outcome: PlanOutcome) -> str:
+    """The stuck cadres with their due rule and the refusing rules, and the violations
+    across parts; no conflict core or relaxation (each re-solves the whole roster: plan the
+    part alone for them)."""
+    facts = outcome.facts
+    lines = []
+    if outcome.stuck:
+        lines.append("INFEASIBLE: the hard rules leave these due cadres without a lawful move:")
+    unplaced = {u.cadre: u for u in outcome.plan.unplaced}
+    for cadre_id in outcome.stuck:
+        due = facts.due(cadre_id)
+        cadre = facts.cadre(cadre_id)
+        rule = f"{due.rule.id} — {due.rule.label} by {facts.rounds[due.round_index].name}" \
+            if due else "?"
+        lines.append(f"  • {cadre_id} {cadre.name} ({cadre.position}) is due under {rule}; "
+                     f"{unplaced[cadre_id].reason}")
+    if outcome.conflicts:
+        lines.append(f"INFEASIBLE: {len(outcome.conflicts)} hard violations across parts "
+                     "(see ACROSS PARTS above)")
+    lines.append("  (no conflict core or relaxation for a partitioned plan: plan the part "
+                 "alone for them)")
+    return "\n".join(lines)
 
 
 def infeasibility_record(outcome: PlanOutcome) -> dict[str, Any]:
@@ -282,6 +353,33 @@ def check_plan_folder(workspace: Workspace, folder: Path, previous: Path | None 
 
     outputs.check_folder(folder, outputs.PLAN, [*input_files(workspace.facts),
                                                 *([previous] if previous is not None else [])])
+
+
+# ------------------------------------------------------------------------------ sweep
+
+
+def sweep(base: Path, out_dir: Path, variants: Sequence[Path] = (), grid: Path | None = None,
+          scheduler: str | None = None, workers: int | None = None,
+          progress: Progress | None = None) -> SweepResult:
+    """`rotation sweep`: plan the base and each variant (scenario files, or the grid file's
+    combinations) as Dask tasks; write a plan folder each, the comparison (CSV, HTML) and
+    sweep.yaml into `out_dir` (atomically). `scheduler`: an existing cluster's address;
+    else an in-process LocalCluster of `workers` (default one per core; 0: serial)."""
+    from planner.errors import InputError, Problem
+    from planner.sweep import read_grid, run_sweep, variant_from_file
+
+    if bool(variants) == (grid is not None):
+        raise InputError([Problem("rotation sweep", None, None, "--variant/--grid",
+                                  "give variant files (--variant V.yaml …) or one --grid "
+                                  "file, not both and not neither")])
+    if scheduler and workers is not None:
+        raise InputError([Problem("rotation sweep", None, None, "--workers",
+                                  "--workers sizes the in-process LocalCluster; an existing "
+                                  "cluster (--scheduler) is used as it is")])
+    chosen = (read_grid(grid, base) if grid is not None
+              else [variant_from_file(path) for path in variants])
+    return run_sweep(base, chosen, out_dir, scheduler=scheduler, workers=workers,
+                     progress=progress)
 
 
 # ------------------------------------------------------------------------------ explain

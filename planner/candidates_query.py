@@ -4,10 +4,10 @@ the plan, and for the closest excluded ones the rule that stops them (`rotation 
 1. Every cadre holding another post is judged for the post by the per-move hard rules
    (the kinds' `judge_move`, as the candidate generator judges options), form by form, in
    the asked round or the first round that allows it.
-2. The lawful ones are ordered by closeness (same profession, nearby grade, same area — the
-   planner's own ranking) and the objective terms of the move itself; then, in that order,
-   checked with the coupled hard rules (relatives, adaptation shares, quotas, tenure) on the
-   plan with the move added, until k are lawful.
+2. Cadres are taken in closeness order (same profession, nearby grade, same area — the
+   planner's own ranking); the lawful ones are checked with the coupled hard rules
+   (relatives, adaptation shares, quotas, tenure) on the plan with the move added, until k
+   pass (and the closest refusals are known): a city is never judged whole.
 3. Each of the k is verified by re-solving the scenario with the move pinned: the objective
    delta against the plan, bounded by a time budget (`time_limit_s`); a candidate the
    pinned re-solve cannot place (the other rules leave no plan with it) is excluded with the
@@ -131,23 +131,8 @@ def find_candidates(facts: Facts, post: str, plan: Plan | None = None,
     holder = facts.roster.holder_by_position.get(post)
     people = [c for c in facts.roster.cadres if c.position and c.position != post]
     people.sort(key=lambda c: (_closeness(facts, c.id, target, cache), c.id))
-    lawful: list[tuple[tuple[float, float], Move]] = []
     refused: list[tuple[str, str, str]] = []  # cadre, rule, clause (first refusal, closest)
     forbidden = {(f.value.cadre, f.value.to) for f in facts.scenario.forbids}
-    for rank, cadre in enumerate(people):
-        result.judged += 1
-        if (cadre.id, None) in forbidden or (cadre.id, post) in forbidden:
-            refused.append((cadre.id, "scenario.forbid", "the scenario forbids this move"))
-            continue
-        first = _first_allowed(facts, rules, cadre.id, cadre.position, post, rounds)
-        if isinstance(first, Move):
-            option = Option(cadre.id, first.form, post, first.round_index, 0.0, ())
-            own = sum(cost_terms(facts, option).values())
-            lawful.append(((rank, own), first))
-        elif first is not None:
-            refused.append((cadre.id, first[0], first[1]))
-    result.lawful = len(lawful)
-    # coupled hard rules on the plan with the move added: the first k that pass
     coupled = [r for r in facts.ruleset.active if r.hard and r not in rules]
 
     def hard_of(candidate_plan: Plan) -> set[tuple[str, str]]:
@@ -156,19 +141,42 @@ def find_candidates(facts: Facts, post: str, plan: Plan | None = None,
             found += [v for v in rule.impl.check(rule, facts, candidate_plan) if v.hard]
         return {(v.rule_id, v.message) for v in found}
 
+    began = time.perf_counter()
     before = hard_of(plan)
+    # on a city-size roster one check of the coupled rules takes seconds: when k of them do
+    # not fit in half the budget, the coupled rules are left to the pinned re-solve (and
+    # the candidates say so)
+    check_coupled = (time.perf_counter() - began) * k <= budget / 2
     chosen: list[Move] = []
-    for _key, move in lawful:
-        if len(chosen) >= k:
+    # closest first; stop once k are lawful under every hard rule and enough refusals are
+    # known to show the closest excluded (a city of 15,000 cadres is never judged whole)
+    for cadre in people:
+        if len(chosen) >= k and len(refused) >= excluded:
             break
-        trial = Plan([*(m for m in plan.moves if m.cadre not in (move.cadre,)), move])
+        result.judged += 1
+        if (cadre.id, None) in forbidden or (cadre.id, post) in forbidden:
+            refused.append((cadre.id, "scenario.forbid", "the scenario forbids this move"))
+            continue
+        first = _first_allowed(facts, rules, cadre.id, cadre.position, post, rounds)
+        if not isinstance(first, Move):
+            if first is not None:
+                refused.append((cadre.id, first[0], first[1]))
+            continue
+        result.lawful += 1
+        if len(chosen) >= k:
+            continue
+        if not check_coupled:
+            chosen.append(first)
+            continue
+        # coupled hard rules on the plan with the move added
+        trial = Plan([*(m for m in plan.moves if m.cadre != first.cadre), first])
         new = {(rule_id, message) for rule_id, message in hard_of(trial) - before
                if not rule_id.startswith("structure.")}  # a holder may move: re-solved below
         if new:
             rule_id, message = sorted(new)[0]
-            refused.append((move.cadre, rule_id, message))
+            refused.append((first.cadre, rule_id, message))
             continue
-        chosen.append(move)
+        chosen.append(first)
     for move in chosen:
         cadre = facts.cadre(move.cadre)
         option = Option(move.cadre, move.form, post, move.round_index, 0.0, ())
@@ -180,6 +188,8 @@ def find_candidates(facts: Facts, post: str, plan: Plan | None = None,
             _verify(facts, item, move, plan, base_objective, share, round_name)
         else:
             item.note = "estimate: the pinned re-solve did not fit in the time budget"
+            if not check_coupled:
+                item.note += "; coupled rules (relatives, adaptation, quotas) not checked"
         if item.note.startswith("excluded:"):
             refused.append((move.cadre, "pinned re-solve", item.note.removeprefix("excluded: ")))
             continue
@@ -265,8 +275,9 @@ def _verify(facts: Facts, item: Candidate, move: Move, plan: Plan, base_objectiv
 def describe(result: CandidateList) -> list[str]:
     lines = [f"{result.post} ({result.title})"
              + (f" in {result.round}" if result.round else "")
-             + f": {result.lawful} of {result.judged} cadres may take it by the per-move "
-             f"rules; best {len(result.candidates)} (objective delta by a pinned re-solve "
+             + f": {result.lawful} of the {result.judged} closest cadres judged may take it by "
+             f"the per-move rules; best {len(result.candidates)} (objective delta by a pinned "
+             f"re-solve "
              f"against {result.base_objective:g}; {result.seconds:.1f} s):"]
     for number, item in enumerate(result.candidates, 1):
         delta = f"{item.delta:+g}" if item.delta is not None else f"≈{item.estimate:+g}"

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from planner.facts import Facts
+from planner.forms import away_posts
 from planner.kinds.base import Timeline, Violation
 from planner.models import Pin
 from planner.plan import Plan
@@ -91,15 +92,39 @@ def structure_violations(facts: Facts, plan: Plan) -> list[Violation]:
     holder_of = facts.roster.holder_by_position
     relevant = sorted({m.cadre for m in plan.moves} | {holder_of[p] for p in touched
                                                         if p in holder_of})
+    # a holder away for a known period (study, illness…) leaves the post to a secondee
+    # until they return; any other arrival, or a secondment past the return, is a second
+    # holder
+    away = away_posts(facts)
+    for planned in plan.moves:
+        until = away.get(planned.to_position)
+        if until is None or planned.start >= until or planned.cadre == holder_of[
+                planned.to_position]:
+            continue
+        if planned.form != "secondment" or planned.end is None or planned.end > until:
+            found.append(Violation(
+                "structure.one-holder", "Mỗi vị trí tối đa một người đảm nhiệm",
+                STRUCTURE_BASIS, "hard",
+                f"{planned.to_position}'s holder {holder_of[planned.to_position]} is away, "
+                f"back on {until}: only a secondment ending by then may fill it, not "
+                f"{planned.cadre}'s {planned.form}"
+                + (f" ending {planned.end}" if planned.end else ""),
+                cadres=(planned.cadre, holder_of[planned.to_position]),
+                positions=(planned.to_position,), rounds=(planned.round,)))
     for round_ in facts.rounds:
         posts: dict[str, list[str]] = {}
         for cadre_id in relevant:
             post = timeline.post_of(cadre_id, round_.index)
+            if (post in away and holder_of.get(post) == cadre_id
+                    and round_.start < away[post]):
+                continue  # away: the secondee (if any) holds the post
             if post is not None and post in touched:
                 posts.setdefault(post, []).append(cadre_id)
             move = plan.move_by_cadre.get(cadre_id)
             if move and move.form == "secondment" and move.round_index <= round_.index \
-                    and move.from_position and (move.end is None or round_.start < move.end):
+                    and move.from_position and (move.end is None or round_.start < move.end) \
+                    and not (move.from_position in away and round_.start < away[
+                        move.from_position] and holder_of.get(move.from_position) == cadre_id):
                 # the seconded cadre's home post stays theirs while they are away
                 posts.setdefault(move.from_position, []).append(cadre_id)
         for post, holders in posts.items():

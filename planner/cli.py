@@ -11,7 +11,9 @@ from typing import Any, TypeVar
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from planner.errors import InputError
 
@@ -47,19 +49,34 @@ def reports_bad_input(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except InputError as exc:
-            report_bad_input(exc)
+            report_bad_input(exc, as_json=bool(kwargs.get("as_json")))
 
     return wrapper  # type: ignore[return-value]
 
 
-def report_bad_input(exc: InputError) -> None:
-    """Print every problem on stderr and exit 2."""
+def report_bad_input(exc: InputError, as_json: bool = False) -> None:
+    """Print every problem on stderr (with --json: as JSON on stdout) and exit 2."""
+    if as_json:
+        print_json({"ok": False, "exit_code": EXIT_BAD_INPUT,
+                    "problems": [{"file": p.file, "line": p.line, "column": p.column,
+                                  "field": p.field, "message": p.message, "text": str(p)}
+                                 for p in exc.problems]})
+        sys.exit(EXIT_BAD_INPUT)
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     count = len(exc.problems)
     err.print(f"[bold red]error:[/] {count} problem{'s' * (count != 1)} in the input:")
     for problem in exc.problems:
         err.print(f"  {problem}", markup=False)
     sys.exit(EXIT_BAD_INPUT)
+
+
+def warn_lookalikes(workspace: Any) -> None:
+    """Warn (stderr) of roster ids with letters that only look Latin (Cyrillic С …)."""
+    from planner.roster_io import lookalike_warnings
+
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    for warning in lookalike_warnings(workspace.scenario.roster):
+        err.print(f"warning: {warning}", markup=False)
 
 
 def print_weight_notes(facts: Any) -> None:
@@ -76,11 +93,12 @@ def print_json(data: Any) -> None:
 
 
 def counts_table(title: str, counts: dict[str, int]) -> Table:
-    table = Table(title=title, title_justify="left", show_edge=False)
+    # keys and titles come from user files (ids, folder names): Text, never Rich markup
+    table = Table(title=Text(title), title_justify="left", show_edge=False)
     table.add_column("")
     table.add_column("count", justify="right")
     for key, value in counts.items():
-        table.add_row(str(key), str(value))
+        table.add_row(Text(str(key)), Text(str(value)))
     return table
 
 
@@ -106,11 +124,12 @@ def validate(scenario: Path, as_json: bool) -> None:
     if not as_json:  # JSON readers get the document alone
         print_weight_notes(workspace.facts)
     loaded = workspace.scenario
+    warn_lookalikes(workspace)
     if as_json:
         print_json(summary)
         return
     out = console()
-    out.print(f"[bold]{loaded.title or loaded.name}[/]  ({scenario})")
+    out.print(f"[bold]{escape(loaded.title or loaded.name)}[/]  ({escape(str(scenario))})")
     horizon = summary["horizon"]
     out.print(
         f"horizon {horizon['start']} → {horizon['end']}, {len(horizon['rounds'])} rounds "
@@ -128,7 +147,7 @@ def validate(scenario: Path, as_json: bool) -> None:
         counts_table(f"months in post on {horizon['start']}", summary["months_in_post_at_start"])
     )
     out.print(f"{len(summary['rules'])} active rules from "
-              f"{', '.join(workspace.ruleset.names)}")
+              f"{', '.join(workspace.ruleset.names)}", markup=False)
     due_rounds: dict[str, int] = {}
     for item in summary["due"].values():
         due_rounds[item["round"]] = due_rounds.get(item["round"], 0) + 1
@@ -170,9 +189,10 @@ def print_check_report(report: Any, num_moves: int,
         first = items[0]
         colour = "red" if first.hard else "yellow"
         total = sum(v.amount for v in items)
-        out.print(f"[{colour}]{first.severity.upper()}[/] [bold]{rule_id}[/] — {first.label}  "
-                  f"({len(items)} violation{'s' * (len(items) != 1)}"
-                  f"{f', {total:g} {first.unit}' if first.unit else ''})", markup=True)
+        unit = f", {total:g} {escape(first.unit)}" if first.unit else ""
+        out.print(f"[{colour}]{first.severity.upper()}[/] [bold]{escape(rule_id)}[/] — "
+                  f"{escape(first.label)}  ({len(items)} violation{'s' * (len(items) != 1)}"
+                  f"{unit})", markup=True)
         out.print(f"    {catalogue('check.basis', lang)}: {first.basis}", markup=False)
         for item in items[:20]:
             who = ", ".join(f"{c} {names[c]}" for c in item.cadres if names.get(c))
@@ -184,7 +204,7 @@ def print_check_report(report: Any, num_moves: int,
     hard_rules = len({v.rule_id for v in report.hard})
     text = report.verdict() if lang == "en" else verdict(
         len(report.hard), hard_rules, len(report.soft), sum(report.penalties().values()), lang)
-    out.print(f"[bold {colour}]{text}[/]")
+    out.print(f"[bold {colour}]{escape(text)}[/]")
 
 
 @main.command("test")
@@ -205,12 +225,12 @@ def test_command(path: Path, name_filter: str | None, as_json: bool) -> None:
         out = console()
         for result in report.results:
             mark = "[green]PASS[/]" if result.passed else "[bold red]FAIL[/]"
-            out.print(f"{mark} {result.case.where}: ", end="")
+            out.print(f"{mark} {escape(str(result.case.where))}: ", end="")
             out.print(result.case.name, markup=False)
             for line in [] if result.passed else result.diff_lines():
                 out.print(f"    {line}", markup=False)
         colour = "green" if report.ok else "red"
-        out.print(f"[bold {colour}]{report.summary()}[/]")
+        out.print(f"[bold {colour}]{escape(report.summary())}[/]")
     sys.exit(EXIT_OK if report.ok else EXIT_VIOLATIONS)
 
 
@@ -228,7 +248,7 @@ def schema(which: str, out_file: Path | None) -> None:
         click.echo(schema_text(which), nl=False)
         return
     write_schema(which, out_file)
-    console().print(f"wrote the JSON Schema ({which}) to {out_file}")
+    console().print(f"wrote the JSON Schema ({which}) to {out_file}", markup=False)
 
 
 @main.command()
@@ -266,9 +286,15 @@ def generate(preset: str, seed: int, out_dir: Path) -> None:
 @click.option("--from", "from_plan", type=click.Path(path_type=Path, exists=True),
               help="An earlier plan folder or moves file (CSV or the report's .xlsx): keep "
                    "its moves where the rules allow.")
+@click.option("--scheduler", help="With solver.partition: the Dask scheduler to plan the parts "
+              "on (tcp://host:port; default: an in-process LocalCluster).")
+@click.option("--workers", type=click.IntRange(min=0),
+              help="With solver.partition: LocalCluster workers (default: one per core; 0: "
+                   "plan the parts one after another in this process).")
 @reports_bad_input
 def plan(scenario: Path, out_dir: Path | None, as_json: bool, verbose: bool,
-         from_plan: Path | None) -> None:
+         from_plan: Path | None, scheduler: str | None = None,
+         workers: int | None = None) -> None:
     """Propose a rotation plan, check it independently, and write the plan folder."""
     import time
 
@@ -279,6 +305,8 @@ def plan(scenario: Path, out_dir: Path | None, as_json: bool, verbose: bool,
     out = console()
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     workspace = api.load_workspace(scenario)
+    by_parts = workspace.scenario.solver.partition != "none"
+    warn_lookalikes(workspace)
     if not as_json:
         print_weight_notes(workspace.facts)
     from planner import outputs
@@ -293,7 +321,7 @@ def plan(scenario: Path, out_dir: Path | None, as_json: bool, verbose: bool,
 
         try:
             outcome = api.plan(workspace, previous=from_plan, progress=progress, log=verbose,
-                               incumbent=status.update)
+                               incumbent=status.update, scheduler=scheduler, workers=workers)
         except NoPlanInTime as timeout:
             status.stop()
             err.print(f"NO PLAN: {timeout}", markup=False)
@@ -314,13 +342,18 @@ def plan(scenario: Path, out_dir: Path | None, as_json: bool, verbose: bool,
         print_json({**{k: v for k, v in document.items() if k not in ("moves", "provenance")},
                     "folder": str(target), "seconds": round(elapsed, 3)})
     else:
-        print_plan_summary(out, document, result, elapsed, verbose)
+        print_plan_summary(out, document, result, elapsed, verbose and not by_parts)
+        if by_parts:
+            out.print(f"planned {len(result.parts)} parts by {result.by} on "  # type: ignore
+                      f"{result.workers or 'no'} Dask workers", markup=False)  # type: ignore
         if "previous" in document:
             kept = document["previous"]
             out.print(catalogue("plan.kept", cli_lang(), source=from_plan, kept=kept["kept"],
                               total=kept["moves"], changed=kept["changed_or_dropped"],
                               dropped=len(outcome.dropped)), markup=False)
         out.print(catalogue("plan.wrote", cli_lang(), folder=target), markup=False)
+    for across in outcome.conflicts[:50]:
+        err.print(f"ACROSS PARTS: {across}", markup=False)
     if outcome.infeasible:
         err.print(outcome.infeasibility(), markup=False)
         sys.exit(EXIT_VIOLATIONS)
@@ -329,7 +362,8 @@ def plan(scenario: Path, out_dir: Path | None, as_json: bool, verbose: bool,
 def print_plan_summary(out: Console, document: dict[str, Any], result: Any, elapsed: float,
                        verbose: bool) -> None:
     kpis = document["kpis"]
-    out.print(f"[bold]{document['title'] or document['scenario']}[/]: {document['status']}, "
+    out.print(f"[bold]{escape(document['title'] or document['scenario'])}[/]: "
+              f"{document['status']}, "
               f"objective {document['objective']:g}, bound {document['bound']:g}, "
               f"gap {100 * document['gap']:.2f}%, {elapsed:.1f} s")
     out.print(f"{kpis['moves']} moves; due cadres: {kpis['due_cadres']} "
@@ -345,7 +379,7 @@ def print_plan_summary(out: Console, document: dict[str, Any], result: Any, elap
         out.print(f"candidates: {len(result.candidates.options)} options for "
                   f"{len(result.candidates.movers)} cadres (min {min(counts.values(), default=0)},"
                   f" max {max(counts.values(), default=0)} per cadre); timings {timings}")
-    out.print(f"[green]{document['verdict']}[/]")
+    out.print(f"[green]{escape(document['verdict'])}[/]")
 
 
 @main.command()
@@ -476,29 +510,29 @@ def print_comparison(out: Console, comparison: Any) -> None:
     table = Table(title="KPIs (Δ against the base)", title_justify="left", show_edge=False)
     table.add_column("kpi", overflow="fold")
     for index, label in enumerate(comparison.labels):
-        table.add_column(label + (" (base)" if index == 0 else ""), justify="right",
+        table.add_column(Text(label + (" (base)" if index == 0 else "")), justify="right",
                          no_wrap=True)
     for row in comparison.rows:
         cells = [format_value(row.values[0])]
         cells += [format_value(value) + format_delta(row.delta(index))
                   for index, value in enumerate(row.values) if index > 0]
         short = row.key.replace("moves_by_form.", "form: ").replace("moves_by_direction.", "")
-        table.add_row(short, *cells)
+        table.add_row(Text(short), *(Text(cell) for cell in cells))
     out.print(table)
     for label, changes in comparison.diffs.items():
         if not changes:
             out.print(f"{label}: the same moves as the base", markup=False)
             continue
-        diff = Table(title=f"{label}: {len(changes)} moves differ from the base",
+        diff = Table(title=Text(f"{label}: {len(changes)} moves differ from the base"),
                      title_justify="left", show_edge=False)
         for column in ("change", "cadre", "base", label):
-            diff.add_column(column)
+            diff.add_column(Text(column))
         for change in changes:
             colour = {"added": "green", "removed": "red"}.get(change.change, "yellow")
-            diff.add_row(f"[{colour}]{change.change}[/]",
-                         f"{change.cadre} {change.name}".strip(),
-                         change.base.describe() if change.base else "—",
-                         change.variant.describe() if change.variant else "—")
+            diff.add_row(Text(change.change, style=colour),
+                         Text(f"{change.cadre} {change.name}".strip()),
+                         Text(change.base.describe() if change.base else "—"),
+                         Text(change.variant.describe() if change.variant else "—"))
         out.print(diff)
 
 
@@ -532,7 +566,7 @@ def apply_command(scenario: Path, plan_dir: Path, out_dir: Path, as_json: bool) 
         out.print(f"next cycle {applied.horizon.start} → {applied.horizon.end}: wrote "
                   f"{out_dir}/scenario.yaml and {out_dir}/roster/", markup=False)
         colour = "green" if report.ok else "red"
-        out.print(f"[{colour}]{report.verdict()}[/]")
+        out.print(f"[{colour}]{escape(report.verdict())}[/]")
     sys.exit(EXIT_OK if report.ok else EXIT_VIOLATIONS)
 
 
@@ -557,3 +591,55 @@ def report(plan_dir: Path, scenario_path: Path | None, lang: str, redact: bool,
     html_path = out_file or plan_dir / "report.html"
     xlsx_path = write_report(built, html_path)
     console().print(f"wrote {html_path} and {xlsx_path}", markup=False)
+
+
+@main.command()
+@SCENARIO
+@click.option("--variant", "variant_files", multiple=True,
+              type=click.Path(path_type=Path, dir_okay=False),
+              help="A variant scenario file (an overlay of BASE); repeat for more.")
+@click.option("--grid", "grid_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="A grid file: every combination of its axes' values is a variant.")
+@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Folder to write (default: sweeps/<base scenario name>).")
+@click.option("--scheduler", help="Address of a running Dask scheduler (tcp://host:port); "
+              "default: an in-process LocalCluster.")
+@click.option("--workers", type=click.IntRange(min=0),
+              help="LocalCluster worker processes (default: one per core; 0: plan serially "
+                   "in this process, without Dask).")
+@click.option("--json", "as_json", is_flag=True, help="Print the sweep's outcome as JSON.")
+@reports_bad_input
+def sweep(scenario: Path, variant_files: tuple[Path, ...], grid_file: Path | None,
+          out_dir: Path | None, scheduler: str | None, workers: int | None,
+          as_json: bool) -> None:
+    """Plan BASE and many variants as Dask tasks; a plan folder each and the comparison.
+
+    Exit 1 if a variant failed or leaves hard-due cadres unplaced (the others are written).
+    """
+    from planner import api
+
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    from planner import outputs
+
+    target = out_dir or Path("sweeps") / outputs.slug(scenario.parent.name)
+    result = api.sweep(scenario, target, variant_files, grid_file, scheduler, workers,
+                       progress=lambda message: err.print(message, markup=False))
+    if as_json:
+        print_json({"folder": str(target), "workers": result.workers,
+                    "seconds": round(result.seconds, 3),
+                    "variants": [{"name": o.name, "status": o.status, "error": o.error,
+                                  **o.summary} for o in result.outcomes],
+                    **({"comparison": result.comparison.as_dict()}
+                       if result.comparison is not None else {})})
+    else:
+        out = console()
+        if result.comparison is not None:
+            print_comparison(out, result.comparison)
+        for outcome in result.failed:
+            out.print(f"FAILED {outcome.name} ({outcome.source}): {outcome.error}",
+                      markup=False)
+        out.print(f"wrote {target}/: {len(result.outcomes) - len(result.failed)} plan folders"
+                  f", comparison.csv, diff.csv, comparison.html, sweep.yaml "
+                  f"({result.seconds:.1f} s on {result.workers or 'no'} Dask workers)",
+                  markup=False)
+    sys.exit(EXIT_OK if result.ok else EXIT_VIOLATIONS)

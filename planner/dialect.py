@@ -197,6 +197,7 @@ MOVE_HEADERS: dict[str, tuple[str, ...]] = {
     "end": ("Ngày kết thúc", "End", "Ngày trở về"),
     "adaptation_until": ("Thích ứng đến", "Adapting until"),
     "rules": ("Căn cứ quy tắc", "Rules"),
+    "note": ("Ghi chú", "Note"),
     "name": ("Họ và tên", "Name", "Họ tên"),
     "from_title": ("Chức danh cũ", "Former title", "from title"),
     "from_unit": ("Đơn vị cũ", "Former unit"),

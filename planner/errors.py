@@ -7,6 +7,8 @@ run instead of fixing them one at a time.
 from __future__ import annotations
 
 import difflib
+import os
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,12 +91,59 @@ class ProblemCollector:
             raise InputError(self.problems)
 
 
+#: the largest input file read (a national roster's cadres.csv is ~40 MB); past it, exit 2
+MAX_INPUT_BYTES = 512 * 1024 * 1024
+
+
+def unreadable(path: Path, missing: str = "file not found",
+               limit: int | None = None) -> str | None:
+    """Why `path` is not an input file we may read whole, or None: only regular files of
+    a bounded size (a folder, FIFO, device such as /dev/zero or a dangling link is not)."""
+    limit = MAX_INPUT_BYTES if limit is None else limit
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return f"{missing} (a link to a missing file)" if os.path.islink(path) else missing
+    except OSError as exc:
+        return f"cannot read: {exc.strerror}"
+    if stat.S_ISDIR(info.st_mode):
+        return "is a folder, expected a file"
+    if not stat.S_ISREG(info.st_mode):
+        return "is not a regular file (a pipe, device or socket): give a file"
+    if info.st_size > limit:
+        return (f"is too large ({_size(info.st_size)}; inputs are read whole, "
+                f"at most {_size(limit)})")
+    return None
+
+
+def _size(count: int) -> str:
+    return f"{count / 2**20:.0f} MiB" if count >= 2**20 else f"{count:,} bytes"
+
+
+def read_input_bytes(path: Path, missing: str = "file not found",
+                     limit: int | None = None) -> bytes:
+    """A bounded input file's bytes; InputError (naming the file) if it is not one."""
+    limit = MAX_INPUT_BYTES if limit is None else limit
+    why = unreadable(path, missing, limit)
+    if why is None:
+        try:
+            with path.open("rb") as handle:
+                raw = handle.read(limit + 1)  # a file growing while read stays bounded
+        except OSError as exc:
+            why = f"cannot read: {exc.strerror}"
+        else:
+            if len(raw) <= limit:
+                return raw
+            why = f"is too large (inputs are read whole, at most {_size(limit)})"
+    raise InputError([Problem(str(path), message=why)])
+
+
 def read_input_text(path: Path, missing: str = "file not found") -> str:
     """A UTF-8 input file's text (a BOM from Excel is dropped); InputError if unreadable."""
+    raw = read_input_bytes(path, missing)
     try:
-        return path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise InputError([Problem(str(path), message=missing)]) from None
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError([Problem(str(path), message=f"not UTF-8 text (byte {exc.start})")]) \
-            from None
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise InputError([Problem(str(path), line, None, None,
+                                  f"not UTF-8 text (byte {exc.start})")]) from None

@@ -69,15 +69,15 @@ def explain_cadre(facts: Facts, plan: Plan, cadre_id: str) -> list[str]:
 
 def _exempt_note(facts: Facts, cadre_id: str) -> str:
     notes = []
-    for form in ("position_change", "rotation", "transfer", "secondment"):
+    for form in ("position_change", "rotation", "transfer", "secondment", "appointment"):
         for exemption in facts.exemptions(cadre_id, form, facts.rounds[0].start):
             notes.append(f"{form}: {exemption.rule.id} ({exemption.reason})")
     return ("; exempt or deferred — " + "; ".join(notes)) if notes else ""
 
 
-# the forms a why-not considers: the three the planner proposes, and secondment (which it
-# never proposes, but a planner may ask about; it ends on its lawful end date)
-WHY_NOT_FORMS = ("position_change", "rotation", "transfer", "secondment")
+# the forms a why-not considers: every form the planner proposes (secondment ends on its
+# lawful end date)
+WHY_NOT_FORMS = ("position_change", "rotation", "transfer", "secondment", "appointment")
 
 
 @dataclasses.dataclass

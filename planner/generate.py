@@ -76,7 +76,11 @@ _STATUSES: tuple[tuple[str, float, int, int], ...] = (
     ("study", 0.007, 12, 24),
     ("seconded", 0.007, 6, 36),
     ("hardship", 0.006, 6, 24),
+    ("prosecution", 0.002, 6, 18),
+    ("trial", 0.001, 3, 12),
 )
+STAFF_POOL_SHARE = 0.05  # civil servants earmarked for a deputy post (appointment sources)
+SOLE_CARER_SHARE = 0.05  # fathers of a young child who are its sole carer (NĐ 59 Đ.38–39)
 _STATUS_MONTHS: dict[str, tuple[int, int]] = {
     "pregnant": (1, 8),
     "maternity": (1, 6),
@@ -803,7 +807,10 @@ class _Generator:
             start: dt.date | None = self.position_start(pos, birth)
             profession = pos.post.profession if rng.random() < 0.85 else rng.choice(vn.PROFESSIONS)
             skills = self.skills(pos.post.skills)
-            pool = self.pool(pos) if role != "staff" and rng.random() < POOL_SHARE else ""
+            if role != "staff":
+                pool = self.pool(pos) if rng.random() < POOL_SHARE else ""
+            else:
+                pool = self.staff_pool(pos) if rng.random() < STAFF_POOL_SHARE else ""
             status, until = self.status(gender, age)
         else:
             start, profession, skills, pool = None, rng.choice(vn.PROFESSIONS), self.skills(()), ""
@@ -811,9 +818,10 @@ class _Generator:
             until = self.until(status)
         child = self.child_birth(status, gender, age)
         volunteer = rng.random() < (0.15 if child or status == "hardship" else 0.005)
+        sole_carer = bool(child) and gender == "male" and rng.random() < SOLE_CARER_SHARE
         row = [cadre_id, name, gender, birth.isoformat(), hometown, pos.id if pos else "",
                start.isoformat() if start else "", profession, skills, pool, status, until,
-               child, _flag(volunteer)]  # fmt: skip
+               child, _flag(volunteer), "", "", _flag(sole_carer)]  # fmt: skip
         self.sink.emit("cadres", row)
         if pos is not None and start is not None and rng.random() < HISTORY_SHARE:
             self.history(cadre_id, pos, start, birth)
@@ -901,6 +909,11 @@ class _Generator:
         if above and (not tokens or rng.random() < 0.3):
             tokens.append(f"{rng.choice(_UP_ROLES)}@{above}")
         return ";".join(tokens)
+
+    def staff_pool(self, pos: _PosInfo) -> str:
+        """A civil servant's pool token: the deputy post of their level (a commune's vice
+        chair: communes have no deputy heads)."""
+        return "vice_chair@commune" if pos.level == "commune" else f"deputy_head@{pos.level}"
 
     def status(self, gender: str, age: int) -> tuple[str, str]:
         rng = self.rng

@@ -43,6 +43,8 @@ class Candidate:
     role: str
     key: bool
     soft_rules: tuple[str, ...] = ()
+    #: a secondment's return (planner.forms.secondment_end); None for permanent moves
+    end: dt.date | None = None
 
 
 @dataclass
@@ -265,4 +267,4 @@ def candidate_move(candidate: Candidate, round_name: str) -> Move:
     from planner.plan import Move
 
     return Move(candidate.cadre, candidate.form, candidate.from_position, candidate.to_position,
-                round_name, candidate.round_index, candidate.start)
+                round_name, candidate.round_index, candidate.start, candidate.end)

@@ -7,9 +7,12 @@ loaded (`planner.validate`). Nothing here knows about solvers.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -38,6 +41,8 @@ Status = Literal[
     "active",
     "discipline",
     "investigation",
+    "prosecution",
+    "trial",
     "illness",
     "study",
     "seconded",
@@ -54,15 +59,17 @@ RelationKind = Literal[
     "child_in_law",
     "sibling_in_law",
 ]
-Form = Literal["rotation", "transfer", "secondment", "position_change"]
+Form = Literal["rotation", "transfer", "secondment", "position_change", "appointment"]
 HistoryForm = Literal["rotation", "transfer", "secondment", "position_change", "appointment"]
 
 LEVELS: tuple[str, ...] = ("city", "district", "commune")
 ROLES: tuple[str, ...] = Role.__args__  # type: ignore[attr-defined]
 FORMS: tuple[str, ...] = Form.__args__  # type: ignore[attr-defined]
 STATUSES: tuple[str, ...] = Status.__args__  # type: ignore[attr-defined]
-ALL_FORMS: tuple[Form, ...] = ("rotation", "transfer", "secondment", "position_change")
-FORMS_EXCEPT_SECONDMENT: tuple[Form, ...] = ("rotation", "transfer", "position_change")
+ALL_FORMS: tuple[Form, ...] = ("rotation", "transfer", "secondment", "position_change",
+                               "appointment")
+FORMS_EXCEPT_SECONDMENT: tuple[Form, ...] = ("rotation", "transfer", "position_change",
+                                             "appointment")
 LEADER_ROLES: frozenset[str] = frozenset(r for r in ROLES if r != "staff")
 
 
@@ -78,15 +85,61 @@ def _split_list(value: Any) -> Any:
     return value
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2100  # dates outside are typing mistakes, not planning facts
+
+
+def _date_text(value: Any) -> Any:
+    # pydantic reads a number or a digit string as a Unix timestamp; nobody writes dates so
+    if isinstance(value, bool | int | float) or (
+            isinstance(value, str) and re.fullmatch(r"\s*[+-]?[0-9]+(\.[0-9]*)?\s*", value)):
+        raise ValueError(f"'{value}' is not a date (write YYYY-MM-DD)")
+    return value
+
+
+def _date_in_years(value: dt.date | None) -> dt.date | None:
+    if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValueError(f"{value} is outside the years {FIRST_YEAR}–{LAST_YEAR}")
+    return value
+
+
+def _plain_int(value: Any) -> Any:
+    # int() accepts '1_0' (10), ' +3', True; a roster cell or YAML value must be plain digits
+    if isinstance(value, bool):
+        raise ValueError("expected a whole number, not true/false")
+    if isinstance(value, str) and not re.fullmatch(r"\s*-?[0-9]+\s*", value):
+        raise ValueError(f"'{value}' is not a whole number")
+    if isinstance(value, float) and not value.is_integer():
+        raise ValueError(f"{value} is not a whole number")
+    return value
+
+
 OptStr = Annotated[str | None, BeforeValidator(_blank_to_none)]
-OptDate = Annotated[dt.date | None, BeforeValidator(_blank_to_none)]
+Day = Annotated[dt.date, BeforeValidator(_date_text), AfterValidator(_date_in_years)]
+OptDate = Annotated[dt.date | None, BeforeValidator(_date_text),
+                    BeforeValidator(_blank_to_none), AfterValidator(_date_in_years)]
+PlainInt = Annotated[int, BeforeValidator(_plain_int)]
+#: objective weights: finite and at most this (1e308 or .inf make every plan "infeasible")
+MAX_WEIGHT = 1e6
 TokenList = Annotated[tuple[str, ...], BeforeValidator(_split_list)]
 
 
 class Record(BaseModel):
-    """Base of every roster record: frozen, no unknown fields, whitespace stripped."""
+    """Base of every roster record: frozen, no unknown fields, whitespace stripped, and no
+    control characters (NUL, escape, tab, newline) in any cell: an id or name holding one
+    prints wrongly and never matches what a planner types."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_control_characters(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            bad = next((c for c in value.strip() if unicodedata.category(c) in ("Cc", "Cf")
+                        and c != "\ufeff"), None)
+            if bad is not None:
+                raise ValueError(f"contains the control character U+{ord(bad):04X} "
+                                 f"({unicodedata.name(bad, 'control')})")
+        return value
 
 
 class Locality(Record):
@@ -145,7 +198,7 @@ class Position(Record):
     unit: str = Field(min_length=1)
     title: str = Field(min_length=1)
     role: Role
-    grade: int = Field(ge=0, le=20)
+    grade: PlainInt = Field(ge=0, le=20)
     key: bool = False
     listed_sector: str = ""
     profession: str = ""
@@ -192,7 +245,7 @@ class Cadre(Record):
     id: str = Field(min_length=1)
     name: str = Field(min_length=1)
     gender: Gender
-    birth_date: dt.date
+    birth_date: Day
     hometown: OptStr = None
     position: OptStr = None
     # validate_default: the "required when position is set" check must also run when the
@@ -210,6 +263,9 @@ class Cadre(Record):
     # (the day they are back home).
     secondment_post: OptStr = None
     secondment_end: OptDate = None
+    # NĐ 59/2019 Đ.38–39: a father is deferred for a young child only as its carer (his wife
+    # died or another objective reason); false unless the roster says so.
+    sole_carer: Annotated[bool, BeforeValidator(lambda v: _blank_to_none(v) or False)] = False
 
     @field_validator("position_start")
     @classmethod
@@ -252,7 +308,7 @@ class HistoryEntry(Record):
 
     cadre: str = Field(min_length=1)
     position: str = Field(min_length=1)
-    start: dt.date
+    start: Day
     end: OptDate = None
     form: OptStr = None
 
@@ -285,8 +341,8 @@ class Config(BaseModel):
 class Horizon(Config):
     """The planning period [start, end) cut into rounds (quarters by default)."""
 
-    start: dt.date
-    end: dt.date
+    start: Day
+    end: Day
     round: Literal["quarter", "month"] = "quarter"
 
     @field_validator("end")
@@ -307,6 +363,9 @@ class Pin(Config):
     to: str
     round: str | None = None
     form: Form | None = None
+    # QĐ 65 Đ.4: a rotation to a higher post is the exception, by an explicit decision of
+    # the Standing Committee; this flag records that decision (never assumed).
+    higher: bool = False
 
 
 class Forbid(Config):
@@ -319,10 +378,10 @@ class Forbid(Config):
 class Weights(Config):
     """Objective weights; soft rules add their own weights from the rule files."""
 
-    overdue: float = Field(100.0, ge=0)
-    vacancy: float = Field(20.0, ge=0)
-    skill_fit: float = Field(5.0, ge=0)
-    disruption: float = Field(1.0, ge=0)
+    overdue: float = Field(100.0, ge=0, le=MAX_WEIGHT, allow_inf_nan=False)
+    vacancy: float = Field(20.0, ge=0, le=MAX_WEIGHT, allow_inf_nan=False)
+    skill_fit: float = Field(5.0, ge=0, le=MAX_WEIGHT, allow_inf_nan=False)
+    disruption: float = Field(1.0, ge=0, le=MAX_WEIGHT, allow_inf_nan=False)
 
 
 # Engines inside OR-Tools the planner can solve with (planner/solver/engines.py); the
@@ -335,11 +394,13 @@ class SolverSettings(Config):
     the objective's tie-breaks make the optimum unique, so a solve that ends at the gap (not
     at the time limit) gives the same plan every time, whatever the engine's thread count."""
 
-    time_limit_s: float = Field(60.0, gt=0)
-    gap: float = Field(0.01, ge=0, le=1)
-    seed: int = 0
+    time_limit_s: float = Field(60.0, gt=0, le=7 * 24 * 3600, allow_inf_nan=False)
+    gap: float = Field(0.01, ge=0, le=1, allow_inf_nan=False)
+    seed: PlainInt = Field(0, ge=0, le=2**31 - 1)  # HiGHS's random_seed range
     engine: str = "highs"
-    threads: int = Field(1, ge=1, le=64)
+    threads: PlainInt = Field(1, ge=1, le=64)
+    #: plan by part as Dask tasks, then merge and check the whole (planner.partition)
+    partition: Literal["none", "province"] = "none"
 
     @field_validator("engine")
     @classmethod
@@ -361,7 +422,7 @@ class StatusChange(Config):
 
     cadre: str
     status: Status
-    until: dt.date | None = None
+    until: OptDate = None
 
 
 class CadrePatch(Config):
@@ -393,7 +454,7 @@ class Merge(Config):
 
     locality: str
     into: str
-    on: dt.date
+    on: Day
     mapping: str | None = None
 
 

@@ -101,13 +101,15 @@ def check_folder(out_dir: Path, kind: FolderKind, inputs: Iterable[Path] = (),
 
 
 def write_folder(out_dir: Path, kind: FolderKind, fill: Callable[[Path], object],
-                 inputs: Iterable[Path] = (), option: str = "-o") -> Path:
+                 inputs: Iterable[Path] = (), option: str = "-o",
+                 marker_extra: str = "") -> Path:
     """Check `out_dir`, then let `fill` populate a new folder (with the marker) swapped in."""
     target = check_folder(out_dir, kind, inputs, option)
 
     def fill_marked(staging: Path) -> None:
         fill(staging)
-        (staging / kind.marker).write_text(kind.marker_text(), encoding="utf-8")
+        (staging / kind.marker).write_text(kind.marker_text() + marker_extra,
+                                           encoding="utf-8")
 
     atomic.write_folder(target, fill_marked)
     return target

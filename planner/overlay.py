@@ -49,7 +49,14 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from planner.errors import InputError, Problem, ProblemCollector, did_you_mean, unknown
+from planner.errors import (
+    InputError,
+    Problem,
+    ProblemCollector,
+    did_you_mean,
+    read_input_bytes,
+    unknown,
+)
 from planner.models import LEVELS, Cadre, Horizon, Locality, Merge, RosterPatches
 from planner.roster_io import TABLES, Origin, Roster
 from planner.yamlio import Locator
@@ -450,7 +457,7 @@ def _open_on(position: Any, day: Any) -> bool:
 def _read_mapping(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     """Header and rows (with lines) of a merge mapping CSV; InputError if malformed."""
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = read_input_bytes(path).decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError([Problem(str(path), None, None, None,
                                   f"not UTF-8 text (byte {exc.start})")]) from None

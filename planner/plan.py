@@ -18,8 +18,11 @@ from planner.models import FORMS
 from planner.roster_io import Roster, csv_text
 from planner.scenario import Scenario
 
+# `note` came last so moves files written before it still read (and hand-made ones may omit
+# it): what the decision must record — `keeps_allowance` (a rotation to a lower-allowance
+# post, NĐ 170 Đ.27), `nomination` (an elected post: designated or nominated for election).
 MOVE_COLUMNS = ("cadre", "form", "from_position", "to_position", "round", "start", "end",
-                "adaptation_until", "rules")
+                "adaptation_until", "rules", "note")
 REQUIRED_MOVE_COLUMNS = ("cadre", "form", "to_position", "round")
 
 
@@ -41,12 +44,13 @@ class Move:
     adaptation_until: dt.date | None = None
     rules: tuple[str, ...] = ()
     line: int | None = None
+    note: str = ""
 
     def row(self) -> list[str]:
         return [self.cadre, self.form, self.from_position or "", self.to_position, self.round,
                 self.start.isoformat(), self.end.isoformat() if self.end else "",
                 self.adaptation_until.isoformat() if self.adaptation_until else "",
-                ";".join(self.rules)]
+                ";".join(self.rules), self.note]
 
 
 @dataclass(frozen=True)
@@ -116,6 +120,17 @@ def read_moves(path: Path, scenario: Scenario, drop_stale: bool = False) -> Plan
     file = table.file
     moves: list[Move] = []
     seen: dict[str, int] = {}
+    hint = header_hint(list(table.header))
+    if hint:
+        problems.add(file, table.header_line, None, hint)
+        problems.raise_if_any()
+    for index, column in enumerate(table.columns):
+        if column is not None and column in table.columns[:index]:
+            first = table.columns.index(column)
+            problems.add(file, table.header_line, column,
+                         f"column '{column}' appears twice (columns {first + 1} "
+                         f"'{table.header[first]}' and {index + 1} '{table.header[index]}'): "
+                         "keep one")
     for name, column in zip(table.header, table.columns, strict=True):
         if column is None and name:
             problems.add(file, table.header_line, name,
@@ -143,6 +158,17 @@ def read_moves(path: Path, scenario: Scenario, drop_stale: bool = False) -> Plan
         moves.append(move)
     problems.raise_if_any()
     return Plan(moves, source=str(path))
+
+
+def header_hint(header: list[str]) -> str:
+    """A one-column header holding another delimiter: say which, and how to fix it."""
+    if len(header) != 1:
+        return ""
+    for delimiter, name in (("|", "bars"), (":", "colons"), (" ", "spaces")):
+        if delimiter in header[0].strip():
+            return (f"the header is one column '{header[0][:60]}': the file seems separated "
+                    f"by {name} — save it as CSV with commas or semicolons (Excel: CSV UTF-8)")
+    return ""
 
 
 def _parse_move(row: dict[str, str], line: int, file: str, scenario: Scenario,
@@ -198,7 +224,7 @@ def _parse_move(row: dict[str, str], line: int, file: str, scenario: Scenario,
         except ValueError:
             adaptation = None
     return Move(cadre.id, form, from_position, to_position, round_.name, round_.index,
-                round_.start, end, adaptation, rules, line)
+                round_.start, end, adaptation, rules, line, row.get("note", ""))
 
 
 def _round_on(scenario: Scenario, text: str) -> Round | None:

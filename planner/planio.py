@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 from collections import Counter
 from collections.abc import Iterable
 from importlib import metadata
@@ -20,7 +21,7 @@ from planner import outputs
 from planner.checker import CheckReport
 from planner.facts import Facts
 from planner.plan import Plan, Unplaced, moves_csv
-from planner.roster_io import csv_text
+from planner.roster_io import Roster, csv_text
 
 
 def sha256_of(path: Path) -> str:
@@ -35,18 +36,23 @@ def input_files(facts: Facts) -> list[Path]:
     return files
 
 
-def provenance(facts: Facts) -> dict[str, Any]:
-    root = Path.cwd()
-    hashes = {}
-    for path in input_files(facts):
-        resolved = path.resolve()
-        try:
-            name = str(resolved.relative_to(root))
-        except ValueError:
-            name = str(resolved)
-        hashes[name] = sha256_of(path)
+def relative_name(path: Path, base: Path) -> str:
+    """`path` relative to `base` in POSIX form (`../../rules/qd-65.yaml`): never absolute."""
+    try:
+        return Path(os.path.relpath(path.resolve(), base.resolve())).as_posix()
+    except ValueError:  # another drive (Windows): the name alone
+        return path.name
+
+
+def provenance(facts: Facts, previous: Path | None = None) -> dict[str, Any]:
+    """sha256 of every input named relative to the scenario's folder (so the record is the
+    same wherever the command runs from and holds no machine paths), versions, settings,
+    and a run hash over all of it — including the `--from` plan's moves, if any."""
+    base = facts.scenario.path.resolve().parent
+    hashes = {relative_name(path, base): sha256_of(path) for path in input_files(facts)}
     settings = facts.scenario.solver
     record: dict[str, Any] = {
+        "scenario": relative_name(facts.scenario.path, base),
         "inputs": dict(sorted(hashes.items())),
         "rulesets": list(facts.ruleset.names),
         "versions": {name: _version(name) for name in ("rotation", "ortools", "highspy")},
@@ -54,6 +60,8 @@ def provenance(facts: Facts) -> dict[str, Any]:
         "solver": {"engine": settings.engine, "time_limit_s": settings.time_limit_s,
                    "gap": settings.gap, "seed": settings.seed, "threads": settings.threads},
     }
+    if previous is not None:
+        record["from"] = {"moves": sha256_of(previous)}
     digest = hashlib.sha256(repr(sorted(_flatten(record))).encode("utf-8")).hexdigest()
     record["run_hash"] = digest
     return record
@@ -103,7 +111,8 @@ def weights_document(facts: Facts) -> dict[str, Any]:
 
 
 def plan_document(facts: Facts, plan: Plan, report: CheckReport, status: str,
-                  objective: float, bound: float, gap: float) -> dict[str, Any]:
+                  objective: float, bound: float, gap: float,
+                  previous: Path | None = None) -> dict[str, Any]:
     return {
         "scenario": facts.scenario.name,
         "title": facts.scenario.title,
@@ -119,7 +128,7 @@ def plan_document(facts: Facts, plan: Plan, report: CheckReport, status: str,
                    m.to_position, "round": m.round} for m in plan.moves],
         "unplaced": [{"cadre": u.cadre, "reason": u.reason, "rules": list(u.rules)}
                      for u in plan.unplaced],
-        "provenance": provenance(facts),
+        "provenance": provenance(facts, previous),
     }
 
 
@@ -131,6 +140,14 @@ def yaml_text(data: Any) -> str:
     buffer = io.StringIO()
     yaml.dump(data, buffer)
     return buffer.getvalue()
+
+
+def unplaced_csv(plan: Plan, roster: Roster) -> str:
+    """unplaced.csv: cadre, reason, rules, and the cadre's name beside the id."""
+    return csv_text(("cadre", "reason", "rules", "name"),
+                    ([u.cadre, u.reason, ";".join(u.rules),
+                      getattr(roster.cadre_by_id.get(u.cadre), "name", "")]
+                     for u in plan.unplaced))
 
 
 def write_plan_folder(out_dir: Path, facts: Facts, plan: Plan, document: dict[str, Any],
@@ -152,8 +169,29 @@ def write_plan_folder(out_dir: Path, facts: Facts, plan: Plan, document: dict[st
             encoding="utf-8", newline="")
         (staging / "plan.yaml").write_text(yaml_text(document), encoding="utf-8")
 
+    # the marker (not plan.yaml, which stays the same wherever it is written) says where the
+    # scenario is from the folder, for `rotation report` without --scenario
+    where = relative_name(facts.scenario.path, out_dir.resolve())
     outputs.write_folder(out_dir, outputs.PLAN, fill,
-                         input_files(facts) if inputs is None else inputs)
+                         input_files(facts) if inputs is None else inputs,
+                         marker_extra=f"{SCENARIO_KEY}{where}\n")
+
+
+SCENARIO_KEY = "scenario: "
+
+
+def marked_scenario(plan_dir: Path) -> Path | None:
+    """The scenario a plan folder's marker names (None for folders without one)."""
+    marker = plan_dir / outputs.PLAN.marker
+    try:
+        lines = marker.read_text(encoding="utf-8").splitlines()[:10]
+    except (OSError, UnicodeDecodeError):
+        return None
+    for line in lines:
+        if line.startswith(SCENARIO_KEY):
+            path = plan_dir / line[len(SCENARIO_KEY):].strip()
+            return path if path.is_file() else None
+    return None
 
 
 def read_unplaced(path: Path) -> list[Unplaced]:

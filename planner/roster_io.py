@@ -18,7 +18,15 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from planner import atomic
-from planner.errors import InputError, Problem, ProblemCollector, did_you_mean
+from planner.dialect import cell_text
+from planner.errors import (
+    InputError,
+    Problem,
+    ProblemCollector,
+    did_you_mean,
+    read_input_bytes,
+    unreadable,
+)
 from planner.models import Cadre, HistoryEntry, Locality, Position, Relation, Unit
 from planner.yamlio import byte_position
 
@@ -63,7 +71,8 @@ COLUMN_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
                "pool": ("quy hoạch",), "status": ("tình trạng", "trạng thái"),
                "status_until": ("tình trạng đến", "trạng thái đến"),
                "child_birth_date": ("ngày sinh con",),
-               "volunteer": ("tự nguyện", "tình nguyện", "xin luân chuyển")},
+               "volunteer": ("tự nguyện", "tình nguyện", "xin luân chuyển"),
+               "sole_carer": ("một mình nuôi con", "trực tiếp nuôi con")},
     "relations": {"a": ("cán bộ 1", "mã cán bộ 1"), "b": ("cán bộ 2", "mã cán bộ 2"),
                   "relation": ("quan hệ",)},
     "history": {"cadre": ("cán bộ", "mã cán bộ"), "position": ("vị trí", "mã vị trí"),
@@ -72,6 +81,7 @@ COLUMN_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
 }
 # columns whose values may be written as labels ("Nữ", "Có", "Trưởng phòng") or dd/mm/yyyy
 VALUE_KINDS: dict[str, str] = {"gender": "gender", "key": "bool", "volunteer": "bool",
+                               "sole_carer": "bool",
                                "role": "role", "level": "level", "bloc": "bloc",
                                "status": "status", "relation": "relation"}
 DATE_COLUMNS = frozenset({"birth_date", "position_start", "status_until", "child_birth_date",
@@ -203,7 +213,7 @@ def _read_folder(folder: Path) -> Iterator[tuple[str, RawTable]]:
 
 
 def _read_csv(path: Path) -> RawTable:
-    raw = path.read_bytes()
+    raw = read_input_bytes(path)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -339,6 +349,9 @@ def _read_mapping(path: Path) -> dict[str, Any]:
 def _read_workbook(path: Path, mapping: dict[str, Any] | None = None
                    ) -> Iterator[tuple[str, RawTable]]:
     mapping = mapping or {}
+    why = unreadable(path, "workbook not found")
+    if why is not None:
+        raise InputError([Problem(str(path), message=why)])
     try:
         from openpyxl import load_workbook
 
@@ -370,7 +383,7 @@ def _read_workbook(path: Path, mapping: dict[str, Any] | None = None
             header_line = 1
             rows: list[tuple[int, list[str]]] = []
             for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-                cells = [_cell_text(v) for v in values]
+                cells = [cell_text(v) for v in values]
                 if not header:
                     header = [c.strip() for c in cells]
                     while header and not header[-1]:
@@ -382,20 +395,6 @@ def _read_workbook(path: Path, mapping: dict[str, Any] | None = None
             yield name, (f"{path}[{sheet_name}]", header_line, header, rows)
     finally:
         workbook.close()
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def _parse_rows(
@@ -528,6 +527,37 @@ def _row_text(record: BaseModel, columns: Sequence[str]) -> list[str]:
         else:
             cells.append(str(value))
     return cells
+
+
+#: id columns of each table (references included): where a look-alike letter misleads
+ID_COLUMNS: dict[str, tuple[str, ...]] = {
+    "localities": ("id", "parent", "successor"), "units": ("id", "locality"),
+    "positions": ("id", "unit"), "cadres": ("id", "position", "hometown"),
+    "relations": ("a", "b"), "history": ("cadre", "position"),
+}
+_LOOKALIKE_SCRIPTS = ("CYRILLIC", "GREEK", "FULLWIDTH", "ARMENIAN", "CHEROKEE")
+
+
+def lookalike_warnings(roster: Roster) -> list[str]:
+    """`file:line: column: …` for ids holding letters that look like Latin ones (Cyrillic
+    С, Greek Ο, fullwidth Ｃ): such an id never matches the one a planner types. Warnings,
+    not errors: the roster is readable, only probably mistyped."""
+    found = []
+    for table, columns in ID_COLUMNS.items():
+        for index, record in enumerate(roster.table(table)):
+            for column in columns:
+                value = getattr(record, column, None)
+                if not isinstance(value, str):
+                    continue
+                odd = [c for c in value if ord(c) > 127
+                       and unicodedata.name(c, "").startswith(_LOOKALIKE_SCRIPTS)]
+                if odd:
+                    origin = roster.origin(table, index)
+                    names = ", ".join(f"\\u{ord(c):04X} {unicodedata.name(c)}"
+                                      for c in dict.fromkeys(odd))
+                    found.append(f"{origin.file}:{origin.line}: {column}: '{value}' holds "
+                                 f"letters that look Latin but are not ({names})")
+    return found
 
 
 def write_atomically(path: Path, text: str) -> None:

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypeVar
 
 from pydantic import Field, model_validator
 
-from planner.models import Config
+from planner.errors import Problem
+from planner.models import MAX_WEIGHT, Config
 from planner.selectors import Selector
 
 if TYPE_CHECKING:
@@ -25,6 +26,25 @@ T = TypeVar("T")
 
 # A parameter that may change over time: a plain value, or {date: value} in force from date.
 Dated: TypeAlias = T | dict[dt.date, T]
+
+
+def dated_gaps(ruleset: RuleSet, start: dt.date) -> list[Problem]:
+    """Dated parameters that have no value on the first day a rule is in force within the
+    horizon (a `{2025-07-01: 36}` limit says nothing about 2024): one problem each."""
+    problems = []
+    for rule in ruleset.active:
+        first_day = max(start, rule.spec.effective.from_ or start)
+        for name in type(rule.params).model_fields:
+            value = getattr(rule.params, name)
+            if isinstance(value, dict) and value and all(isinstance(k, dt.date) for k in value):
+                earliest = min(value)
+                if earliest > first_day:
+                    problems.append(Problem(
+                        rule.file, rule.line, None, f"{rule.id}.params.{name}",
+                        f"no value in force from {first_day} until {earliest}: date a value "
+                        f"on or before {first_day}, or start the rule later with "
+                        f"`effective: {{from: {earliest}}}`"))
+    return problems
 
 
 def value_on(param: Any, day: dt.date) -> Any:
@@ -90,7 +110,7 @@ class RuleSpec(Config):
     label: str = Field(min_length=1)
     basis: str = Field(min_length=1)
     severity: Literal["hard", "soft"] = "hard"
-    weight: float | None = Field(None, ge=0)
+    weight: float | None = Field(None, ge=0, le=MAX_WEIGHT, allow_inf_nan=False)
     # only a rule whose article and number were checked in a public source says true
     verified: bool = False
     enabled: bool = True

@@ -9,6 +9,7 @@ List-valued fields (skills, pool) match when any element matches.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -107,13 +108,17 @@ def compile_selector(spec: Mapping[str, Any] | None) -> Selector:
 def _condition(path: str, spec: Any) -> Condition:
     if isinstance(spec, Mapping):
         keys = set(spec)
+        if not keys:
+            raise SelectorError(path, f"empty condition {{}} for '{path}' (expected a value, "
+                                "a list, {not: …} or {min: …, max: …})")
         if keys == {"not"}:
             inner = _condition(path, spec["not"])
             return Condition(path, inner.equals, not inner.negate, inner.low, inner.high)
         if keys and keys <= {"min", "max"}:
             for key in keys:
-                if not isinstance(spec[key], int | float) or isinstance(spec[key], bool):
-                    raise SelectorError(path, f"'{key}' of '{path}' must be a number")
+                if not isinstance(spec[key], int | float) or isinstance(spec[key], bool) \
+                        or not math.isfinite(spec[key]):
+                    raise SelectorError(path, f"'{key}' of '{path}' must be a finite number")
             return Condition(path, low=spec.get("min"), high=spec.get("max"))
         bad = sorted(keys - {"not", "min", "max"}) or sorted(keys)
         raise SelectorError(path, f"unknown condition '{bad[0]}' for '{path}'"

@@ -7,9 +7,11 @@ typo in a rule file is reported as `rules/qd-65.yaml:12:5: params.max_month: …
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import types
 import typing
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -18,32 +20,58 @@ from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.events import (
+    MappingEndEvent,
+    MappingStartEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+)
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-from planner.errors import InputError, Problem, did_you_mean
+from planner.errors import InputError, Problem, did_you_mean, read_input_bytes
 
 Locator = Callable[[Sequence[int | str]], tuple[int | None, int | None]]
+
+#: bounds on a YAML file: its size, how deep it nests, and how many values it holds once
+#: aliases are expanded (an "alias bomb" of nested `*a` grows exponentially)
+MAX_YAML_BYTES = 32 * 1024 * 1024
+MAX_DEPTH = 64
+MAX_VALUES = 100_000
+
+
+_PARSED: OrderedDict[tuple[str, str], Any] = OrderedDict()  # (path, sha256) → ruamel tree
+_PARSED_KEPT = 64
 
 
 def read_yaml(path: Path) -> tuple[Any, Locator]:
     """Parse a YAML file; return the data and a function mapping a key path to (line, column).
 
-    Raises InputError (never a parser traceback) for unreadable or malformed files.
+    Raises InputError (never a parser traceback) for unreadable or malformed files. The
+    round-trip parser is slow (≈0.1 s per rule file): trees are kept by path and content
+    hash, so a process that loads the same unchanged files again (explain, compare, tests)
+    parses them once; callers always get fresh plain data.
     """
+    raw = read_input_bytes(path, limit=MAX_YAML_BYTES)
+    key = (str(path), hashlib.sha256(raw).hexdigest())
+    if key in _PARSED:
+        _PARSED.move_to_end(key)
+        tree = _PARSED[key]
+        return to_plain(tree, _Budget()), _locator(tree)
+    data, locate = _parse_yaml(path, raw)
+    return data, locate
+
+
+def _parse_yaml(path: Path, raw: bytes) -> tuple[Any, Locator]:
     try:
-        raw = path.read_bytes()
         text = raw.decode("utf-8")
-    except FileNotFoundError:
-        raise InputError([Problem(str(path), message="file not found")]) from None
     except UnicodeDecodeError as exc:
         bad_line, bad_col = byte_position(raw, exc.start)
         raise InputError(
             [Problem(str(path), bad_line, bad_col, None, f"not UTF-8 text ({exc.reason})")]
         ) from None
-    except OSError as exc:
-        raise InputError([Problem(str(path), message=f"cannot read: {exc.strerror}")]) from None
     yaml = YAML(typ="rt")
     try:
+        _check_shape(yaml, text, path)
         data = yaml.load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -53,9 +81,21 @@ def read_yaml(path: Path) -> tuple[Any, Locator]:
         raise InputError(
             [Problem(str(path), line, col, None, f"malformed YAML: {reason}")]
         ) from None
+    except InputError:
+        raise
     except Exception as exc:  # ruamel raises several unrelated classes for odd input
         # e.g. `2024-13-01` looks like a date to the resolver and fails in datetime, which
         # carries no position: find the offending scalar to name its line, column and key.
+        position = getattr(exc, "position", None)  # ruamel's ReaderError: a bad character
+        if isinstance(position, int) and 0 <= position <= len(text):
+            line = text.count("\n", 0, position) + 1
+            col = position - text.rfind("\n", 0, position)
+            char = getattr(exc, "character", None)
+            code = ord(char) if isinstance(char, str) and len(char) == 1 else char
+            what = f"U+{code:04X} " if isinstance(code, int) else ""
+            raise InputError([Problem(str(path), line, col, None,
+                                      f"malformed YAML: the character {what}is not allowed "
+                                      "in YAML (a control character?)")]) from None
         bad_date = _bad_timestamp(yaml, text)
         if bad_date is None:
             raise InputError([Problem(str(path), message=f"malformed YAML: {exc}")]) from None
@@ -63,7 +103,48 @@ def read_yaml(path: Path) -> tuple[Any, Locator]:
         raise InputError(
             [Problem(str(path), line, col, key_path, f"'{value}' is not a valid date ({exc})")]
         ) from None
-    return to_plain(data), _locator(data)
+    try:
+        plain = to_plain(data, _Budget())
+    except _TooBig as exc:
+        raise InputError([Problem(str(path), None, None, None, str(exc))]) from None
+    _PARSED[(str(path), hashlib.sha256(raw).hexdigest())] = data
+    while len(_PARSED) > _PARSED_KEPT:
+        _PARSED.popitem(last=False)
+    return plain, _locator(data)
+
+
+class _TooBig(Exception):
+    pass
+
+
+class _Budget:
+    """Counts the values `to_plain` produces; past MAX_VALUES (or MAX_DEPTH) it stops."""
+
+    def __init__(self) -> None:
+        self.left = MAX_VALUES
+
+    def spend(self, depth: int) -> None:
+        self.left -= 1
+        if self.left < 0:
+            raise _TooBig(f"expands to more than {MAX_VALUES:,} values once its aliases "
+                          "(`*name`) are expanded: repeat less, or write the values out")
+        if depth > MAX_DEPTH * 2:
+            raise _TooBig(f"nests deeper than {MAX_DEPTH * 2} levels once its aliases are "
+                          "expanded (an alias inside its own anchor?)")
+
+
+def _check_shape(yaml: YAML, text: str, path: Path) -> None:
+    """Refuse nesting deeper than MAX_DEPTH before composing (the composer recurses)."""
+    depth = 0
+    for event in yaml.parse(text):
+        if isinstance(event, MappingStartEvent | SequenceStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                raise InputError([Problem(str(path), mark.line + 1, mark.column + 1, None,
+                                          f"nested deeper than {MAX_DEPTH} levels")])
+        elif isinstance(event, MappingEndEvent | SequenceEndEvent):
+            depth -= 1
 
 
 def byte_position(raw: bytes, offset: int) -> tuple[int, int]:
@@ -102,12 +183,15 @@ def _bad_timestamp(yaml: YAML, text: str) -> tuple[int, int, str | None, str] | 
     return None
 
 
-def to_plain(node: Any) -> Any:
+def to_plain(node: Any, budget: _Budget | None = None, depth: int = 0) -> Any:
     """Convert ruamel containers and scalars to plain Python (dict, list, str, date, …)."""
+    if budget is not None:
+        budget.spend(depth)
     if isinstance(node, dict):
-        return {str(k) if not isinstance(k, dt.date) else k: to_plain(v) for k, v in node.items()}
+        return {str(k) if not isinstance(k, dt.date) else k: to_plain(v, budget, depth + 1)
+                for k, v in node.items()}
     if isinstance(node, list):
-        return [to_plain(v) for v in node]
+        return [to_plain(v, budget, depth + 1) for v in node]
     if isinstance(node, dt.datetime):
         return node.date() if (node.hour, node.minute, node.second) == (0, 0, 0) else node
     if isinstance(node, bool | int | float | dt.date) or node is None:

@@ -131,3 +131,11 @@ def plan_folder_from_moves(moves_file: Path, folder: Path, scenario: Path) -> Pa
     document = plan_document(workspace.facts, plan, report, "feasible", 0.0, 0.0, 0.0)
     write_plan_folder(folder, workspace.facts, plan, document)
     return folder
+
+
+def copy_repo_inputs(root: Path) -> Path:
+    """Copy the demo scenario and rules/ into `root` with their relative layout (so the
+    scenario's `../../rules/…` still resolves); return `root`."""
+    shutil.copytree(DEMO, root / "scenarios" / "demo")
+    shutil.copytree(REPO / "rules", root / "rules")
+    return root

@@ -58,8 +58,14 @@ def test_plan_from_an_earlier_plan_keeps_its_moves(demo_plan: tuple[api.PlanOutc
     assert again.dropped == []
 
 
-def test_an_impossible_scenario_is_infeasible_with_a_verified_relaxation():
-    outcome = api.plan(IMPOSSIBLE)
+@pytest.fixture(scope="module")
+def impossible() -> api.PlanOutcome:
+    return api.plan(IMPOSSIBLE)
+
+
+def test_an_impossible_scenario_is_infeasible_with_a_verified_relaxation(
+        impossible: api.PlanOutcome):
+    outcome = impossible
     assert outcome.status == "infeasible"
     assert outcome.stuck == ["C006"]
     assert outcome.relaxation is not None and outcome.relaxation.verified
@@ -67,6 +73,25 @@ def test_an_impossible_scenario_is_infeasible_with_a_verified_relaxation():
     assert record["stuck"][0]["cadre"] == "C006"
     assert record["relaxation"]["verified"] is True
     assert "C006" in outcome.infeasibility()
+
+
+def test_the_report_of_an_infeasible_plan_opens_with_the_conflict_and_the_relaxation(
+        impossible: api.PlanOutcome, tmp_path: Path):
+    outcome = impossible
+    folder = api.write_plan(outcome, tmp_path / "impossible")
+    html = api.report(folder, IMPOSSIBLE).html
+    banner = html.split("id='infeasible'>", 1)[1].split("</section>", 1)[0]
+    assert "KHÔNG KHẢ THI" in banner and "C006" in banner
+    assert outcome.relaxation is not None and outcome.relaxation.verified
+    assert "đã kiểm chứng" in banner  # verified, with the overlay to paste
+    assert "unforbid" in banner or "disable" in banner or "set:" in banner
+    assert "/work/" not in banner and str(Path.cwd()) not in html  # no absolute path
+    # the objective (a large number when infeasible) is only in the appendix
+    objective = api.report(folder, IMPOSSIBLE, lang="en").data.document["objective"]
+    head = html.split("id='appendix'", 1)[0]
+    from planner.i18n import format_number
+
+    assert format_number(objective, "vi") not in head
 
 
 def test_explain_returns_the_reasons_as_lines(demo_plan: tuple[api.PlanOutcome, Path]):

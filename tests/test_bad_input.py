@@ -226,7 +226,7 @@ def test_a_row_with_too_many_cells_is_reported(demo_roster: RosterFiles):
         ("cadres", "C002", "pool", "boss@district", "'secretary'"),
         ("cadres", "C002", "pool", "chair", "must look like role@level"),
         ("positions", "P-QA-CT", "role", "chairman", "'chair'"),
-        ("positions", "P-QA-CT", "grade", "high", "valid integer"),
+        ("positions", "P-QA-CT", "grade", "high", "not a whole number"),
         ("positions", "P-QA-CT", "key", "maybe", "valid boolean"),
         ("localities", "TH", "level", "province", "'city', 'district' or 'commune'"),
         ("units", "U-TH-DU", "bloc", "government", "'party', 'state' or 'front'"),

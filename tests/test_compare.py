@@ -32,8 +32,9 @@ def folders(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """(base, variant) plan folders: clean.csv, and clean.csv with three changes."""
     root = tmp_path_factory.mktemp("compare")
     lines = CLEAN.read_text(encoding="utf-8").splitlines()
-    changed = [line.replace("C008,transfer,P-TH-TT-TTV,2024-Q3", "C008,transfer,P-TH-TT-TTV,"
-                            "2024-Q4") for line in lines if not line.startswith("C041,")]
+    changed = [line.replace("C008,position_change,P-NT-VP,2024-Q3",
+                            "C008,position_change,P-NT-VP,2024-Q4")
+               for line in lines if not line.startswith("C041,")]
     changed.append("C026,position_change,P-XL-PBT,2025-Q2")
     (root / "variant.csv").write_text("\n".join(changed) + "\n", encoding="utf-8")
     return (plan_folder(CLEAN, root / "base"), plan_folder(root / "variant.csv",

@@ -38,9 +38,9 @@ def refusal(facts: Facts, cadre: str, post: str, rule_id: str, form: str,
 
 # (cadre, post, rule, form, words of the failing clause, other cadres named)
 PER_KIND = [
-    # move_graph: the grade clause of the directions
+    # move_graph: a periodic position change moves non-leaders only (a ward secretary here)
     ("C030", "P-XL-PCT", "rotation-directions", "position_change",
-     "grade 4 → 3 is not equivalent", ()),
+     "matches no allowed direction", ()),
     # eligibility: service left
     ("C001", "P-TH-PBT", "rotation-eligibility", "rotation",
      "74 months of service left on 2024-01-01 (retires 2030-03-12), 120 needed", ()),
@@ -60,7 +60,8 @@ PER_KIND = [
      "C030 and C039 (spouse) are head and deputy of one unit", ("C039",)),
     # tenure_limit: a due cadre's move that does not end the tenure
     ("C006", "P-TH-BT", "rotation-two-terms", "position_change",
-     "moves only by position_change, which does not end the tenure (rotation, transfer would)",
+     "moves only by position_change, which does not end the tenure (rotation, transfer, "
+     "appointment would)",
      ()),
     # one holder per post: the holder who stays is named
     ("C001", "P-TH-PBT", "structure.one-holder", "position_change",
@@ -92,9 +93,21 @@ def test_a_late_move_of_a_due_cadre_names_the_due_round(demo: Facts) -> None:
     assert "2024-Q3" not in rounds and "2024-Q4" in rounds
 
 
-def test_adaptation_rules_name_the_other_arrival(demo: Facts) -> None:
+@pytest.fixture(scope="module")
+def hard_continuity(tmp_path_factory: pytest.TempPathFactory) -> Facts:
+    """The demo with its continuity rules made hard (they are soft by default [I])."""
+    overlay = tmp_path_factory.mktemp("hard") / "overlay.yaml"
+    overlay.write_text(f"extends: {DEMO}\nset:\n"
+                       "  adaptation-share: {severity: hard}\n"
+                       "  secretary-chair-not-together: {severity: hard}\n", encoding="utf-8")
+    return load_workspace(overlay).facts
+
+
+def test_adaptation_rules_name_the_other_arrival(hard_continuity: Facts) -> None:
     """With C032 becoming chair of phường Quảng An in 2024-Q1, a new secretary (C031) or a
-    second new leader of its People's Committee (C001) in 2024-Q1 breaks continuity."""
+    second new leader of its People's Committee (C001) in 2024-Q1 breaks continuity (made
+    hard here: why-not lists the hard rules)."""
+    demo = hard_continuity
     first = demo.rounds[0]
     plan = Plan([Move("C032", "position_change", "P-NT-CT", "P-QA-CT", first.name, 0,
                       first.start)])
@@ -160,5 +173,6 @@ def test_explain_why_not_on_the_command_line_prices_an_allowed_move(tmp_path: Pa
     # the chair C023 holds the post in this plan: a clash re-planning resolves
     assert "in this plan, clashes with structure.one-holder" in result.output
     assert "P-QA-CT has 2 holders in 2024-Q1: C023, C032" in result.output
-    assert "allowed by every per-move hard rule as position_change in 2024-Q1" in result.output
+    # a ward chair is a leader: rotated, never moved by a periodic position change
+    assert "allowed by every per-move hard rule as rotation in 2024-Q1" in result.output
     assert "forcing it costs" in result.output

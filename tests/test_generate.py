@@ -35,7 +35,8 @@ COLUMNS = {
     "positions.csv": "id,unit,title,role,grade,key,listed_sector,profession,skills,"
     "valid_from,valid_to,successor",
     "cadres.csv": "id,name,gender,birth_date,hometown,position,position_start,profession,"
-    "skills,pool,status,status_until,child_birth_date,volunteer,secondment_post,secondment_end",
+    "skills,pool,status,status_until,child_birth_date,volunteer,secondment_post,secondment_end,"
+    "sole_carer",
     "relations.csv": "a,b,relation",
     "history.csv": "cadre,position,start,end,form",
 }

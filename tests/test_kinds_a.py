@@ -140,12 +140,26 @@ def test_other_forms_are_not_judged_by_a_rotation_eligibility_rule(eligibility_w
     assert violations_of(eligibility_ws, plan, "test-rotation-eligibility") == []
 
 
-def test_a_key_post_holder_needs_no_pool_and_one_term_of_service_for_a_key_post(eligibility_ws):
+def test_a_native_key_post_holder_needs_no_pool_and_one_term_of_service_for_a_key_post(
+        tmp_path):
     # C001 (born 1968-03-12, male) retires 2030-03-12 by NĐ 135/2020: 74 months left on
-    # 2024-01-01. As district secretary (a key post) he needs no pool, and 74 ≥ 60 for a key
-    # destination.
-    plan = plan_of(eligibility_ws, ("C001", "rotation", "P-QA-BT", 0))
-    assert violations_of(eligibility_ws, plan, "test-rotation-eligibility") == []
+    # 2024-01-01. As district secretary (a key post) and a native of Tây Hồ he is moved under
+    # the non-local policy (QĐ 65 Đ.4(2)): no pool needed, and 74 ≥ 60 for a key destination.
+    scenario = copy_demo(tmp_path / "demo")
+    roster = RosterFiles(tmp_path / "demo" / "roster")
+    roster.set_cell("cadres", roster.line_of("cadres", "id", "C001"), "hometown", "TH")
+    ws = workspace(tmp_path / "ws", rules_file(ELIGIBILITY), base=scenario)
+    plan = plan_of(ws, ("C001", "rotation", "P-QA-BT", 0))
+    assert violations_of(ws, plan, "test-rotation-eligibility") == []
+
+
+def test_a_key_post_holder_without_a_pool_or_a_policy_motive_is_not_rotated(eligibility_ws):
+    # C001's hometown is Ba Vì and no tenure limit makes him due: holding a key post alone
+    # does not make him an object of rotation.
+    found = violations_of(eligibility_ws, plan_of(eligibility_ws, ("C001", "rotation",
+                                                                   "P-QA-BT", 0)),
+                          "test-rotation-eligibility")
+    assert len(found) == 1 and "not in a planning pool for secretary@commune" in found[0].message
 
 
 def test_too_little_service_left_for_an_ordinary_post_is_short_by_the_missing_months(

@@ -216,10 +216,15 @@ def vacancy_ws(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
 
 
 def test_posts_vacant_all_horizon_cost_weight_times_priority_per_round(vacancy_ws):
-    # The demo's three vacancies stay empty for all 8 rounds: 20 × 1.5 × 8 = 240 each.
+    # The demo's three vacancies stay empty for all 8 rounds: 20 × 1.5 × 8 = 240 each; the
+    # posts of two holders away count until they return: P-QA-VP (C028 studies until
+    # 2025-06-30: 6 rounds, 180) and P-XL-TC (C041 seconded elsewhere until 2024-12-31: 4, 120).
     found = violations(vacancy_ws, Plan())
-    assert sorted(v.positions[0] for v in found) == ["P-NT-TC", "P-TH-TNMT-PP", "P-XL-PBT"]
-    assert {(v.amount, v.penalty) for v in found} == {(8, 240)}
+    assert sorted(v.positions[0] for v in found) == [
+        "P-NT-TC", "P-QA-VP", "P-TH-TNMT-PP", "P-XL-PBT", "P-XL-TC"]
+    by_post = {v.positions[0]: (v.amount, v.penalty) for v in found}
+    assert by_post["P-QA-VP"] == (6, 180) and by_post["P-XL-TC"] == (4, 120)
+    assert {by_post[p] for p in ("P-NT-TC", "P-TH-TNMT-PP", "P-XL-PBT")} == {(8, 240)}
 
 
 def test_a_post_vacated_by_a_move_counts_from_the_round_it_empties(vacancy_ws):
@@ -227,16 +232,20 @@ def test_a_post_vacated_by_a_move_counts_from_the_round_it_empties(vacancy_ws):
     # 2024-Q1 … 2024-Q4 (4 rounds) and P-NT-VP stands empty in 2025-Q1 … 2025-Q4, 4 rounds.
     found = violations(vacancy_ws, plan_of(vacancy_ws, ("C036", "transfer", "P-NT-TC", 4, None)))
     by_post = {v.positions[0]: v for v in found}
-    assert set(by_post) == {"P-NT-VP", "P-NT-TC", "P-TH-TNMT-PP", "P-XL-PBT"}
+    assert set(by_post) == {"P-NT-VP", "P-NT-TC", "P-TH-TNMT-PP", "P-XL-PBT", "P-QA-VP",
+                            "P-XL-TC"}
     assert by_post["P-NT-VP"].rounds == ("2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4")
     assert by_post["P-NT-TC"].rounds == ("2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4")
 
 
 def test_secondments_filling_every_vacancy_leave_no_post_vacant(vacancy_ws):
-    # Seconded cadres keep their home posts, so the three secondments vacate nothing.
+    # Seconded cadres keep their home posts, so the secondments vacate nothing; the two
+    # into away holders' posts end on their return (17 and 11 months after 2024-01-01).
     plan = plan_of(vacancy_ws, ("C022", "secondment", "P-XL-PBT", 0, 24),
                    ("C026", "secondment", "P-NT-TC", 0, 24),
-                   ("C018", "secondment", "P-TH-TNMT-PP", 0, 24))
+                   ("C018", "secondment", "P-TH-TNMT-PP", 0, 24),
+                   ("C036", "secondment", "P-QA-VP", 0, 17),
+                   ("C010", "secondment", "P-XL-TC", 0, 11))
     assert violations(vacancy_ws, plan) == []
 
 

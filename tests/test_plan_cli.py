@@ -68,7 +68,7 @@ def test_plan_on_the_demo_exits_0_and_writes_the_three_plan_files(demo_plans):
     header = (demo_plans["folder"] / "plain" / "moves.csv").read_text(encoding="utf-8")
     # the documented columns first and in order; then names beside the ids, for people
     assert header.splitlines()[0] == (
-        "cadre,form,from_position,to_position,round,start,end,adaptation_until,rules,"
+        "cadre,form,from_position,to_position,round,start,end,adaptation_until,rules,note,"
         "name,from_title,to_title,to_unit")
 
 
@@ -90,14 +90,16 @@ def test_plan_yaml_records_the_sha256_of_every_input_and_a_run_hash(demo_plans):
     assert document["status"] == "optimal"
     record = document["provenance"]
     inputs = record["inputs"]
-    # every rule file but those of the two-level city after 1 Jul 2025, which Plan 188 omits
+    # named relative to the scenario's folder: the same wherever the plan is made; every
+    # rule file but those of the two-level city after 1 Jul 2025, which Plan 188 omits
     later = {"reform-2025.yaml", "hanoi-2025.yaml"}
-    expected = {DEMO_SCENARIO, *(f"rules/{p.name}" for p in (REPO / "rules").glob("*.yaml")
-                                 if p.name not in later),
-                *(f"scenarios/demo/roster/{p.name}" for p in (DEMO / "roster").glob("*.csv"))}
-    assert set(inputs) == expected
+    expected = {"scenario.yaml",
+                *(f"../../rules/{p.name}" for p in (REPO / "rules").glob("*.yaml")
+                  if p.name not in later),
+                *(f"roster/{p.name}" for p in (DEMO / "roster").glob("*.csv"))}
+    assert set(inputs) == expected and record["scenario"] == "scenario.yaml"
     for name, digest in inputs.items():
-        assert digest == hashlib.sha256((REPO / name).read_bytes()).hexdigest(), name
+        assert digest == hashlib.sha256((DEMO / name).read_bytes()).hexdigest(), name
     assert "plan-188" in record["rulesets"] and "qd-65" in record["rulesets"]
     assert record["solver"]["seed"] == 0
     assert len(record["run_hash"]) == 64 and int(record["run_hash"], 16) >= 0

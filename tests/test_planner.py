@@ -8,6 +8,7 @@ proposes for the demo and change one move, so the one rule they break is the one
 
 from __future__ import annotations
 
+import datetime as dt
 import textwrap
 from dataclasses import replace
 from pathlib import Path
@@ -270,14 +271,15 @@ def test_a_move_redirected_into_a_post_whose_holder_stays_breaks_one_holder(demo
     assert all(v.positions == (stayer.position,) for v in found)
 
 
-def test_a_move_turned_into_a_secondment_down_a_level_breaks_rotation_directions(demo_result):
+def test_a_move_turned_into_a_secondment_up_a_level_breaks_rotation_directions(demo_result):
     ws, result = demo_result
-    # QĐ 65 allows secondment between wards, between district agencies and from the city,
-    # never from a district agency down to a ward: the same move as a secondment is refused.
+    # A secondment goes between wards, between district agencies, from the city, and from a
+    # district down to its wards (reinforcing the base); never from a ward up to the
+    # district: the same move as a secondment is refused.
     facts = ws.facts
     down = next(m for m in result.plan.moves if m.from_position
-                and facts.place(m.from_position)["level"] == "district"
-                and facts.place(m.to_position)["level"] == "commune")
+                and facts.place(m.from_position)["level"] == "commune"
+                and facts.place(m.to_position)["level"] == "district")
     seconded = make_move(ws.scenario, down.cadre, "secondment", down.to_position,
                          down.round_index, months=12)
     found = [v for v in check_plan(ws.facts, result.plan.with_move(seconded)).hard
@@ -288,22 +290,20 @@ def test_a_move_turned_into_a_secondment_down_a_level_breaks_rotation_directions
 
 def test_moving_a_pregnant_cadre_by_position_change_breaks_the_deferral(demo_result):
     ws, result = demo_result
-    # C011 is pregnant until 2024-06-30 (the demo roster); the planner leaves her in place.
+    # C011 is pregnant until 2024-06-30 (the demo roster); the planner does not move her
+    # before then (it may second her to a ward once the pregnancy is over).
     facts = ws.facts
     pregnant = facts.cadre("C011")
-    assert pregnant.status == "pregnant" and "C011" not in result.plan.move_by_cadre
-    # Swap her in 2024-Q2 with a cadre the plan does not move who holds a post of her
-    # profession and grade: every other rule allows that swap, only the deferral objects.
-    grade = facts.place(pregnant.position or "")["grade"]
-    partner = next(c for c in ws.scenario.roster.cadres
-                   if c.id != pregnant.id and c.position
-                   and c.id not in result.plan.move_by_cadre
-                   and c.profession == pregnant.profession
-                   and facts.place(c.position)["profession"] == pregnant.profession
-                   and facts.place(c.position)["grade"] == grade)
-    swap = [make_move(ws.scenario, pregnant.id, "position_change", partner.position or "", 1),
-            make_move(ws.scenario, partner.id, "position_change", pregnant.position or "", 1)]
-    report = check_plan(ws.facts, Plan([*result.plan.moves, *swap]))
+    assert pregnant.status == "pregnant"
+    earlier = result.plan.move_by_cadre.get("C011")
+    assert earlier is None or earlier.start >= dt.date(2024, 6, 30)
+    others = [m for m in result.plan.moves
+              if m.cadre != "C011" and m.to_position != "P-NT-TC"]
+    # Move her in 2024-Q2 into the ward's vacant finance post (her profession and grade): every
+    # other rule allows that position change, only the deferral objects.
+    assert facts.place("P-NT-TC")["profession"] == pregnant.profession
+    swap = [make_move(ws.scenario, pregnant.id, "position_change", "P-NT-TC", 1)]
+    report = check_plan(ws.facts, Plan([*others, *swap]))
     assert [(v.rule_id, v.cadres) for v in report.hard] == [
         ("position-change-deferral", ("C011",))]
     assert "status pregnant until 2024-06-30" in report.hard[0].message

@@ -262,3 +262,23 @@ def test_the_verdict_and_violation_messages_are_vietnamese(plan_dir: Path):
     html = build_report(plan_dir, SCENARIO).html
     assert "tuân thủ mọi quy tắc bắt buộc" in html
     assert "compliant" not in html.split("<footer>")[0]
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason=CHROMIUM_MISSING)
+def test_the_demo_report_prints_on_a_few_landscape_a4_pages(plan_dir: Path, tmp_path: Path):
+    html_path = tmp_path / "report.html"
+    write_report(build_report(plan_dir, SCENARIO), html_path)
+    assert CHROMIUM is not None
+    pdf = tmp_path / "report.pdf"
+    printed = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
+                              f"--user-data-dir={tmp_path / 'profile'}",
+                              "--no-pdf-header-footer", f"--print-to-pdf={pdf}",
+                              html_path.as_uri()], capture_output=True, text=True,
+                             timeout=180, check=False)
+    assert printed.returncode == 0 and pdf.exists(), printed.stderr[-2000:]
+    data = pdf.read_bytes()
+    boxes = {tuple(round(float(x)) for x in box.split())
+             for box in re.findall(rb"/MediaBox\s*\[([^\]]*)\]", data)}
+    assert boxes == {(0, 0, 842, 595)}  # A4 landscape, every page
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", data))
+    assert 1 <= pages <= 12

@@ -23,8 +23,8 @@ from planner.report import build_report, write_report
 
 MOVES = 1500
 #: bounds with room for a loaded CI machine (figures measured: see the closing note)
-MAX_PAGE_BYTES = 8_000_000
-MAX_READY_MS = 90_000
+MAX_PAGE_BYTES = 4_000_000
+MAX_READY_MS = 30_000
 
 
 @pytest.fixture(scope="module")

@@ -4,12 +4,11 @@ that is not its own earlier output; refusals exit 2 and leave every file as it w
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import REPO, tree_digest
+from conftest import copy_repo_inputs, tree_digest
 
 from planner import atomic, outputs
 from planner.cli import main
@@ -18,10 +17,7 @@ from planner.cli import main
 @pytest.fixture
 def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A copy of the repository's scenarios/ and rules/, and the current folder there."""
-    root = tmp_path / "work"
-    root.mkdir()
-    shutil.copytree(REPO / "scenarios" / "demo", root / "scenarios" / "demo")
-    shutil.copytree(REPO / "rules", root / "rules")
+    root = copy_repo_inputs(tmp_path / "work")
     monkeypatch.chdir(root)
     return root
 
@@ -49,7 +45,7 @@ def test_plan_refuses_to_replace_an_input_the_current_folder_or_above(workdir: P
 def test_the_refusal_names_what_would_have_been_lost(workdir: Path):
     code, output = run("plan", "scenarios/demo/scenario.yaml", "-o", "rules")
     assert code == 2
-    assert "it holds inputs of this run" in output and "plan-188.yaml" in output
+    assert "it holds inputs of this run" in output and "appointment.yaml" in output
 
 
 def test_plan_refuses_a_folder_that_is_not_an_earlier_plan(workdir: Path):

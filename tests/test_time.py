@@ -68,7 +68,14 @@ EXISTENCE = """\
     kind: existence
     label: "Chỉ điều chuyển đến vị trí đang tồn tại"
     basis: "Luật Tổ chức chính quyền địa phương 2025"
-    params: {form: transfer, stay_weight: 1000}
+    params: {moves: true, holders: false}
+  - id: holders-placed
+    kind: existence
+    label: "Bố trí người giữ vị trí bị bãi bỏ"
+    basis: "Luật Tổ chức chính quyền địa phương 2025"
+    severity: soft
+    weight: 1000
+    params: {moves: false, holders: true, form: transfer}
 """
 
 HORIZON = "{start: 2024-01-01, end: 2026-01-01, round: quarter}"
@@ -168,7 +175,7 @@ def test_a_secondment_into_an_ending_post_is_allowed_if_it_returns_by_the_end(fa
 
 def test_the_holder_of_an_abolished_post_is_due_by_its_end_with_that_reason(facts):
     due = facts.due("A")
-    assert due is not None and due.rule.id == "post-exists"
+    assert due is not None and due.rule.id == "holders-placed"
     assert due.why == "post P-D-CV ends on 2025-07-01"
     assert facts.rounds[due.round_index].name == "2025-Q3"  # moving on 2025-07-01 is in time
     assert facts.rounds[facts.due("C").round_index].name == "2025-Q1"
@@ -177,12 +184,12 @@ def test_the_holder_of_an_abolished_post_is_due_by_its_end_with_that_reason(fact
 
 def test_the_holder_left_in_an_ended_post_is_reported_not_dropped(facts):
     report = check_plan(facts, Plan([]))
-    stays = [v for v in report.violations if v.rule_id == "post-exists"]
+    stays = [v for v in report.violations if v.rule_id == "holders-placed"]
     assert sorted(v.cadres for v in stays) == [("A",), ("C",)]
     assert all(not v.hard and "awaiting assignment" in v.message for v in stays)
     moved_late = Plan([move(facts, "C", "P-W2-CV", "2025-Q2")])
     assert [v.cadres for v in check_plan(facts, moved_late).violations
-            if v.rule_id == "post-exists"] == [("A",), ("C",)]  # C moved after the end
+            if v.rule_id == "holders-placed"] == [("A",), ("C",)]  # C moved after the end
 
 
 def test_the_planner_places_holders_of_abolished_posts_or_lists_them_with_the_reason(
@@ -204,7 +211,8 @@ def test_with_one_open_post_for_two_abolished_ones_one_holder_is_reported_unplac
     result = solve_workspace(facts)
     assert len(result.plan.moves) == 1 and len(result.plan.unplaced) == 1
     unplaced = result.plan.unplaced[0]
-    assert "post-exists" in unplaced.rules
+    assert "holders-placed" in unplaced.rules
+    assert unplaced.reason.startswith("post P-")
     assert result.report.ok  # reported (soft), not a broken plan
 
 

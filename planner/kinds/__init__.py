@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from planner.kinds.adaptation import Adaptation
+from planner.kinds.appointment import Appointment
 from planner.kinds.base import RuleKind, Violation
 from planner.kinds.eligibility import Eligibility
+from planner.kinds.equivalence import Equivalence
 from planner.kinds.exemption import Exemption
 from planner.kinds.existence import Existence
 from planner.kinds.freeze import Freeze
 from planner.kinds.min_tenure import MinTenure
 from planner.kinds.move_graph import MoveGraph
 from planner.kinds.non_local import NonLocal
+from planner.kinds.qualification import Qualification
 from planner.kinds.quota import Quota
 from planner.kinds.relatives import Relatives
 from planner.kinds.secondment_max import SecondmentMax
@@ -35,6 +38,9 @@ KINDS: tuple[RuleKind, ...] = (
     Freeze(),
     Vacancy(),
     Existence(),
+    Equivalence(),
+    Appointment(),
+    Qualification(),
 )
 
 KIND_BY_NAME: dict[str, RuleKind] = {kind.name: kind for kind in KINDS}

@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 
 from planner.ruleset import Rule
 
@@ -42,9 +42,31 @@ STAY_LABEL = "stays"
 
 
 class Params(BaseModel):
-    """Base of parameter schemas: unknown parameters are errors (with did-you-mean)."""
+    """Base of parameter schemas: unknown parameters are errors (with did-you-mean).
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    Every value is checked in range whatever the kind: numbers finite, no true/false where a
+    number goes (pydantic would read `true` as 1), months whole and not negative — also in
+    each value of a dated parameter (`{2025-07-01: 36}`).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _values_in_range(cls, value: Any, info: ValidationInfo) -> Any:
+        name = info.field_name or ""
+        annotation = str(cls.model_fields[name].annotation) if name in cls.model_fields else ""
+        values = list(value.values()) if isinstance(value, dict) else [value]
+        for item in values:
+            if isinstance(item, bool) and "bool" not in annotation:
+                raise ValueError("expected a number or text, not true/false")
+            if "months" in name and item is not None and (
+                    not isinstance(item, int) or isinstance(item, bool) or item < 0):
+                raise ValueError("months must be a whole number of at least 0")
+        if isinstance(value, dict) and not value and "dict[" in annotation \
+                and "date" in annotation:
+            raise ValueError("a dated value needs at least one date")
+        return value
 
 
 @dataclass(frozen=True)

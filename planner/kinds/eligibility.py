@@ -1,9 +1,12 @@
-"""`eligibility`: who may be moved by a form — planning pool and remaining service.
+"""`eligibility`: who may be moved by a form — origin role, planning pool, remaining service.
 
-QĐ 65-QĐ/TW Art 5–6: a cadre is rotated when they are in a planning pool for a leadership
-post, or hold a key post and are moved under the non-local / two-term policy; at the start
-of the rotation they must have at least 10 years of service left (at least 5 years — one
-term — when rotated to hold a key post under that policy).
+QĐ 65-QĐ/TW Đ.4(2), Đ.5: a cadre is rotated when they are in a planning pool for a
+leadership title (any pool, for an equivalent post), or hold one of the listed key posts and
+are moved under the non-local or two-term policy — a key-post holder who is due under a
+tenure limit calling for this form, or a native of the locality they lead; at the start they
+must have at least 10 years of service left (at least 5 — one term — when rotated into a key
+post). `roles` limits who a form may move at all: a secondment moves civil servants (Luật
+CBCC 2008 Đ.53), a periodic position change non-leaders (NĐ 59/2019 Đ.36).
 
 The rule judges moves of its `form` only; `applies_to` narrows it further (e.g. `to.role`).
 """
@@ -15,7 +18,8 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import Field
 
 from planner.kinds.base import Params, RuleKind, Violation, violation
-from planner.models import Form
+from planner.kinds.non_local import is_local
+from planner.models import Form, Role
 from planner.ruleset import Dated, Rule
 
 if TYPE_CHECKING:
@@ -36,7 +40,13 @@ class EligibilityParams(Params):
         None, description="the same minimum for moves into key posts, replacing the one above "
         "(QĐ 65: 60, one term, for policy rotations of key posts)")
     key_post_holders_eligible: bool = Field(
-        False, description="holders of a key post (non-local / two-term policy) need no pool")
+        False, description="holders of a key post moved under the policy need no pool: due "
+        "under a tenure limit calling for this form (two terms), or natives of the locality "
+        "they lead (non-local)")
+    roles: list[Role] | None = Field(
+        None, description="roles of the origin post this form may move (all if omitted)")
+    to_roles: list[Role] | None = Field(
+        None, description="roles of the destination post this form may fill (all if omitted)")
 
 
 def service_needed(rule: Rule, facts: Facts, move: Move) -> int | None:
@@ -49,13 +59,25 @@ def service_needed(rule: Rule, facts: Facts, move: Move) -> int | None:
     return None if needed is None else int(needed)
 
 
+def policy_move(facts: Facts, move: Move) -> bool:
+    """A key-post holder moved under the two-term or the non-local policy (QĐ 65 Đ.4(2))."""
+    if move.from_position is None:
+        return False
+    origin = facts.place(move.from_position)
+    if not origin["key"]:
+        return False
+    due = facts.due(move.cadre)
+    if due is not None and due.form == move.form:
+        return True
+    return is_local(facts, move.cadre, origin["locality"], "locality")
+
+
 def pool_missing(rule: Rule, facts: Facts, move: Move) -> str | None:
     """What the cadre's planning pool lacks for this move, in words (None: nothing)."""
     params: EligibilityParams = rule.params
     if params.pool == "none":
         return None
-    if params.key_post_holders_eligible and move.from_position \
-            and facts.place(move.from_position)["key"]:
+    if params.key_post_holders_eligible and policy_move(facts, move):
         return None
     pool = tuple(str(token) for token in facts.cadre(move.cadre).pool)
     if params.pool == "any":
@@ -83,6 +105,18 @@ class Eligibility(RuleKind):
         if move.form != rule.params.form:
             return None
         missing = []
+        roles = rule.params.roles
+        if roles is not None and move.from_position is not None:
+            role = facts.place(move.from_position)["role"]
+            if role not in roles:
+                missing.append(f"holds a {role} post; a {move.form} moves "
+                               f"{', '.join(roles)} only")
+        to_roles = rule.params.to_roles
+        if to_roles is not None:
+            role = facts.place(move.to_position)["role"]
+            if role not in to_roles:
+                missing.append(f"a {move.form} fills {', '.join(to_roles)} posts only, not a "
+                               f"{role} post")
         pool_gap = pool_missing(rule, facts, move)
         if pool_gap:
             missing.append(pool_gap)

@@ -3,7 +3,10 @@
 Covers NĐ 59/2019 Art 37 (less than 18 months to retirement is exempt from periodic change;
 discipline, investigation, illness, study ≥ 12 months, secondment, pregnancy or a child under
 36 months defer it) and NĐ 170/2025's seven cases for secondment and transfer, where a
-volunteer lifts the child and hardship cases.
+volunteer lifts the child and hardship cases; Luật CBCC 2008 Đ.82(3): no rotation, transfer,
+secondment or appointment while under discipline review, investigation, prosecution or
+trial. The young-child case spares a man only as the child's carer (NĐ 59 Đ.38–39: his wife
+has died or another objective reason) — the roster's `sole_carer`, false by default.
 """
 
 from __future__ import annotations
@@ -38,6 +41,9 @@ class ExemptionParams(Params):
         default_factory=list,
         description="cases a volunteer waives: 'child' and/or status names (e.g. hardship)")
     effect: Literal["exempt", "defer"] = "exempt"
+    fathers: Literal["sole_carer", "all"] = Field(
+        "sole_carer", description="which fathers the child case spares: only a sole carer "
+        "(the law) or every father")
 
 
 def _extension(cadre: Cadre, form: str, to_position: str | None) -> bool:
@@ -68,7 +74,8 @@ def exemption_reason(rule: Rule, facts: Facts, cadre_id: str, form: str,
             return (f"{remaining} months to retirement on {day} (retires "
                     f"{facts.retirement_date(cadre_id)}; fewer than {limit})")
     child_limit = value_or_none(rule, "child_months_lt", day)
-    if child_limit is not None and cadre.child_birth_date and "child" not in lifted:
+    carer = cadre.gender == "female" or cadre.sole_carer or params.fathers == "all"
+    if child_limit is not None and cadre.child_birth_date and "child" not in lifted and carer:
         age = months_between(cadre.child_birth_date, day)
         if 0 <= age < child_limit:
             return f"raising a child of {age} months (born {cadre.child_birth_date})"

@@ -11,9 +11,10 @@ two halves, both read by the candidate generator and the checker alike:
   have a home post to return to;
 - the holder of a post that ends inside the horizon without a successor post is due by its
   end (their own due reason, "post ends"), and a plan that leaves them there breaks the rule
-  by the rounds they would sit in a post that no longer exists. That half is soft with the
-  rule's `stay_weight`: when no lawful post is open the holder is reported (awaiting
-  assignment, as the 2025 reorganisation allowed), never dropped silently.
+  by the rounds they would sit in a post that no longer exists. That half is a rule of its
+  own (`holders: true, moves: false`), soft in rules/territory.yaml: when no lawful post is
+  open the holder is reported (awaiting assignment, as the 2025 reorganisation allowed),
+  never dropped silently; made hard, such a holder makes the plan infeasible.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import TYPE_CHECKING
 from pydantic import Field
 
 from planner.kinds.base import Due, Params, RuleKind, Violation, violation
+from planner.kinds.tenure_limit import HARD_STAY_COST
 from planner.models import FORMS_EXCEPT_SECONDMENT, Form
 from planner.ruleset import Rule
 
@@ -40,8 +42,8 @@ class ExistenceParams(Params):
         default_factory=lambda: list(FORMS_EXCEPT_SECONDMENT),
         description="forms that take a holder out of an ending post for good (a secondment "
         "returns to it, so it does not)")
-    stay_weight: float = Field(
-        1000.0, ge=0, description="penalty per round a holder stays in a post after it ends")
+    moves: bool = Field(True, description="judge moves: destinations must exist")
+    holders: bool = Field(True, description="holders of posts that end are due by the end")
 
 
 def post_end(facts: Facts, position_id: str) -> dt.date | None:
@@ -54,7 +56,7 @@ def post_end(facts: Facts, position_id: str) -> dt.date | None:
 def due_by_end(rule: Rule, facts: Facts, cadre_id: str) -> Due | None:
     """The holder of a post abolished inside the horizon is due by the round of its end."""
     cadre = facts.cadre(cadre_id)
-    if cadre.position is None:
+    if cadre.position is None or not rule.params.holders:
         return None
     end = post_end(facts, cadre.position)
     if end is None or end >= facts.rounds[-1].end or not rule.in_force(end):
@@ -87,6 +89,8 @@ class Existence(RuleKind):
         return due_by_end(rule, facts, cadre_id)
 
     def judge_move(self, rule: Rule, facts: Facts, move: Move) -> Violation | None:
+        if not rule.params.moves:
+            return None
         graph = facts.graph
         start, end = graph.window(move.to_position)
         until = stay_end(facts, move)
@@ -116,22 +120,23 @@ class Existence(RuleKind):
                          positions=(move.to_position,), rounds=(move.round,))
 
     def encode(self, rule: Rule, facts: Facts, model: LinearModel) -> None:
-        """A holder due by a post's end moves (candidates reach only the due round) or stays
-        at `stay_weight` per round from the end to the horizon's end."""
+        """A holder due by a post's end moves or stays at the rule's weight per round from the
+        end to the horizon's end (a hard rule: at the price of an infeasible plan)."""
         for cadre_id in facts.due_cadres:
             due = facts.due(cadre_id)
             if due is None or due.rule.id != rule.id:
                 continue
             if any(entry.value.cadre == cadre_id for entry in facts.scenario.pins):
                 continue
-            cost = rule.params.stay_weight * (len(facts.rounds) - due.round_index)
+            cost = HARD_STAY_COST if rule.hard else rule.weight * (
+                len(facts.rounds) - due.round_index)
             stay = model.add_column(cost, 1.0, f"{cadre_id} stays in an ending post", rule.id)
             model.add_row([*((c, 1.0) for c in model.by_cadre.get(cadre_id, [])), (stay, 1.0)],
                           lower=1.0, label=f"{cadre_id} placed before {due.reached_on}",
                           rule=rule.id)
 
     def check(self, rule: Rule, facts: Facts, plan: Plan) -> list[Violation]:
-        found = super().check(rule, facts, plan)
+        found = super().check(rule, facts, plan) if rule.params.moves else []
         last = len(facts.rounds)
         for cadre in facts.roster.cadres:
             due = due_by_end(rule, facts, cadre.id)
@@ -143,12 +148,10 @@ class Existence(RuleKind):
                 continue
             how = ("is not moved" if move is None else
                    f"moves only by {move.form} in {move.round}")
-            found.append(Violation(
-                rule.id, rule.label, rule.basis, "soft",
-                f"{cadre.id}'s post {cadre.position} ends on {due.reached_on} and {cadre.id} "
-                f"{how}: awaiting assignment (no lawful open post)",
+            found.append(violation(
+                rule, f"{cadre.id}'s post {cadre.position} ends on {due.reached_on} and "
+                f"{cadre.id} {how}: awaiting assignment (no lawful open post)",
                 amount=last - due.round_index, unit="rounds in an ended post",
                 cadres=(cadre.id,), positions=(cadre.position or "",),
-                rounds=(facts.rounds[due.round_index].name,),
-                weight=rule.params.stay_weight))
+                rounds=(facts.rounds[due.round_index].name,)))
         return found

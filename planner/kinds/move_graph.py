@@ -3,7 +3,9 @@
 QĐ 65-QĐ/TW: rotation goes down a level, up a level, to another locality or to another
 agency at the same level; the destination is an equivalent post (higher only by decision,
 never lower). NĐ 59/2019: a periodic position change keeps the profession and changes the
-section, area or unit.
+section, area or unit within the same managing authority (`scope: same_authority`). The
+equivalence of posts is the `equivalence` kind's table; `grade` here is kept for rule files
+that still compare grades.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ if TYPE_CHECKING:
 
 END_FIELDS = ("level", "bloc", "unit_kind", "role", "key", "sector", "locality_kind")
 Scope = Literal["any", "same_locality", "other_locality", "same_district", "other_district",
-                "same_unit", "other_unit"]
+                "same_unit", "other_unit", "same_authority"]
 GradeRule = Literal["any", "equivalent", "up_one", "not_lower"]
 
 
@@ -76,9 +78,22 @@ def _scope_holds(scope: str, facts: Facts, source: dict[str, Any], target: dict[
         return (source["locality"] == target["locality"]) == (scope == "same_locality")
     if scope in ("same_unit", "other_unit"):
         return (source["unit"] == target["unit"]) == (scope == "same_unit")
+    if scope == "same_authority":
+        return managing_authority(facts, source) == managing_authority(facts, target)
     same = facts.graph.district_of(source["locality"]) == facts.graph.district_of(
         target["locality"])
     return same == (scope == "same_district")
+
+
+def managing_authority(facts: Facts, place: dict[str, Any]) -> str:
+    """The locality whose People's Committee manages a post's civil servants [I]: the
+    district for district and (before 2025) commune posts, else the locality itself."""
+    return facts.graph.district_of(place["locality"]) or place["locality"]
+
+
+#: Why a grade step fails each rule, in words ("grade 4 → 7 is higher than equivalent").
+_GRADE_REFUSAL = {"equivalent": "not equivalent", "up_one": "not equivalent or one step up",
+                  "not_lower": "lower", "any": "allowed"}
 
 
 def grade_ok(rule_name: str, from_grade: int, to_grade: int) -> bool:
@@ -122,7 +137,7 @@ class MoveGraph(RuleKind):
         grade_rule = params.grade.get(move.form, "any")  # type: ignore[call-overload]
         if not grade_ok(grade_rule, source["grade"], target["grade"]):
             return violation(rule, f"{move.cadre}: grade {source['grade']} → {target['grade']} "
-                             f"is not {grade_rule.replace('_', ' ')} for a {move.form}",
+                             f"is {_GRADE_REFUSAL[grade_rule]} for a {move.form}",
                              amount=abs(target["grade"] - source["grade"]), unit="grades",
                              **where)
         cadre = facts.cadre(move.cadre)

@@ -50,7 +50,7 @@ class SecondmentMax(RuleKind):
     Params = SecondmentMaxParams
     move_rule = True
     per_move = True
-    judged_on = ("form", "round")
+    judged_on = ("form", "to", "round")  # the end: the away holder's return at `to`
 
     def judge_move(self, rule: Rule, facts: Facts, move: Move) -> Violation | None:
         if move.form not in rule.params.forms:

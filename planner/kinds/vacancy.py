@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 
+from planner.forms import away_posts, secondment_end
 from planner.kinds.base import Params, RuleKind, Timeline, Violation, violation
 from planner.models import Level, Role
 
@@ -46,9 +47,15 @@ def post_context(facts: Facts, position_id: str) -> dict[str, Any]:
 
 def occupied(timeline: Timeline, facts: Facts, plan: Plan, round_index: int) -> set[str]:
     """Posts with a holder in a round, counting a seconded cadre's home post as held."""
-    held = set(timeline.holders(round_index))
     day = facts.rounds[round_index].start
+    away = away_posts(facts)
+    held = {post for post, cadre_id in timeline.holders(round_index).items()
+            if not (post in away and day < away[post]
+                    and facts.roster.holder_by_position.get(post) == cadre_id)}
     for move in plan.moves:
+        if move.to_position in away and move.round_index <= round_index and (
+                move.end is None or day < move.end) and move.form == "secondment":
+            held.add(move.to_position)  # the secondee fills the away holder's post
         if (move.form == "secondment" and move.from_position and move.round_index <= round_index
                 and (move.end is None or day < move.end)):
             held.add(move.from_position)
@@ -92,10 +99,14 @@ class Vacancy(RuleKind):
             return
         weight = rule.weight * params.priority
 
-        def rounds_from(round_index: int, position_id: str) -> int:
-            # only rounds in which the post exists can leave it vacant
+        def rounds_from(round_index: int, position_id: str, until: Any = None) -> int:
+            # only rounds in which the post exists can leave it vacant (and, for a
+            # secondee, only until the secondment ends)
             return sum(1 for r in in_force if r >= round_index
-                       and counts_vacant(facts, position_id, r))
+                       and counts_vacant(facts, position_id, r)
+                       and (until is None or facts.rounds[r].start < until))
+
+        away = away_posts(facts)
 
         selected: dict[str, bool] = {}
 
@@ -105,10 +116,15 @@ class Vacancy(RuleKind):
             return selected[position_id]
 
         for candidate in model.candidates:
+            secondment = candidate.form == "secondment"
+            end = secondment_end(facts, candidate.to_position, candidate.start) \
+                if secondment else None
             if covers(candidate.to_position):
-                model.costs[candidate.index] -= weight * rounds_from(candidate.round_index,
-                                                                     candidate.to_position)
-            if candidate.from_position and covers(candidate.from_position):
+                if candidate.to_position in away:
+                    end = min(end or away[candidate.to_position], away[candidate.to_position])
+                model.costs[candidate.index] -= weight * rounds_from(
+                    candidate.round_index, candidate.to_position, end)
+            if candidate.from_position and covers(candidate.from_position) and not secondment:
                 model.costs[candidate.index] += weight * rounds_from(candidate.round_index,
                                                                      candidate.from_position)
 
@@ -122,17 +138,23 @@ class Vacancy(RuleKind):
         last = rounds[-1]
         found = []
         vacated = {m.from_position for m in plan.moves if m.from_position}
+        away = away_posts(facts)
         for position in facts.roster.positions:
-            if position.id in facts.roster.holder_by_position and position.id not in vacated:
+            if position.id in facts.roster.holder_by_position and position.id not in vacated \
+                    and position.id not in away:
                 continue
             empty = [r.name for r in rounds if position.id not in held[r.index]
                      and counts_vacant(facts, position.id, r.index)]
             if not empty or not self.selects(rule, facts, position.id):
                 continue
             place = facts.place(position.id)
-            since = ("is vacant from the horizon start"
-                     if position.id not in facts.roster.holder_by_position
-                     else f"is vacated by the plan in {empty[0]}")
+            if position.id not in facts.roster.holder_by_position:
+                since = "is vacant from the horizon start"
+            elif position.id in away:
+                since = f"has its holder away (back on {away[position.id]})" + (
+                    ", then is vacated by the plan" if position.id in vacated else "")
+            else:
+                since = f"is vacated by the plan in {empty[0]}"
             found.append(replace(
                 violation(rule, f"{position.id} ({position.title}) {since}: {len(empty)} rounds "
                           f"without a holder by {last.name}",

@@ -14,6 +14,7 @@ FORM_COLOURS: dict[str, str] = {
     "transfer": "#16a34a",
     "secondment": "#d97706",
     "position_change": "#9333ea",
+    "appointment": "#0891b2",
 }
 LEVEL_COLOURS: dict[str, str] = {
     "city": "#b91c1c",

@@ -24,6 +24,7 @@ from planner.models import LEADER_ROLES, LEVELS
 from planner.plan import Plan, read_moves
 from planner.planio import kpis as plan_kpis
 from planner.planio import read_unplaced, sha256_of
+from planner.ruleset import Rule
 from planner.yamlio import read_yaml
 
 
@@ -155,6 +156,11 @@ def find_scenario(plan_dir: Path) -> Path:
 
     Candidates are the YAML inputs that are scenario files; the one no other extends is it.
     """
+    from planner.planio import marked_scenario
+
+    marked = marked_scenario(plan_dir)
+    if marked is not None:
+        return marked
     document = read_plan_document(plan_dir)
     inputs = (document.get("provenance") or {}).get("inputs") or {}
     candidates: dict[Path, Any] = {}
@@ -192,11 +198,15 @@ def read_plan_document(plan_dir: Path) -> dict[str, Any]:
     return document
 
 
-def changed_inputs(document: dict[str, Any]) -> list[str]:
-    """Inputs named in the provenance whose sha256 differs now (or that are gone)."""
+def changed_inputs(document: dict[str, Any], base: Path = Path()) -> list[str]:
+    """Inputs named in the provenance whose sha256 differs now (or that are gone); names
+    are relative to the scenario's folder `base` (older plans: to where they were made)."""
+    record = document.get("provenance") or {}
+    if "scenario" not in record:
+        base = Path()
     changed = []
-    for name, digest in ((document.get("provenance") or {}).get("inputs") or {}).items():
-        path = Path(name)
+    for name, digest in (record.get("inputs") or {}).items():
+        path = base / name
         if not path.exists() or sha256_of(path) != digest:
             changed.append(name)
     return changed
@@ -233,7 +243,7 @@ def gather(facts: Facts, plan_dir: Path, redactor: Redactor) -> ReportData:
                "hard_rules": len({v.rule_id for v in report.hard}),
                "penalty_total": round(sum(report.penalties().values()), 6)},
         rules=rules,
-        inputs_changed=changed_inputs(document),
+        inputs_changed=changed_inputs(document, scenario.path.parent),
         redacted=redactor.active,
         assumptions=_assumptions(facts, redactor),
         exempt=_exempt(facts, redactor, rules),
@@ -301,9 +311,14 @@ def _by_round(facts: Facts, plan: Plan) -> list[dict[str, Any]]:
         for r in facts.rounds]
 
 
-def _adaptation_rule(facts: Facts) -> RuleRef | None:
-    rule = next((r for r in facts.ruleset.of_kind("adaptation")
+def _share_rule(facts: Facts) -> Rule | None:
+    """The adaptation rule that caps a unit's share of adapting leaders, if any."""
+    return next((r for r in facts.ruleset.of_kind("adaptation")
                  if r.params.max_share_per_unit is not None), None)
+
+
+def _adaptation_rule(facts: Facts) -> RuleRef | None:
+    rule = _share_rule(facts)
     return RuleRef(rule.id, rule.label, rule.basis) if rule else None
 
 
@@ -322,8 +337,7 @@ def _units(facts: Facts, plan: Plan, redactor: Redactor) -> list[dict[str, Any]]
             departure = {**arrival, "post": shown_from["id"], "title": shown_from["title"]}
             touched.setdefault(facts.place(move.from_position)["unit"],
                                {"in": [], "out": []})["out"].append(departure)
-    rule = next((r for r in facts.ruleset.of_kind("adaptation")
-                 if r.params.max_share_per_unit is not None), None)
+    rule = _share_rule(facts)
     shares: dict[str, list[float]] = {u: [] for u in touched}
     adapting_ids: dict[str, list[list[str]]] = {u: [] for u in touched}
     if rule is not None:
@@ -529,4 +543,18 @@ def _infeasibility(facts: Facts, plan: Plan, document: dict[str, Any],
                       "post": "" if redactor.active else (post or ""),
                       "title": "" if redactor.active or not post else
                       facts.place(post)["title"]})
-    return {"stuck": shown, "relaxation": (record or {}).get("relaxation")}
+    core = [{**member, **{key: redactor.text(short_paths(str(member.get(key, ""))))
+                          for key in ("instance", "label", "basis")},
+             "cadres": [redactor.cadre(c) for c in member.get("cadres") or []]}
+            for member in (record or {}).get("core") or []]
+    relaxation = dict((record or {}).get("relaxation") or {})
+    if relaxation:
+        relaxation["description"] = redactor.text(short_paths(str(
+            relaxation.get("description", ""))))
+    return {"stuck": shown, "relaxation": relaxation or None, "core": core}
+
+
+def short_paths(text: str) -> str:
+    """Free text with every absolute path shown as `shown_path` shows it."""
+    return re.sub(r"(?<![\w.\-])/[^\s:()\[\],]+", lambda m: shown_path(Path(m.group(0))),
+                  text)

@@ -181,6 +181,13 @@ def _banner(data: ReportData, texts: dict[str, Any]) -> str:
                      + "</li>")
     out = [f"<section class='banner' id='infeasible'><h2>{esc(texts['infeasible_title'])}"
            f"</h2><p>{esc(texts['infeasible_intro'])}</p><ul>{''.join(items)}</ul>"]
+    core = record.get("core") or []
+    if core:
+        members = "".join(
+            f"<li><span class='rule'>{esc(m.get('rule', ''))}</span> {esc(m.get('instance', ''))}"
+            f" — {esc(m.get('label', ''))} <span class='id'>[{esc(m.get('basis', ''))}]</span>"
+            "</li>" for m in core)
+        out.append(f"<p>{esc(texts['core'])}</p><ul>{members}</ul>")
     relaxation = record.get("relaxation")
     if relaxation:
         state = texts["relaxation_verified"] if relaxation.get("verified") else \

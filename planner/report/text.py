@@ -12,6 +12,7 @@ LANGS: tuple[str, ...] = ("vi", "en")
 TEXT: dict[str, dict[str, Any]] = {
     "vi": {
         "appendix": "Phụ lục",
+        "core": "Các quy định mâu thuẫn với nhau (tập xung đột tối thiểu):",
         "see_workbook": "xem đủ trong tệp .xlsx",
         "bound": "Cận dưới",
         "appendix_note": "Số liệu kỹ thuật của bộ giải, không phải chỉ tiêu của phương án.",
@@ -126,10 +127,11 @@ TEXT: dict[str, dict[str, Any]] = {
         "no_moves": "Phương án không có lượt điều chuyển nào.",
         "noscript": "Biểu đồ cần JavaScript; các bảng bên dưới vẫn đầy đủ.",
         "pseudonym": "Cán bộ",
-        "statuses": {"optimal": "tối ưu", "feasible": "khả thi", "infeasible": "không khả thi",
+        "statuses": {"optimal": "tối ưu", "within_gap": "trong ngưỡng sai số",
+                     "feasible": "khả thi", "infeasible": "không khả thi",
                      "time_limit": "hết thời gian"},
         "forms": {"rotation": "Luân chuyển", "transfer": "Điều động", "secondment": "Biệt phái",
-                  "position_change": "Chuyển đổi vị trí công tác"},
+                  "position_change": "Chuyển đổi vị trí công tác", "appointment": "Bổ nhiệm"},
         "levels": {"city": "Thành phố", "district": "Quận/huyện", "commune": "Phường/xã",
                    "none": "Chưa có vị trí"},
         "blocs": {"party": "khối Đảng", "state": "khối chính quyền",
@@ -146,6 +148,7 @@ TEXT: dict[str, dict[str, Any]] = {
     },
     "en": {
         "appendix": "Appendix",
+        "core": "The rules in conflict (a minimal conflicting set):",
         "see_workbook": "all of them in the .xlsx",
         "bound": "Bound",
         "appendix_note": "Solver figures, not plan KPIs.",
@@ -258,10 +261,11 @@ TEXT: dict[str, dict[str, Any]] = {
         "no_moves": "The plan has no moves.",
         "noscript": "Charts need JavaScript; the tables below are complete.",
         "pseudonym": "Cadre",
-        "statuses": {"optimal": "optimal", "feasible": "feasible", "infeasible": "infeasible",
+        "statuses": {"optimal": "optimal", "within_gap": "within the gap",
+                     "feasible": "feasible", "infeasible": "infeasible",
                      "time_limit": "time limit"},
         "forms": {"rotation": "Rotation", "transfer": "Transfer", "secondment": "Secondment",
-                  "position_change": "Position change"},
+                  "position_change": "Position change", "appointment": "Appointment"},
         "levels": {"city": "City", "district": "District", "commune": "Commune",
                    "none": "No post"},
         "blocs": {"party": "Party", "state": "government", "front": "Front and mass org."},
@@ -283,6 +287,5 @@ def text_for(lang: str) -> dict[str, Any]:
     from planner.i18n import vocabulary
 
     words = vocabulary(lang)
-    forms = {k: v for k, v in words["form"].items() if k != "appointment"}
-    return {**TEXT[lang], "forms": forms, "levels": words["level"], "blocs": words["bloc"],
-            "roles": words["role"], "units_of_amount": words["unit"]}
+    return {**TEXT[lang], "forms": dict(words["form"]), "levels": words["level"],
+            "blocs": words["bloc"], "roles": words["role"], "units_of_amount": words["unit"]}

@@ -24,6 +24,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from planner.facts import Facts
+from planner.forms import away_posts, secondment_end
 from planner.linear import Candidate, LinearModel
 from planner.plan import Plan
 from planner.solver.candidates import CandidateSet, Option
@@ -148,7 +149,9 @@ def build_model(facts: Facts, candidate_set: CandidateSet,
             to_position=option.to_position, round_index=option.round_index,
             start=starts[option.round_index], cost=float(costs[index]), unit=place["unit"],
             locality=place["locality"], role=place["role"], key=bool(place["key"]),
-            soft_rules=option.soft_rules))
+            soft_rules=option.soft_rules,
+            end=secondment_end(facts, option.to_position, starts[option.round_index])
+            if option.form == "secondment" else None))
     count = len(options)
 
     # a cadre moves at most once (a pinned cadre exactly once); whether a due cadre may stay
@@ -208,15 +211,22 @@ def _one_holder_rows(facts: Facts, model: LinearModel, options: list[Option],
     row_id = np.full(arrives.shape, -1, dtype=np.int64)
     row_id[arrives] = np.arange(int(arrives.sum()))  # row-major: by post, then by round
     posts = list(post_index)
+    # a seconded cadre keeps their home post; a post whose holder is away for a known period
+    # takes one secondee, whose secondment ends by the holder's return (the only candidates
+    # it takes), and the away holder's own departure opens nothing more
+    away = away_posts(facts)
     vacant = np.ones(len(posts))
     for position_id, i in post_index.items():
         holder = holder_of.get(position_id)
-        if holder is not None and holder in roster.cadre_by_id:
+        if holder is not None and holder in roster.cadre_by_id and position_id not in away:
             vacant[i] = 0.0
             if holder not in movers:
                 raise AssertionError(f"{position_id} is not open but has candidates")
     row_ids, cols, coefs = [], [], []
-    leaves = from_post >= 0
+    away_index = np.array([post_index[p] for p in away if p in post_index], dtype=np.int64)
+    secondment = np.fromiter((o.form == "secondment" for o in options), dtype=bool,
+                             count=count)
+    leaves = (from_post >= 0) & ~secondment & ~np.isin(from_post, away_index)
     for round_index in range(num_rounds):
         # a move in round rc counts in every row of its post from round rc on
         here = row_id[:, round_index]

@@ -1,30 +1,49 @@
 """Candidates: for each cadre who may move, the (position, round, form) options the hard
 per-move rules allow, judged by the rule kinds' own `judge_move` — never a second copy.
 
-Who may move: cadres who are due (a tenure limit falls in the horizon) and pinned cadres.
+Who may move: cadres who are due (a tenure limit falls in the horizon) and pinned cadres;
+cadres in a planning pool, for an appointment to a post their pool covers; and, for a post
+whose holder is away for a known period (study, illness…), the closest civil servants on
+equivalent posts, for a secondment that ends when the holder returns.
 Where: open posts — vacant ones and those the movers leave — so chains of moves fill the
 posts that due cadres vacate. A due cadre under a hard tenure limit may only move by its due
 round; under a soft one, later rounds cost a penalty per round late.
+Which form (planner.forms): the lateral forms first, an appointment for an upward move, a
+secondment into an away holder's post, and a secondment first when a district civil servant
+not due fills a ward's vacancy (reinforcement of the base, "tăng cường cho cơ sở").
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import heapq
 import zlib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from planner.calendar import Round
+from planner.calendar import Round, add_months
 from planner.facts import Facts
-from planner.kinds.base import Violation
+from planner.forms import (
+    MIN_COVER_MONTHS,
+    away_posts,
+    away_until,
+    pool_covers,
+    relation,
+    secondment_end,
+)
+from planner.kinds.base import RuleKind, Violation
 from planner.models import Pin
 from planner.plan import Move
 from planner.ruleset import Rule
 
-# Forms the planner proposes, in order of preference once the due rule's own form is tried.
-PROPOSED_FORMS = ("position_change", "rotation", "transfer")
+# Forms the planner proposes, in order of preference once the due rule's own form is tried
+# (an appointment only where the lateral forms are refused: an upward move).
+PROPOSED_FORMS = ("position_change", "rotation", "transfer", "appointment")
+# Cadres recruited per post whose holder is away, as possible secondees.
+SECONDEES_PER_POST = 3
 
 
 @dataclass
@@ -56,7 +75,7 @@ def per_move_rules(facts: Facts) -> list[Rule]:
 
 
 def judge(facts: Facts, rules: list[Rule], move: Move,
-          context: dict[str, object] | None = None,
+          context: dict[str, dt.date] | None = None,
           timeless: dict[str, Violation | None] | None = None,
           ) -> tuple[list[str], float, list[str]]:
     """(hard rule ids violated, soft cost, soft rule ids) of one move under per-move rules:
@@ -110,7 +129,7 @@ class FactoredJudge:
 
     def verdict(self, rule: Rule, move: Move) -> Verdict:
         kind = self.kinds[rule.id]
-        fields = kind.judged_on
+        fields = factors(kind)
         if fields is None:
             return _as_verdict(rule, kind.judge_move(rule, self.facts, move))
         key = (rule.id, *(_FIELDS[f](move) for f in fields))
@@ -139,14 +158,18 @@ class FactoredJudge:
         return hard, soft_cost, soft
 
     def by_round(self, rules: list[Rule], cadre_id: str, form: str, from_position: str | None,
-                 to_position: str, rounds: list[Round]
+                 to_position: str, rounds: list[Round],
+                 ends: list[dt.date | None] | None = None,
                  ) -> list[tuple[list[str], float, list[str]]]:
-        """`judge` of the move to `to_position` by `form` in each of `rounds`, each rule
-        judged at the coarsest grain its factors allow: once for all rounds when it ignores
-        the round, else once per round for each value of its other factors."""
+        """`judge` of the move to `to_position` by `form` in each of `rounds` (ending on
+        `ends`, a secondment's return), each rule judged at the coarsest grain its factors
+        allow: once for all rounds when it ignores the round, else once per round for each
+        value of its other factors."""
         facts = self.facts
         if not rounds:
             return []
+        end_of = dict(zip((r.index for r in rounds), ends or [None] * len(rounds),
+                          strict=True))
         hard_ids: list[list[str]] = [[] for _ in rounds]
         soft_ids: list[list[str]] = [[] for _ in rounds]
         costs = [0.0] * len(rounds)
@@ -154,23 +177,23 @@ class FactoredJudge:
         for rule in rules:
             rule_id = self.ids[id(rule)]
             kind = self.kinds[rule_id]
-            fields = kind.judged_on
+            fields = factors(kind)
             in_force = self.in_force[rule_id]
             hard = self.hard[rule_id]
             if fields is None:
                 vector: list[Verdict] = [_as_verdict(rule, kind.judge_move(rule, facts, Move(
-                    cadre_id, form, from_position, to_position, r.name, r.index, r.start)))
-                    for r in rounds]
+                    cadre_id, form, from_position, to_position, r.name, r.index, r.start,
+                    end_of[r.index]))) for r in rounds]
             else:
                 key = (rule_id, *(values[f] for f in fields if f != "round"))
                 per_round = self.vectors.get(key)
                 if per_round is None:
                     per_round = [_UNKNOWN] * len(facts.rounds)
-                    if "round" not in fields:  # one verdict for every round
-                        first = rounds[0]
+                    if "round" not in fields:  # one verdict for every round: the probe's
+                        first = facts.rounds[0]
                         per_round = [_as_verdict(rule, kind.judge_move(rule, facts, Move(
-                            cadre_id, form, from_position, to_position, first.name,
-                            first.index, first.start)))] * len(facts.rounds)
+                            cadre_id, form, from_position, to_position, "", 0,
+                            first.start)))] * len(facts.rounds)
                     self.vectors[key] = per_round
                 vector = []
                 for r in rounds:
@@ -178,7 +201,7 @@ class FactoredJudge:
                     if found is _UNKNOWN:
                         found = _as_verdict(rule, kind.judge_move(rule, facts, Move(
                             cadre_id, form, from_position, to_position, r.name, r.index,
-                            r.start)))
+                            r.start, end_of[r.index])))
                         per_round[r.index] = found
                     vector.append(found)
             for i, round_ in enumerate(rounds):
@@ -191,6 +214,14 @@ class FactoredJudge:
                     costs[i] += found
                     soft_ids[i].append(rule_id)
         return list(zip(hard_ids, costs, soft_ids, strict=True))
+
+
+def factors(kind: RuleKind) -> tuple[str, ...] | None:
+    """The move fields a kind's verdict depends on: its `judged_on`, else the cadre, form
+    and post for a `timeless` kind (judged once on a probe move, as `judge` does)."""
+    if kind.judged_on is not None:
+        return kind.judged_on
+    return ("cadre", "form", "to") if kind.timeless else None
 
 
 _UNKNOWN: Verdict = -1.0  # not judged yet (a real verdict is None, a penalty ≥ 0 or inf)
@@ -368,12 +399,18 @@ def build_candidates(facts: Facts, scan_limit: int = SCAN_LIMIT,
             movers.append(holder)
     if len(roster.cadres) <= SMALL_ROSTER:
         movers += [c.id for c in roster.cadres if c.id not in movers and may_move(c.id)]
+    away = away_posts(facts)
+    # recruits for one form only, to the posts named: appointees and secondees
+    restricted = _pooled_movers(facts, movers, may_move)
+    restricted.update(_secondees(facts, [*movers, *restricted], away, may_move))
+    movers += list(restricted)
     result = CandidateSet()
     rules = per_move_rules(facts)
-    open_posts = _open_posts(facts, movers)
+    open_posts = _open_posts(facts, movers, away)
     features = {p: post_features(facts, p) for p in open_posts}
     judged: dict[str, set[str]] = {}
-    job = _Job(facts, rules, open_posts, features, pins, forbidden, scan_limit, keep_limit)
+    job = _Job(facts, rules, open_posts, features, away, restricted, pins, forbidden,
+               scan_limit, keep_limit)
     _judge_all(job, result, movers, judged)
     if len(roster.cadres) > SMALL_ROSTER:
         counts = result.per_cadre()
@@ -393,12 +430,12 @@ def build_candidates(facts: Facts, scan_limit: int = SCAN_LIMIT,
                     partners.append(partner)
         if partners:
             movers += partners
-            open_posts = _open_posts(facts, movers)
+            open_posts = _open_posts(facts, movers, away)
             features.update({p: post_features(facts, p) for p in open_posts
                              if p not in features})
             # judges only the (cadre, post) pairs not judged yet
-            job = _Job(facts, rules, open_posts, features, pins, forbidden, scan_limit,
-                       keep_limit)
+            job = _Job(facts, rules, open_posts, features, away, restricted, pins, forbidden,
+                       scan_limit, keep_limit)
             _judge_all(job, result, movers, judged)
     result.movers = movers
     result.open_posts = open_posts
@@ -410,15 +447,72 @@ MIN_OPTIONS = 3
 PARTNERS_PER_CADRE = 6
 
 
-def _open_posts(facts: Facts, movers: list[str]) -> list[str]:
+def _open_posts(facts: Facts, movers: list[str], away: dict[str, dt.date]) -> list[str]:
+    """Vacant posts, the movers' posts, and posts whose holder is away (secondment only)."""
     roster = facts.roster
     posts = sorted({p.id for p in roster.vacant_positions}
-                   | {roster.cadre_by_id[c].position or "" for c in movers} - {""})
+                   | {roster.cadre_by_id[c].position or "" for c in movers}
+                   | {p for p in away if roster.holder_by_position[p] not in movers} - {""})
     # posts abolished inside the horizon take no proposed move (the existence rule refuses
     # them; dropping them here keeps the closeness scan on posts that can be judged allowed)
     last = facts.rounds[-1].end
     ends = {p: facts.graph.window(p)[1] for p in posts}
     return [p for p in posts if (end := ends[p]) is None or end >= last]
+
+
+Restricted = dict[str, tuple[str, list[str]]]  # cadre → (the one form, the posts to try)
+
+
+def _pooled_movers(facts: Facts, movers: list[str], may_move: Callable[[str], bool]
+                   ) -> Restricted:
+    """Cadres in a planning pool whose pool covers an open leadership post above theirs:
+    candidates for an appointment into the posts vacant or opened by the plan."""
+    roster = facts.roster
+    day = facts.rounds[0].start
+    taken = set(movers)
+    pooled = [c for c in roster.cadres if c.pool and c.position and c.id not in taken
+              and may_move(c.id)]
+    if not pooled:
+        return {}
+    posts = sorted({p.id for p in roster.vacant_positions}
+                   | {roster.cadre_by_id[c].position or "" for c in movers} - {""})
+    leadership = [p for p in posts if facts.place(p)["role"] != "staff"]
+    found: Restricted = {}
+    for cadre in pooled:
+        origin = cadre.position
+        assert origin is not None
+        fits = [p for p in leadership if pool_covers(facts, cadre.id, p, day)
+                and relation(facts, origin, p, day) == "higher"]
+        if fits:
+            found[cadre.id] = ("appointment", fits)
+    return found
+
+
+def _secondees(facts: Facts, movers: list[str], away: dict[str, dt.date],
+               may_move: Callable[[str], bool]) -> Restricted:
+    """For each post whose holder is away, the closest cadres on an equivalent post (same
+    profession first) who could be seconded into it."""
+    if not away:
+        return {}
+    roster = facts.roster
+    day = facts.rounds[0].start
+    taken = set(movers)
+    holders = sorted(p for p, c in roster.holder_by_position.items()
+                     if c not in taken and c in roster.cadre_by_id and p not in away
+                     and may_move(c))
+    features = {p: post_features(facts, p) for p in [*holders, *away]}
+    found: Restricted = {}
+    for position_id in sorted(away):
+        target = features[position_id]
+        near = [p for p in holders if features[p].area == target.area
+                and relation(facts, p, position_id, day) == "equivalent"]
+        near.sort(key=lambda p: (features[p].profession != target.profession,
+                                 zlib.crc32(f"{position_id}|{p}".encode())))
+        for p in near[:SECONDEES_PER_POST]:
+            cadre_id = roster.holder_by_position[p]
+            if cadre_id not in taken:
+                found.setdefault(cadre_id, ("secondment", []))[1].append(position_id)
+    return found
 
 
 @dataclass
@@ -440,6 +534,8 @@ class _Job:
     rules: list[Rule]
     open_posts: list[str]
     features: dict[str, PostFeatures]
+    away: dict[str, dt.date]
+    restricted: Restricted
     pins: dict[str, Pin]
     forbidden: dict[str, set[str | None]]
     scan_limit: int
@@ -472,7 +568,12 @@ def _options_for(job: _Job, cadre_id: str, judged: set[str], kept: int) -> Cadre
         forms.sort(key=lambda f: f != due.form)
     if pin is not None and pin.form is not None:
         forms = [pin.form]
-    if pin is not None:
+    recruited = job.restricted.get(cadre_id) if pin is None else None
+    if recruited is not None:
+        forms = [recruited[0]]
+    if recruited is not None:
+        targets = [p for p in recruited[1] if p in job.open_posts]
+    elif pin is not None:
         # a post that never opens (its holder may not move) cannot take the pinned cadre
         targets = [pin.to] if pin.to in job.open_posts else []
         if not targets:
@@ -488,16 +589,29 @@ def _options_for(job: _Job, cadre_id: str, judged: set[str], kept: int) -> Cadre
         found.judged.add(position_id)
         if position_id == cadre.position or forbidden & {None, position_id}:
             continue
-        for form in forms:
+        tried = forms if (pin is not None and pin.form is not None) or recruited is not None \
+            else forms_for(facts, job, cadre_id, due is not None, position_id, forms)
+        for form in tried:
             probe = Move(cadre_id, form, cadre.position, position_id, "", 0,
                          facts.rounds[0].start)
             context = facts.move_context(probe)
             matching = [r for r in job.rules if r.selector.matches(context)]
             found_any = False
-            rounds = [r for r in facts.rounds[: latest + 1]
-                      if pin is None or pin.round is None or r.name == pin.round]
+            rounds, ends = [], []
+            for round_ in facts.rounds[: latest + 1]:
+                if pin is not None and pin.round is not None and round_.name != pin.round:
+                    continue
+                if pin is None and away_until(facts, cadre_id, round_.start) is not None:
+                    continue  # away (study, illness…): not moved before they are back
+                end = (secondment_end(facts, position_id, round_.start)
+                       if form == "secondment" else None)
+                if end is not None and position_id in job.away \
+                        and end < add_months(round_.start, MIN_COVER_MONTHS):
+                    continue  # too short an absence left to send a secondee
+                rounds.append(round_)
+                ends.append(end)
             verdicts = job.judge.by_round(matching, cadre_id, form, cadre.position,
-                                          position_id, rounds)
+                                          position_id, rounds, ends)
             for round_, (hard, soft_cost, soft) in zip(rounds, verdicts, strict=True):
                 found.pairs_judged += 1
                 if hard:
@@ -510,6 +624,21 @@ def _options_for(job: _Job, cadre_id: str, judged: set[str], kept: int) -> Cadre
                 kept += 1
                 break  # one form per destination: the most fitting one that is allowed
     return found
+
+
+def forms_for(facts: Facts, job: _Job, cadre_id: str, due: bool, position_id: str,
+              forms: list[str]) -> list[str]:
+    """The forms to try for one destination, most fitting first."""
+    if position_id in job.away and facts.roster.holder_by_position.get(position_id) != cadre_id:
+        # the holder comes back: only a secondment that ends by then fits
+        return ["secondment"] if "secondment" in forms or not due else []
+    origin = facts.cadre(cadre_id).position
+    if (not due and origin is not None and facts.place(origin)["level"] == "district"
+            and facts.place(position_id)["level"] == "commune"
+            and facts.place(position_id)["role"] == "staff"
+            and position_id not in facts.roster.holder_by_position):
+        return ["secondment", *forms]  # reinforcement of a ward by its district
+    return forms
 
 
 def _judge_all(job: _Job, result: CandidateSet, cadre_ids: list[str],

@@ -11,6 +11,7 @@ from typing import Any
 
 from planner.checker import CheckReport, check_plan
 from planner.facts import Facts
+from planner.forms import move_note, secondment_end
 from planner.kinds.base import STAY_LABEL
 from planner.linear import LinearModel
 from planner.plan import Move, Plan, Unplaced
@@ -196,9 +197,12 @@ def extract_plan(facts: Facts, model: LinearModel, solution: Solution,
         allowed_by = [r.id for r in allowing_rules(rules, probe)
                       if r.selector.matches(context)]
         reasons = ([due.rule.id] if due else []) + allowed_by
+        end = (secondment_end(facts, candidate.to_position, round_.start)
+               if candidate.form == "secondment" else None)
         moves.append(Move(candidate.cadre, candidate.form, candidate.from_position,
-                          candidate.to_position, round_.name, round_.index, round_.start, None,
-                          adaptation_end(facts, probe), tuple(reasons)))
+                          candidate.to_position, round_.name, round_.index, round_.start, end,
+                          adaptation_end(facts, probe), tuple(reasons),
+                          note=move_note(facts, probe)))
     moved = {m.cadre for m in moves}
     unplaced = []
     for cadre_id in candidate_set.movers:

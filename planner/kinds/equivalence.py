@@ -1,0 +1,115 @@
+"""`equivalence`: the table of equivalent posts, and how high each form may move a cadre.
+
+DOMAIN §3: a transfer goes to an equivalent or lower post, never a promotion (NĐ 138/2020
+Đ.26, NĐ 170/2025 Đ.25); a secondment to an equivalent post; a periodic position change
+keeps an equivalent post (NĐ 59/2019 Đ.36); a rotation goes to an equivalent post, a lower
+one keeping the allowance (NĐ 170 Đ.27), a higher one only by an explicit decision (QĐ 65
+Đ.4; the pin's `higher: true`); an appointment is what moves a cadre up. Posts are ranked by
+the table — title class (role, optionally role/unit_kind) × level — not by `grade`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import Field, PrivateAttr, field_validator
+
+from planner.forms import post_tokens, relation
+from planner.kinds.base import Params, RuleKind, Violation, violation
+from planner.models import LEVELS, ROLES, Form
+
+if TYPE_CHECKING:
+    from planner.facts import Facts
+    from planner.plan import Move
+    from planner.ruleset import Rule
+
+Direction = Literal["higher", "equivalent", "lower"]
+TOKEN = re.compile(r"^(?P<role>[a-z_]+)@(?P<level>[a-z]+)(/(?P<kind>[a-z0-9_]+))?$")
+
+
+class RankClass(Params):
+    rank: int = Field(ge=0, description="higher ranks are higher posts")
+    posts: list[str] = Field(min_length=1, description="role@level or role@level/unit_kind")
+
+    @field_validator("posts")
+    @classmethod
+    def _tokens(cls, value: list[str]) -> list[str]:
+        for token in value:
+            found = TOKEN.match(token)
+            if not found:
+                raise ValueError(f"'{token}' must look like role@level or role@level/unit_kind")
+            if found["role"] not in ROLES:
+                raise ValueError(f"'{token}': unknown role '{found['role']}' "
+                                 f"(expected: {', '.join(ROLES)})")
+            if found["level"] not in LEVELS:
+                raise ValueError(f"'{token}': unknown level '{found['level']}' "
+                                 f"(expected: {', '.join(LEVELS)})")
+        return value
+
+
+class EquivalenceParams(Params):
+    ranks: list[RankClass] = Field(min_length=1, description="the table: posts of one rank "
+                                   "are equivalent")
+    forms: dict[Form, list[Direction]] = Field(
+        description="per form, the directions it may take (higher / equivalent / lower)")
+    by_decision: list[Form] = Field(
+        default_factory=list, description="forms that may go higher only by an explicit "
+        "decision (a pin with `higher: true`)")
+    _table: dict[str, int] = PrivateAttr(default_factory=dict)
+
+    def model_post_init(self, context: Any) -> None:
+        seen: dict[str, int] = {}
+        for item in self.ranks:
+            for token in item.posts:
+                if token in seen:
+                    raise ValueError(f"'{token}' is listed twice (ranks {seen[token]} and "
+                                     f"{item.rank})")
+                seen[token] = item.rank
+        self._table = seen
+
+    @property
+    def table(self) -> dict[str, int]:
+        return self._table
+
+
+def decided_higher(facts: Facts, move: Move) -> bool:
+    """A pin records the Standing Committee's decision to move this cadre up by this form."""
+    return any(p.value.higher and p.value.cadre == move.cadre and p.value.to == move.to_position
+               for p in facts.scenario.pins)
+
+
+class Equivalence(RuleKind):
+    """A move whose direction (higher, equivalent, lower) its form may not take."""
+
+    name = "equivalence"
+    Params = EquivalenceParams
+    move_rule = True
+    per_move = True
+    timeless = True  # judged by its own table; the rule's window is checked per round
+
+    def judge_move(self, rule: Rule, facts: Facts, move: Move) -> Violation | None:
+        params: EquivalenceParams = rule.params
+        where = dict(cadres=(move.cadre,), positions=(move.from_position or "", move.to_position),
+                     units=(facts.place(move.to_position)["unit"],), rounds=(move.round,))
+        for position_id in (move.from_position, move.to_position):
+            if position_id is None:
+                continue
+            place = facts.place(position_id)
+            if place["role"] != "staff" and not any(t in params.table for t in post_tokens(place)):
+                return violation(rule, f"{position_id} ({' or '.join(post_tokens(place))}) is "
+                                 "not in the table of equivalent posts", **where)
+        allowed = params.forms.get(move.form)  # type: ignore[call-overload]
+        if allowed is None:
+            return None
+        found = relation(facts, move.from_position, move.to_position, move.start, params.table)
+        if found in allowed:
+            return None
+        if found == "higher" and move.form in params.by_decision and decided_higher(facts, move):
+            return None
+        if found == "higher" and move.form in params.by_decision:
+            why = "a higher post needs an explicit decision (pin with higher: true)"
+        else:
+            why = f"a {move.form} may go {' or '.join(allowed)} only"
+        return violation(rule, f"{move.cadre}: {move.from_position} → {move.to_position} is a "
+                         f"{found} post; {why}", **where)

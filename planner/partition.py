@@ -1,0 +1,336 @@
+"""Partitioned planning (`solver.partition`): plan parts of the roster as Dask tasks, merge,
+and check the merged plan against the whole roster.
+
+`province` cuts the roster by the children of the territory root — provinces in the national
+two-tier tree, districts in Hanoi's three-tier one; units at the root itself (city
+departments) form a part of their own. A part keeps every locality (hometowns point
+anywhere), its units, posts and their holders, cadres without a post by their hometown, and
+the relations and history rows that stay inside it. Each part is planned on a Dask worker by
+the whole shipped pipeline (facts → candidates → model → HiGHS → plan → checker); the client
+merges the moves, sums objectives and bounds, and runs the independent checker once on the
+merged plan with the full roster, so nothing the split drops goes unchecked.
+
+What partitioning changes, and is reported rather than hidden (`Partitioned.cross`):
+- moves stay inside a part: a cadre is never offered a post in another part;
+- relative pairs across parts are not in any part's model; the full check judges them;
+- history rows in another part's posts are not in the part's roster (tenure counts only the
+  current post, so they matter only to rules that read history); the full check has them;
+- rules with a group wider than a unit (a `quota` per round, year or horizon) hold in each
+  part, not in total; the full check reports any total they break.
+Hard violations the full check finds beyond hard-due cadres left in place are
+cross-partition conflicts: the plan is marked infeasible and they are listed.
+
+The parts travel to the workers as in-memory scenarios (no files are written); the rule
+files are read again on the worker, so workers must see them at the same paths.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from planner.checker import CheckReport, check_plan
+from planner.facts import Facts
+from planner.plan import Move, Plan, Unplaced
+from planner.roster_io import Roster
+from planner.scenario import Scenario
+from planner.solver.engines import Status
+from planner.solver.solve import Solution
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class Part:
+    name: str
+    scenario: Scenario
+    cadres: int
+    positions: int
+
+
+@dataclass
+class Split:
+    parts: list[Part]
+    #: what the split leaves to the full check: relations/history rows across parts,
+    #: rules whose groups span parts
+    cross: dict[str, Any] = field(default_factory=dict)
+
+
+def part_of_locality(roster: Roster) -> Callable[[str], str]:
+    """Locality id → the child of its root it lies under (the root itself for root units)."""
+    parent = {loc.id: loc.parent for loc in roster.localities}
+    cache: dict[str, str] = {}
+
+    def top(locality: str) -> str:
+        if locality in cache:
+            return cache[locality]
+        chain, current = [locality], locality
+        while parent.get(current) and parent.get(parent[current] or ""):
+            current = parent[current] or ""
+            chain.append(current)
+        for item in chain:
+            cache[item] = current
+        return current
+
+    return top
+
+
+def split_by_province(scenario: Scenario, facts: Facts | None = None) -> Split:
+    """The scenario's roster cut into parts (see the module docstring), in name order."""
+    roster = scenario.roster
+    top = part_of_locality(roster)
+    unit_part = {u.id: top(u.locality) for u in roster.units}
+    position_part = {p.id: unit_part[p.unit] for p in roster.positions}
+    names = sorted(set(unit_part.values()))
+    cadre_part = {}
+    for cadre in roster.cadres:
+        if cadre.position:
+            cadre_part[cadre.id] = position_part[cadre.position]
+        else:
+            home = top(cadre.hometown) if cadre.hometown in roster.locality_by_id else ""
+            cadre_part[cadre.id] = home if home in names else names[0]
+    buckets: dict[str, dict[str, list[Any]]] = {
+        name: {table: [] for table in ("units", "positions", "cadres", "relations", "history")}
+        for name in names}
+    origins: dict[str, dict[tuple[str, int], Any]] = {name: {} for name in names}
+
+    def put(name: str, table: str, index: int, record: Any) -> None:
+        bucket = buckets[name][table]
+        origin = roster.origins.get((table, index))
+        if origin is not None:
+            origins[name][(table, len(bucket))] = origin
+        bucket.append(record)
+
+    for i, unit in enumerate(roster.units):
+        put(unit_part[unit.id], "units", i, unit)
+    for i, position in enumerate(roster.positions):
+        put(position_part[position.id], "positions", i, position)
+    for i, cadre in enumerate(roster.cadres):
+        put(cadre_part[cadre.id], "cadres", i, cadre)
+    across: Counter[str] = Counter()
+    relation_pairs: list[str] = []
+    for i, relation in enumerate(roster.relations):
+        a, b = cadre_part[relation.a], cadre_part[relation.b]
+        if a == b:
+            put(a, "relations", i, relation)
+        else:
+            across["relations"] += 1
+            if len(relation_pairs) < 20:
+                relation_pairs.append(f"{relation.a} ({a}) – {relation.b} ({b}): "
+                                      f"{relation.relation}")
+    for i, entry in enumerate(roster.history):
+        home = cadre_part[entry.cadre]
+        if position_part.get(entry.position) == home:
+            put(home, "history", i, entry)
+        else:
+            across["history"] += 1
+    for key, origin in roster.origins.items():
+        if key[0] == "localities":  # every part keeps every locality, at the same index
+            for name in names:
+                origins[name][key] = origin
+    parts = []
+    for name in names:
+        rows = buckets[name]
+        sub = Roster(localities=roster.localities, units=tuple(rows["units"]),
+                     positions=tuple(rows["positions"]), cadres=tuple(rows["cadres"]),
+                     relations=tuple(rows["relations"]), history=tuple(rows["history"]),
+                     origins=origins[name], source=roster.source)
+        part_ids = {c.id for c in rows["cadres"]}
+        sub_scenario = replace(
+            scenario, roster=sub, patches=[],
+            pins=[p for p in scenario.pins if p.value.cadre in part_ids],
+            forbids=[f for f in scenario.forbids if f.value.cadre in part_ids])
+        parts.append(Part(name, sub_scenario, len(rows["cadres"]), len(rows["positions"])))
+    cross: dict[str, Any] = {"relations": across["relations"], "history": across["history"]}
+    if relation_pairs:
+        cross["relation_examples"] = relation_pairs
+    if facts is not None:
+        wide = [r.id for r in facts.ruleset.active if r.kind == "quota"
+                and getattr(r.params, "per", "horizon") != "unit"]
+        if wide:
+            cross["rules_held_per_part"] = wide
+    return Split(parts, cross)
+
+
+# ------------------------------------------------------------------------------ one part
+@dataclass
+class PartOutcome:
+    name: str
+    moves: list[Move]
+    unplaced: list[Unplaced]
+    status: str
+    objective: float
+    bound: float
+    seconds: float
+    refusals: dict[str, Counter[str]]
+    counts: dict[str, Any]
+    error: str = ""
+    pin_conflicts: list[str] = field(default_factory=list)
+
+
+def plan_part(name: str, scenario: Scenario) -> PartOutcome:
+    """The shipped pipeline on one part (runs on a Dask worker)."""
+    from planner.solver.run import NoPlanInTime, PinConflict, solve_workspace
+    from planner.workspace import load_rules_for
+
+    started = time.perf_counter()
+    facts = Facts(scenario, load_rules_for(scenario))
+    empty = PartOutcome(name, [], [], "failed", 0.0, 0.0, 0.0, {}, {})
+    try:
+        result = solve_workspace(facts)
+    except PinConflict as conflict:
+        return replace(empty, pin_conflicts=conflict.messages,
+                       error="a pinned move breaks the hard rules",
+                       seconds=time.perf_counter() - started)
+    except NoPlanInTime as timeout:
+        return replace(empty, error=str(timeout), seconds=time.perf_counter() - started)
+    stuck = {u.cadre for u in result.plan.unplaced}
+    return PartOutcome(
+        name, list(result.plan.moves), list(result.plan.unplaced), result.solution.status,
+        result.solution.objective, result.solution.bound, time.perf_counter() - started,
+        {c: result.candidates.refusals[c] for c in stuck if c in result.candidates.refusals},
+        {"cadres": len(scenario.roster.cadres), "movers": len(result.candidates.movers),
+         "options": len(result.candidates.options), "columns": len(result.model.costs),
+         "rows": len(result.model.rows), "moves": len(result.plan.moves),
+         "unplaced": len(result.plan.unplaced),
+         **{f"{k}_s": round(v, 3) for k, v in result.timings.items()}})
+
+
+# ------------------------------------------------------------------------------ the merge
+@dataclass
+class MergedCandidates:
+    """What explanations read of the parts' candidate sets: refusals of unplaced cadres."""
+
+    refusals: dict[str, Counter[str]]
+
+
+@dataclass
+class Partitioned:
+    """A merged plan with what `rotation plan` needs of a PlanResult, and the parts."""
+
+    plan: Plan
+    solution: Solution
+    report: CheckReport
+    candidates: MergedCandidates
+    parts: list[PartOutcome]
+    cross: dict[str, Any]
+    by: str
+    conflicts: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    workers: int = 0
+
+    @property
+    def status(self) -> str:
+        return self.solution.status
+
+    def record(self) -> dict[str, Any]:
+        """For plan.yaml: how the plan was partitioned, per part, and what crossed parts
+        (deterministic: no times, no workers)."""
+        return {"by": self.by,
+                "parts": {p.name: {"status": p.status, "objective": round(p.objective, 6),
+                                   **{k: v for k, v in p.counts.items()
+                                      if not k.endswith("_s")}}
+                          for p in self.parts},
+                "cross_partition": {**self.cross, "conflicts": self.conflicts}}
+
+
+class PartitionFailed(Exception):
+    """A part could not be planned (its pins or time limit); the messages say which."""
+
+    def __init__(self, messages: list[str], pins: bool):
+        super().__init__("\n".join(messages))
+        self.messages = messages
+        self.pins = pins
+
+
+def plan_partitioned(facts: Facts, *, scheduler: str | None = None,
+                     workers: int | None = None, progress: Progress | None = None,
+                     client: Any = None) -> Partitioned:
+    """Split, plan the parts as Dask tasks (serially when workers == 0), merge, check."""
+    say = progress or (lambda _m: None)
+    by = facts.scenario.solver.partition
+    if by not in ("province",):
+        raise ValueError(f"unknown partition {by!r}")
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    split = split_by_province(facts.scenario, facts)
+    timings["split"] = time.perf_counter() - started
+    say(f"split into {len(split.parts)} parts by {by} "
+        f"({split.cross['relations']} relative pairs and {split.cross['history']} history "
+        "rows span parts: left to the full check)")
+    started = time.perf_counter()
+    outcomes, used = _run_parts(split.parts, scheduler, workers, say, client)
+    timings["parts"] = time.perf_counter() - started
+    failed = [o for o in outcomes if o.status == "failed"]
+    if failed:
+        pins = [m for o in failed for m in o.pin_conflicts]
+        raise PartitionFailed(pins or [f"part {o.name}: {o.error}" for o in failed],
+                              pins=bool(pins))
+    started = time.perf_counter()
+    plan = Plan([m for o in outcomes for m in o.moves],
+                [u for o in outcomes for u in o.unplaced])
+    report = check_plan(facts, plan)
+    timings["check"] = time.perf_counter() - started
+    stuck = {u.cadre for u in plan.unplaced
+             if (due := facts.due(u.cadre)) is not None and due.rule.hard}
+    kinds = {r.id: r.kind for r in facts.ruleset.rules}
+    conflicts = [f"{v.rule_id}: {v.message}" for v in report.hard
+                 if not (v.cadres and set(v.cadres) <= stuck
+                         and kinds.get(v.rule_id) == "tenure_limit")]
+    objective = sum(o.objective for o in outcomes)
+    bound = sum(o.bound for o in outcomes)
+    gap = abs(objective - bound) / max(1e-9, abs(objective)) if objective else 0.0
+    # the whole is as good as its worst part: proven optimal only if every part is
+    statuses = {o.status for o in outcomes}
+    status = Status.OPTIMAL if statuses <= {Status.OPTIMAL} else \
+        Status.WITHIN_GAP if statuses <= {Status.OPTIMAL, Status.WITHIN_GAP} else \
+        Status.FEASIBLE
+    solution = Solution(status, [], objective, bound, gap, sum(o.seconds for o in outcomes), 0)
+    refusals = {c: r for o in outcomes for c, r in o.refusals.items()}
+    say(f"merged {len(plan.moves)} moves of {len(outcomes)} parts; full check: "
+        f"{len(report.hard)} hard violations ({len(conflicts)} across parts)")
+    return Partitioned(plan, solution, report, MergedCandidates(refusals), outcomes,
+                       split.cross, by, conflicts, timings, used)
+
+
+def _run_parts(parts: list[Part], scheduler: str | None, workers: int | None, say: Progress,
+               client: Any) -> tuple[list[PartOutcome], int]:
+    """Largest parts first (better balance); outcomes in part-name order."""
+    order = sorted(parts, key=lambda p: (-p.cadres, p.name))
+    done: dict[str, PartOutcome] = {}
+    started = time.perf_counter()
+
+    def finished(outcome: PartOutcome) -> None:
+        done[outcome.name] = outcome
+        what = outcome.error or (f"{outcome.status}, {len(outcome.moves)} moves, "
+                                 f"{len(outcome.unplaced)} unplaced")
+        say(f"[{len(done)}/{len(parts)} parts, {time.perf_counter() - started:.0f} s] "
+            f"{outcome.name}: {what} ({outcome.seconds:.1f} s)")
+
+    if workers == 0 and not scheduler and client is None:
+        for part in order:
+            finished(plan_part(part.name, part.scenario))
+        return [done[p.name] for p in parts], 0
+    import uuid
+
+    from distributed import as_completed
+
+    from planner.sweep import close_client, open_client
+
+    own = client is None
+    client = client or open_client(scheduler, workers)
+    try:
+        count = len(client.scheduler_info().get("workers", {}))
+        say(f"planning {len(parts)} parts on {count} Dask workers")
+        token = uuid.uuid4().hex[:8]
+        futures = [client.submit(plan_part, part.name, part.scenario, retries=1,
+                                 key=f"rotation-part-{part.name}-{token}") for part in order]
+        for future in as_completed(futures):
+            finished(future.result())
+    finally:
+        if own:
+            close_client(client, scheduler)
+    return [done[p.name] for p in parts], count

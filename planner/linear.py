@@ -239,7 +239,17 @@ class LinearModel:
 
     @property
     def rows(self) -> list[Row]:
-        """Every row as a Row (slow on big models: for explanations and tests)."""
+        """Every row as a Row (slow on big models: for explanations and tests). Built once
+        per shape of the model: callers index `rows[i]` in loops."""
+        shape = (self.num_rows, self.num_columns)
+        cached = self.__dict__.get("_rows_cache")
+        if cached is not None and cached[0] == shape:
+            return cached[1]
+        found = self._materialise_rows()
+        self.__dict__["_rows_cache"] = (shape, found)
+        return found
+
+    def _materialise_rows(self) -> list[Row]:
         matrix = self.matrix()
         lower, upper = self.row_bounds()
         labels, rules = self.row_labels(), self.row_rules()

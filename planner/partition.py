@@ -194,7 +194,7 @@ def plan_part(name: str, scenario: Scenario) -> PartOutcome:
         {c: result.candidates.refusals[c] for c in stuck if c in result.candidates.refusals},
         {"cadres": len(scenario.roster.cadres), "movers": len(result.candidates.movers),
          "options": len(result.candidates.options), "columns": len(result.model.costs),
-         "rows": len(result.model.rows), "moves": len(result.plan.moves),
+         "rows": result.model.num_rows, "moves": len(result.plan.moves),
          "unplaced": len(result.plan.unplaced),
          **{f"{k}_s": round(v, 3) for k, v in result.timings.items()}})
 

@@ -189,7 +189,7 @@ def plan_part(name: str, scenario: Scenario) -> PartOutcome:
         return replace(empty, error=str(timeout), seconds=time.perf_counter() - started)
     stuck = {u.cadre for u in result.plan.unplaced}
     return PartOutcome(
-        name, list(result.plan.moves), list(result.plan.unplaced), result.solution.status,
+        name, list(result.plan.moves), list(result.plan.unplaced), result.solution.status.value,
         result.solution.objective, result.solution.bound, time.perf_counter() - started,
         {c: result.candidates.refusals[c] for c in stuck if c in result.candidates.refusals},
         {"cadres": len(scenario.roster.cadres), "movers": len(result.candidates.movers),
@@ -224,7 +224,7 @@ class Partitioned:
 
     @property
     def status(self) -> str:
-        return self.solution.status
+        return self.solution.status.value
 
     def record(self) -> dict[str, Any]:
         """For plan.yaml: how the plan was partitioned, per part, and what crossed parts
@@ -284,7 +284,7 @@ def plan_partitioned(facts: Facts, *, scheduler: str | None = None,
     bound = sum(o.bound for o in outcomes)
     gap = abs(objective - bound) / max(1e-9, abs(objective)) if objective else 0.0
     # the whole is as good as its worst part: proven optimal only if every part is
-    statuses = {o.status for o in outcomes}
+    statuses = {Status(o.status) for o in outcomes}
     status = Status.OPTIMAL if statuses <= {Status.OPTIMAL} else \
         Status.WITHIN_GAP if statuses <= {Status.OPTIMAL, Status.WITHIN_GAP} else \
         Status.FEASIBLE

@@ -20,6 +20,8 @@ from __future__ import annotations
 import math
 import os
 import sys
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -134,7 +136,10 @@ def run(solver: str, arrays: Arrays, *, integral: bool, time_limit_s: float, gap
         engine.set_solver_specific_parameters(parameters)
     engine.enable_output(log)
     with _banner_off(not log):
-        engine.solve(model)
+        if solver == "highs":
+            _in_own_thread(lambda: engine.solve(model))
+        else:
+            engine.solve(model)
     status = _STATUS.get(engine.status(), Status.NO_SOLUTION)
     if not engine.has_solution() or not status.has_plan:
         status = status if status in (Status.INFEASIBLE, Status.UNBOUNDED) else \
@@ -147,6 +152,26 @@ def run(solver: str, arrays: Arrays, *, integral: bool, time_limit_s: float, gap
     if not integral and ENGINE_BY_NAME.get(solver, ENGINE_BY_NAME["glop"]).duals:
         duals = np.asarray(engine.dual_values(), dtype=np.float64)
     return Result(status, values, objective, bound, duals)
+
+
+def _in_own_thread(work: Callable[[], object]) -> None:
+    """Run `work` on a fresh thread. HiGHS sizes its task scheduler once per calling thread
+    and then refuses any solve asking another `threads` count (no plan, "global scheduler
+    has already been initialized"); a fresh thread gets a scheduler of its own, which ends
+    with the thread (HiGHS PR #818)."""
+    failed: list[BaseException] = []
+
+    def body() -> None:
+        try:
+            work()
+        except BaseException as error:  # re-raised on the caller's thread
+            failed.append(error)
+
+    thread = threading.Thread(target=body, name="highs-solve")
+    thread.start()
+    thread.join()
+    if failed:
+        raise failed[0]
 
 
 class _banner_off:

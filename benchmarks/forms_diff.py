@@ -45,7 +45,7 @@ def main(scenario: str, before: str, after: str) -> dict[str, object]:
         alone = check_plan(ws.facts, Plan([move]))
         rules = sorted({v.rule_id for v in alone.hard if move.cadre in v.cadres
                         and not v.rule_id.startswith(("structure", "scenario"))
-                        and v.rule_id not in ("rotation-two-terms", "position-change-period")})
+                        and not v.rule_id.startswith(("rotation-two-terms", "position-change-period"))})
         for rule in rules:
             refused_by[rule] += 1
         if not rules:

@@ -179,7 +179,8 @@ def print_check_report(report: Any, num_moves: int,
                        names: dict[str, str] | None = None) -> None:
     """Violations grouped by rule, with label, basis, amounts and the cadres' names; then the
     verdict (in ROTATION_LANG: en or vi)."""
-    from planner.i18n import verdict
+    from planner.i18n import label, verdict
+    from planner.i18n.messages import translate
 
     lang = cli_lang()
     names = names or {}
@@ -189,14 +190,17 @@ def print_check_report(report: Any, num_moves: int,
         first = items[0]
         colour = "red" if first.hard else "yellow"
         total = sum(v.amount for v in items)
-        unit = f", {total:g} {escape(first.unit)}" if first.unit else ""
-        out.print(f"[{colour}]{first.severity.upper()}[/] [bold]{escape(rule_id)}[/] — "
-                  f"{escape(first.label)}  ({len(items)} violation{'s' * (len(items) != 1)}"
-                  f"{unit})", markup=True)
+        unit = f", {total:g} {escape(label('unit', first.unit, lang))}" if first.unit else ""
+        count = catalogue("check.count" if len(items) == 1 else "check.counts", lang,
+                          count=len(items))
+        out.print(f"[{colour}]{label('severity', first.severity, lang).upper()}[/] "
+                  f"[bold]{escape(rule_id)}[/] — {escape(first.label)}  ({count}{unit})",
+                  markup=True)
         out.print(f"    {catalogue('check.basis', lang)}: {first.basis}", markup=False)
         for item in items[:20]:
             who = ", ".join(f"{c} {names[c]}" for c in item.cadres if names.get(c))
-            out.print(f"    • {item.message}" + (f" [{who}]" if who else ""), markup=False)
+            out.print(f"    • {translate(item.said or item.message, lang)}"
+                      + (f" [{who}]" if who else ""), markup=False)
         if len(items) > 20:
             out.print("    " + catalogue("check.more", lang, count=len(items) - 20),
                       markup=False)

@@ -34,7 +34,9 @@ VOCABULARY: dict[str, dict[str, dict[str, str]]] = {
                  "moves over the maximum": "lượt vượt mức tối đa",
                  "moves short of the minimum": "lượt thiếu so với mức tối thiểu",
                  "pairs": "cặp", "rounds late": "đợt chậm", "rounds vacant": "đợt để trống",
-                 "skills missing": "kỹ năng còn thiếu"},
+                 "skills missing": "kỹ năng còn thiếu",
+                 "months of service short": "tháng công tác còn thiếu",
+                 "rounds in an ended post": "đợt ở vị trí đã kết thúc"},
         "severity": {"hard": "bắt buộc", "soft": "khuyến nghị"},
     },
     "en": {
@@ -83,6 +85,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "verdict.hard": "KHÔNG tuân thủ: {count} vi phạm bắt buộc của {rules} quy tắc",
         "check.checked": "đã kiểm tra {count} lượt điều chuyển",
         "check.basis": "căn cứ",
+        "check.count": "{count} vi phạm",
+        "check.counts": "{count} vi phạm",
         "check.more": "… và {count} vi phạm khác (dùng --json để xem tất cả)",
         "violation": "{who}{what}{when}{amount}",
         "plan.kept": "--from {source}: giữ {kept} trong {total} lượt, {changed} lượt thay đổi, "
@@ -104,6 +108,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "verdict.hard": "NOT compliant: {count} hard violations of {rules} rules",
         "check.checked": "checked {count} moves",
         "check.basis": "basis",
+        "check.count": "{count} violation",
+        "check.counts": "{count} violations",
         "check.more": "… and {count} more (use --json for all)",
         "violation": "{who}{what}{when}{amount}",
         "plan.kept": "--from {source}: kept {kept} of {total} moves, {changed} changed, "
@@ -119,3 +125,178 @@ MESSAGES: dict[str, dict[str, str]] = {
         "infeasible.overlay": "Paste into scenario.yaml (overlay):",
     },
 }
+
+# The checker's messages, keyed by their English template (`planner.i18n.messages.say` in
+# the kinds; text read back from files is matched against the same templates). A `{value}`
+# that is itself a message, a date, or a code (form, role, status, relation) is said in the
+# language too. Fragments that the kinds build as plain text are templates here as well.
+TEMPLATES: dict[str, dict[str, str]] = {"vi": {
+    # adaptation
+    "{unit}: {count} of its {posts} leaders adapt in {round}, at most {cap} ({share} of "
+    "{posts}): {who}": "{unit}: {count}/{posts} lãnh đạo đang thích ứng trong đợt {round}, tối "
+                       "đa {cap} ({share} của {posts}): {who}",
+    "{locality}: {held} adapt together in {round}: {who}":
+        "{locality}: {held} cùng đang thích ứng trong đợt {round}: {who}",
+    "{cadre} in {post} {since}…{until}": "{cadre} tại {post} {since}…{until}",
+    # appointment
+    "{cadre} may not move up to {post} by {form} on {day}: {missing}":
+        "{cadre} không được lên vị trí {post} theo hình thức {form} ngày {day}: {missing}",
+    "no planning pool for {token} or an equivalent or higher title (pool: {pool})":
+        "không có quy hoạch {token} hoặc chức danh tương đương trở lên (quy hoạch: {pool})",
+    "{left} months of service left (retires {day}), {needed} needed":
+        "còn {left} tháng công tác (nghỉ hưu {day}), cần {needed}",
+    "{served} months in the current post (since {since}), {needed} needed":
+        "{served} tháng ở vị trí hiện tại (từ {since}), cần {needed}",
+    "under {status} until {day}": "{status} đến {day}",
+    "under {status}": "{status}",
+    # eligibility
+    "{cadre} may not take a {form} to {post}: {missing}":
+        "{cadre} không được {form} đến {post}: {missing}",
+    "is in no planning pool": "không thuộc diện quy hoạch",
+    "is not in a planning pool for {token} (pool: {pool})":
+        "không thuộc quy hoạch {token} (quy hoạch: {pool})",
+    "is not in a planning pool for {token}": "không thuộc quy hoạch {token}",
+    "holds a {role} post; a {form} moves {roles} only":
+        "đang giữ vị trí {role}; hình thức {form} chỉ áp dụng cho {roles}",
+    "a {form} fills {roles} posts only, not a {role} post":
+        "hình thức {form} chỉ bố trí vào vị trí {roles}, không phải vị trí {role}",
+    "has {left} months of service left on {day} (retires {retires}), {needed} needed":
+        "còn {left} tháng công tác tính đến {day} (nghỉ hưu {retires}), cần {needed}",
+    # equivalence
+    "{post} ({tokens}) is not in the table of equivalent posts":
+        "{post} ({tokens}) không có trong bảng chức danh tương đương",
+    "{cadre}: {origin} → {post} is a {relation} post; {why}":
+        "{cadre}: {origin} → {post} là vị trí {relation}; {why}",
+    "higher": "cao hơn", "lower": "thấp hơn", "equivalent": "tương đương",
+    "a higher post needs an explicit decision (pin with higher: true)":
+        "lên vị trí cao hơn cần quyết định riêng (pin với higher: true)",
+    "a {form} may go {allowed} only": "hình thức {form} chỉ được sang vị trí {allowed}",
+    # exemption
+    "{cadre} is deferred from {form} on {day}: {reason}":
+        "{cadre} được hoãn {form} ngày {day}: {reason}",
+    "{cadre} is exempt from {form} on {day}: {reason}":
+        "{cadre} được miễn {form} ngày {day}: {reason}",
+    "status {status} until {day}": "{status} đến {day}",
+    "status {status}": "{status}",
+    "{remaining} months to retirement on {day} (retires {retires}; fewer than {limit})":
+        "còn {remaining} tháng đến tuổi nghỉ hưu tính đến {day} (nghỉ hưu {retires}; dưới "
+        "{limit})",
+    "raising a child of {age} months (born {born})":
+        "đang nuôi con {age} tháng tuổi (sinh {born})",
+    # existence
+    "{cadre} cannot move to {post} in {round}: {problem}":
+        "{cadre} không thể đến {post} trong đợt {round}: {problem}",
+    "{cadre}'s post {post} ends on {day} and {cadre} {how}: awaiting assignment (no lawful "
+    "open post)": "vị trí {post} của {cadre} kết thúc ngày {day} và {cadre} {how}: chờ bố trí "
+                  "(không còn vị trí trống hợp lệ)",
+    "{post} exists only from {day}": "{post} chỉ có từ ngày {day}",
+    "{post} ends on {day}, before the secondment's return on {end}":
+        "{post} kết thúc ngày {day}, trước ngày hết biệt phái {end}",
+    "{post} ends on {day}, before the horizon ends ({end}): the cadre would need a second move":
+        "{post} kết thúc ngày {day}, trước khi hết kỳ kế hoạch ({end}): cán bộ sẽ phải điều "
+        "chuyển lần nữa",
+    "the home post {post} ends on {day}, before the return on {end}":
+        "vị trí gốc {post} kết thúc ngày {day}, trước ngày trở về {end}",
+    "is not moved": "không được điều chuyển",
+    "moves only by {form} in {round}": "chỉ được {form} trong đợt {round}",
+    # freeze
+    "{cadre}: {form} to {post} ({role}) on {day} falls in the freeze from {since} {until}":
+        "{cadre}: {form} đến {post} ({role}) ngày {day} rơi vào thời gian tạm dừng từ {since} "
+        "{until}",
+    "until {day}": "đến {day}",
+    "with no end date": "chưa có ngày kết thúc",
+    # min tenure
+    "{cadre} has served {served} months in {origin} (since {since}) on {day}; {needed} are "
+    "needed before a {form} → {short} months short":
+        "{cadre} mới giữ {origin} {served} tháng (từ {since}) tính đến {day}; cần {needed} "
+        "tháng trước khi {form} → còn thiếu {short} tháng",
+    # move graph
+    "{cadre} holds no post; a {form} needs an origin":
+        "{cadre} không giữ vị trí nào; hình thức {form} cần một vị trí gốc",
+    "{cadre}: {form} {origin} → {post} ({direction}) matches no allowed direction":
+        "{cadre}: {form} {origin} → {post} ({direction}) không theo hướng nào được phép",
+    "{cadre}: grade {before} → {after} is {refusal} for a {form}":
+        "{cadre}: bậc {before} → {after} là {refusal} đối với hình thức {form}",
+    "not equivalent": "không tương đương",
+    "not equivalent or one step up": "không tương đương cũng không cao hơn một bậc",
+    "{cadre}: a {form} keeps the profession, but {before} ≠ {after}":
+        "{cadre}: hình thức {form} phải giữ chuyên ngành, nhưng {before} ≠ {after}",
+    "(none)": "(không có)",
+    # non-local
+    "{cadre} (hometown {hometown}) is local to {area} and may not take {role} post {post} "
+    "there": "{cadre} (quê quán {hometown}) là người địa phương {area}, không được giữ vị trí "
+             "{role} {post} tại đây",
+    # qualification
+    "{cadre} may not take a {form} to {post}: {why}":
+        "{cadre} không được {form} đến {post}: {why}",
+    "{post} needs {needs}; {cadre} is {profession} with skills {skills}":
+        "{post} cần {needs}; {cadre} có chuyên ngành {profession}, kỹ năng {skills}",
+    "(no profession)": "(chưa có chuyên ngành)",
+    "profession {profession}": "chuyên ngành {profession}",
+    "one of the skills {skills}": "một trong các kỹ năng {skills}",
+    # quota
+    "{count} matching moves {where}, at most {max}: {moves}":
+        "{count} lượt điều chuyển thuộc diện {where}, tối đa {max}: {moves}",
+    "{count} matching moves {where}, at least {min} needed":
+        "{count} lượt điều chuyển thuộc diện {where}, cần ít nhất {min}",
+    "in the horizon": "trong kỳ kế hoạch",
+    "into {unit}": "vào {unit}",
+    "in {period}": "trong {period}",
+    # relatives
+    "{a} and {b} ({relation}) {conflict} from {round}: {a} in {post_a} ({role_a}, {unit_a}), "
+    "{b} in {post_b} ({role_b}, {unit_b})":
+        "{a} và {b} ({relation}) {conflict} từ đợt {round}: {a} giữ {post_a} ({role_a}, "
+        "{unit_a}), {b} giữ {post_b} ({role_b}, {unit_b})",
+    "sit in one unit's leadership collective": "cùng trong tập thể lãnh đạo một đơn vị",
+    "sit in one locality's leadership (Party committee, People's Committee, Council)":
+        "cùng trong lãnh đạo chủ chốt một địa phương (cấp ủy, UBND, HĐND)",
+    "are head and deputy of one unit": "là cấp trưởng và cấp phó của một đơn vị",
+    "are head and deputy in one locality": "là cấp trưởng và cấp phó tại một địa phương",
+    "head a level and one of its listed sectors":
+        "một người đứng đầu cấp, người kia đứng đầu một ngành thuộc danh sách của cấp đó",
+    "one leads a unit where the other holds a personnel, accounting, cashier or storekeeper "
+    "post": "một người lãnh đạo đơn vị mà người kia làm tổ chức nhân sự, kế toán, thủ quỹ "
+            "hoặc thủ kho",
+    # secondment
+    "{cadre}: {form} to {post} from {day} has no end date (at most {limit} months)":
+        "{cadre}: {form} đến {post} từ {day} không có ngày kết thúc (tối đa {limit} tháng)",
+    "{cadre}: {form} to {post} {day} → {end} lasts {length} months, {over} over the limit of "
+    "{limit}": "{cadre}: {form} đến {post} {day} → {end} kéo dài {length} tháng, vượt {over} "
+               "tháng so với mức {limit}",
+    # skills
+    "{cadre} → {post} needs {demanded}; {cadre} has {has}":
+        "{cadre} → {post} cần {demanded}; {cadre} có {has}",
+    "none": "không có",
+    # tenure limit
+    "{cadre} reaches {months} months in post on {day} (due by {round}) and {how}":
+        "{cadre} đủ {months} tháng giữ vị trí vào ngày {day} (phải điều chuyển trước đợt "
+        "{round}) và {how}",
+    "{cadre} reaches {months} months in post on {day} (due by {round}) but moves only in "
+    "{moved}": "{cadre} đủ {months} tháng giữ vị trí vào ngày {day} (phải điều chuyển trước "
+               "đợt {round}) nhưng đến đợt {moved} mới được điều chuyển",
+    "is not moved in the horizon": "không được điều chuyển trong kỳ kế hoạch",
+    "moves only by {form}, which does not end the tenure ({forms} would)":
+        "chỉ được {form}, hình thức không chấm dứt thời hạn giữ vị trí (cần {forms})",
+    # vacancy
+    "{post} ({title}) {since}: {count} rounds without a holder by {round}":
+        "{post} ({title}) {since}: {count} đợt không có người đảm nhiệm tính đến đợt {round}",
+    "is vacant from the horizon start": "trống từ đầu kỳ kế hoạch",
+    "has its holder away (back on {day}), then is vacated by the plan":
+        "người giữ vị trí vắng mặt (trở lại ngày {day}), sau đó phương án điều chuyển đi",
+    "has its holder away (back on {day})": "người giữ vị trí vắng mặt (trở lại ngày {day})",
+    "is vacated by the plan in {round}": "bị phương án để trống từ đợt {round}",
+    # why a due cadre is left unplaced (solver; read back from unplaced.csv)
+    "no allowed destination among the open posts":
+        "không có vị trí trống nào được phép bố trí",
+    "refused by {rules}": "bị loại bởi {rules}",
+    "{count} allowed options, none compatible with the rest of the plan (stays)":
+        "{count} phương án được phép, không phương án nào khớp với phần còn lại của kế hoạch "
+        "(ở lại)",
+    "reaches {months} months in post on {day}": "đủ {months} tháng giữ vị trí vào ngày {day}",
+    "deferred ({reason}), due once that ended, from {round}":
+        "được hoãn ({reason}), đến hạn khi hết hoãn, từ đợt {round}",
+    "post {post} ends on {day}": "vị trí {post} kết thúc ngày {day}",
+}}
+
+#: separators of listed values (planner.i18n.messages.listed)
+SEPARATORS: dict[str, dict[str, str]] = {"vi": {" or ": " hoặc ", " and ": " và "}}

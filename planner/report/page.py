@@ -544,21 +544,6 @@ def _unplaced(data: ReportData, texts: dict[str, Any]) -> str:
             "</tbody></table></div></section>")
 
 
-def violation_text(item: dict[str, Any], texts: dict[str, Any], lang: str,
-                   original: str) -> str:
-    """One violation in the report's language, from its facts (who, posts, units, rounds,
-    amount); the checker's English message for English."""
-    if lang == "en" and original:
-        return original
-    parts = [", ".join(item["cadres"]), ", ".join(item["posts"]), ", ".join(item["units"]),
-             ", ".join(item["rounds"])]
-    amount = ""
-    if item.get("unit"):
-        unit = texts["units_of_amount"].get(item["unit"], item["unit"])
-        amount = f"{format_number(item['amount'], lang)} {unit}"
-    return " · ".join(p for p in [*parts, amount] if p) or original
-
-
 def _violations(anchor: str, title: str, groups: list[dict[str, Any]], texts: dict[str, Any],
                 empty: str | None, lang: str) -> str:
     if not groups:
@@ -568,9 +553,7 @@ def _violations(anchor: str, title: str, groups: list[dict[str, Any]], texts: di
             texts["details"]]
     rows = []
     for group in groups:
-        items = group.get("items") or [{}] * len(group["messages"])
-        lines = [violation_text(item, texts, lang, message) if item else message
-                 for item, message in zip(items, group["messages"], strict=True)]
+        lines = group["messages"]  # in the report's language already (report.data)
         messages = "".join(f"<li>{esc(m)}</li>" for m in lines[:100])
         more = len(lines) - 100
         if more > 0:

@@ -170,15 +170,17 @@ def check(scenario: Path, moves: Path, as_json: bool) -> None:
     if as_json:
         print_json({"moves": len(plan.moves), **report.as_dict()})
     else:
-        names = {c.id: c.name for c in checked.workspace.scenario.roster.cadres}
-        print_check_report(report, len(plan.moves), names)
+        roster = checked.workspace.scenario.roster
+        names = {c.id: c.name for c in roster.cadres}
+        titles = {p.id: p.title for p in roster.positions}
+        print_check_report(report, len(plan.moves), names, titles)
     sys.exit(EXIT_OK if report.ok else EXIT_VIOLATIONS)
 
 
-def print_check_report(report: Any, num_moves: int,
-                       names: dict[str, str] | None = None) -> None:
-    """Violations grouped by rule, with label, basis, amounts and the cadres' names; then the
-    verdict (in ROTATION_LANG: en or vi)."""
+def print_check_report(report: Any, num_moves: int, names: dict[str, str] | None = None,
+                       titles: dict[str, str] | None = None) -> None:
+    """Violations grouped by rule, with label, basis, amounts and the cadres' names and the
+    posts' titles beside their ids; then the verdict (in ROTATION_LANG: en or vi)."""
     from planner.i18n import label, verdict
     from planner.i18n.messages import translate
 
@@ -198,8 +200,11 @@ def print_check_report(report: Any, num_moves: int,
                   markup=True)
         out.print(f"    {catalogue('check.basis', lang)}: {first.basis}", markup=False)
         for item in items[:20]:
-            who = ", ".join(f"{c} {names[c]}" for c in item.cadres if names.get(c))
-            out.print(f"    • {translate(item.said or item.message, lang)}"
+            text = translate(item.said or item.message, lang)
+            who = ", ".join([*(f"{c} {names[c]}" for c in item.cadres if names.get(c)),
+                             *(f"{p} {titles[p]}" for p in dict.fromkeys(item.positions)
+                               if titles and titles.get(p) and titles[p] not in text)])
+            out.print(f"    • {text}"
                       + (f" [{who}]" if who else ""), markup=False)
         if len(items) > 20:
             out.print("    " + catalogue("check.more", lang, count=len(items) - 20),

@@ -89,12 +89,14 @@ def translate(message: Any, lang: str) -> str:
 
 
 def _value(name: str, value: Any, lang: str) -> str:
-    from planner.i18n import format_date, label
+    from planner.i18n import direction_text, format_date, label
 
     if isinstance(value, Said | Listed):
         return translate(value, lang)
     if isinstance(value, dt.date):
         return format_date(value, lang)
+    if name == "direction" and isinstance(value, str):
+        return direction_text(value, lang)
     if name in CODE_VALUES and isinstance(value, str):
         return label(CODE_VALUES[name], value, lang)
     if isinstance(value, str) and _ISO_DAY.fullmatch(value):

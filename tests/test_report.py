@@ -353,7 +353,12 @@ def test_the_first_screen_of_the_demo_report_shows_header_summary_and_drawn_char
     html_path = tmp_path / "report.html"
     write_report(build_report(plan_dir, SCENARIO), html_path)
     with Page(tmp_path / "profile", 1280, 2400) as page:
-        page.open(html_path.as_uri())
+        wall = page.open(html_path.as_uri())
+        timings = page.evaluate("(() => { const n = performance.getEntriesByType("
+                                "'navigation')[0]; return [n.loadEventEnd, "
+                                "document.documentElement.dataset.readyMs]; })()")
+        print(f"\ndemo report: {html_path.stat().st_size:,} bytes; load event "
+              f"{timings[0]:.0f} ms, script ready {timings[1]} ms, wall {wall:.1f} s")
         layout = page.evaluate("""(() => {
           const box = id => { const e = document.getElementById(id) || document.querySelector(id);
                               const r = e.getBoundingClientRect();

@@ -127,6 +127,15 @@ def test_a_hanoi_size_report_is_usable_with_and_without_javascript(
         assert [r["round"] for r in by_round] == sorted(r["round"] for r in rows)
         wall_js = page.open(html_path.as_uri(), javascript=True)
         scripted = page.evaluate(TIMINGS)
+        # the structure of what a screenshot shows: sections in order, nothing wider than
+        # the window (the units and moves tables scroll inside their boxes)
+        layout = page.evaluate("""(() => ({
+          tops: ['summary', 'flows', 'rounds', 'units', 'moves']
+            .map(id => document.getElementById(id).getBoundingClientRect().top),
+          width: document.documentElement.scrollWidth,
+          groups: document.querySelectorAll('#moves-table tbody.grp').length}))()""")
+        assert layout["tops"] == sorted(layout["tops"]) and layout["width"] <= 1280
+        assert layout["groups"] > 50
         name = moves[11]["name"]
         page.evaluate(f"(() => {{ const q = document.getElementById('q'); q.value = "
                       f"{name!r}; q.dispatchEvent(new Event('input')); }})()")

@@ -38,7 +38,8 @@ VOCABULARY: dict[str, dict[str, dict[str, str]]] = {
                  "pairs": "cặp", "rounds late": "đợt chậm", "rounds vacant": "đợt để trống",
                  "skills missing": "kỹ năng còn thiếu",
                  "months of service short": "tháng công tác còn thiếu",
-                 "rounds in an ended post": "đợt ở vị trí đã kết thúc"},
+                 "rounds in an ended post": "đợt ở vị trí đã kết thúc",
+                 "extra holders": "người đảm nhiệm thừa"},
         "severity": {"hard": "bắt buộc", "soft": "khuyến nghị"},
     },
     "en": {
@@ -287,6 +288,30 @@ TEMPLATES: dict[str, dict[str, str]] = {"vi": {
         "người giữ vị trí vắng mặt (trở lại ngày {day}), sau đó phương án điều chuyển đi",
     "has its holder away (back on {day})": "người giữ vị trí vắng mặt (trở lại ngày {day})",
     "is vacated by the plan in {round}": "bị phương án để trống từ đợt {round}",
+    # the checker's structural checks (planner/checker.py: plain text, matched here)
+    "{post}'s holder {holder} is away, back on {day}: only a secondment ending by then may "
+    "fill it, not {cadre}'s {form} ending {end}":
+        "người giữ vị trí {post} là {holder} đang vắng mặt, trở lại ngày {day}: chỉ một lượt "
+        "biệt phái kết thúc trước ngày đó mới được bố trí vào, không phải lượt {form} của "
+        "{cadre} kết thúc ngày {end}",
+    "{post}'s holder {holder} is away, back on {day}: only a secondment ending by then may "
+    "fill it, not {cadre}'s {form}":
+        "người giữ vị trí {post} là {holder} đang vắng mặt, trở lại ngày {day}: chỉ một lượt "
+        "biệt phái kết thúc trước ngày đó mới được bố trí vào, không phải lượt {form} của "
+        "{cadre}",
+    "{post} has {count} holders in {round}: {holders}":
+        "{post} có {count} người đảm nhiệm trong đợt {round}: {holders}",
+    "{cadre}'s {form} to {post} has an end ({end}): only a secondment returns (make it a "
+    "secondment, or drop the end)":
+        "lượt {form} của {cadre} đến {post} có ngày kết thúc ({end}): chỉ biệt phái mới có "
+        "thời hạn trở về (đổi thành biệt phái, hoặc bỏ ngày kết thúc)",
+    "pinned move {cadre} → {post} in {round} is not in the plan":
+        "lượt điều chuyển được chỉ định {cadre} → {post} trong đợt {round} không có trong "
+        "phương án",
+    "pinned move {cadre} → {post} is not in the plan":
+        "lượt điều chuyển được chỉ định {cadre} → {post} không có trong phương án",
+    "forbidden move {cadre} → {post} is in the plan":
+        "lượt điều chuyển bị cấm {cadre} → {post} lại có trong phương án",
     # why a due cadre is left unplaced (solver; read back from unplaced.csv)
     "no allowed destination among the open posts":
         "không có vị trí trống nào được phép bố trí",

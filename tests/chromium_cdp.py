@@ -24,8 +24,12 @@ class Page:
         self._replies, replies_write = os.pipe()
 
         def as_fds_3_and_4() -> None:  # in the child, before exec
-            os.dup2(commands_read, 3)
-            os.dup2(replies_write, 4)
+            import fcntl
+
+            # through fds above 9 first: either pipe end may itself be 3 or 4
+            high = [fcntl.fcntl(fd, fcntl.F_DUPFD, 10) for fd in (commands_read, replies_write)]
+            os.dup2(high[0], 3)
+            os.dup2(high[1], 4)
 
         self._process = subprocess.Popen(
             [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",

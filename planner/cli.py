@@ -23,10 +23,15 @@ EXIT_OK, EXIT_VIOLATIONS, EXIT_BAD_INPUT = 0, 1, 2
 
 
 def cli_lang() -> str:
-    """The language of the CLI's own messages: ROTATION_LANG=vi or en (default en)."""
+    """The language of the CLI's own messages: ROTATION_LANG=vi or en; without it, vi in a
+    Vietnamese locale (LC_ALL, LC_MESSAGES or LANG vi_…), else en."""
     import os
 
-    lang = os.environ.get("ROTATION_LANG", "en")
+    lang = os.environ.get("ROTATION_LANG")
+    if lang is None:
+        locale = next((os.environ[k] for k in ("LC_ALL", "LC_MESSAGES", "LANG")
+                       if os.environ.get(k)), "")
+        lang = "vi" if locale.lower().startswith("vi") else "en"
     return lang if lang in ("vi", "en") else "en"
 
 

@@ -148,3 +148,18 @@ def test_the_vietnamese_report_says_every_violation_and_unplaced_reason_in_vietn
     assert [m for g in english.data.hard for m in g["messages"]] == [
         v.message for v in _violations(DEMO / "moves" / "due-left.csv")
         if v.hard]  # type: ignore[attr-defined]
+
+
+def test_a_vietnamese_locale_makes_the_cli_vietnamese_unless_rotation_lang_says_otherwise(
+        monkeypatch: pytest.MonkeyPatch):
+    from planner.cli import cli_lang
+
+    for name in ("ROTATION_LANG", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "vi_VN.UTF-8")
+    assert cli_lang() == "vi"
+    monkeypatch.setenv("ROTATION_LANG", "en")
+    assert cli_lang() == "en"
+    monkeypatch.delenv("ROTATION_LANG")
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    assert cli_lang() == "en"

@@ -129,7 +129,16 @@ VISIBLE_ROWS = """
     .map(tr => ({n: +tr.dataset.n, round: +tr.dataset.round, form: tr.dataset.form,
                  cell: tr.cells[0], name: tr.cells[1] ? tr.cells[1].textContent : ''}))
     .filter(r => r.cell.getClientRects().length > 0);
-  rows.forEach(r => { r.top = r.cell.getBoundingClientRect().top; delete r.cell; });
+  const heads = [...document.querySelectorAll('#moves-table thead th')]
+    .map(th => th.getBoundingClientRect().left);
+  rows.forEach(r => {
+    const cells = [...r.cell.parentElement.cells].map(td => td.getBoundingClientRect());
+    r.top = cells[0].top;
+    // laid out as a table row: every cell on the row's line, under its column's header
+    r.aligned = cells.every((c, i) => Math.abs(c.top - r.top) < 1
+                                      && Math.abs(c.left - heads[i]) < 1);
+    delete r.cell;
+  });
   rows.sort((a, b) => a.top - b.top);
   return rows;
 })()

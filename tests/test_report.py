@@ -307,11 +307,13 @@ def test_without_javascript_a_reader_sorts_by_round_or_given_name_and_filters_by
         assert [r["n"] for r in default] == list(range(len(report.data.moves)))
         _label_click(page, "fs-round")
         by_round = page.evaluate(VISIBLE_ROWS)
+        assert all(r["aligned"] for r in default + by_round)  # still a table, cells in columns
         assert [r["round"] for r in by_round] == sorted(r["round"] for r in default)
         assert [r["round"] for r in by_round] != [r["round"] for r in default]
         _label_click(page, "fs-name")
-        names = [r["name"] for r in page.evaluate(VISIBLE_ROWS)]
-        assert names == sorted(names, key=given_name_key)
+        by_name = page.evaluate(VISIBLE_ROWS)
+        names = [r["name"] for r in by_name]
+        assert names == sorted(names, key=given_name_key) and all(r["aligned"] for r in by_name)
         _label_click(page, "ff-transfer")
         shown = page.evaluate(VISIBLE_ROWS)
         assert {r["form"] for r in shown} == {"transfer"}

@@ -125,6 +125,7 @@ def test_a_hanoi_size_report_is_usable_with_and_without_javascript(
         by_round = page.evaluate(VISIBLE_ROWS)
         sort_seconds = time.perf_counter() - started
         assert [r["round"] for r in by_round] == sorted(r["round"] for r in rows)
+        assert all(r["aligned"] for r in by_round)
         wall_js = page.open(html_path.as_uri(), javascript=True)
         scripted = page.evaluate(TIMINGS)
         # the structure of what a screenshot shows: sections in order, nothing wider than

@@ -447,7 +447,7 @@ def _filter_css(data: ReportData) -> str:
         rules.append(f"{sorted_} table.moves{{display:grid;"
                      f"grid-template-columns:repeat({columns},auto)}}"
                      f"{sorted_} table.moves :is(thead,tbody,tr){{display:contents}}"
-                     f"{sorted_} tr.grp-head{{display:none}}"
+                     f"{sorted_} table.moves tr.grp-head{{display:none}}"
                      f"{sorted_} tr.m>td{{order:var(--{key})}}"
                      f"#fs-{name}:checked ~ .filters label[for='fs-{name}']{{font-weight:700}}")
     return "\n" + "\n".join(rules) + "\n"

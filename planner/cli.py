@@ -298,7 +298,7 @@ def plan(scenario: Path, out_dir: Path | None, as_json: bool, verbose: bool,
     """Propose a rotation plan, check it independently, and write the plan folder."""
     import time
 
-    from planner import api
+    from planner import api, deadline
     from planner.solver.run import NoPlanInTime, PinConflict
 
     started = time.perf_counter()
@@ -313,7 +313,9 @@ def plan(scenario: Path, out_dir: Path | None, as_json: bool, verbose: bool,
 
     target = out_dir or Path("plans") / outputs.slug(workspace.scenario.name)
     api.check_plan_folder(workspace, target, from_plan)  # refused before solving, not after
-    with err.status("solving…") as status:
+    # one deadline for the run, a pin conflict's diagnosis included (planner.deadline)
+    with deadline.scope(workspace.scenario.solver.time_limit_s), \
+            err.status("solving…") as status:
 
         def progress(message: str) -> None:
             status.update(message)

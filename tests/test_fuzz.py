@@ -267,7 +267,7 @@ MUST_REFUSE: list[tuple[str, str, str]] = [
     (SCENARIO, "vacancy: 20", "vacancy: -5"),
     (SCENARIO, "seed: 0", "seed: 3000000000"),
     (SCENARIO, "seed: 0", "seed: yes"),
-    (SCENARIO, "time_limit_s: 20", "time_limit_s: 0"),
+    (SCENARIO, "time_limit_s: 60", "time_limit_s: 0"),
     (SCENARIO, "gap: 0.0", "gap: .nan"),
     (SCENARIO, "end: 2026-01-01", "end: 2024-01-01"),
     (SCENARIO, "end: 2026-01-01", "end: 2100-01-01"),

@@ -127,7 +127,9 @@ def test_report_replaces_its_own_page_and_workbook(workdir: Path):
     assert run("plan", "scenarios/demo/scenario.yaml", "-o", "plans/demo")[0] == 0
     assert run("report", "plans/demo", "-o", "out/r.html")[0] == 0
     assert run("report", "plans/demo", "--lang", "en", "-o", "out/r.html")[0] == 0
-    assert sorted(p.name for p in (workdir / "out").iterdir()) == ["r.html", "r.xlsx"]
+    # the pair and the report folder's marker (the folder is swapped whole), nothing else
+    assert sorted(p.name for p in (workdir / "out").iterdir()) == [
+        outputs.REPORT.marker, "r.html", "r.xlsx"]
 
 
 def test_schema_refuses_to_overwrite_a_file_that_is_not_a_schema(workdir: Path):

@@ -72,10 +72,12 @@ def report_bad_input(exc: InputError, as_json: bool = False) -> None:
 
 def warn_lookalikes(workspace: Any) -> None:
     """Warn (stderr) of roster ids with letters that only look Latin (Cyrillic С …)."""
-    from planner.roster_io import lookalike_warnings
+    from planner.roster_io import lookalike_warnings, scenario_lookalike_warnings
 
     err = Console(stderr=True, highlight=False, soft_wrap=True)
-    for warning in lookalike_warnings(workspace.scenario.roster):
+    scenario = workspace.scenario
+    for warning in [*lookalike_warnings(scenario.roster),
+                    *scenario_lookalike_warnings([*scenario.pins, *scenario.forbids])]:
         err.print(f"warning: {warning}", markup=False)
 
 

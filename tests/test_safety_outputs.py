@@ -198,6 +198,32 @@ def test_leftovers_of_a_killed_writer_are_removed_by_the_next_run(tmp_path: Path
     assert names == sorted([live.name, "out", "r.html"])
 
 
+def test_every_write_is_flushed_to_disk_before_its_rename(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch):
+    """A power loss after the rename must find the new contents on disk, not an empty file:
+    each temporary (a file, or every file of a staged folder) is fsynced before it is
+    renamed or swapped into place."""
+    events: list[tuple[str, str]] = []
+    fsync, replace, exchange = atomic.fsync_path, os.replace, atomic._exchange
+    monkeypatch.setattr(atomic, "fsync_path",
+                        lambda path: (events.append(("fsync", str(path))), fsync(path))[1])
+    monkeypatch.setattr(os, "replace", lambda a, b: (events.append(("rename", str(a))),
+                                                     replace(a, b))[1])
+    monkeypatch.setattr(atomic, "_exchange", lambda a, b: (events.append(("rename", str(a))),
+                                                           exchange(a, b))[1])
+    atomic.write_text(tmp_path / "f.txt", "x")
+    atomic.write_folder(tmp_path / "out", lambda d: (d / "a.csv").write_text("1"))
+    atomic.write_folder(tmp_path / "out", lambda d: (d / "a.csv").write_text("2"))
+    renamed = [(i, path) for i, (what, path) in enumerate(events) if what == "rename"]
+    assert len(renamed) == 3
+    for index, path in renamed:
+        flushed = {p for what, p in events[:index] if what == "fsync"}
+        assert path in flushed, f"{path} renamed before it was flushed"
+        if Path(path).is_dir() or "out" in Path(path).name:  # a staged folder: its files too
+            assert any(p.startswith(path + os.sep) for p in flushed), path
+    assert (tmp_path / "out" / "a.csv").read_text() == "2"
+
+
 def test_written_files_have_ordinary_permissions(tmp_path: Path):
     atomic.write_text(tmp_path / "f.txt", "x")
     mode = (tmp_path / "f.txt").stat().st_mode & 0o777

@@ -20,6 +20,9 @@ from planner.forms import is_upward
 from planner.plan import Plan, read_moves
 from planner.workspace import load_workspace
 
+# rules that make a cadre due (the two-term rules, the periodic change): not a refusal of a move
+DUE_RULES = ("rotation-two-terms", "position-change-period")
+
 
 def main(scenario: str, before: str, after: str) -> dict[str, object]:
     ws = load_workspace(Path(scenario))
@@ -45,7 +48,7 @@ def main(scenario: str, before: str, after: str) -> dict[str, object]:
         alone = check_plan(ws.facts, Plan([move]))
         rules = sorted({v.rule_id for v in alone.hard if move.cadre in v.cadres
                         and not v.rule_id.startswith(("structure", "scenario"))
-                        and v.rule_id not in ("rotation-two-terms", "position-change-period")})
+                        and not v.rule_id.startswith(DUE_RULES)})
         for rule in rules:
             refused_by[rule] += 1
         if not rules:

@@ -496,18 +496,59 @@ def candidates(scenario: Path | Workspace, post: str, round_name: str | None = N
 # ------------------------------------------------------------------------------ compare
 
 
-def compare(plans: Sequence[Path], progress: Progress | None = None) -> Comparison:
-    """KPIs side by side and each variant's move diff against the first (plan folders or
-    scenario files, the latter planned in memory)."""
+def compare(plans: Sequence[Path], progress: Progress | None = None,
+            scenario: Path | None = None) -> Comparison:
+    """KPIs side by side and each variant's move diff against the first.
+
+    Each path is a plan folder, a bare moves file (a moves.csv, the report's .xlsx or a CSV
+    saved from it: checked against `scenario` for its KPIs; by default the scenario recorded
+    in the file's own plan folder, else in the first plan folder compared) or a scenario
+    file (planned in memory, without relaxation search; nothing is written)."""
     from planner.compare import compare as compare_runs
-    from planner.compare import load_run
+    from planner.compare import is_moves_file, read_moves_run, read_plan_folder, run_of
+    from planner.errors import InputError, Problem
+
+    workspaces: dict[Path, Workspace] = {}
+
+    def workspace_for(moves_file: Path) -> Workspace:
+        chosen = scenario or _recorded_scenario([moves_file.parent, *plans])
+        if chosen is None:
+            raise InputError([Problem(str(moves_file), None, None, "--scenario",
+                                      "a moves file is compared as checked against its "
+                                      "scenario: give --scenario SCENARIO (or compare a plan "
+                                      "folder written by `rotation plan`)")])
+        key = chosen.resolve()
+        if key not in workspaces:
+            workspaces[key] = load_workspace(chosen)
+        return workspaces[key]
 
     runs = []
     for path in plans:
-        if not path.is_dir() and progress is not None:
-            progress(f"planning {path}…")
-        runs.append(load_run(path))
+        if path.is_dir():
+            runs.append(read_plan_folder(path))
+        elif is_moves_file(path):
+            runs.append(read_moves_run(path, workspace_for(path)))
+        elif path.is_file() and path.suffix.lower() in (".yaml", ".yml"):
+            if progress is not None:
+                progress(f"planning {path}…")
+            outcome = plan(path, relax=False)
+            runs.append(run_of(outcome.facts, outcome.plan, outcome.document,
+                               outcome.facts.scenario.name, str(path)))
+        else:
+            raise InputError([Problem(str(path), message="expected a plan folder (with "
+                                      "plan.yaml), a moves file (.csv, .xlsx) or a scenario "
+                                      ".yaml file")])
     return compare_runs(runs)
+
+
+def _recorded_scenario(places: Sequence[Path]) -> Path | None:
+    """The scenario recorded in the first of these plan folders that records one."""
+    from planner.planio import marked_scenario
+
+    for place in places:
+        if place.is_dir() and (found := marked_scenario(place)) is not None:
+            return found
+    return None
 
 
 # ------------------------------------------------------------------------------ report

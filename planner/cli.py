@@ -443,13 +443,19 @@ def candidates(scenario: Path, position_id: str, round_name: str | None, k: int,
               help="Write the comparison as a self-contained HTML page.")
 @click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
               help="Language of the HTML page.")
+@click.option("--scenario", "scenario", type=click.Path(path_type=Path, exists=True,
+                                                        dir_okay=False),
+              help="Scenario to check bare moves files against (default: the one recorded "
+                   "in their plan folder, else in the first plan folder compared).")
 @reports_bad_input
 def compare(plans: tuple[Path, ...], as_json: bool, kpi_file: Path | None,
-            diff_file: Path | None, html_file: Path | None = None, lang: str = "vi") -> None:
+            diff_file: Path | None, html_file: Path | None = None, lang: str = "vi",
+            scenario: Path | None = None) -> None:
     """KPIs side by side and each variant's move diff against the base (the first plan).
 
-    Each argument is a plan folder written by `rotation plan`, or a scenario file, which is
-    planned first (in memory; nothing is written).
+    Each argument is a plan folder written by `rotation plan`; a moves file (a moves.csv,
+    the report's .xlsx or a CSV saved from it), checked against the scenario for its KPIs;
+    or a scenario file, which is planned first (in memory; nothing is written).
     """
     from planner import api
     from planner.compare import diff_csv, kpi_csv
@@ -466,7 +472,8 @@ def compare(plans: tuple[Path, ...], as_json: bool, kpi_file: Path | None,
                            "`rotation compare --html` page", "--html")
     try:
         comparison = api.compare(plans, progress=lambda message: err.print(message,
-                                                                           markup=False))
+                                                                           markup=False),
+                                 scenario=scenario)
     except PinConflict as conflict:
         err.print("INFEASIBLE: a pinned move of a compared scenario breaks the hard rules:",
                   markup=False)

@@ -1,24 +1,29 @@
 """Comparing plans (`rotation compare`), and what became of an earlier plan (`plan --from`).
 
 `rotation compare BASE VARIANT…` takes plan folders (the output of `rotation plan`: its
-plan.yaml gives status, objective, gap, KPIs and penalties; its moves.csv the moves) or
-scenario files, which are planned in memory first (nothing is written). The first argument
-is the base: every other plan is shown beside it with the difference, and its moves are
-diffed against the base's by cadre — added (the cadre moves only in the variant), removed
-(only in the base) and changed (both move them, to another post, form or round).
+plan.yaml gives status, objective, gap, KPIs and penalties; its moves.csv the moves), bare
+moves files (a moves.csv, the report's .xlsx or a CSV saved from it: read as `check` reads
+them and checked against the scenario for their KPIs and penalties) or scenario files,
+which are planned in memory first (nothing is written; `planner.api.compare` reads each).
+The first argument is the base: every other plan is shown beside it with the difference,
+and its moves are diffed against the base's by cadre — added (the cadre moves only in the
+variant), removed (only in the base) and changed (both move them, to another post, form or
+round).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from planner.errors import InputError, Problem
+from planner.facts import Facts
 from planner.plan import REQUIRED_MOVE_COLUMNS, Plan
 from planner.roster_io import csv_text
 from planner.scenario import Scenario
+from planner.workspace import Workspace
 from planner.yamlio import read_yaml
 
 MOVE_FIELDS = ("form", "to_position", "round")
@@ -175,20 +180,9 @@ def read_move_rows(path: Path) -> dict[str, MoveRow]:
     return moves
 
 
-def plan_in_memory(scenario_path: Path, progress: Callable[[str], None] | None = None,
-                   label: str | None = None) -> PlanRun:
-    """Plan a scenario now (as `rotation plan` would, without writing) for a comparison."""
-    from planner.api import plan_status
-    from planner.planio import plan_document
-    from planner.solver.run import solve_workspace
-    from planner.workspace import load_workspace
-
-    workspace = load_workspace(scenario_path)
-    facts = workspace.facts
-    result = solve_workspace(facts, progress=progress)
-    document = plan_document(facts, result.plan, result.report, plan_status(facts, result),
-                             result.solution.objective, result.solution.bound,
-                             result.solution.gap)
+def run_of(facts: Facts, plan: Plan, document: dict[str, Any], label: str,
+           source: str) -> PlanRun:
+    """A plan in memory as a PlanRun, with the names and titles from the roster."""
     roster = facts.roster
 
     def title(position_id: str | None) -> str:
@@ -198,18 +192,42 @@ def plan_in_memory(scenario_path: Path, progress: Callable[[str], None] | None =
     moves = {m.cadre: MoveRow(m.cadre, m.form, m.from_position or "", m.to_position, m.round,
                               roster.cadre_by_id[m.cadre].name, title(m.from_position),
                               title(m.to_position))
-             for m in result.plan.moves}
-    return PlanRun(label or facts.scenario.name, str(scenario_path), document, moves)
+             for m in plan.moves}
+    return PlanRun(label, source, document, moves)
 
 
-def load_run(path: Path, progress: Callable[[str], None] | None = None) -> PlanRun:
-    """A plan folder as it is, or a scenario file planned in memory."""
-    if path.is_dir():
-        return read_plan_folder(path)
-    if path.suffix.lower() in (".yaml", ".yml") and path.exists():
-        return plan_in_memory(path, progress)
-    raise InputError([Problem(str(path), message="expected a plan folder (with plan.yaml) or "
-                              "a scenario .yaml file")])
+#: how a moves file's plan is described where a solved plan has the solver's status
+CHECKED = "checked"
+MOVES_SUFFIXES = (".csv", ".xlsx", ".xlsm")
+
+
+def is_moves_file(path: Path) -> bool:
+    return path.is_file() and path.suffix.lower() in MOVES_SUFFIXES
+
+
+def moves_file_label(path: Path) -> str:
+    """'what-if' for what-if.csv; 'demo/report.xlsx' for the generic names a plan folder or
+    report holds (moves.csv, report.xlsx), which alone would not say which plan it is."""
+    if path.stem.lower() in ("moves", "report"):
+        return f"{path.resolve().parent.name}/{path.name}"
+    return path.stem
+
+
+def read_moves_run(path: Path, workspace: Workspace, label: str | None = None) -> PlanRun:
+    """A bare moves file — CSV (`,`/`;`, BOM, Vietnamese headers and labels) or the report's
+    workbook — read as `rotation check` reads it and checked against the scenario, which
+    gives its KPIs, penalties and verdict. Status `checked`: no solver ran, so there is no
+    objective or gap."""
+    from planner.checker import check_plan
+    from planner.plan import read_moves
+    from planner.planio import plan_document
+
+    facts = workspace.facts
+    plan = read_moves(path, workspace.scenario)
+    report = check_plan(facts, plan)
+    document = plan_document(facts, plan, report, CHECKED, 0.0, 0.0, 0.0)
+    document["objective"] = document["gap"] = document["bound"] = None
+    return run_of(facts, plan, document, label or moves_file_label(path), str(path))
 
 
 def unique_labels(runs: Sequence[PlanRun]) -> None:

@@ -176,3 +176,55 @@ def test_compare_reads_a_workbook_as_a_variant(plan_dir: Path, workbook_path: Pa
     from_csv = read_move_rows(plan_dir / "moves.csv")
     from_xlsx = read_move_rows(workbook_path)
     assert from_csv == from_xlsx
+
+
+def test_compare_takes_the_reports_workbook_and_finds_the_same_moves(plan_dir: Path,
+                                                                    workbook_path: Path):
+    """The scenario comes from the workbook's plan folder: no --scenario needed."""
+    result = rotation("compare", str(plan_dir), str(workbook_path), "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert [p["label"] for p in data["plans"]] == ["plan", "plan/report.xlsx"]
+    assert data["plans"][1]["status"] == "checked" and data["plans"][1]["objective"] is None
+    kpis = {row["kpi"]: list(row["values"].values()) for row in data["kpis"]}
+    assert kpis["moves"][0] == kpis["moves"][1] == 10
+    assert data["diffs"]["plan/report.xlsx"] == []
+
+
+def test_compare_takes_an_edited_csv_saved_from_the_workbook_with_names_in_the_diff(
+        plan_dir: Path, workbook_path: Path, tmp_path: Path):
+    """A planner moves one cadre's round and deletes another's row, saves as CSV from Excel
+    (BOM, `;`, dd/mm/yyyy), and compares it with the plan, giving the scenario."""
+    rows = moves_sheet_as_rows(workbook_path)
+    header = [str(h) for h in rows[0]]
+    cadre, name, round_ = (header.index(h) for h in ("Mã cán bộ", "Họ và tên", "Đợt"))
+    moved, dropped = rows[1], rows[2]
+    moved[round_] = "2025-Q4" if moved[round_] != "2025-Q4" else "2025-Q3"
+
+    def cell(value: object) -> str:
+        if isinstance(value, dt.datetime | dt.date):
+            return value.strftime("%d/%m/%Y")
+        return "" if value is None else str(value)
+
+    kept = [row for row in rows if row is not dropped]
+    saved = tmp_path / "edited.csv"
+    saved.write_bytes(b"\xef\xbb\xbf" + ("\n".join(";".join(cell(v) for v in row)
+                                                   for row in kept) + "\n").encode("utf-8"))
+    result = rotation("compare", str(plan_dir), str(saved), "--scenario", str(SCENARIO),
+                      "--diff-csv", str(tmp_path / "diff.csv"))
+    assert result.exit_code == 0, result.output
+    assert "edited: 2 moves differ from the base" in result.output
+    assert f"{moved[cadre]} {moved[name]}" in result.output
+    diff = (tmp_path / "diff.csv").read_text("utf-8").splitlines()
+    changes = {line.split(",")[2]: line.split(",")[1] for line in diff[1:]}
+    assert changes == {moved[cadre]: "changed", dropped[cadre]: "removed"}
+    assert all(str(dropped[name]) in line for line in diff if line.split(",")[2] ==
+               dropped[cadre])
+
+
+def test_a_moves_file_with_no_scenario_to_check_it_against_is_bad_input(tmp_path: Path):
+    alone = tmp_path / "alone.csv"
+    alone.write_bytes((DEMO / "moves" / "clean.csv").read_bytes())
+    result = rotation("compare", str(alone), str(alone))
+    assert result.exit_code == 2 and "--scenario" in result.output
+    assert "Traceback" not in result.output

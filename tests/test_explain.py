@@ -58,11 +58,10 @@ PER_KIND = [
      "C012 and C013 (parent) head a level and one of its listed sectors", ("C012",)),
     ("C030", "P-XL-PCT", "relatives-qd114", "position_change",
      "C030 and C039 (spouse) are head and deputy of one unit", ("C039",)),
-    # tenure_limit: a due cadre's move that does not end the tenure
-    ("C006", "P-TH-BT", "rotation-two-terms", "position_change",
-     "moves only by position_change, which does not end the tenure (rotation, transfer, "
-     "appointment would)",
-     ()),
+    # tenure_limit: a due cadre's move that does not end the tenure (C008, staff of Phòng
+    # Nội vụ, due under the periodic change by 2024-Q3; a transfer would end it too)
+    ("C008", "P-TH-TNMT-CV", "position-change-period", "secondment",
+     "moves only by secondment, which does not end the tenure", ()),
     # one holder per post: the holder who stays is named
     ("C001", "P-TH-PBT", "structure.one-holder", "position_change",
      "P-TH-PBT has 2 holders in 2024-Q1: C001, C002", ("C002",)),
@@ -84,6 +83,22 @@ def test_a_dated_exemption_is_quoted_for_the_rounds_it_holds_in(demo: Facts) -> 
     _clause, rounds, _others = refusal(demo, "C012", "P-TH-BT",
                                        "position-change-exempt-retirement", "position_change")
     assert rounds[0] == "2025-Q2" and "2025-Q1" not in rounds
+
+
+def test_a_head_opted_into_the_two_term_rule_is_told_which_forms_end_it(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    """C006 (head of Phòng Nội vụ since 2015) is due only where the district opts its other
+    heads in (QĐ 65 Đ.4 k.2): then a position change does not end his tenure."""
+    overlay = tmp_path_factory.mktemp("opted") / "overlay.yaml"
+    overlay.write_text(f"extends: {DEMO}\nenable: [rotation-two-terms-other-heads]\n",
+                       encoding="utf-8")
+    opted = load_workspace(overlay).facts
+    clause, _rounds, _others = refusal(opted, "C006", "P-TH-BT", "rotation-two-terms-other-heads",
+                                       "position_change")
+    assert ("moves only by position_change, which does not end the tenure (rotation, transfer, "
+            "appointment would)") in clause
+    found, _allowed = refusals(load_workspace(DEMO).facts, Plan([]), "C006", "P-TH-BT")
+    assert not any(r.rule_id.startswith("rotation-two-terms") for r in found)
 
 
 def test_a_late_move_of_a_due_cadre_names_the_due_round(demo: Facts) -> None:

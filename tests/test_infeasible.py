@@ -1,8 +1,9 @@
 """Impossible scenarios get an irreducible, re-solved conflict core over rule instances and a
 lawful relaxation that, pasted as an overlay, plans (issue 12).
 
-scenarios/impossible forbids moving C006, whom the hard two-term rule makes due in 2024-Q1;
-impossible-forbid forbids him each post the rules allow; impossible-quota asks for two
+scenarios/impossible opts the district's other heads into the two-term policy (QĐ 65 Đ.4 k.2)
+and forbids moving C006, whom that rule makes due in 2024-Q1; impossible-forbid forbids him each
+post the rules allow; impossible-quota asks for two
 rotations into phường Quảng An's People's Committee where one is possible; impossible-pin
 pins a new secretary and a new chair of one ward in the same round (continuity).
 """
@@ -27,8 +28,8 @@ IMPOSSIBLE = SCENARIOS / "impossible" / "scenario.yaml"
 
 # scenario → (rule ids every core must name, the relaxation expected among those found)
 CASES = {
-    "impossible": ({"rotation-two-terms", "scenario.forbid"}, "unforbid"),
-    "impossible-forbid": ({"rotation-two-terms", "scenario.forbid"}, "unforbid"),
+    "impossible": ({"rotation-two-terms-other-heads", "scenario.forbid"}, "unforbid"),
+    "impossible-forbid": ({"rotation-two-terms-other-heads", "scenario.forbid"}, "unforbid"),
     "impossible-quota": ({"quang-an-rotations"}, "set"),
     "impossible-pin": ({"secretary-chair-not-together", "scenario.pin"}, "unpin"),
 }
@@ -81,7 +82,8 @@ def test_the_impossible_scenario_prints_its_core_and_relaxations_in_rule_terms(
     assert (tmp_path / "plan" / "plan.yaml").exists()  # the folder is written all the same
     assert "INFEASIBLE" in result.output and "conflict core: 2 rule instances" in result.output
     assert "irreducible" in result.output
-    assert "rotation-two-terms" in result.output and "forbid C006 any move" in result.output
+    assert "rotation-two-terms-other-heads" in result.output
+    assert "forbid C006 any move" in result.output
     assert "unforbid: [{cadre: C006}]" in result.output
     # never outside the law: the two-term limit declares no range, so it is not raised
     assert "max_months" not in result.output

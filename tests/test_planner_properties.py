@@ -67,6 +67,7 @@ def scenarios(rosters: st.SearchStrategy[str]) -> st.SearchStrategy[dict[str, An
         "set": rule_parameters,
         "disable": optional_rules,
         "enable_freeze": st.booleans(),
+        "enable_other_heads": st.booleans(),
     })
 
 
@@ -102,7 +103,9 @@ def write_scenario(folder: Path, spec: dict[str, Any], pins: list[dict[str, str]
         "solver: {time_limit_s: 30, gap: 0.0, seed: 0}",
         f"set: {json.dumps(spec['set'])}",
         f"disable: {json.dumps(sorted(spec['disable']))}",
-        f"enable: {json.dumps(['freeze-kl-128'] if spec['enable_freeze'] else [])}",
+        "enable: " + json.dumps(
+            (["freeze-kl-128"] if spec["enable_freeze"] else [])
+            + (["rotation-two-terms-other-heads"] if spec.get("enable_other_heads") else [])),
         f"pin: {json.dumps(pins or [])}",
         f"forbid: {json.dumps(forbids or [])}",
     ]

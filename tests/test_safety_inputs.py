@@ -305,7 +305,7 @@ def test_scenario_roster_and_rule_mistakes_are_reported_in_one_run(workdir: Path
     code, output = run("validate", SCENARIO)
     assert code == 2
     assert "3 problems" in output
-    for where in ("scenario.yaml:8", "decree-59.yaml:12", "cadres.csv:2"):
+    for where in ("scenario.yaml:8", "decree-59.yaml:15", "cadres.csv:2"):
         assert where in output, where
 
 

@@ -1,12 +1,12 @@
 """`exemption`: who is not moved (retirement soon, status, young child) and by which forms.
 
-Covers NĐ 59/2019 Art 37 (less than 18 months to retirement is exempt from periodic change;
-discipline, investigation, illness, study ≥ 12 months, secondment, pregnancy or a child under
-36 months defer it) and NĐ 170/2025's seven cases for secondment and transfer, where a
-volunteer lifts the child and hardship cases; Luật CBCC 2008 Đ.82(3): no rotation, transfer,
-secondment or appointment while under discipline review, investigation, prosecution or
-trial. The young-child case spares a man only as the child's carer (NĐ 59 Đ.38–39: his wife
-has died or another objective reason) — the roster's `sole_carer`, false by default.
+Covers NĐ 59/2019 Đ.38 (less than 18 months to retirement is exempt from periodic change)
+and Đ.39 (discipline, investigation, illness, study ≥ 12 months, secondment, pregnancy or a
+child under 36 months defer it), and NĐ 170/2025's seven cases for secondment and transfer,
+where a volunteer lifts the child and hardship cases; Luật CBCC 2008 Đ.82(3): no rotation,
+transfer, secondment or appointment while under discipline review, investigation,
+prosecution or trial. The young-child case spares a man only as the child's carer (NĐ 59
+Đ.39: his wife has died or another objective reason) — the roster's `sole_carer`, false by default.
 """
 
 from __future__ import annotations

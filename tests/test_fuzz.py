@@ -255,7 +255,11 @@ def assert_clean(outcomes: list[Outcome], tmp_path: Path,
     figures = summary(outcomes, silent)
     print(json.dumps(figures))
     if os.environ.get("FUZZ_REPORT"):
-        (tmp_path / "fuzz-report.json").write_text(json.dumps(
+        # FUZZ_REPORT=DIR gathers every chunk's report there (`python tests/test_fuzz.py DIR`
+        # adds them up); any other value writes into the test's tmp folder
+        folder = Path(os.environ["FUZZ_REPORT"])
+        folder = folder if folder.is_dir() else tmp_path
+        (folder / f"fuzz-report-{tmp_path.name}.json").write_text(json.dumps(
             {"summary": figures, "outcomes": [o.__dict__ for o in outcomes]},
             ensure_ascii=False, indent=1), encoding="utf-8")
     bad = [o for o in outcomes if o.crash or o.unlocated or o.seconds > bound(o)]
@@ -352,3 +356,17 @@ def test_targeted_bad_values_are_all_refused_never_silently_accepted(fuzz_root: 
             silent.append(outcome)
     assert_clean(outcomes, tmp_path, silent)
     assert not silent, "\n".join(f"{o.file}: {o.mutation} exits {o.code}" for o in silent)
+
+
+def _add_up(folder: Path) -> dict[str, object]:
+    """Figures of every report a FUZZ_REPORT=DIR run wrote, per input class and in all."""
+    outcomes = []
+    for path in sorted(folder.glob("fuzz-report-*.json")):
+        outcomes += [Outcome(**o) for o in json.loads(path.read_text("utf-8"))["outcomes"]]
+    return summary(outcomes)
+
+
+if __name__ == "__main__":
+    import sys
+
+    print(json.dumps(_add_up(Path(sys.argv[1])), indent=1))

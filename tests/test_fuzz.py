@@ -259,7 +259,9 @@ def assert_clean(outcomes: list[Outcome], tmp_path: Path,
         # adds them up); any other value writes into the test's tmp folder
         folder = Path(os.environ["FUZZ_REPORT"])
         folder = folder if folder.is_dir() else tmp_path
-        (folder / f"fuzz-report-{tmp_path.name}.json").write_text(json.dumps(
+        # the tmp folder's parent names the xdist worker: one file per worker and test
+        name = f"{tmp_path.parent.name}-{tmp_path.name}"
+        (folder / f"fuzz-report-{name}.json").write_text(json.dumps(
             {"summary": figures, "outcomes": [o.__dict__ for o in outcomes]},
             ensure_ascii=False, indent=1), encoding="utf-8")
     bad = [o for o in outcomes if o.crash or o.unlocated or o.seconds > bound(o)]

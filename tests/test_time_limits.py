@@ -171,15 +171,16 @@ def test_a_core_with_no_time_left_solves_nothing_and_says_so(clock: MovedClock):
 
 
 def hand_made_core() -> Core:
-    """The impossible scenario's core (C006 due under the two-term rule, forbidden to move),
-    written out so the search can be tested without solving for it."""
-    return Core([
-        Instance("row:rotation-two-terms:C006", "row", "rotation-two-terms", "two terms",
-                 "QĐ 65 [I]", "C006 must move by 2024-Q1", ("C006",), ("P-TH-NV-TP",)),
-        Instance("forbid:scenarios/impossible/scenario.yaml:10", "forbid", "scenario.forbid",
-                 "forbid C006 any move", "scenarios/impossible/scenario.yaml:10",
-                 "the scenario forbids this", ("C006",)),
-    ], True, True, 4, 1.0)
+    """A core of the impossible scenario written out (C006, due under the two-term rule, is
+    forbidden to move), so the search can be tested without solving for it: the scenario's
+    forbid, and a second forbid of one post, each dropped by its own relaxation."""
+    def forbid(line: int, post: str | None) -> Instance:
+        label = f"forbid C006 {'→ ' + post if post else 'any move'}"
+        return Instance(f"forbid:scenarios/impossible/scenario.yaml:{line}", "forbid",
+                        "scenario.forbid", label, f"scenarios/impossible/scenario.yaml:{line}",
+                        "the scenario forbids this", ("C006",), (post,) if post else ())
+
+    return Core([forbid(13, None), forbid(14, "P-TH-BTC-TB")], True, True, 4, 1.0)
 
 
 def test_a_relaxation_search_cut_short_says_how_many_it_tried_and_the_best_found(

@@ -23,6 +23,7 @@ import math
 import numpy as np
 import scipy.sparse as sp
 
+from planner import deadline
 from planner.facts import Facts
 from planner.forms import away_posts, secondment_end
 from planner.linear import Candidate, LinearModel
@@ -139,6 +140,7 @@ def build_model(facts: Facts, candidate_set: CandidateSet,
     pinned = {entry.value.cadre for entry in facts.scenario.pins}
     has_vacancy_rule = any("weights.vacancy" in r.impl.prices for r in facts.ruleset.active)
     options = candidate_set.options
+    deadline.check("building the model", 0, len(options), "options priced")
     costs = option_costs(facts, options, previous, has_vacancy_rule)
     starts = [r.start for r in facts.rounds]
     for index, option in enumerate(options):
@@ -175,6 +177,7 @@ def build_model(facts: Facts, candidate_set: CandidateSet,
                           upper=1.0, label=f"{cadre_id} pinned", rule="scenario.pin")
         elif columns:
             plain.append(cadre_id)
+    deadline.check("building the model (one move per cadre)")
     row_of_cadre = {cadre_id: i for i, cadre_id in enumerate(plain)}
     cadre_row = np.fromiter((row_of_cadre.get(o.cadre, -1) for o in options), dtype=np.int64,
                             count=count)
@@ -183,9 +186,11 @@ def build_model(facts: Facts, candidate_set: CandidateSet,
                          shape=(len(plain), count))
     model.add_rows(once, -math.inf, 1.0, [f"{c} moves at most once" for c in plain],
                    "structure")
+    deadline.check("building the model (one holder per post)")
     _one_holder_rows(facts, model, options, movers, holder_of)
 
     for rule in facts.ruleset.active:
+        deadline.check(f"building the model (encoding rule {rule.id})")
         rule.impl.encode(rule, facts, model)
     return model
 

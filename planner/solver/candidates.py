@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from planner import deadline
 from planner.calendar import Round, add_months
 from planner.facts import Facts
 from planner.forms import (
@@ -582,6 +583,7 @@ def _options_for(job: _Job, cadre_id: str, judged: set[str], kept: int) -> Cadre
         targets = job.table.closest(cadre_id, job.scan_limit)
     forbidden = job.forbidden.get(cadre_id, set())
     for position_id in targets:
+        deadline.check("generating candidates")
         if kept >= job.keep_limit:
             break
         if position_id in found.judged:
@@ -645,8 +647,13 @@ def _judge_all(job: _Job, result: CandidateSet, cadre_ids: list[str],
                judged: dict[str, set[str]]) -> None:
     """Judge cadres in order and merge what each produced into the result."""
     counts = result.per_cadre()
-    for cadre_id in cadre_ids:
-        item = _options_for(job, cadre_id, judged.get(cadre_id, set()), counts.get(cadre_id, 0))
+    for number, cadre_id in enumerate(cadre_ids):
+        try:
+            item = _options_for(job, cadre_id, judged.get(cadre_id, set()),
+                                counts.get(cadre_id, 0))
+        except deadline.TimeLimitReached as reached:  # say how far the judging got
+            raise deadline.TimeLimitReached(reached.phase, number, len(cadre_ids),
+                                            "cadres judged", reached.limit) from None
         result.options.extend(item.options)
         result.refusals.setdefault(item.cadre, Counter()).update(item.refusals)
         judged[item.cadre] = item.judged

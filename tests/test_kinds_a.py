@@ -1,9 +1,10 @@
 """Rule kinds min_tenure, eligibility, adaptation, relatives, non_local and quota on the demo.
 
-Each kind gets a violating and a clean case on a plan of one to four hand-picked moves in the
-demo (quận Tây Hồ, 44 cadres, horizon 2024-Q1 … 2025-Q4), with the expected numbers worked
-out in comments. Rules are written to a small rule file next to an overlay of the demo
-scenario (`extends`), so the repository's own files are read, never written.
+Each kind gets a violating and a clean case on a plan of one to four hand-picked moves in
+the demo (quận Tây Hồ, 44 cadres) carried through 2025 (`through-2025.yaml`: horizon 2024-Q1
+… 2025-Q4), with the expected numbers worked out in comments. Rules are written to a small
+rule file next to an overlay of the demo scenario (`extends`), so the repository's own files
+are read, never written.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ def rules_file(*rules: str, include_plan_188: bool = False) -> str:
     return f"ruleset: test\n{include}rules:\n{body}"
 
 
-def workspace(folder: Path, rules: str, base: Path = DEMO / "scenario.yaml") -> Workspace:
+def workspace(folder: Path, rules: str, base: Path = DEMO / "through-2025.yaml") -> Workspace:
     """The demo (or another base scenario) under the given rule file, via an overlay."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "rules.yaml").write_text(rules, encoding="utf-8")

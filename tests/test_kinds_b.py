@@ -1,10 +1,10 @@
 """Rule kinds skill_demand, secondment_max, freeze and vacancy on the demo.
 
 Each kind gets a violating and a clean case on a plan of one to three hand-picked moves in
-the demo (quận Tây Hồ, 44 cadres, horizon 2024-Q1 … 2025-Q4), with the expected numbers
-worked out in comments. Each kind is loaded alone from a small rule file beside an overlay
-of the demo scenario (`extends`), so no other rule interferes and the repository's own files
-are read, never written.
+the demo (quận Tây Hồ, 44 cadres) carried through 2025 (`through-2025.yaml`: horizon 2024-Q1
+… 2025-Q4), with the expected numbers worked out in comments. Each kind is loaded alone from
+a small rule file beside an overlay of the demo scenario (`extends`), so no other rule
+interferes and the repository's own files are read, never written.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def workspace(folder: Path, rule: str) -> Workspace:
     (folder / "rules.yaml").write_text(f"ruleset: test\nrules:\n  -{body[3:]}\n",
                                        encoding="utf-8")
     overlay = folder / "overlay.yaml"
-    overlay.write_text(f"extends: {DEMO / 'scenario.yaml'}\nrules: [rules.yaml]\n",
+    overlay.write_text(f"extends: {DEMO / 'through-2025.yaml'}\nrules: [rules.yaml]\n",
                        encoding="utf-8")
     return load_workspace(overlay)
 

@@ -77,10 +77,12 @@ def report_bad_input(exc: InputError, as_json: bool = False) -> None:
 
 def warn_lookalikes(workspace: Any) -> None:
     """Warn (stderr) of roster ids with letters that only look Latin (Cyrillic С …)."""
-    from planner.roster_io import lookalike_warnings
+    from planner.roster_io import lookalike_warnings, scenario_lookalike_warnings
 
     err = Console(stderr=True, highlight=False, soft_wrap=True)
-    for warning in lookalike_warnings(workspace.scenario.roster):
+    scenario = workspace.scenario
+    for warning in [*lookalike_warnings(scenario.roster),
+                    *scenario_lookalike_warnings([*scenario.pins, *scenario.forbids])]:
         err.print(f"warning: {warning}", markup=False)
 
 
@@ -312,7 +314,7 @@ def plan(scenario: Path, out_dir: Path | None, as_json: bool, verbose: bool,
     """Propose a rotation plan, check it independently, and write the plan folder."""
     import time
 
-    from planner import api
+    from planner import api, deadline
     from planner.solver.run import NoPlanInTime, PinConflict
 
     started = time.perf_counter()
@@ -327,7 +329,11 @@ def plan(scenario: Path, out_dir: Path | None, as_json: bool, verbose: bool,
 
     target = out_dir or Path("plans") / outputs.slug(workspace.scenario.name)
     api.check_plan_folder(workspace, target, from_plan)  # refused before solving, not after
-    with err.status("solving…") as status:
+    # one deadline for the run from the command's start (reading the input included), a pin
+    # conflict's diagnosis too (planner.deadline)
+    limit = workspace.scenario.solver.time_limit_s
+    with deadline.scope(deadline=deadline.Deadline(started + limit, limit)), \
+            err.status("solving…") as status:
 
         def progress(message: str) -> None:
             status.update(message)

@@ -133,9 +133,12 @@ class TenureLimit(RuleKind):
             if satisfied and move is not None and move.round_index <= due.round_index:
                 continue
             due_round = facts.rounds[due.round_index].name
+            # the limit in force when the cadre falls due (a dated limit may have changed
+            # since the day it was reached)
+            limit = rule.param("max_months", facts.rounds[due.round_index].start)
             if satisfied and move is not None:
                 late = move.round_index - due.round_index
-                message = (f"{cadre_id} reaches {rule.param('max_months', due.reached_on)} "
+                message = (f"{cadre_id} reaches {limit} "
                            f"months in post on {due.reached_on} (due by {due_round}) but moves "
                            f"only in {move.round}")
             else:
@@ -143,7 +146,7 @@ class TenureLimit(RuleKind):
                 how = ("is not moved in the horizon" if move is None else
                        f"moves only by {move.form}, which does not end the tenure "
                        f"({', '.join(rule.params.satisfied_by)} would)")
-                message = (f"{cadre_id} reaches {rule.param('max_months', due.reached_on)} "
+                message = (f"{cadre_id} reaches {limit} "
                            f"months in post on {due.reached_on} (due by {due_round}) and {how}")
             clause = "satisfied_by" if move and not satisfied else "max_months"
             found.append(violation(rule, message, amount=late, unit="rounds late", clause=clause,

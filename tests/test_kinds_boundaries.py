@@ -370,3 +370,18 @@ def test_a_deferral_says_deferred_and_an_exemption_says_exempt(tmp_path):
         ws, "C014", "position_change", "P-QA-DC", dt.date(2024, 7, 1)))
     assert retiring is not None and retiring.message.startswith(
         "C014 is exempt from position_change on 2024-07-01: ")
+
+
+def test_an_appointment_short_of_service_is_short_by_the_missing_months():
+    """C012 (head of Phòng TNMT, no pool) retires 2026-07-15: 30 months left on 2024-01-01,
+    60 needed to move up to district vice chair (QĐ 80)."""
+    ws = load_workspace(DEMO / "scenario.yaml")
+    rule = ws.facts.ruleset.by_id("appointment-conditions-qd80")
+    found = rule.impl.judge_move(rule, ws.facts, move_on(
+        ws, "C012", "appointment", "P-TH-PCT2", dt.date(2024, 1, 1)))
+    assert found is not None
+    assert (found.amount, found.unit) == (30.0, "months of service short")
+    assert (found.cadres, found.positions, found.units, found.rounds) == (
+        ("C012",), ("P-TH-TNMT-TP", "P-TH-PCT2"), ("U-TH-UB",), ("2024-Q1",))
+    assert "30 months of service left (retires 2026-07-15), 60 needed" in found.message
+    assert "no planning pool for vice_chair@district" in found.message

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from planner import deadline
 from planner.checker import CheckReport, check_plan
 from planner.facts import Facts
 from planner.plan import Plan
@@ -211,9 +212,6 @@ def plan(scenario: Path | Workspace, previous: Path | None = None,
     (`outcome.dropped`). With `relax`, an infeasible plan gets the smallest verified
     relaxation (`outcome.relaxation`; costs extra solves).
     """
-    from planner.planio import plan_document
-    from planner.solver.run import solve_workspace
-
     workspace = scenario if isinstance(scenario, Workspace) else load_workspace(scenario)
     facts = workspace.facts
     if facts.scenario.solver.partition != "none":
@@ -228,6 +226,18 @@ def plan(scenario: Path | Workspace, previous: Path | None = None,
         for note in dropped:
             if progress is not None:
                 progress(note)
+    # one deadline for the whole run: the plan, then the conflict core and relaxations
+    with deadline.scope(facts.scenario.solver.time_limit_s):
+        return _plan(workspace, earlier, dropped, previous, progress, log, incumbent, relax)
+
+
+def _plan(workspace: Workspace, earlier: Plan | None, dropped: list[str],
+          previous: Path | None, progress: Progress | None, log: bool,
+          incumbent: Progress | None, relax: bool) -> PlanOutcome:
+    from planner.planio import plan_document
+    from planner.solver.run import solve_workspace
+
+    facts = workspace.facts
     result = solve_workspace(facts, progress=progress, log=log, previous=earlier,
                              incumbent=incumbent)
     document = plan_document(facts, result.plan, result.report, plan_status(facts, result),

@@ -25,6 +25,11 @@ TEMP_TAG = ".rotation-tmp."
 OLD_TAG = ".rotation-old."
 
 
+def is_temporary(name: str) -> bool:
+    """A writer's temporary or retired entry (never carried into a new folder)."""
+    return TEMP_TAG in name or OLD_TAG in name
+
+
 def current_umask() -> int:
     """The process umask (read by setting it and restoring it at once)."""
     mask = os.umask(0o022)

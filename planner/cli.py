@@ -23,10 +23,15 @@ EXIT_OK, EXIT_VIOLATIONS, EXIT_BAD_INPUT = 0, 1, 2
 
 
 def cli_lang() -> str:
-    """The language of the CLI's own messages: ROTATION_LANG=vi or en (default en)."""
+    """The language of the CLI's own messages: ROTATION_LANG=vi or en; without it, vi in a
+    Vietnamese locale (LC_ALL, LC_MESSAGES or LANG vi_…), else en."""
     import os
 
-    lang = os.environ.get("ROTATION_LANG", "en")
+    lang = os.environ.get("ROTATION_LANG")
+    if lang is None:
+        locale = next((os.environ[k] for k in ("LC_ALL", "LC_MESSAGES", "LANG")
+                       if os.environ.get(k)), "")
+        lang = "vi" if locale.lower().startswith("vi") else "en"
     return lang if lang in ("vi", "en") else "en"
 
 
@@ -72,10 +77,12 @@ def report_bad_input(exc: InputError, as_json: bool = False) -> None:
 
 def warn_lookalikes(workspace: Any) -> None:
     """Warn (stderr) of roster ids with letters that only look Latin (Cyrillic С …)."""
-    from planner.roster_io import lookalike_warnings
+    from planner.roster_io import lookalike_warnings, scenario_lookalike_warnings
 
     err = Console(stderr=True, highlight=False, soft_wrap=True)
-    for warning in lookalike_warnings(workspace.scenario.roster):
+    scenario = workspace.scenario
+    for warning in [*lookalike_warnings(scenario.roster),
+                    *scenario_lookalike_warnings([*scenario.pins, *scenario.forbids])]:
         err.print(f"warning: {warning}", markup=False)
 
 
@@ -170,16 +177,19 @@ def check(scenario: Path, moves: Path, as_json: bool) -> None:
     if as_json:
         print_json({"moves": len(plan.moves), **report.as_dict()})
     else:
-        names = {c.id: c.name for c in checked.workspace.scenario.roster.cadres}
-        print_check_report(report, len(plan.moves), names)
+        roster = checked.workspace.scenario.roster
+        names = {c.id: c.name for c in roster.cadres}
+        titles = {p.id: p.title for p in roster.positions}
+        print_check_report(report, len(plan.moves), names, titles)
     sys.exit(EXIT_OK if report.ok else EXIT_VIOLATIONS)
 
 
-def print_check_report(report: Any, num_moves: int,
-                       names: dict[str, str] | None = None) -> None:
-    """Violations grouped by rule, with label, basis, amounts and the cadres' names; then the
-    verdict (in ROTATION_LANG: en or vi)."""
-    from planner.i18n import verdict
+def print_check_report(report: Any, num_moves: int, names: dict[str, str] | None = None,
+                       titles: dict[str, str] | None = None) -> None:
+    """Violations grouped by rule, with label, basis, amounts and the cadres' names and the
+    posts' titles beside their ids; then the verdict (in ROTATION_LANG: en or vi)."""
+    from planner.i18n import label, verdict
+    from planner.i18n.messages import translate
 
     lang = cli_lang()
     names = names or {}
@@ -189,14 +199,20 @@ def print_check_report(report: Any, num_moves: int,
         first = items[0]
         colour = "red" if first.hard else "yellow"
         total = sum(v.amount for v in items)
-        unit = f", {total:g} {escape(first.unit)}" if first.unit else ""
-        out.print(f"[{colour}]{first.severity.upper()}[/] [bold]{escape(rule_id)}[/] — "
-                  f"{escape(first.label)}  ({len(items)} violation{'s' * (len(items) != 1)}"
-                  f"{unit})", markup=True)
+        unit = f", {total:g} {escape(label('unit', first.unit, lang))}" if first.unit else ""
+        count = catalogue("check.count" if len(items) == 1 else "check.counts", lang,
+                          count=len(items))
+        out.print(f"[{colour}]{label('severity', first.severity, lang).upper()}[/] "
+                  f"[bold]{escape(rule_id)}[/] — {escape(first.label)}  ({count}{unit})",
+                  markup=True)
         out.print(f"    {catalogue('check.basis', lang)}: {first.basis}", markup=False)
         for item in items[:20]:
-            who = ", ".join(f"{c} {names[c]}" for c in item.cadres if names.get(c))
-            out.print(f"    • {item.message}" + (f" [{who}]" if who else ""), markup=False)
+            text = translate(item.said or item.message, lang)
+            who = ", ".join([*(f"{c} {names[c]}" for c in item.cadres if names.get(c)),
+                             *(f"{p} {titles[p]}" for p in dict.fromkeys(item.positions)
+                               if titles and titles.get(p) and titles[p] not in text)])
+            out.print(f"    • {text}"
+                      + (f" [{who}]" if who else ""), markup=False)
         if len(items) > 20:
             out.print("    " + catalogue("check.more", lang, count=len(items) - 20),
                       markup=False)
@@ -298,7 +314,7 @@ def plan(scenario: Path, out_dir: Path | None, as_json: bool, verbose: bool,
     """Propose a rotation plan, check it independently, and write the plan folder."""
     import time
 
-    from planner import api
+    from planner import api, deadline
     from planner.solver.run import NoPlanInTime, PinConflict
 
     started = time.perf_counter()
@@ -313,7 +329,9 @@ def plan(scenario: Path, out_dir: Path | None, as_json: bool, verbose: bool,
 
     target = out_dir or Path("plans") / outputs.slug(workspace.scenario.name)
     api.check_plan_folder(workspace, target, from_plan)  # refused before solving, not after
-    with err.status("solving…") as status:
+    # one deadline for the run, a pin conflict's diagnosis included (planner.deadline)
+    with deadline.scope(workspace.scenario.solver.time_limit_s), \
+            err.status("solving…") as status:
 
         def progress(message: str) -> None:
             status.update(message)

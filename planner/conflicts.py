@@ -31,6 +31,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from planner import deadline
 from planner.facts import Facts
 from planner.kinds import KIND_BY_NAME
 from planner.plan import Move
@@ -116,8 +117,7 @@ def _rule_instance(rule: Rule, cadre_id: str) -> Instance:
                     f"applies to {cadre_id}'s moves", (cadre_id,))
 
 
-def build_wide(facts: Facts, candidate_set: CandidateSet | None = None,
-               deadline: float | None = None) -> WideModel:
+def build_wide(facts: Facts, candidate_set: CandidateSet | None = None) -> WideModel:
     """Every option of every mover, refused or not, tagged with the instances refusing it."""
     candidate_set = candidate_set or build_candidates(facts)
     scenario = facts.scenario
@@ -158,9 +158,8 @@ def build_wide(facts: Facts, candidate_set: CandidateSet | None = None,
     options: list[Option] = []
     tags: list[frozenset[str]] = []
     refused_posts: dict[str, set[str]] = defaultdict(set)
-    for cadre_id in movers:
-        if deadline is not None and time.perf_counter() > deadline:
-            raise TimeoutError("building the strict model")
+    for number, cadre_id in enumerate(movers):
+        deadline.check("building the strict model", number, len(movers), "movers")
         cadre = facts.cadre(cadre_id)
         due = facts.due(cadre_id)
         hard_due = due is not None and due.rule.hard
@@ -304,6 +303,8 @@ class _Strict:
             return found
 
         for index, option_tags in enumerate(wide.option_tags):
+            if index % 1024 == 0:
+                deadline.check("building the strict model in CP-SAT")
             if option_tags:
                 x = var(index)
                 for key in option_tags:
@@ -311,6 +312,8 @@ class _Strict:
         for column, key in wide.column_instance.items():
             cp.add(var(column) == 0).only_enforce_if(self.literal[key])
         for index, row in enumerate(model.rows):
+            if index % 1024 == 0:
+                deadline.check("building the strict model in CP-SAT")
             if row.rule in soft_ids or any(c in elastic for c in row.columns):
                 continue  # a soft rule's row always holds (its slack pays); so does an
                 #           elastic structure row (a dropped earlier move)
@@ -381,34 +384,42 @@ def conflict_core(facts: Facts, time_limit_s: float | None = None,
 
     `prefer`: instance kinds tried for removal first (the deletion filter keeps what it
     tries last, so the members a planner would rather see stay are tried first).
+    Building the strict model and every solve share one deadline (`time_limit_s`, default
+    the scenario's, or an enclosing run's if earlier): past it the core found so far is
+    returned, marked as not proven irreducible.
     """
     started = time.perf_counter()
     limit = time_limit_s if time_limit_s is not None else facts.scenario.solver.time_limit_s
-    deadline = started + limit
+    with deadline.scope(limit) as until:
+        return _conflict_core(facts, until, started, candidate_set, prefer)
+
+
+def _conflict_core(facts: Facts, until: deadline.Deadline, started: float,
+                   candidate_set: CandidateSet | None, prefer: Iterable[str]) -> Core | None:
     try:
-        wide = build_wide(facts, candidate_set, deadline)
-    except TimeoutError:
+        wide = build_wide(facts, candidate_set)
+        strict = _Strict(wide)
+    except deadline.TimeLimitReached as reached:
         return Core([], False, False, 0, time.perf_counter() - started,
-                    "the time limit ran out while building the strict model")
-    strict = _Strict(wide)
-    # building is one phase, the solves another: each gets the scenario's time limit
-    deadline = time.perf_counter() + limit
-    remaining = deadline - time.perf_counter()
+                    f"{reached}, before any solve")
     everything = list(strict.keys)
-    ok, core = strict.feasible(everything, remaining)
+    ok, core = strict.feasible(everything, until.remaining())
     if ok is True:
         return None
     if ok is None:
         return Core([], False, False, strict.solves, time.perf_counter() - started,
-                    "the time limit ran out before infeasibility was proven")
+                    f"time limit of {until.limit:g} s reached before infeasibility was proven "
+                    f"({len(everything)} rule instances in the strict model)")
     order = {kind: i for i, kind in enumerate(prefer)}
     members = sorted(core, key=lambda k: (order.get(wide.instances[k].kind, len(order)), k))
     proven: list[str] = []
     irreducible = True
+    unproven = 0
     while len(proven) < len(members):
         candidate = next(m for m in members if m not in proven)
         trial = [m for m in members if m != candidate]
-        ok, sub = strict.feasible(trial, deadline - time.perf_counter())
+        ok, sub = strict.feasible(trial, until.remaining()) if not until.expired() \
+            else (None, [])
         if ok is False:
             kept = set(sub) | set(proven)  # a proven member is in every sub-core (see doc)
             members = [m for m in trial if m in kept]
@@ -416,10 +427,16 @@ def conflict_core(facts: Facts, time_limit_s: float | None = None,
             proven.append(candidate)
         else:
             irreducible = False
+            unproven += 1
             proven.append(candidate)  # kept unproven: the clock ran out
-    final, _ = strict.feasible(members, max(deadline - time.perf_counter(), 1.0))
+    # the members alone, re-solved: infeasible proves the core (skipped past the deadline)
+    final = strict.feasible(members, until.remaining())[0] if not until.expired() else None
+    note = "" if not unproven and final is not None else (
+        f"time limit of {until.limit:g} s reached in the deletion filter: "
+        f"{len(members) - unproven} of {len(members)} members shown necessary"
+        + ("" if final is False else "; the members alone not re-solved"))
     return Core([wide.instances[k] for k in members], irreducible, final is False,
-                strict.solves, time.perf_counter() - started)
+                strict.solves, time.perf_counter() - started, note)
 
 
 def describe_core(core: Core) -> list[str]:
@@ -428,7 +445,9 @@ def describe_core(core: Core) -> list[str]:
     if not core.members:
         return [f"  (no conflict core: {core.note})"]
     state = ("irreducible: without any one of them a plan exists (re-solved)"
-             if core.irreducible else "not proven irreducible (time limit)")
+             if core.irreducible else f"not proven irreducible: {core.note}")
+    if core.irreducible and not core.verified and core.note:
+        state += f"; {core.note}"
     lines = [f"  conflict core: {len(core.members)} rule instances that cannot all hold "
              f"({state}; {core.solves} solves, {core.seconds:.1f} s):"]
     by_rule: dict[str, list[Instance]] = {}

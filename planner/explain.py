@@ -7,6 +7,8 @@ import dataclasses
 import re
 from typing import Any
 
+from planner import deadline
+from planner.conflicts import Core
 from planner.facts import Facts
 from planner.models import Pin
 from planner.plan import Move, Plan
@@ -301,8 +303,7 @@ def explain_infeasible(facts: Facts, ruleset_loader: Any, result: Any = None,
 
     `ruleset_loader(scenario) -> RuleSet` reloads rules with a relaxation's changes.
     """
-    from planner.conflicts import conflict_core, describe_core
-    from planner.relax import describe_search, search
+    from planner.conflicts import conflict_core
 
     lines = ["INFEASIBLE: the hard rules cannot all hold in this scenario."]
     if result is not None:
@@ -320,7 +321,24 @@ def explain_infeasible(facts: Facts, ruleset_loader: Any, result: Any = None,
                 lines.append(f"  • {found.rule_id}: {found.message}")
     for message in pin_messages or []:
         lines.append(f"  • {message}")
-    core = conflict_core(facts, prefer=("rule", "row"))
+    with deadline.scope(facts.scenario.solver.time_limit_s) as until:
+        # one deadline for the diagnosis (or the rest of the run's): the core may take
+        # CORE_SHARE of what is left, the relaxation search the rest
+        with deadline.scope(deadline=until.share(CORE_SHARE)):
+            core = conflict_core(facts, prefer=("rule", "row"))
+        return _diagnose(facts, ruleset_loader, lines, core)
+
+
+# the conflict core's part of the time left for a diagnosis (the relaxation search gets the
+# rest): a core proves each member by a solve, a relaxation is one re-plan
+CORE_SHARE = 2 / 3
+
+
+def _diagnose(facts: Facts, ruleset_loader: Any, lines: list[str],
+              core: Core | None) -> Diagnosis:
+    from planner.conflicts import describe_core
+    from planner.relax import describe_search, search
+
     if core is None:
         lines.append("  the strict model over the planner's options finds a plan: the conflict "
                      "comes from candidate pruning, not from the rules (raise solver limits)")

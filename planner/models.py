@@ -331,9 +331,59 @@ class HistoryEntry(Record):
 
 
 class Config(BaseModel):
-    """Base of YAML configuration models: frozen, unknown keys are errors."""
+    """Base of YAML configuration models: frozen, unknown keys are errors, and no control
+    characters in any string (YAML's escapes make them: "C006\\0", "C006\\n"): an id holding
+    a NUL, escape, newline or bidi override prints wrongly and never matches what a planner
+    types, as in the roster's cells (Record). Free text (a label, a basis, a description)
+    may still break lines and hold tabs."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_control_characters(cls, value: Any, info: ValidationInfo) -> Any:
+        field = cls.model_fields.get(info.field_name or "")
+        if field is not None and _holds_model(field.annotation):
+            return value  # a nested model checks its own fields (and says which)
+        allowed = "\n\t" if info.field_name in FREE_TEXT_FIELDS else ""
+        for text in _strings(value):
+            bad = control_character(text, allowed)
+            if bad is not None:
+                raise ValueError(f"contains the control character U+{ord(bad):04X} "
+                                 f"({unicodedata.name(bad, CONTROL_NAMES.get(bad, 'control'))})"
+                                 + ("" if isinstance(value, str) else f" in {text!r}"))
+        return value
+
+
+CONTROL_NAMES = {"\0": "NUL", "\t": "TAB", "\n": "LINE FEED", "\r": "CARRIAGE RETURN",
+                 "\x1b": "ESCAPE"}
+#: fields of free text in YAML files, where a line break or tab is writing, not a mistake
+FREE_TEXT_FIELDS = frozenset({"title", "label", "basis", "description"})
+
+
+def control_character(text: str, allowed: str = "") -> str | None:
+    """The first control or format character of `text` (NUL, ESC, newline, bidi override,
+    line separator…) other than those `allowed` and a byte-order mark; None if none."""
+    return next((c for c in text if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp")
+                 and c not in allowed and c != "\ufeff"), None)
+
+
+def _strings(value: Any) -> list[str]:
+    """Every string in a YAML value: scalars, list items, mapping keys and values."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [t for k, v in value.items() for t in (*_strings(k), *_strings(v))]
+    if isinstance(value, (list, tuple)):
+        return [t for item in value for t in _strings(item)]
+    return []
+
+
+def _holds_model(annotation: Any) -> bool:
+    """True if a field's type is, or contains, a pydantic model (list[Pin], Horizon | None)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return True
+    return any(_holds_model(arg) for arg in getattr(annotation, "__args__", ()))
 
 
 class Horizon(Config):

@@ -46,6 +46,8 @@ PLAN = FolderKind("rotation plan", ".rotation-plan",
                   frozenset({"moves.csv", "unplaced.csv", "plan.yaml", "report.html",
                              "report.xlsx"}))
 APPLY = FolderKind("rotation apply", ".rotation-apply", frozenset({"scenario.yaml", "roster"}))
+# a folder of reports: any number of page + workbook pairs (their names are the user's)
+REPORT = FolderKind("rotation report", ".rotation-report", frozenset())
 ROSTER = FolderKind("rotation generate", ".rotation-roster",
                     frozenset({"localities.csv", "units.csv", "positions.csv", "cadres.csv",
                                "relations.csv", "history.csv"}))
@@ -113,6 +115,29 @@ def write_folder(out_dir: Path, kind: FolderKind, fill: Callable[[Path], object]
 
     atomic.write_folder(target, fill_marked)
     return target
+
+
+def pair_folder(folder: Path) -> Path | None:
+    """The resolved folder of a report's page and workbook if it may be swapped whole, so
+    the two change together: a new or empty folder, a plan folder, a folder of reports (its
+    marker, or nothing but report pages and workbooks). None for a folder of the user's own
+    files or the current directory (swapping it would move what others have open)."""
+    target = Path(os.path.realpath(folder))
+    cwd = Path.cwd().resolve()
+    if target == cwd or target in cwd.parents:
+        return None
+    if not target.exists():
+        return target
+    if not target.is_dir() or target.is_symlink():
+        return None
+    names = [p.name for p in target.iterdir() if not atomic.is_temporary(p.name)]
+    if PLAN.marker in names or REPORT.marker in names:
+        return target
+    if all((target / n).is_file() and not (target / n).is_symlink()
+           and (_safely(is_report_page, target / n) or _safely(is_workbook, target / n))
+           for n in names):
+        return target
+    return None
 
 
 # ----------------------------------------------------------------------------- files

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from planner import deadline
 from planner.conflicts import Core, Instance
 from planner.facts import Facts
 from planner.models import Forbid
@@ -54,7 +55,8 @@ class RelaxationSearch:
     tried: list[Relaxation] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # unlawful or impossible, in words
     seconds: float = 0.0
-    timed_out: bool = False
+    timed_out: bool = False  # the time limit stopped the search
+    candidates: int = 0  # lawful relaxations there were to try
 
 
 def apply_overlay(scenario: Scenario, overlay: dict[str, Any]) -> Scenario:
@@ -168,17 +170,26 @@ def _number(value: float) -> int | float:
 def search(facts: Facts, core: Core, ruleset_loader: Callable[[Scenario], RuleSet],
            time_limit_s: float | None = None, want: int = 3) -> RelaxationSearch:
     """Verify the core's lawful relaxations by re-planning, fewest cadres touched first."""
+    limit = time_limit_s if time_limit_s is not None else facts.scenario.solver.time_limit_s
+    with deadline.scope(limit) as until:
+        return _search(facts, core, ruleset_loader, until, want)
+
+
+def _search(facts: Facts, core: Core, ruleset_loader: Callable[[Scenario], RuleSet],
+            until: deadline.Deadline, want: int) -> RelaxationSearch:
     from planner.errors import InputError
     from planner.solver.run import NoPlanInTime, PinConflict, solve_workspace
 
     started = time.perf_counter()
-    limit = time_limit_s if time_limit_s is not None else facts.scenario.solver.time_limit_s
-    deadline = started + limit
     result = RelaxationSearch()
     tries, result.skipped = candidates(facts, core)
+    result.candidates = len(tries)
     before = set(facts.due_cadres)
     prepared = []
     for attempt in tries:
+        if until.expired():  # loading each variant's rules takes time too
+            result.timed_out = True
+            break
         scenario = apply_overlay(facts.scenario, attempt.overlay)
         try:
             relaxed = Facts(scenario, ruleset_loader(scenario))
@@ -194,9 +205,9 @@ def search(facts: Facts, core: Core, ruleset_loader: Callable[[Scenario], RuleSe
     for attempt, relaxed in prepared:
         if _parameter(attempt) in settled:
             continue  # a nearer value of the same parameter already plans
-        remaining = deadline - time.perf_counter()
+        remaining = until.remaining()
         if remaining <= 0 or len(result.found) >= want:
-            result.timed_out = remaining <= 0
+            result.timed_out = result.timed_out or remaining <= 0
             break
         relaxed = Facts(dataclasses.replace(relaxed.scenario, solver=relaxed.scenario.solver
                                             .model_copy(update={"time_limit_s": max(
@@ -223,6 +234,7 @@ def search(facts: Facts, core: Core, ruleset_loader: Callable[[Scenario], RuleSe
         except NoPlanInTime as timeout:
             attempt.verified = None
             attempt.note = str(timeout)
+            result.timed_out = result.timed_out or until.expired()
         attempt.seconds = time.perf_counter() - began
         result.tried.append(attempt)
         if attempt.verified:
@@ -263,6 +275,11 @@ def flow_yaml(value: Any) -> str:
 
 def describe_search(search_result: RelaxationSearch) -> list[str]:
     lines = []
+    if search_result.timed_out:
+        best = (f"best found: {search_result.found[0].description}" if search_result.found
+                else "none verified yet")
+        lines.append(f"  time limit reached while searching relaxations: "
+                     f"{len(search_result.tried)} of {search_result.candidates} tried; {best}")
     if search_result.found:
         lines.append(f"  lawful relaxations that plan (verified by re-planning; "
                      f"{len(search_result.tried)} tried, {search_result.seconds:.1f} s), "
@@ -273,7 +290,7 @@ def describe_search(search_result: RelaxationSearch) -> list[str]:
                          f"cadre(s): {touched}")
             lines.append("       as an overlay (a scenario.yaml with `extends:` this one):")
             lines += [f"         {line}" for line in overlay_yaml(found.overlay)]
-    else:
+    elif not search_result.timed_out:
         lines.append("  no lawful relaxation found"
                      + (" within the time limit" if search_result.timed_out else "")
                      + f" ({len(search_result.tried)} tried, {search_result.seconds:.1f} s)")

@@ -549,14 +549,33 @@ def lookalike_warnings(roster: Roster) -> list[str]:
                 value = getattr(record, column, None)
                 if not isinstance(value, str):
                     continue
-                odd = [c for c in value if ord(c) > 127
-                       and unicodedata.name(c, "").startswith(_LOOKALIKE_SCRIPTS)]
-                if odd:
+                names = lookalike_letters(value)
+                if names:
                     origin = roster.origin(table, index)
-                    names = ", ".join(f"\\u{ord(c):04X} {unicodedata.name(c)}"
-                                      for c in dict.fromkeys(odd))
                     found.append(f"{origin.file}:{origin.line}: {column}: '{value}' holds "
                                  f"letters that look Latin but are not ({names})")
+    return found
+
+
+def lookalike_letters(value: str) -> str:
+    """The letters of `value` that only look Latin, named ('\\u0421 CYRILLIC CAPITAL LETTER
+    ES'), or '' if it has none."""
+    odd = [c for c in value if ord(c) > 127
+           and unicodedata.name(c, "").startswith(_LOOKALIKE_SCRIPTS)]
+    return ", ".join(f"\\u{ord(c):04X} {unicodedata.name(c)}" for c in dict.fromkeys(odd))
+
+
+def scenario_lookalike_warnings(entries: Iterable[Any]) -> list[str]:
+    """The same warning for the ids a scenario's YAML names (pins, forbids: Located entries
+    with file and line): a look-alike id there matches nothing the planner types."""
+    found = []
+    for entry in entries:
+        for column in ("cadre", "to", "round"):
+            value = getattr(entry.value, column, None)
+            names = lookalike_letters(value) if isinstance(value, str) else ""
+            if names:
+                found.append(f"{entry.file}:{entry.line}: {column}: '{value}' holds letters "
+                             f"that look Latin but are not ({names})")
     return found
 
 

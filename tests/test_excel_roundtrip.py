@@ -211,8 +211,11 @@ def test_compare_takes_an_edited_csv_saved_from_the_workbook_with_names_in_the_d
     saved.write_bytes(b"\xef\xbb\xbf" + ("\n".join(";".join(cell(v) for v in row)
                                                    for row in kept) + "\n").encode("utf-8"))
     result = rotation("compare", str(plan_dir), str(saved), "--scenario", str(SCENARIO),
-                      "--diff-csv", str(tmp_path / "diff.csv"))
+                      "--diff-csv", str(tmp_path / "diff.csv"), "--html",
+                      str(tmp_path / "compare.html"))
     assert result.exit_code == 0, result.output
+    page = (tmp_path / "compare.html").read_text("utf-8")
+    assert "đã kiểm tra (không giải)" in page and str(moved[name]) in page
     assert "edited: 2 moves differ from the base" in result.output
     assert f"{moved[cadre]} {moved[name]}" in result.output
     diff = (tmp_path / "diff.csv").read_text("utf-8").splitlines()

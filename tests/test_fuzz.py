@@ -6,9 +6,11 @@ A second family of targeted mutations breaks one value each in a way the loaders
 refuse: accepting one silently (exit 0) fails the test.
 
 The default run tries FUZZ_CASES inputs (≥ 300) through `validate` and `check` in-process;
-`-m slow` tries FUZZ_CASES_SLOW more, some through a full `plan`.
-Figures: `pytest tests/test_fuzz.py -q -s` prints inputs by class, crashes, silent
-accepts and hangs (FUZZ_REPORT=1 also writes them to fuzz-report.json in the tmp folder).
+`-m slow` tries FUZZ_CASES_SLOW more, one in PLAN_EVERY through a full `plan` (bounded by
+the demo's time limit × 1.2, the planner's own promise, plus loading).
+Figures: `pytest tests/test_fuzz.py -q -s` prints, per input class, inputs tried, exit codes,
+crashes, unlocated exit-2 messages and hangs, and for the targeted values the silent accepts
+(FUZZ_REPORT=1 also writes them to fuzz-report.json in the tmp folder).
 """
 
 from __future__ import annotations
@@ -32,6 +34,10 @@ FUZZ_CASES = 320
 FUZZ_CASES_SLOW = 2000
 CHUNKS = 8  # spread over pytest-xdist workers
 SECONDS_PER_INPUT = 20.0  # generous: CI shares 2 cores; a hang is far past this
+PLAN_EVERY = 40  # under -m slow: this share of the inputs is planned, not only validated
+# a plan stops within its time limit × 1.2 (the demo's 60 s; a mutation cannot raise it
+# past what `validate` refuses, but may drop the line: the default is 60 s too) + loading
+SECONDS_PER_PLAN = 60 * 1.2 + 20
 SCENARIO = "scenarios/demo/scenario.yaml"
 
 TARGETS: dict[str, list[str]] = {
@@ -127,10 +133,18 @@ def _structure(text: str, rng: random.Random, cls: str) -> tuple[str, str]:
     return text + "\n---\nname: second\n", "second YAML document"
 
 
-def command_for(cls: str, file: str, rng: random.Random) -> list[str]:
+def command_for(cls: str, file: str, rng: random.Random, plans: bool = False) -> list[str]:
+    as_json = ["--json"] if rng.random() < 0.5 else []
+    if plans and rng.randrange(PLAN_EVERY) == 0:
+        return ["plan", SCENARIO, "-o", "plans/fuzz", *as_json] + (
+            ["--from", file] if cls == "moves" else [])
     if cls == "moves":
-        return ["check", SCENARIO, file] + (["--json"] if rng.random() < 0.5 else [])
-    return ["validate", SCENARIO] + (["--json"] if rng.random() < 0.5 else [])
+        return ["check", SCENARIO, file, *as_json]
+    return ["validate", SCENARIO, *as_json]
+
+
+def bound(outcome: Outcome) -> float:
+    return SECONDS_PER_PLAN if outcome.command.startswith("plan") else SECONDS_PER_INPUT
 
 
 LOCATION = re.compile(r"^\s+(\S[^:\n]*?)(?::(\d+))?(?::\d+)?: ", re.MULTILINE)
@@ -188,7 +202,8 @@ def _located(output: str, mutated: str) -> bool:
     return True
 
 
-def fuzz_inputs(seed: int, count: int) -> list[tuple[str, str, str, list[str]]]:
+def fuzz_inputs(seed: int, count: int, plans: bool = False,
+                ) -> list[tuple[str, str, str, list[str]]]:
     """`count` (class, file, mutation, command) inputs from one seed, classes in turn."""
     rng = random.Random(seed)
     classes = list(TARGETS)
@@ -196,13 +211,13 @@ def fuzz_inputs(seed: int, count: int) -> list[tuple[str, str, str, list[str]]]:
     for index in range(count):
         cls = classes[index % len(classes)]
         file = rng.choice(TARGETS[cls])
-        cases.append((cls, file, str(rng.random()), command_for(cls, file, rng)))
+        cases.append((cls, file, str(rng.random()), command_for(cls, file, rng, plans)))
     return cases
 
 
-def fuzz(root: Path, seed: int, count: int) -> list[Outcome]:
+def fuzz(root: Path, seed: int, count: int, plans: bool = False) -> list[Outcome]:
     outcomes = []
-    for cls, file, salt, args in fuzz_inputs(seed, count):
+    for cls, file, salt, args in fuzz_inputs(seed, count, plans):
         rng = random.Random(f"{seed}:{salt}")
         text = (root / file).read_bytes().decode("utf-8")
         mutated, mutation = mutate(text, rng, cls)
@@ -213,25 +228,43 @@ def fuzz(root: Path, seed: int, count: int) -> list[Outcome]:
     return outcomes
 
 
-def summary(outcomes: list[Outcome]) -> dict[str, object]:
-    return {
-        "inputs_by_class": dict(Counter(o.cls for o in outcomes)),
-        "exit_codes": dict(Counter(str(o.code) for o in outcomes)),
-        "crashes": sum(bool(o.crash) for o in outcomes),
-        "unlocated_exit_2": sum(bool(o.unlocated) for o in outcomes),
-        "hangs": sum(o.seconds > SECONDS_PER_INPUT for o in outcomes),
-        "slowest_s": round(max((o.seconds for o in outcomes), default=0.0), 2),
-    }
+def summary(outcomes: list[Outcome], silent: list[Outcome] | None = None,
+            ) -> dict[str, object]:
+    """The figures, in all and per input class (scenario, roster, rules, moves)."""
+    def figures(group: list[Outcome]) -> dict[str, object]:
+        found: dict[str, object] = {
+            "tried": len(group),
+            "planned": sum(o.command.startswith("plan") for o in group),
+            "exit_codes": dict(sorted(Counter(str(o.code) for o in group).items())),
+            "crashes": sum(bool(o.crash) for o in group),
+            "unlocated_exit_2": sum(bool(o.unlocated) for o in group),
+            "hangs": sum(o.seconds > bound(o) for o in group),
+            "slowest_s": round(max((o.seconds for o in group), default=0.0), 2),
+        }
+        if silent is not None:
+            found["silent_accepts"] = sum(o in silent for o in group)
+        return found
+
+    return {"all": figures(outcomes),
+            **{cls: figures([o for o in outcomes if o.cls == cls]) for cls in TARGETS
+               if any(o.cls == cls for o in outcomes)}}
 
 
-def assert_clean(outcomes: list[Outcome], tmp_path: Path) -> None:
-    figures = summary(outcomes)
+def assert_clean(outcomes: list[Outcome], tmp_path: Path,
+                 silent: list[Outcome] | None = None) -> None:
+    figures = summary(outcomes, silent)
     print(json.dumps(figures))
     if os.environ.get("FUZZ_REPORT"):
-        (tmp_path / "fuzz-report.json").write_text(json.dumps(
+        # FUZZ_REPORT=DIR gathers every chunk's report there (`python tests/test_fuzz.py DIR`
+        # adds them up); any other value writes into the test's tmp folder
+        folder = Path(os.environ["FUZZ_REPORT"])
+        folder = folder if folder.is_dir() else tmp_path
+        # the tmp folder's parent names the xdist worker: one file per worker and test
+        name = f"{tmp_path.parent.name}-{tmp_path.name}"
+        (folder / f"fuzz-report-{name}.json").write_text(json.dumps(
             {"summary": figures, "outcomes": [o.__dict__ for o in outcomes]},
             ensure_ascii=False, indent=1), encoding="utf-8")
-    bad = [o for o in outcomes if o.crash or o.unlocated or o.seconds > SECONDS_PER_INPUT]
+    bad = [o for o in outcomes if o.crash or o.unlocated or o.seconds > bound(o)]
     assert not bad, "\n\n".join(
         f"{o.cls} {o.file} [{o.mutation}] `{o.command}` exit {o.code} {o.seconds:.1f}s\n"
         f"{o.crash or o.unlocated}" for o in bad[:8])
@@ -255,7 +288,7 @@ def test_mutated_inputs_never_crash_and_exit_2_names_file_and_line(fuzz_root: Pa
 @pytest.mark.slow
 @pytest.mark.parametrize("chunk", range(CHUNKS))
 def test_many_more_mutated_inputs_never_crash(fuzz_root: Path, tmp_path: Path, chunk: int):
-    outcomes = fuzz(fuzz_root, seed=5000 + chunk, count=FUZZ_CASES_SLOW // CHUNKS)
+    outcomes = fuzz(fuzz_root, seed=5000 + chunk, count=FUZZ_CASES_SLOW // CHUNKS, plans=True)
     assert_clean(outcomes, tmp_path)
 
 
@@ -267,7 +300,7 @@ MUST_REFUSE: list[tuple[str, str, str]] = [
     (SCENARIO, "vacancy: 20", "vacancy: -5"),
     (SCENARIO, "seed: 0", "seed: 3000000000"),
     (SCENARIO, "seed: 0", "seed: yes"),
-    (SCENARIO, "time_limit_s: 20", "time_limit_s: 0"),
+    (SCENARIO, "time_limit_s: 60", "time_limit_s: 0"),
     (SCENARIO, "gap: 0.0", "gap: .nan"),
     (SCENARIO, "end: 2026-01-01", "end: 2024-01-01"),
     (SCENARIO, "end: 2026-01-01", "end: 2100-01-01"),
@@ -298,6 +331,13 @@ MUST_REFUSE: list[tuple[str, str, str]] = [
     ("scenarios/demo/roster/units.csv", "id,", "id,id,"),
     ("scenarios/demo/moves/clean.csv", "cadre,", "cadre;"),
     ("scenarios/demo/moves/clean.csv", "cadre,form", "cadre,cadre,form"),
+    # ids in YAML: escapes make control characters and line breaks
+    (SCENARIO, "name: demo", 'name: demo\npin: [{cadre: "C0\\006", to: P-QA-CT}]'),
+    (SCENARIO, 'title: "Quận', 'title: "\\e[2JQuận'),  # an escape that clears a terminal
+    (SCENARIO, "name: demo", 'name: demo\nforbid: [{cadre: "C0\\n06"}]'),
+    (SCENARIO, "name: demo", 'name: demo\ndisable: ["rotation-two-terms\\e"]'),
+    ("rules/decree-59.yaml", "position.role: staff}", 'position.role: "st\\u202eaff"}'),
+    ("rules/decree-59.yaml", "id: position-change-period", 'id: "position-change-period\\n"'),
 ]
 
 
@@ -315,6 +355,20 @@ def test_targeted_bad_values_are_all_refused_never_silently_accepted(fuzz_root: 
                           f"{old!r} → {new!r}", args)
         outcomes.append(outcome)
         if outcome.code != 2:
-            silent.append(f"{file}: {old!r} → {new!r} exits {outcome.code}")
-    assert_clean(outcomes, tmp_path)
-    assert not silent, "\n".join(silent)
+            silent.append(outcome)
+    assert_clean(outcomes, tmp_path, silent)
+    assert not silent, "\n".join(f"{o.file}: {o.mutation} exits {o.code}" for o in silent)
+
+
+def _add_up(folder: Path) -> dict[str, object]:
+    """Figures of every report a FUZZ_REPORT=DIR run wrote, per input class and in all."""
+    outcomes = []
+    for path in sorted(folder.glob("fuzz-report-*.json")):
+        outcomes += [Outcome(**o) for o in json.loads(path.read_text("utf-8"))["outcomes"]]
+    return summary(outcomes)
+
+
+if __name__ == "__main__":
+    import sys
+
+    print(json.dumps(_add_up(Path(sys.argv[1])), indent=1))

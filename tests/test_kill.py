@@ -144,6 +144,76 @@ def test_a_killed_report_leaves_both_files_old_or_both_new(root: Path):
     assert tree_digest(root / "plans/demo") == plan_before
 
 
+# Run the CLI with every rename (os.replace) and folder swap (atomic._exchange) counted,
+# and SIGKILL the process right after the Nth: the kill lands exactly between two renames,
+# where a random delay almost never does.
+KILL_AFTER_RENAME = """
+import os, signal, sys
+from planner import atomic
+from planner.cli import main
+
+limit, calls = int(sys.argv[1]), [0]
+
+def counted(function):
+    def call(*args, **kwargs):
+        result = function(*args, **kwargs)
+        calls[0] += 1
+        if calls[0] == limit:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return result
+    return call
+
+os.replace = counted(os.replace)
+atomic._exchange = counted(atomic._exchange)
+main(sys.argv[2:])
+"""
+
+
+def report_language(folder: Path) -> tuple[str, str]:
+    """(the page's language, the workbook's language), read from the files themselves."""
+    from openpyxl import load_workbook
+
+    from planner.report.text import text_for
+
+    page = (folder / "r.html").read_text(encoding="utf-8")
+    page_lang = "vi" if '<html lang="vi">' in page else "en"
+    book = load_workbook(folder / "r.xlsx", read_only=True)
+    header = [cell.value for cell in next(book["moves"].iter_rows(max_row=1))]
+    book_lang = "vi" if text_for("vi")["form"] in header else "en"
+    return page_lang, book_lang
+
+
+@pytest.mark.parametrize("kill_after", [1, 2, 3, 4])
+def test_a_report_killed_between_any_two_renames_leaves_a_pair_in_one_language(
+        root: Path, kill_after: int):
+    demo_plan(root)
+    assert rotation(root, "report", "plans/demo", "-o", "out/r.html").returncode == 0
+    assert report_language(root / "out") == ("vi", "vi")
+    plan_before = tree_digest(root / "plans/demo")
+    process = subprocess.run([sys.executable, "-c", KILL_AFTER_RENAME, str(kill_after),
+                              "report", "plans/demo", "--lang", "en", "-o", "out/r.html"],
+                             cwd=root, capture_output=True, text=True, timeout=600,
+                             check=False)
+    assert process.returncode in (-signal.SIGKILL, 0), process.stderr
+    page, book = report_language(root / "out")
+    assert page == book, f"killed after rename {kill_after}: page {page}, workbook {book}"
+    assert tree_digest(root / "plans/demo") == plan_before
+    assert rotation(root, "report", "plans/demo", "--lang", "en", "-o", "out/r.html"
+                    ).returncode == 0
+    assert report_language(root / "out") == ("en", "en")
+    assert leftovers(root) == [] and leftovers(root / "out") == []
+
+
+def test_the_default_report_swaps_the_plan_folder_whole(root: Path):
+    """PLAN/report.html: the plan folder is swapped with its files unchanged and the pair."""
+    demo_plan(root)
+    plan_before = tree_digest(root / "plans/demo")
+    assert rotation(root, "report", "plans/demo").returncode == 0
+    after = tree_digest(root / "plans/demo")
+    assert {k: v for k, v in after.items() if not k.startswith("report.")} == plan_before
+    assert {"report.html", "report.xlsx"} <= set(after)
+
+
 def test_a_killed_apply_leaves_the_old_next_cycle_or_the_new_one(root: Path):
     demo_plan(root)
     args = ("apply", SCENARIO, "plans/demo", "-o", "next")

@@ -282,3 +282,95 @@ def test_the_demo_report_prints_on_a_few_landscape_a4_pages(plan_dir: Path, tmp_
     assert boxes == {(0, 0, 842, 595)}  # A4 landscape, every page
     pages = len(re.findall(rb"/Type\s*/Page[^s]", data))
     assert 1 <= pages <= 12
+
+
+def _label_click(page: object, target: str) -> None:
+    page.evaluate(f"document.querySelector(\"label[for='{target}']\").click()")  # type: ignore
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason=CHROMIUM_MISSING)
+def test_without_javascript_a_reader_sorts_by_round_or_given_name_and_filters_by_form(
+        plan_dir: Path, tmp_path: Path):
+    """Scripts disabled: the radio labels (CSS `order` over server-side ranks) sort the
+    moves by round in horizon order or by given name, and the form filter combines."""
+    from chromium_cdp import VISIBLE_ROWS, Page
+
+    from planner.report.page import given_name_key
+
+    html_path = tmp_path / "report.html"
+    report = build_report(plan_dir, SCENARIO)
+    write_report(report, html_path)
+    with Page(tmp_path / "profile") as page:
+        page.open(html_path.as_uri(), javascript=False)
+        assert page.evaluate("document.documentElement.className") == ""  # no script ran
+        default = page.evaluate(VISIBLE_ROWS)
+        assert [r["n"] for r in default] == list(range(len(report.data.moves)))
+        _label_click(page, "fs-round")
+        by_round = page.evaluate(VISIBLE_ROWS)
+        assert all(r["aligned"] for r in default + by_round)  # still a table, cells in columns
+        assert [r["round"] for r in by_round] == sorted(r["round"] for r in default)
+        assert [r["round"] for r in by_round] != [r["round"] for r in default]
+        _label_click(page, "fs-name")
+        by_name = page.evaluate(VISIBLE_ROWS)
+        names = [r["name"] for r in by_name]
+        assert names == sorted(names, key=given_name_key) and all(r["aligned"] for r in by_name)
+        _label_click(page, "ff-transfer")
+        shown = page.evaluate(VISIBLE_ROWS)
+        assert {r["form"] for r in shown} == {"transfer"}
+        assert len(shown) == sum(1 for m in report.data.moves if m["form"] == "transfer")
+        # the index by given name links to the person's row
+        first = page.evaluate("(() => { const a = document.querySelector('#names a');"
+                              " a.click(); return a.textContent; })()")
+        target = page.evaluate("document.querySelector(':target').cells[1].textContent")
+        assert first.startswith(target)
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason=CHROMIUM_MISSING)
+def test_the_moves_header_stays_in_view_when_its_table_scrolls(plan_dir: Path,
+                                                             tmp_path: Path):
+    from chromium_cdp import Page
+
+    html_path = tmp_path / "report.html"
+    write_report(build_report(plan_dir, SCENARIO), html_path)
+    with Page(tmp_path / "profile", height=300) as page:  # 80vh: the ten moves overflow
+        page.open(html_path.as_uri(), javascript=False)
+        offsets = page.evaluate("""(() => {
+          const box = document.querySelector('#moves .scroll');
+          box.scrollIntoView(); box.scrollTop = 120;
+          const head = box.querySelector('thead th');
+          return [box.getBoundingClientRect().top, head.getBoundingClientRect().top,
+                  box.scrollHeight > box.clientHeight];
+        })()""")
+        box_top, head_top, overflows = offsets
+        assert overflows and abs(head_top - box_top) <= 2
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason=CHROMIUM_MISSING)
+def test_the_first_screen_of_the_demo_report_shows_header_summary_and_drawn_charts(
+        plan_dir: Path, tmp_path: Path):
+    """The screenshot's structure: what lies in a 1280×2400 first screen, in order, drawn
+    (SVG with marks, no part wider than the page)."""
+    from chromium_cdp import Page
+
+    html_path = tmp_path / "report.html"
+    write_report(build_report(plan_dir, SCENARIO), html_path)
+    with Page(tmp_path / "profile", 1280, 2400) as page:
+        wall = page.open(html_path.as_uri())
+        timings = page.evaluate("(() => { const n = performance.getEntriesByType("
+                                "'navigation')[0]; return [n.loadEventEnd, "
+                                "document.documentElement.dataset.readyMs]; })()")
+        print(f"\ndemo report: {html_path.stat().st_size:,} bytes; load event "
+              f"{timings[0]:.0f} ms, script ready {timings[1]} ms, wall {wall:.1f} s")
+        layout = page.evaluate("""(() => {
+          const box = id => { const e = document.getElementById(id) || document.querySelector(id);
+                              const r = e.getBoundingClientRect();
+                              return [r.top, r.height, r.right]; };
+          return {header: box('header'), summary: box('summary'), flows: box('chart-flows'),
+                  rounds: box('chart-rounds'), width: document.documentElement.scrollWidth,
+                  bars: document.querySelectorAll('#chart-rounds rect').length,
+                  bands: document.querySelectorAll('#chart-flows path').length};
+        })()""")
+        tops = [layout[k][0] for k in ("header", "summary", "flows", "rounds")]
+        assert tops == sorted(tops) and tops[-1] < 2400
+        assert all(layout[k][1] > 40 for k in ("header", "summary", "flows", "rounds"))
+        assert layout["width"] <= 1280 and layout["bars"] > 3 and layout["bands"] > 0

@@ -84,3 +84,70 @@ def test_a_hanoi_size_report_loads_in_chromium_within_bounds_and_search_works(
     # grouped by destination unit: many groups, each with its anchor in the unit index
     page = html_path.read_text("utf-8")
     assert len(re.findall(r"<tbody class='grp' id='g-", page)) > 50
+
+
+#: the timings a reader waits for, from the browser's own clock (navigation timing, paint)
+TIMINGS = """(() => {
+  const nav = performance.getEntriesByType('navigation')[0];
+  const paint = performance.getEntriesByType('paint')
+    .find(p => p.name === 'first-contentful-paint');
+  return {dom: nav.domContentLoadedEventEnd, load: nav.loadEventEnd,
+          paint: paint ? paint.startTime : null,
+          ready: document.documentElement.dataset.readyMs || null};
+})()"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(CHROMIUM is None, reason=CHROMIUM_MISSING)
+def test_a_hanoi_size_report_is_usable_with_and_without_javascript(
+        hanoi_plan: tuple[Path, Path], tmp_path: Path):
+    """Timings from Chromium's navigation and paint entries; then, scripts disabled, a round
+    filter and the sort by round (CSS over server-side ranks) at 1,500 rows; with scripts,
+    search by name. The bounds are generous: the figures are printed (`-s`)."""
+    from chromium_cdp import VISIBLE_ROWS, Page
+
+    plan_dir, scenario = hanoi_plan
+    report = build_report(plan_dir, scenario)
+    html_path = tmp_path / "report.html"
+    write_report(report, html_path)
+    moves = report.data.moves
+    with Page(tmp_path / "profile", 1280, 1000) as page:
+        wall = page.open(html_path.as_uri(), javascript=False)
+        plain = page.evaluate(TIMINGS)
+        rows = page.evaluate(VISIBLE_ROWS)
+        assert len(rows) == len(moves)  # no script: every move is on the page
+        page.evaluate("document.querySelector(\"label[for='fr-2']\").click()")
+        third = sum(1 for m in moves if m["round"] == report.data.rounds[2])
+        assert len(page.evaluate(VISIBLE_ROWS)) == third
+        page.evaluate("document.querySelector(\"label[for='fr-all']\").click()")
+        started = time.perf_counter()
+        page.evaluate("document.querySelector(\"label[for='fs-round']\").click()")
+        by_round = page.evaluate(VISIBLE_ROWS)
+        sort_seconds = time.perf_counter() - started
+        assert [r["round"] for r in by_round] == sorted(r["round"] for r in rows)
+        assert all(r["aligned"] for r in by_round)
+        wall_js = page.open(html_path.as_uri(), javascript=True)
+        scripted = page.evaluate(TIMINGS)
+        # the structure of what a screenshot shows: sections in order, nothing wider than
+        # the window (the units and moves tables scroll inside their boxes)
+        layout = page.evaluate("""(() => ({
+          tops: ['summary', 'flows', 'rounds', 'units', 'moves']
+            .map(id => document.getElementById(id).getBoundingClientRect().top),
+          width: document.documentElement.scrollWidth,
+          groups: document.querySelectorAll('#moves-table tbody.grp').length}))()""")
+        assert layout["tops"] == sorted(layout["tops"]) and layout["width"] <= 1280
+        assert layout["groups"] > 50
+        name = moves[11]["name"]
+        page.evaluate(f"(() => {{ const q = document.getElementById('q'); q.value = "
+                      f"{name!r}; q.dispatchEvent(new Event('input')); }})()")
+        found = page.evaluate(VISIBLE_ROWS)
+        assert found and all(name in r["name"] for r in found)
+    print(f"\nhanoi-size report, {len(moves)} moves, {html_path.stat().st_size:,} bytes\n"
+          f"  no JavaScript: load event {plain['load']:.0f} ms (first paint "
+          f"{plain['paint'] or 0:.0f} ms, wall {wall:.1f} s); sort by round "
+          f"{sort_seconds:.2f} s\n"
+          f"  JavaScript:    load event {scripted['load']:.0f} ms (first paint "
+          f"{scripted['paint'] or 0:.0f} ms, script ready {scripted['ready']} ms, wall "
+          f"{wall_js:.1f} s)")
+    assert plain["load"] < MAX_READY_MS and scripted["load"] < MAX_READY_MS
+    assert sort_seconds < 30

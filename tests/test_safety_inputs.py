@@ -127,6 +127,70 @@ def test_a_look_alike_cyrillic_id_is_warned_about(workdir: Path):
     assert "cadres.csv:45" in output and "look Latin" in output and "CYRILLIC" in output
 
 
+# YAML's double-quoted escapes make the same characters: "\\0", "\\e", "\\n", "\\u202e"
+YAML_CONTROLS = [("\\0", "U+0000"), ("\\e[31m", "U+001B"), ("\\n", "U+000A"),
+                 ("\\t", "U+0009"), ("\\u202e", "U+202E")]
+
+
+@pytest.mark.parametrize(("escape", "code_point"), YAML_CONTROLS)
+@pytest.mark.parametrize(("entry", "field"), [
+    ('pin: [{{cadre: "C0{}06", to: P-QA-CT}}]', "pin.0.cadre"),
+    ('forbid: [{{cadre: C006, to: "P-QA{}-CT"}}]', "forbid.0.to"),
+    ('disable: ["rotation{}-two-terms"]', "disable"),
+    ('roster: {{vacancies: {{close: ["P-QA{}-CT"]}}}}', "roster.vacancies.close"),
+    ('roster: {{vacancies: {{add: [{{id: "P-{}NEW", unit: U-QA-UB, title: t, role: staff, '
+     'grade: 3}}]}}}}', "roster.vacancies.add.0.id"),
+])
+def test_ids_in_a_scenario_with_control_characters_or_newlines_are_refused(
+        workdir: Path, entry: str, field: str, escape: str, code_point: str):
+    append(workdir / SCENARIO, entry.format(escape) + "\n")
+    code, output = run("validate", SCENARIO)
+    assert code == 2, output
+    assert "scenario.yaml:10" in output and field in output and code_point in output
+
+
+@pytest.mark.parametrize(("escape", "code_point"), YAML_CONTROLS)
+def test_ids_in_a_rule_file_with_control_characters_are_refused(workdir: Path, escape: str,
+                                                                code_point: str):
+    rules = workdir / "rules/decree-59.yaml"
+    edit(rules, "position.role: staff}", f'position.role: "sta{escape}ff"}}')
+    line = rules.read_text(encoding="utf-8").split("position.role: \"sta")[0].count("\n") + 1
+    code, output = run("validate", SCENARIO)
+    assert code == 2, output
+    assert f"decree-59.yaml:{line}" in output and "applies_to" in output
+    assert code_point in output
+
+
+def test_a_rule_id_with_a_newline_or_a_cyrillic_letter_is_refused(workdir: Path):
+    rules = workdir / "rules/decree-59.yaml"
+    for bad in ('"position-change-period\\n"', "position-ch\u0430nge-period"):  # Cyrillic а
+        original = rules.read_text(encoding="utf-8")
+        edit(rules, "id: position-change-period", f"id: {bad}")
+        code, output = run("validate", SCENARIO)
+        assert code == 2 and "decree-59.yaml:" in output and "id" in output, output
+        rules.write_text(original, encoding="utf-8")
+
+
+def test_free_text_in_yaml_may_break_lines_but_holds_no_escape(workdir: Path):
+    scenario = workdir / SCENARIO
+    original = scenario.read_text(encoding="utf-8")
+    edit(scenario, 'title: "Quận Tây Hồ', 'title: "Dòng một\\nQuận Tây Hồ')
+    assert run("validate", SCENARIO)[0] == 0
+    scenario.write_text(original, encoding="utf-8")
+    edit(scenario, 'title: "Quận Tây Hồ', 'title: "\\e[2JQuận Tây Hồ')  # clears a terminal
+    code, output = run("validate", SCENARIO)
+    assert code == 2 and "title" in output and "U+001B" in output
+
+
+def test_a_look_alike_cyrillic_id_in_a_pin_is_warned_about(workdir: Path):
+    cadres = workdir / "scenarios/demo/roster/cadres.csv"
+    edit(cadres, "\nC044,", "\n\u0421044,")  # the roster defines the look-alike too
+    append(workdir / SCENARIO, "forbid: [{cadre: \u0421044}]\n")
+    code, output = run("validate", SCENARIO)
+    assert code == 0, output
+    assert "scenario.yaml:10: cadre: '\u0421044' holds letters that look Latin" in output
+
+
 # ----------------------------------------------------------------------- values in range
 
 
@@ -137,7 +201,7 @@ def test_a_look_alike_cyrillic_id_is_warned_about(workdir: Path):
     ("seed: 0", "seed: 4294967296", "solver.seed"),
     ("seed: 0", "seed: -1", "solver.seed"),
     ("seed: 0", "seed: true", "solver.seed"),
-    ("time_limit_s: 20", "time_limit_s: .inf", "solver.time_limit_s"),
+    ("time_limit_s: 60", "time_limit_s: .inf", "solver.time_limit_s"),
     ("end: 2026-01-01", "end: 9999-01-01", "horizon.end"),
     ("start: 2024-01-01", "start: 1704067200", "horizon.start"),
     ("start: 2024-01-01", "start: 1899-12-31", "horizon.start"),

@@ -127,7 +127,9 @@ def test_report_replaces_its_own_page_and_workbook(workdir: Path):
     assert run("plan", "scenarios/demo/scenario.yaml", "-o", "plans/demo")[0] == 0
     assert run("report", "plans/demo", "-o", "out/r.html")[0] == 0
     assert run("report", "plans/demo", "--lang", "en", "-o", "out/r.html")[0] == 0
-    assert sorted(p.name for p in (workdir / "out").iterdir()) == ["r.html", "r.xlsx"]
+    # the pair and the report folder's marker (the folder is swapped whole), nothing else
+    assert sorted(p.name for p in (workdir / "out").iterdir()) == [
+        outputs.REPORT.marker, "r.html", "r.xlsx"]
 
 
 def test_schema_refuses_to_overwrite_a_file_that_is_not_a_schema(workdir: Path):
@@ -194,6 +196,32 @@ def test_leftovers_of_a_killed_writer_are_removed_by_the_next_run(tmp_path: Path
     atomic.write_text(tmp_path / "r.html", "page")
     names = sorted(p.name for p in tmp_path.iterdir())
     assert names == sorted([live.name, "out", "r.html"])
+
+
+def test_every_write_is_flushed_to_disk_before_its_rename(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch):
+    """A power loss after the rename must find the new contents on disk, not an empty file:
+    each temporary (a file, or every file of a staged folder) is fsynced before it is
+    renamed or swapped into place."""
+    events: list[tuple[str, str]] = []
+    fsync, replace, exchange = atomic.fsync_path, os.replace, atomic._exchange
+    monkeypatch.setattr(atomic, "fsync_path",
+                        lambda path: (events.append(("fsync", str(path))), fsync(path))[1])
+    monkeypatch.setattr(os, "replace", lambda a, b: (events.append(("rename", str(a))),
+                                                     replace(a, b))[1])
+    monkeypatch.setattr(atomic, "_exchange", lambda a, b: (events.append(("rename", str(a))),
+                                                           exchange(a, b))[1])
+    atomic.write_text(tmp_path / "f.txt", "x")
+    atomic.write_folder(tmp_path / "out", lambda d: (d / "a.csv").write_text("1"))
+    atomic.write_folder(tmp_path / "out", lambda d: (d / "a.csv").write_text("2"))
+    renamed = [(i, path) for i, (what, path) in enumerate(events) if what == "rename"]
+    assert len(renamed) == 3
+    for index, path in renamed:
+        flushed = {p for what, p in events[:index] if what == "fsync"}
+        assert path in flushed, f"{path} renamed before it was flushed"
+        if Path(path).is_dir() or "out" in Path(path).name:  # a staged folder: its files too
+            assert any(p.startswith(path + os.sep) for p in flushed), path
+    assert (tmp_path / "out" / "a.csv").read_text() == "2"
 
 
 def test_written_files_have_ordinary_permissions(tmp_path: Path):

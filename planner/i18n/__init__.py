@@ -18,8 +18,8 @@ LANGS: tuple[str, ...] = ("vi", "en")
 LOCALES = {"vi": "vi_VN", "en": "en_GB"}
 DATE_PATTERNS = {"vi": "dd/MM/yyyy", "en": "d MMM yyyy"}
 
-__all__ = ["LANGS", "MESSAGES", "VOCABULARY", "format_date", "format_number", "label",
-           "message", "verdict", "vocabulary"]
+__all__ = ["LANGS", "MESSAGES", "VOCABULARY", "direction_text", "format_date", "format_number",
+           "label", "message", "verdict", "vocabulary"]
 
 
 def vocabulary(lang: str) -> dict[str, dict[str, str]]:
@@ -29,6 +29,25 @@ def vocabulary(lang: str) -> dict[str, dict[str, str]]:
 def label(kind: str, code: str, lang: str) -> str:
     """The label of a code in a language ('transfer' → 'Điều động'); the code if unknown."""
     return VOCABULARY[lang].get(kind, {}).get(code, code)
+
+
+def direction_text(direction: str, lang: str) -> str:
+    """A move's direction in a language: 'commune→district (other locality)' →
+    'Phường/xã → Quận/huyện (địa bàn khác)'."""
+    import re
+
+    from planner.i18n.catalog import REPORT
+
+    words = {**VOCABULARY[lang]["level"], **VOCABULARY[lang]["bloc"],
+             **REPORT[lang]["direction_words"]}
+    if direction in words:
+        return str(words[direction])
+    suffix = ""
+    match = re.fullmatch(r"(.*) \((.*)\)", direction)
+    if match:
+        direction, extra = match.group(1), match.group(2)
+        suffix = f" ({words.get(extra, extra)})"
+    return " → ".join(str(words.get(part, part)) for part in direction.split("→")) + suffix
 
 
 def message(key: str, lang: str = "en", **values: Any) -> str:

@@ -7,6 +7,8 @@ are not here: they come from the rule files, as written there.
 
 from __future__ import annotations
 
+from typing import Any
+
 VOCABULARY: dict[str, dict[str, dict[str, str]]] = {
     "vi": {
         "form": {"rotation": "Luân chuyển", "transfer": "Điều động", "secondment": "Biệt phái",
@@ -34,7 +36,10 @@ VOCABULARY: dict[str, dict[str, dict[str, str]]] = {
                  "moves over the maximum": "lượt vượt mức tối đa",
                  "moves short of the minimum": "lượt thiếu so với mức tối thiểu",
                  "pairs": "cặp", "rounds late": "đợt chậm", "rounds vacant": "đợt để trống",
-                 "skills missing": "kỹ năng còn thiếu"},
+                 "skills missing": "kỹ năng còn thiếu",
+                 "months of service short": "tháng công tác còn thiếu",
+                 "rounds in an ended post": "đợt ở vị trí đã kết thúc",
+                 "extra holders": "người đảm nhiệm thừa"},
         "severity": {"hard": "bắt buộc", "soft": "khuyến nghị"},
     },
     "en": {
@@ -83,6 +88,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "verdict.hard": "KHÔNG tuân thủ: {count} vi phạm bắt buộc của {rules} quy tắc",
         "check.checked": "đã kiểm tra {count} lượt điều chuyển",
         "check.basis": "căn cứ",
+        "check.count": "{count} vi phạm",
+        "check.counts": "{count} vi phạm",
         "check.more": "… và {count} vi phạm khác (dùng --json để xem tất cả)",
         "violation": "{who}{what}{when}{amount}",
         "plan.kept": "--from {source}: giữ {kept} trong {total} lượt, {changed} lượt thay đổi, "
@@ -104,6 +111,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "verdict.hard": "NOT compliant: {count} hard violations of {rules} rules",
         "check.checked": "checked {count} moves",
         "check.basis": "basis",
+        "check.count": "{count} violation",
+        "check.counts": "{count} violations",
         "check.more": "… and {count} more (use --json for all)",
         "violation": "{who}{what}{when}{amount}",
         "plan.kept": "--from {source}: kept {kept} of {total} moves, {changed} changed, "
@@ -118,4 +127,469 @@ MESSAGES: dict[str, dict[str, str]] = {
         "infeasible.unverified": "not enough on its own",
         "infeasible.overlay": "Paste into scenario.yaml (overlay):",
     },
+}
+
+# The checker's messages, keyed by their English template (`planner.i18n.messages.say` in
+# the kinds; text read back from files is matched against the same templates). A `{value}`
+# that is itself a message, a date, or a code (form, role, status, relation) is said in the
+# language too. Fragments that the kinds build as plain text are templates here as well.
+TEMPLATES: dict[str, dict[str, str]] = {"vi": {
+    # adaptation
+    "{unit}: {count} of its {posts} leaders adapt in {round}, at most {cap} ({share} of "
+    "{posts}): {who}": "{unit}: {count}/{posts} lãnh đạo đang thích ứng trong đợt {round}, tối "
+                       "đa {cap} ({share} của {posts}): {who}",
+    "{locality}: {held} adapt together in {round}: {who}":
+        "{locality}: {held} cùng đang thích ứng trong đợt {round}: {who}",
+    "{cadre} in {post} {since}…{until}": "{cadre} tại {post} {since}…{until}",
+    # appointment
+    "{cadre} may not move up to {post} by {form} on {day}: {missing}":
+        "{cadre} không được lên vị trí {post} theo hình thức {form} ngày {day}: {missing}",
+    "no planning pool for {token} or an equivalent or higher title (pool: {pool})":
+        "không có quy hoạch {token} hoặc chức danh tương đương trở lên (quy hoạch: {pool})",
+    "{left} months of service left (retires {day}), {needed} needed":
+        "còn {left} tháng công tác (nghỉ hưu {day}), cần {needed}",
+    "{served} months in the current post (since {since}), {needed} needed":
+        "{served} tháng ở vị trí hiện tại (từ {since}), cần {needed}",
+    "under {status} until {day}": "{status} đến {day}",
+    "under {status}": "{status}",
+    # eligibility
+    "{cadre} may not take a {form} to {post}: {missing}":
+        "{cadre} không được {form} đến {post}: {missing}",
+    "is in no planning pool": "không thuộc diện quy hoạch",
+    "is not in a planning pool for {token} (pool: {pool})":
+        "không thuộc quy hoạch {token} (quy hoạch: {pool})",
+    "is not in a planning pool for {token}": "không thuộc quy hoạch {token}",
+    "holds a {role} post; a {form} moves {roles} only":
+        "đang giữ vị trí {role}; hình thức {form} chỉ áp dụng cho {roles}",
+    "a {form} fills {roles} posts only, not a {role} post":
+        "hình thức {form} chỉ bố trí vào vị trí {roles}, không phải vị trí {role}",
+    "has {left} months of service left on {day} (retires {retires}), {needed} needed":
+        "còn {left} tháng công tác tính đến {day} (nghỉ hưu {retires}), cần {needed}",
+    # equivalence
+    "{post} ({tokens}) is not in the table of equivalent posts":
+        "{post} ({tokens}) không có trong bảng chức danh tương đương",
+    "{cadre}: {origin} → {post} is a {relation} post; {why}":
+        "{cadre}: {origin} → {post} là vị trí {relation}; {why}",
+    "higher": "cao hơn", "lower": "thấp hơn", "equivalent": "tương đương",
+    "a higher post needs an explicit decision (pin with higher: true)":
+        "lên vị trí cao hơn cần quyết định riêng (pin với higher: true)",
+    "a {form} may go {allowed} only": "hình thức {form} chỉ được sang vị trí {allowed}",
+    # exemption
+    "{cadre} is deferred from {form} on {day}: {reason}":
+        "{cadre} được hoãn {form} ngày {day}: {reason}",
+    "{cadre} is exempt from {form} on {day}: {reason}":
+        "{cadre} được miễn {form} ngày {day}: {reason}",
+    "status {status} until {day}": "{status} đến {day}",
+    "status {status}": "{status}",
+    "{remaining} months to retirement on {day} (retires {retires}; fewer than {limit})":
+        "còn {remaining} tháng đến tuổi nghỉ hưu tính đến {day} (nghỉ hưu {retires}; dưới "
+        "{limit})",
+    "raising a child of {age} months (born {born})":
+        "đang nuôi con {age} tháng tuổi (sinh {born})",
+    # existence
+    "{cadre} cannot move to {post} in {round}: {problem}":
+        "{cadre} không thể đến {post} trong đợt {round}: {problem}",
+    "{cadre}'s post {post} ends on {day} and {cadre} {how}: awaiting assignment (no lawful "
+    "open post)": "vị trí {post} của {cadre} kết thúc ngày {day} và {cadre} {how}: chờ bố trí "
+                  "(không còn vị trí trống hợp lệ)",
+    "{post} exists only from {day}": "{post} chỉ có từ ngày {day}",
+    "{post} ends on {day}, before the secondment's return on {end}":
+        "{post} kết thúc ngày {day}, trước ngày hết biệt phái {end}",
+    "{post} ends on {day}, before the horizon ends ({end}): the cadre would need a second move":
+        "{post} kết thúc ngày {day}, trước khi hết kỳ kế hoạch ({end}): cán bộ sẽ phải điều "
+        "chuyển lần nữa",
+    "the home post {post} ends on {day}, before the return on {end}":
+        "vị trí gốc {post} kết thúc ngày {day}, trước ngày trở về {end}",
+    "is not moved": "không được điều chuyển",
+    "moves only by {form} in {round}": "chỉ được {form} trong đợt {round}",
+    # freeze
+    "{cadre}: {form} to {post} ({role}) on {day} falls in the freeze from {since} {until}":
+        "{cadre}: {form} đến {post} ({role}) ngày {day} rơi vào thời gian tạm dừng từ {since} "
+        "{until}",
+    "until {day}": "đến {day}",
+    "with no end date": "chưa có ngày kết thúc",
+    # min tenure
+    "{cadre} has served {served} months in {origin} (since {since}) on {day}; {needed} are "
+    "needed before a {form} → {short} months short":
+        "{cadre} mới giữ {origin} {served} tháng (từ {since}) tính đến {day}; cần {needed} "
+        "tháng trước khi {form} → còn thiếu {short} tháng",
+    # move graph
+    "{cadre} holds no post; a {form} needs an origin":
+        "{cadre} không giữ vị trí nào; hình thức {form} cần một vị trí gốc",
+    "{cadre}: {form} {origin} → {post} ({direction}) matches no allowed direction":
+        "{cadre}: {form} {origin} → {post} ({direction}) không theo hướng nào được phép",
+    "{cadre}: grade {before} → {after} is {refusal} for a {form}":
+        "{cadre}: bậc {before} → {after} là {refusal} đối với hình thức {form}",
+    "not equivalent": "không tương đương",
+    "not equivalent or one step up": "không tương đương cũng không cao hơn một bậc",
+    "{cadre}: a {form} keeps the profession, but {before} ≠ {after}":
+        "{cadre}: hình thức {form} phải giữ chuyên ngành, nhưng {before} ≠ {after}",
+    "(none)": "(không có)",
+    # non-local
+    "{cadre} (hometown {hometown}) is local to {area} and may not take {role} post {post} "
+    "there": "{cadre} (quê quán {hometown}) là người địa phương {area}, không được giữ vị trí "
+             "{role} {post} tại đây",
+    # qualification
+    "{cadre} may not take a {form} to {post}: {why}":
+        "{cadre} không được {form} đến {post}: {why}",
+    "{post} needs {needs}; {cadre} is {profession} with skills {skills}":
+        "{post} cần {needs}; {cadre} có chuyên ngành {profession}, kỹ năng {skills}",
+    "(no profession)": "(chưa có chuyên ngành)",
+    "profession {profession}": "chuyên ngành {profession}",
+    "one of the skills {skills}": "một trong các kỹ năng {skills}",
+    # quota
+    "{count} matching moves {where}, at most {max}: {moves}":
+        "{count} lượt điều chuyển thuộc diện {where}, tối đa {max}: {moves}",
+    "{count} matching moves {where}, at least {min} needed":
+        "{count} lượt điều chuyển thuộc diện {where}, cần ít nhất {min}",
+    "in the horizon": "trong kỳ kế hoạch",
+    "into {unit}": "vào {unit}",
+    "in {period}": "trong {period}",
+    # relatives
+    "{a} and {b} ({relation}) {conflict} from {round}: {a} in {post_a} ({role_a}, {unit_a}), "
+    "{b} in {post_b} ({role_b}, {unit_b})":
+        "{a} và {b} ({relation}) {conflict} từ đợt {round}: {a} giữ {post_a} ({role_a}, "
+        "{unit_a}), {b} giữ {post_b} ({role_b}, {unit_b})",
+    "sit in one unit's leadership collective": "cùng trong tập thể lãnh đạo một đơn vị",
+    "sit in one locality's leadership (Party committee, People's Committee, Council)":
+        "cùng trong lãnh đạo chủ chốt một địa phương (cấp ủy, UBND, HĐND)",
+    "are head and deputy of one unit": "là cấp trưởng và cấp phó của một đơn vị",
+    "are head and deputy in one locality": "là cấp trưởng và cấp phó tại một địa phương",
+    "head a level and one of its listed sectors":
+        "một người đứng đầu cấp, người kia đứng đầu một ngành thuộc danh sách của cấp đó",
+    "one leads a unit where the other holds a personnel, accounting, cashier or storekeeper "
+    "post": "một người lãnh đạo đơn vị mà người kia làm tổ chức nhân sự, kế toán, thủ quỹ "
+            "hoặc thủ kho",
+    # secondment
+    "{cadre}: {form} to {post} from {day} has no end date (at most {limit} months)":
+        "{cadre}: {form} đến {post} từ {day} không có ngày kết thúc (tối đa {limit} tháng)",
+    "{cadre}: {form} to {post} {day} → {end} lasts {length} months, {over} over the limit of "
+    "{limit}": "{cadre}: {form} đến {post} {day} → {end} kéo dài {length} tháng, vượt {over} "
+               "tháng so với mức {limit}",
+    # skills
+    "{cadre} → {post} needs {demanded}; {cadre} has {has}":
+        "{cadre} → {post} cần {demanded}; {cadre} có {has}",
+    "none": "không có",
+    # tenure limit
+    "{cadre} reaches {months} months in post on {day} (due by {round}) and {how}":
+        "{cadre} đủ {months} tháng giữ vị trí vào ngày {day} (phải điều chuyển trước đợt "
+        "{round}) và {how}",
+    "{cadre} reaches {months} months in post on {day} (due by {round}) but moves only in "
+    "{moved}": "{cadre} đủ {months} tháng giữ vị trí vào ngày {day} (phải điều chuyển trước "
+               "đợt {round}) nhưng đến đợt {moved} mới được điều chuyển",
+    "is not moved in the horizon": "không được điều chuyển trong kỳ kế hoạch",
+    "moves only by {form}, which does not end the tenure ({forms} would)":
+        "chỉ được {form}, hình thức không chấm dứt thời hạn giữ vị trí (cần {forms})",
+    # vacancy
+    "{post} ({title}) {since}: {count} rounds without a holder by {round}":
+        "{post} ({title}) {since}: {count} đợt không có người đảm nhiệm tính đến đợt {round}",
+    "is vacant from the horizon start": "trống từ đầu kỳ kế hoạch",
+    "has its holder away (back on {day}), then is vacated by the plan":
+        "người giữ vị trí vắng mặt (trở lại ngày {day}), sau đó phương án điều chuyển đi",
+    "has its holder away (back on {day})": "người giữ vị trí vắng mặt (trở lại ngày {day})",
+    "is vacated by the plan in {round}": "bị phương án để trống từ đợt {round}",
+    # the checker's structural checks (planner/checker.py: plain text, matched here)
+    "{post}'s holder {holder} is away, back on {day}: only a secondment ending by then may "
+    "fill it, not {cadre}'s {form} ending {end}":
+        "người giữ vị trí {post} là {holder} đang vắng mặt, trở lại ngày {day}: chỉ một lượt "
+        "biệt phái kết thúc trước ngày đó mới được bố trí vào, không phải lượt {form} của "
+        "{cadre} kết thúc ngày {end}",
+    "{post}'s holder {holder} is away, back on {day}: only a secondment ending by then may "
+    "fill it, not {cadre}'s {form}":
+        "người giữ vị trí {post} là {holder} đang vắng mặt, trở lại ngày {day}: chỉ một lượt "
+        "biệt phái kết thúc trước ngày đó mới được bố trí vào, không phải lượt {form} của "
+        "{cadre}",
+    "{post} has {count} holders in {round}: {holders}":
+        "{post} có {count} người đảm nhiệm trong đợt {round}: {holders}",
+    "{cadre}'s {form} to {post} has an end ({end}): only a secondment returns (make it a "
+    "secondment, or drop the end)":
+        "lượt {form} của {cadre} đến {post} có ngày kết thúc ({end}): chỉ biệt phái mới có "
+        "thời hạn trở về (đổi thành biệt phái, hoặc bỏ ngày kết thúc)",
+    "pinned move {cadre} → {post} in {round} is not in the plan":
+        "lượt điều chuyển được chỉ định {cadre} → {post} trong đợt {round} không có trong "
+        "phương án",
+    "pinned move {cadre} → {post} is not in the plan":
+        "lượt điều chuyển được chỉ định {cadre} → {post} không có trong phương án",
+    "forbidden move {cadre} → {post} is in the plan":
+        "lượt điều chuyển bị cấm {cadre} → {post} lại có trong phương án",
+    # why a due cadre is left unplaced (solver; read back from unplaced.csv)
+    "no allowed destination among the open posts":
+        "không có vị trí trống nào được phép bố trí",
+    "refused by {rules}": "bị loại bởi {rules}",
+    "{count} allowed options, none compatible with the rest of the plan (stays)":
+        "{count} phương án được phép, không phương án nào khớp với phần còn lại của kế hoạch "
+        "(ở lại)",
+    "reaches {months} months in post on {day}": "đủ {months} tháng giữ vị trí vào ngày {day}",
+    "deferred ({reason}), due once that ended, from {round}":
+        "được hoãn ({reason}), đến hạn khi hết hoãn, từ đợt {round}",
+    "post {post} ends on {day}": "vị trí {post} kết thúc ngày {day}",
+}}
+
+#: separators of listed values (planner.i18n.messages.listed)
+SEPARATORS: dict[str, dict[str, str]] = {"vi": {" or ": " hoặc ", " and ": " và "}}
+
+# The report's interface text (planner.report.text.text_for adds the labels of the
+# vocabulary above and the infeasibility messages, so each is written once).
+REPORT: dict[str, dict[str, Any]] = {
+    "vi": {
+        "appendix": "Phụ lục",
+        "core": "Các quy định mâu thuẫn với nhau (tập xung đột tối thiểu):",
+        "see_workbook": "xem đủ trong tệp .xlsx",
+        "bound": "Cận dưới",
+        "appendix_note": "Số liệu kỹ thuật của bộ giải, không phải chỉ tiêu của phương án.",
+        "kind": "Loại quy tắc",
+        "severity": "Mức độ",
+        "weight": "Trọng số",
+        "active": "Đang áp dụng",
+        "assumptions": "Giả định của kịch bản",
+        "assumptions_note": "Những gì kịch bản thay đổi so với các tệp quy tắc và kịch bản gốc.",
+        "no_assumptions": "Kịch bản không thay đổi gì so với các tệp quy tắc.",
+        "assumption_kind": "Loại thay đổi",
+        "subject": "Đối tượng",
+        "change": "Thay đổi",
+        "before": "Giá trị gốc",
+        "where": "Nơi khai báo",
+        "assumption_kinds": {"set": "Đặt tham số", "disable": "Tắt quy tắc",
+                             "enable": "Bật quy tắc", "pin": "Cố định điều chuyển",
+                             "forbid": "Cấm điều chuyển", "patch": "Sửa danh sách",
+                             "weight": "Trọng số", "solver": "Bộ giải"},
+        "exempt": "Cán bộ được miễn hoặc hoãn",
+        "exempt_note": "Cán bộ mà quy tắc miễn/hoãn không cho điều chuyển tại đầu kỳ.",
+        "none_exempt": "Không có cán bộ nào được miễn hoặc hoãn.",
+        "forms_kept": "Các hình thức bị chặn",
+        "infeasible_title": "Phương án KHÔNG KHẢ THI",
+        "infeasible_intro": "Các quy tắc bắt buộc không để lại phương án hợp lệ cho các cán bộ "
+                            "đến hạn sau:",
+        "due_under": "đến hạn theo",
+        "refused_by": "bị loại bởi",
+        "relaxation": "Nới lỏng nhỏ nhất tìm được",
+        "dropdown_error": "Chọn một giá trị trong danh sách.",
+        "search": "Tìm kiếm",
+        "search_placeholder": "Tên, mã, chức danh, đơn vị…",
+        "filter": "Lọc",
+        "all": "Tất cả",
+        "apply": "Áp dụng",
+        "sort_by": "Sắp xếp theo",
+        "name_index": "Tra cứu theo tên (A–Z, theo tên gọi)",
+        "shown": "đang hiển thị",
+        "of": "trên",
+        "page": "Trang",
+        "by_unit": "Theo đơn vị",
+        "count_axis": "Số lượt",
+        "violation_of": "vi phạm",
+        "report": "Báo cáo phương án luân chuyển cán bộ",
+        "summary": "Tóm tắt",
+        "scenario": "Kịch bản",
+        "horizon": "Kỳ kế hoạch",
+        "rounds": "đợt",
+        "status": "Trạng thái",
+        "verdict": "Kết luận kiểm tra",
+        "objective": "Giá trị mục tiêu",
+        "gap": "Khoảng cách tối ưu",
+        "run_hash": "Mã lần chạy",
+        "generated_from": "Lập từ",
+        "inputs_changed": "Cảnh báo: các tệp đầu vào sau đã thay đổi kể từ khi lập phương án",
+        "kpis": "Chỉ tiêu chính",
+        "kpi": "Chỉ tiêu",
+        "value": "Giá trị",
+        "flows": "Luồng điều chuyển giữa các cấp và khối",
+        "flows_note": "Độ rộng mỗi dải tỉ lệ với số lượt điều chuyển; rê chuột để xem chi tiết.",
+        "by_round": "Số lượt điều chuyển theo đợt",
+        "units": "Theo đơn vị: tỉ lệ lãnh đạo đang trong thời gian thích ứng",
+        "units_note": "Tỉ lệ số vị trí lãnh đạo của đơn vị có người đang thích ứng, theo từng đợt;"
+                      " ô tô đỏ vượt mức trần của quy tắc",
+        "no_adaptation_rule": "Không có quy tắc thích ứng có mức trần theo đơn vị.",
+        "unit": "Đơn vị",
+        "units_nav": "Đơn vị",
+        "locality": "Địa bàn",
+        "leaders": "Vị trí lãnh đạo",
+        "cap": "Trần",
+        "arrivals": "Đến",
+        "departures": "Đi",
+        "trend": "Diễn biến",
+        "moves_in_out": "Các lượt đến và đi",
+        "moves": "Danh sách điều chuyển",
+        "unplaced": "Cán bộ đến hạn chưa bố trí được",
+        "none_unplaced": "Mọi cán bộ đến hạn đều đã được bố trí.",
+        "penalties": "Vi phạm quy tắc mềm (điểm phạt)",
+        "none_penalties": "Không có điểm phạt.",
+        "hard": "Vi phạm quy tắc bắt buộc",
+        "rule": "Quy tắc",
+        "label": "Nội dung",
+        "basis": "Căn cứ",
+        "count": "Số lần",
+        "penalty": "Điểm phạt",
+        "details": "Chi tiết",
+        "cadre": "Cán bộ",
+        "cadre_id": "Mã cán bộ",
+        "name": "Họ và tên",
+        "form": "Hình thức",
+        "from": "Từ vị trí",
+        "to": "Đến vị trí",
+        "from_title": "Chức danh cũ",
+        "to_title": "Chức danh mới",
+        "to_unit": "Đơn vị mới",
+        "round": "Đợt",
+        "start": "Ngày bắt đầu",
+        "end": "Ngày kết thúc",
+        "adaptation_until": "Thích ứng đến",
+        "direction": "Hướng",
+        "rules": "Căn cứ quy tắc",
+        "reason": "Lý do",
+        "post": "Vị trí hiện tại",
+        "total": "Tổng",
+        "redacted": "Bản ẩn danh: họ tên và mã cán bộ đã được thay bằng bí danh.",
+        "no_moves": "Phương án không có lượt điều chuyển nào.",
+        "noscript": "Biểu đồ cần JavaScript; các bảng bên dưới vẫn đầy đủ.",
+        "pseudonym": "Cán bộ",
+        "statuses": {"optimal": "tối ưu", "feasible": "khả thi", "infeasible": "không khả thi",
+                     "time_limit": "hết thời gian", "checked": "đã kiểm tra (không giải)"},
+        "direction_words": {"other locality": "địa bàn khác", "department": "sở",
+                            "unit": "đơn vị", "within unit": "trong đơn vị"},
+        "kpi_labels": {
+            "moves": "Tổng số lượt điều chuyển", "due_cadres": "Cán bộ đến hạn",
+            "due_moved": "Cán bộ đến hạn đã bố trí", "due_left": "Cán bộ đến hạn chưa bố trí",
+            "vacancies_at_start": "Vị trí trống đầu kỳ",
+            "vacancies_filled": "Vị trí trống được bổ sung",
+            "vacant_at_end": "Vị trí trống cuối kỳ", "penalty_total": "Tổng điểm phạt",
+        },
+    },
+    "en": {
+        "appendix": "Appendix",
+        "core": "The rules in conflict (a minimal conflicting set):",
+        "see_workbook": "all of them in the .xlsx",
+        "bound": "Bound",
+        "appendix_note": "Solver figures, not plan KPIs.",
+        "kind": "Kind",
+        "severity": "Severity",
+        "weight": "Weight",
+        "active": "Active",
+        "assumptions": "Scenario assumptions",
+        "assumptions_note": "What the scenario changes against its rule files and base scenario.",
+        "no_assumptions": "The scenario changes nothing in the rule files.",
+        "assumption_kind": "Change",
+        "subject": "Subject",
+        "change": "Value",
+        "before": "Base value",
+        "where": "Declared at",
+        "assumption_kinds": {"set": "Parameter set", "disable": "Rule disabled",
+                             "enable": "Rule enabled", "pin": "Pinned move",
+                             "forbid": "Forbidden move", "patch": "Roster patch",
+                             "weight": "Weight", "solver": "Solver"},
+        "exempt": "Exempt and deferred cadres",
+        "exempt_note": "Cadres an exemption or deferral rule keeps from moves at the start.",
+        "none_exempt": "No cadre is exempt or deferred.",
+        "forms_kept": "Forms blocked",
+        "infeasible_title": "The plan is INFEASIBLE",
+        "infeasible_intro": "The hard rules leave these due cadres without a lawful move:",
+        "due_under": "due under",
+        "refused_by": "refused by",
+        "relaxation": "Smallest relaxation found",
+        "dropdown_error": "Pick a value from the list.",
+        "search": "Search",
+        "search_placeholder": "Name, id, title, unit…",
+        "filter": "Filter",
+        "all": "All",
+        "apply": "Apply",
+        "sort_by": "Sort by",
+        "name_index": "Find by name (A–Z, by given name)",
+        "shown": "shown",
+        "of": "of",
+        "page": "Page",
+        "by_unit": "By unit",
+        "count_axis": "Moves",
+        "violation_of": "violation of",
+        "report": "Cadre rotation plan report",
+        "summary": "Summary",
+        "scenario": "Scenario",
+        "horizon": "Horizon",
+        "rounds": "rounds",
+        "status": "Status",
+        "verdict": "Compliance check",
+        "objective": "Objective",
+        "gap": "Optimality gap",
+        "run_hash": "Run hash",
+        "generated_from": "Generated from",
+        "inputs_changed": "Warning: these input files changed since the plan was made",
+        "kpis": "Key figures",
+        "kpi": "Figure",
+        "value": "Value",
+        "flows": "Flows between levels and blocs",
+        "flows_note": "Band width is proportional to the number of moves; hover for details.",
+        "by_round": "Moves per round",
+        "units": "Per unit: share of leadership adapting",
+        "units_note": "Share of a unit's leadership posts held by a cadre still adapting, per "
+                      "round; red cells exceed the rule's cap",
+        "no_adaptation_rule": "No adaptation rule with a per-unit cap is in force.",
+        "unit": "Unit",
+        "units_nav": "Units",
+        "locality": "Locality",
+        "leaders": "Leadership posts",
+        "cap": "Cap",
+        "arrivals": "In",
+        "departures": "Out",
+        "trend": "Trend",
+        "moves_in_out": "Moves in and out",
+        "moves": "Moves",
+        "unplaced": "Due cadres left unplaced",
+        "none_unplaced": "Every due cadre is placed.",
+        "penalties": "Soft-rule penalties",
+        "none_penalties": "No penalties.",
+        "hard": "Hard-rule violations",
+        "rule": "Rule",
+        "label": "Label",
+        "basis": "Legal basis",
+        "count": "Count",
+        "penalty": "Penalty",
+        "details": "Details",
+        "cadre": "Cadre",
+        "cadre_id": "Cadre id",
+        "name": "Name",
+        "form": "Form",
+        "from": "From post",
+        "to": "To post",
+        "from_title": "Former title",
+        "to_title": "New title",
+        "to_unit": "New unit",
+        "round": "Round",
+        "start": "Start",
+        "end": "End",
+        "adaptation_until": "Adapting until",
+        "direction": "Direction",
+        "rules": "Rules",
+        "reason": "Reason",
+        "post": "Current post",
+        "total": "Total",
+        "redacted": "Redacted: names and cadre ids are replaced by pseudonyms.",
+        "no_moves": "The plan has no moves.",
+        "noscript": "Charts need JavaScript; the tables below are complete.",
+        "pseudonym": "Cadre",
+        "statuses": {"optimal": "optimal", "feasible": "feasible", "infeasible": "infeasible",
+                     "time_limit": "time limit", "checked": "checked (not solved)"},
+        "direction_words": {"other locality": "other locality", "department": "department",
+                            "unit": "unit", "within unit": "within unit"},
+        "kpi_labels": {
+            "moves": "Moves", "due_cadres": "Due cadres", "due_moved": "Due cadres moved",
+            "due_left": "Due cadres left", "vacancies_at_start": "Vacancies at start",
+            "vacancies_filled": "Vacancies filled", "vacant_at_end": "Vacant at end",
+            "penalty_total": "Total penalty",
+        },
+    },
+}
+
+# The comparison page's own words (planner.report.compare_page).
+COMPARE_PAGE: dict[str, dict[str, Any]] = {
+    "vi": {"title": "So sánh các phương án", "kpis": "Chỉ tiêu (chênh lệch so với phương án "
+           "gốc)", "base": "gốc", "same": "Cùng các lượt điều chuyển như phương án gốc.",
+           "differ": "lượt khác phương án gốc", "change": "Thay đổi", "status": "Trạng thái",
+           "changes": {"added": "thêm", "removed": "bỏ", "changed": "đổi"},
+           "moves_changed_vs_base": "Số lượt khác phương án gốc", "objective": "Giá trị mục "
+           "tiêu (phụ lục)", "gap": "Khoảng cách tối ưu", "penalty": "Điểm phạt",
+           "total": "tổng"},
+    "en": {"title": "Plans compared", "kpis": "KPIs (Δ against the base)", "base": "base",
+           "same": "The same moves as the base.", "differ": "moves differ from the base",
+           "change": "Change", "status": "Status",
+           "changes": {"added": "added", "removed": "removed", "changed": "changed"},
+           "moves_changed_vs_base": "Moves changed vs the base", "objective": "Objective "
+           "(appendix)", "gap": "Optimality gap", "penalty": "Penalty", "total": "total"},
 }

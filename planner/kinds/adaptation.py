@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from pydantic import Field
 
 from planner.calendar import Round, add_months
+from planner.i18n.messages import listed, say
 from planner.kinds.base import Params, RuleKind, Timeline, Violation, violation
 from planner.models import LEADER_ROLES, Role
 from planner.plan import Plan
@@ -84,7 +85,8 @@ class Adapting:
     planned: bool
 
     def describe(self) -> str:
-        return f"{self.cadre} in {self.position} {self.since}…{self.until}"
+        return say("{cadre} in {post} {since}…{until}", cadre=self.cadre, post=self.position,
+                   since=self.since, until=self.until)
 
 
 def longest_adaptation(rule: Rule) -> int:
@@ -223,9 +225,10 @@ class Adaptation(RuleKind):
             if len(group) <= cap or not any(item.planned for item in group):
                 continue
             found.append(violation(
-                rule, f"{unit_id}: {len(group)} of its {posts} leaders adapt in {round_.name}, "
-                f"at most {cap} ({share:.0%} of {posts}): "
-                + ", ".join(item.describe() for item in group),
+                rule, say("{unit}: {count} of its {posts} leaders adapt in {round}, at most "
+                          "{cap} ({share} of {posts}): {who}", unit=unit_id, count=len(group),
+                          posts=posts, round=round_.name, cap=cap, share=f"{share:.0%}",
+                          who=listed(", ", [item.describe() for item in group])),
                 amount=len(group) - cap, unit="cadres over the cap",
                 cadres=tuple(item.cadre for item in group),
                 positions=tuple(item.position for item in group),
@@ -244,10 +247,12 @@ class Adaptation(RuleKind):
         for locality_id, group in by_locality.items():
             if len(group) <= 1 or not any(item.planned for item in group):
                 continue
-            held = " and ".join(sorted({facts.place(item.position)["role"] for item in group}))
+            held = listed(" and ", [say("{role}", role=role) for role in sorted(
+                {facts.place(item.position)["role"] for item in group})])
             found.append(violation(
-                rule, f"{locality_id}: {held} adapt together in {round_.name}: "
-                + ", ".join(item.describe() for item in group),
+                rule, say("{locality}: {held} adapt together in {round}: {who}",
+                          locality=locality_id, held=held, round=round_.name,
+                          who=listed(", ", [item.describe() for item in group])),
                 amount=len(group) - 1, unit="cadres over the cap",
                 cadres=tuple(item.cadre for item in group),
                 positions=tuple(item.position for item in group),

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from pydantic import Field
 
 from planner.forms import is_upward, pool_covers
+from planner.i18n.messages import listed, say
 from planner.kinds.base import Params, RuleKind, Violation, violation
 from planner.models import Status
 from planner.ruleset import Dated
@@ -78,8 +79,9 @@ class Appointment(RuleKind):
         if not missing:
             return None
         return violation(
-            rule, f"{move.cadre} may not move up to {move.to_position} by {move.form} on "
-            f"{move.start}: " + "; ".join(missing),
+            rule, say("{cadre} may not move up to {post} by {form} on {day}: {missing}",
+                      cadre=move.cadre, post=move.to_position, form=move.form, day=move.start,
+                      missing=listed("; ", missing)),
             amount=amount, unit=unit, cadres=(move.cadre,),
             positions=(move.from_position or "", move.to_position),
             units=(facts.place(move.to_position)["unit"],), rounds=(move.round,))

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 
+from planner.i18n.messages import Listed, Said
 from planner.ruleset import Rule
 
 if TYPE_CHECKING:
@@ -91,6 +92,9 @@ class Violation:
     weight: float = 0.0
     #: the parameter or clause of the rule that failed (e.g. "min_months", "forbid.head_deputy")
     clause: str = ""
+    #: the message with its template and values (planner.i18n.messages), to say it in
+    #: another language; `message` is its English text
+    said: Any = field(default=None, compare=False, repr=False)
 
     @property
     def hard(self) -> bool:
@@ -111,9 +115,11 @@ class Violation:
 
 
 def violation(rule: Rule, message: str, **facts: Any) -> Violation:
-    """A violation of `rule` carrying its label, basis, severity and weight."""
-    return Violation(rule.id, rule.label, rule.basis, rule.spec.severity, message,
-                     weight=rule.weight, **facts)
+    """A violation of `rule` carrying its label, basis, severity and weight. A message made
+    with `planner.i18n.messages.say` keeps its template (`said`) for translation."""
+    said = message if isinstance(message, Said | Listed) else None
+    return Violation(rule.id, rule.label, rule.basis, rule.spec.severity, str(message),
+                     weight=rule.weight, said=said, **facts)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
+from planner.i18n.messages import listed, say
 from planner.kinds.base import Params, RuleKind, Violation, violation
 from planner.kinds.non_local import is_local
 from planner.models import Form, Role
@@ -131,8 +132,8 @@ class Eligibility(RuleKind):
         if not missing:
             return None
         return violation(
-            rule, f"{move.cadre} may not take a {move.form} to {move.to_position}: "
-            + "; ".join(missing),
+            rule, say("{cadre} may not take a {form} to {post}: {missing}", cadre=move.cadre,
+                      form=move.form, post=move.to_position, missing=listed("; ", missing)),
             amount=amount, unit=unit, cadres=(move.cadre,),
             positions=(move.from_position or "", move.to_position),
             units=(facts.place(move.to_position)["unit"],), rounds=(move.round,))

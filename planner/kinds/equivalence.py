@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import Field, PrivateAttr, field_validator
 
 from planner.forms import post_tokens, relation
+from planner.i18n.messages import say
 from planner.kinds.base import Params, RuleKind, Violation, violation
 from planner.models import LEVELS, ROLES, Form
 
@@ -97,8 +98,9 @@ class Equivalence(RuleKind):
                 continue
             place = facts.place(position_id)
             if place["role"] != "staff" and not any(t in params.table for t in post_tokens(place)):
-                return violation(rule, f"{position_id} ({' or '.join(post_tokens(place))}) is "
-                                 "not in the table of equivalent posts", **where)
+                return violation(rule, say("{post} ({tokens}) is not in the table of "
+                                           "equivalent posts", post=position_id,
+                                           tokens=" or ".join(post_tokens(place))), **where)
         allowed = params.forms.get(move.form)  # type: ignore[call-overload]
         if allowed is None:
             return None
@@ -111,5 +113,6 @@ class Equivalence(RuleKind):
             why = "a higher post needs an explicit decision (pin with higher: true)"
         else:
             why = f"a {move.form} may go {' or '.join(allowed)} only"
-        return violation(rule, f"{move.cadre}: {move.from_position} → {move.to_position} is a "
-                         f"{found} post; {why}", **where)
+        return violation(rule, say("{cadre}: {origin} → {post} is a {relation} post; {why}",
+                                   cadre=move.cadre, origin=move.from_position,
+                                   post=move.to_position, relation=found, why=why), **where)

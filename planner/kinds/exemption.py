@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import Field
 
 from planner.calendar import months_between
+from planner.i18n.messages import say
 from planner.kinds.base import Params, RuleKind, Violation, violation
 from planner.models import ALL_FORMS, Cadre, Form, Status
 from planner.ruleset import Dated, Rule
@@ -102,6 +103,8 @@ class Exemption(RuleKind):
         if reason is None:
             return None
         effect = "deferred" if rule.params.effect == "defer" else "exempt"
-        return violation(rule, f"{move.cadre} is {effect} from {move.form} on "
-                         f"{move.start}: {reason}", cadres=(move.cadre,),
+        template = "{cadre} is deferred from {form} on {day}: {reason}" \
+            if effect == "deferred" else "{cadre} is exempt from {form} on {day}: {reason}"
+        return violation(rule, say(template, cadre=move.cadre, form=move.form, day=move.start,
+                                   reason=reason), cadres=(move.cadre,),
                          positions=(move.to_position,), rounds=(move.round,))

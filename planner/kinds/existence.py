@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
+from planner.i18n.messages import say
 from planner.kinds.base import Due, Params, RuleKind, Violation, violation
 from planner.kinds.tenure_limit import HARD_STAY_COST
 from planner.models import FORMS_EXCEPT_SECONDMENT, Form
@@ -115,8 +116,9 @@ class Existence(RuleKind):
                            f"return on {until}")
         if problem is None:
             return None
-        return violation(rule, f"{move.cadre} cannot move to {move.to_position} in "
-                         f"{move.round}: {problem}", cadres=(move.cadre,),
+        return violation(rule, say("{cadre} cannot move to {post} in {round}: {problem}",
+                                   cadre=move.cadre, post=move.to_position, round=move.round,
+                                   problem=problem), cadres=(move.cadre,),
                          positions=(move.to_position,), rounds=(move.round,))
 
     def encode(self, rule: Rule, facts: Facts, model: LinearModel) -> None:
@@ -149,8 +151,9 @@ class Existence(RuleKind):
             how = ("is not moved" if move is None else
                    f"moves only by {move.form} in {move.round}")
             found.append(violation(
-                rule, f"{cadre.id}'s post {cadre.position} ends on {due.reached_on} and "
-                f"{cadre.id} {how}: awaiting assignment (no lawful open post)",
+                rule, say("{cadre}'s post {post} ends on {day} and {cadre} {how}: awaiting "
+                          "assignment (no lawful open post)", cadre=cadre.id,
+                          post=cadre.position, day=due.reached_on, how=how),
                 amount=last - due.round_index, unit="rounds in an ended post",
                 cadres=(cadre.id,), positions=(cadre.position or "",),
                 rounds=(facts.rounds[due.round_index].name,)))

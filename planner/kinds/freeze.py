@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field, model_validator
 
+from planner.i18n.messages import say
 from planner.kinds.base import Params, RuleKind, Violation, violation
 from planner.models import ALL_FORMS, Form, Role
 
@@ -54,8 +55,10 @@ class Freeze(RuleKind):
         if params.roles is not None and target["role"] not in params.roles:
             return None
         until = f"until {params.to}" if params.to else "with no end date"
-        return violation(rule, f"{move.cadre}: {move.form} to {move.to_position} "
-                         f"({target['role']}) on {move.start} falls in the freeze from "
-                         f"{params.from_} {until}", cadres=(move.cadre,),
+        return violation(rule, say("{cadre}: {form} to {post} ({role}) on {day} falls in the "
+                                   "freeze from {since} {until}", cadre=move.cadre,
+                                   form=move.form, post=move.to_position, role=target["role"],
+                                   day=move.start, since=params.from_, until=until),
+                         cadres=(move.cadre,),
                          positions=(move.to_position,), units=(target["unit"],),
                          rounds=(move.round,), clause="from")

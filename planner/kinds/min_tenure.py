@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
+from planner.i18n.messages import say
 from planner.kinds.base import Params, RuleKind, Violation, violation
 from planner.ruleset import Dated, Rule
 
@@ -40,9 +41,10 @@ class MinTenure(RuleKind):
         short = int(needed) - served
         since = facts.cadre(move.cadre).position_start
         return violation(
-            rule, f"{move.cadre} has served {served} months in {move.from_position} (since "
-            f"{since}) on {move.start}; {needed} are needed before a {move.form} → "
-            f"{short} months short",
+            rule, say("{cadre} has served {served} months in {origin} (since {since}) on "
+                      "{day}; {needed} are needed before a {form} → {short} months short",
+                      cadre=move.cadre, served=served, origin=move.from_position, since=since,
+                      day=move.start, needed=needed, form=move.form, short=short),
             amount=short, unit="months short", cadres=(move.cadre,),
             positions=(move.from_position or "", move.to_position),
             units=(facts.place(move.to_position)["unit"],), rounds=(move.round,))

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import Field, field_validator
 
 from planner.errors import did_you_mean
+from planner.i18n.messages import say
 from planner.kinds.base import Params, RuleKind, Violation, violation
 from planner.models import Form
 
@@ -122,26 +123,30 @@ class MoveGraph(RuleKind):
         where = dict(cadres=(move.cadre,), positions=(move.from_position or "", move.to_position),
                      units=(target["unit"],), rounds=(move.round,))
         if move.from_position is None:
-            return violation(rule, f"{move.cadre} holds no post; a {move.form} needs an origin",
-                             **where)
+            return violation(rule, say("{cadre} holds no post; a {form} needs an origin",
+                                       cadre=move.cadre, form=move.form), **where)
         source = facts.place(move.from_position)
         direction = facts.direction(move.from_position, move.to_position)
         if not any(move.form in edge.forms and _end_matches(edge.from_, source)
                    and _end_matches(edge.to, target)
                    and _scope_holds(edge.scope, facts, source, target)
                    for edge in params.edges):
-            return violation(rule, f"{move.cadre}: {move.form} {move.from_position} → "
-                             f"{move.to_position} ({direction}) matches no allowed direction",
-                             **where)
+            return violation(rule, say("{cadre}: {form} {origin} → {post} ({direction}) "
+                                       "matches no allowed direction", cadre=move.cadre,
+                                       form=move.form, origin=move.from_position,
+                                       post=move.to_position, direction=direction), **where)
         grade_rule = params.grade.get(move.form, "any")  # type: ignore[call-overload]
         if not grade_ok(grade_rule, source["grade"], target["grade"]):
-            return violation(rule, f"{move.cadre}: grade {source['grade']} → {target['grade']} "
-                             f"is {_GRADE_REFUSAL[grade_rule]} for a {move.form}",
+            return violation(rule, say("{cadre}: grade {before} → {after} is {refusal} for a "
+                                       "{form}", cadre=move.cadre, before=source["grade"],
+                                       after=target["grade"], refusal=_GRADE_REFUSAL[grade_rule],
+                                       form=move.form),
                              amount=abs(target["grade"] - source["grade"]), unit="grades",
                              **where)
         cadre = facts.cadre(move.cadre)
         if move.form in params.same_profession and cadre.profession != target["profession"]:
-            return violation(rule, f"{move.cadre}: a {move.form} keeps the profession, but "
-                             f"{cadre.profession or '(none)'} ≠ {target['profession'] or '(none)'}",
-                             **where)
+            return violation(rule, say("{cadre}: a {form} keeps the profession, but {before} ≠ "
+                                       "{after}", cadre=move.cadre, form=move.form,
+                                       before=cadre.profession or "(none)",
+                                       after=target["profession"] or "(none)"), **where)
         return None

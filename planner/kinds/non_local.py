@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
+from planner.i18n.messages import say
 from planner.kinds.base import Params, RuleKind, Violation, violation
 from planner.models import Role
 from planner.ruleset import Rule
@@ -67,7 +68,8 @@ class NonLocal(RuleKind):
         area = local_area(facts, target["locality"], params.scope)
         hometown = facts.cadre(move.cadre).hometown
         return violation(
-            rule, f"{move.cadre} (hometown {hometown}) is local to {area} and may not take "
-            f"{target['role']} post {move.to_position} there",
+            rule, say("{cadre} (hometown {hometown}) is local to {area} and may not take "
+                      "{role} post {post} there", cadre=move.cadre, hometown=hometown,
+                      area=area, role=target["role"], post=move.to_position),
             cadres=(move.cadre,), positions=(move.from_position or "", move.to_position),
             units=(target["unit"],), rounds=(move.round,), clause="scope")

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
+from planner.i18n.messages import say
 from planner.kinds.base import Params, RuleKind, Violation, violation
 from planner.models import Form
 
@@ -59,7 +60,8 @@ class Qualification(RuleKind):
         why = unqualified(facts, move.cadre, move.to_position)
         if why is None:
             return None
-        return violation(rule, f"{move.cadre} may not take a {move.form} to "
-                         f"{move.to_position}: {why}", cadres=(move.cadre,),
+        return violation(rule, say("{cadre} may not take a {form} to {post}: {why}",
+                                   cadre=move.cadre, form=move.form, post=move.to_position,
+                                   why=why), cadres=(move.cadre,),
                          positions=(move.from_position or "", move.to_position),
                          units=(facts.place(move.to_position)["unit"],), rounds=(move.round,))

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, model_validator
 
+from planner.i18n.messages import say
 from planner.kinds.base import Params, RuleKind, Violation, violation
 from planner.solver.model import candidate_move
 
@@ -142,13 +143,15 @@ class Quota(RuleKind):
                 rounds=group_rounds(params.per, facts, name, moves))
             if params.max is not None and count > params.max:
                 found.append(violation(
-                    rule, f"{count} matching moves {where}, at most {params.max}: "
-                    + ", ".join(f"{m.cadre}→{m.to_position}" for m in moves),
+                    rule, say("{count} matching moves {where}, at most {max}: {moves}",
+                              count=count, where=where, max=params.max,
+                              moves=", ".join(f"{m.cadre}→{m.to_position}" for m in moves)),
                     amount=count - params.max, unit="moves over the maximum", clause="max",
                     **facts_of))
             if params.min is not None and count < params.min:
                 found.append(violation(
-                    rule, f"{count} matching moves {where}, at least {params.min} needed",
+                    rule, say("{count} matching moves {where}, at least {min} needed",
+                              count=count, where=where, min=params.min),
                     amount=params.min - count, unit="moves short of the minimum", clause="min",
                     **facts_of))
         return found

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field
 
+from planner.i18n.messages import say
 from planner.kinds.base import Params, RuleKind, Timeline, Violation, violation
 from planner.models import LEADER_ROLES, RelationKind, Role
 from planner.ruleset import Rule
@@ -283,10 +284,14 @@ class Relatives(RuleKind):
                         continue
                     reported.add(conflict)
                     found.append(violation(
-                        rule, f"{pair.a} and {pair.b} ({pair.relation}) "
-                        f"{CONFLICT_WORDS[conflict]} from {round_.name}: {pair.a} in {post_a} "
-                        f"({place_a['role']}, {place_a['unit']}), {pair.b} in {post_b} "
-                        f"({place_b['role']}, {place_b['unit']})",
+                        rule, say("{a} and {b} ({relation}) {conflict} from {round}: {a} in "
+                                  "{post_a} ({role_a}, {unit_a}), {b} in {post_b} ({role_b}, "
+                                  "{unit_b})", a=pair.a, b=pair.b, relation=pair.relation,
+                                  conflict=CONFLICT_WORDS[conflict], round=round_.name,
+                                  post_a=post_a, role_a=say("{role}", role=place_a["role"]),
+                                  unit_a=place_a["unit"], post_b=post_b,
+                                  role_b=say("{role}", role=place_b["role"]),
+                                  unit_b=place_b["unit"]),
                         amount=1, unit="pairs", cadres=(pair.a, pair.b),
                         positions=(post_a, post_b),
                         units=tuple(dict.fromkeys((place_a["unit"], place_b["unit"]))),

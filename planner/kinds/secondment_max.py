@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from pydantic import Field
 
 from planner.calendar import add_months, months_between
+from planner.i18n.messages import say
 from planner.kinds.base import Params, RuleKind, Violation, violation
 from planner.models import Form
 from planner.ruleset import Dated
@@ -64,13 +65,17 @@ class SecondmentMax(RuleKind):
             # open-ended: at least as far as the horizon reaches
             horizon_end = facts.scenario.horizon.end
             over = max(1, months_over(move.start, horizon_end, limit))
-            return violation(rule, f"{move.cadre}: {move.form} to {move.to_position} from "
-                             f"{move.start} has no end date (at most {limit} months)",
+            return violation(rule, say("{cadre}: {form} to {post} from {day} has no end date "
+                                       "(at most {limit} months)", cadre=move.cadre,
+                                       form=move.form, post=move.to_position, day=move.start,
+                                       limit=limit),
                              amount=over, unit="months over", **where)
         over = months_over(move.start, move.end, limit)
         if over == 0:
             return None
         length = months_between(move.start, move.end)
-        return violation(rule, f"{move.cadre}: {move.form} to {move.to_position} "
-                         f"{move.start} → {move.end} lasts {length} months, {over} over the "
-                         f"limit of {limit}", amount=over, unit="months over", **where)
+        return violation(rule, say("{cadre}: {form} to {post} {day} → {end} lasts {length} "
+                                   "months, {over} over the limit of {limit}", cadre=move.cadre,
+                                   form=move.form, post=move.to_position, day=move.start,
+                                   end=move.end, length=length, over=over, limit=limit),
+                         amount=over, unit="months over", **where)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
+from planner.i18n.messages import listed, say
 from planner.kinds.base import Params, RuleKind, Violation, violation
 
 if TYPE_CHECKING:
@@ -51,8 +52,9 @@ class SkillDemand(RuleKind):
         if set(cadre.skills) & set(demanded):
             return None
         has = ", ".join(cadre.skills) or "none"
-        return violation(rule, f"{move.cadre} → {move.to_position} needs "
-                         f"{' or '.join(demanded)}; {move.cadre} has {has}",
+        return violation(rule, say("{cadre} → {post} needs {demanded}; {cadre} has {has}",
+                                   cadre=move.cadre, post=move.to_position,
+                                   demanded=listed(" or ", demanded), has=has),
                          amount=len(demanded), unit="skills missing", cadres=(move.cadre,),
                          positions=(move.to_position,), units=(target["unit"],),
                          rounds=(move.round,), clause="skills")

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from pydantic import Field
 
 from planner.calendar import add_months, months_between
+from planner.i18n.messages import say
 from planner.kinds.base import STAY_LABEL, Due, Params, Relaxation, RuleKind, Violation, violation
 from planner.models import FORMS_EXCEPT_SECONDMENT, Form
 from planner.ruleset import Dated, Rule
@@ -138,16 +139,19 @@ class TenureLimit(RuleKind):
             limit = rule.param("max_months", facts.rounds[due.round_index].start)
             if satisfied and move is not None:
                 late = move.round_index - due.round_index
-                message = (f"{cadre_id} reaches {limit} "
-                           f"months in post on {due.reached_on} (due by {due_round}) but moves "
-                           f"only in {move.round}")
+                message = say("{cadre} reaches {months} months in post on {day} (due by "
+                              "{round}) but moves only in {moved}", cadre=cadre_id,
+                              months=limit,
+                              day=due.reached_on, round=due_round, moved=move.round)
             else:
                 late = last - due.round_index
                 how = ("is not moved in the horizon" if move is None else
                        f"moves only by {move.form}, which does not end the tenure "
                        f"({', '.join(rule.params.satisfied_by)} would)")
-                message = (f"{cadre_id} reaches {limit} "
-                           f"months in post on {due.reached_on} (due by {due_round}) and {how}")
+                message = say("{cadre} reaches {months} months in post on {day} (due by "
+                              "{round}) and {how}", cadre=cadre_id,
+                              months=limit,
+                              day=due.reached_on, round=due_round, how=how)
             clause = "satisfied_by" if move and not satisfied else "max_months"
             found.append(violation(rule, message, amount=late, unit="rounds late", clause=clause,
                                    cadres=(cadre_id,),

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import Field
 
 from planner.forms import away_posts, secondment_end
+from planner.i18n.messages import say
 from planner.kinds.base import Params, RuleKind, Timeline, Violation, violation
 from planner.models import Level, Role
 
@@ -156,8 +157,10 @@ class Vacancy(RuleKind):
             else:
                 since = f"is vacated by the plan in {empty[0]}"
             found.append(replace(
-                violation(rule, f"{position.id} ({position.title}) {since}: {len(empty)} rounds "
-                          f"without a holder by {last.name}",
+                violation(rule, say("{post} ({title}) {since}: {count} rounds without a "
+                                    "holder by {round}", post=position.id,
+                                    title=position.title, since=since, count=len(empty),
+                                    round=last.name),
                           amount=len(empty), unit="rounds vacant", positions=(position.id,),
                           units=(place["unit"],), rounds=tuple(empty)),
                 weight=rule.weight * params.priority))

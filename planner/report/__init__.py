@@ -9,6 +9,7 @@ instead of their name and id.
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,9 +72,34 @@ def write_report(report: Report, html_path: Path) -> Path:
     outputs.check_file(html_path, report.inputs, outputs.is_report_page, "report page")
     outputs.check_file(xlsx_path, report.inputs, outputs.is_workbook, "report workbook")
     html = report.html
-    # both prepared and flushed before either is renamed: the pair is old+old or new+new
-    atomic.write_files({
-        html_path: lambda temp: temp.write_text(html, encoding="utf-8", newline=""),
-        xlsx_path: lambda temp: write_workbook(report.data, report.lang, temp),
-    })
+    folder = outputs.pair_folder(html_path.parent)
+    if folder is None:
+        # a folder of the user's own: both prepared and flushed, then renamed one after
+        # the other (microseconds apart); README: a folder of its own swaps them together
+        atomic.write_files({
+            html_path: lambda temp: temp.write_text(html, encoding="utf-8", newline=""),
+            xlsx_path: lambda temp: write_workbook(report.data, report.lang, temp),
+        })
+        return xlsx_path
+
+    def fill(staging: Path) -> None:
+        """The folder as it is (other reports, the plan's files) with the new pair."""
+        if folder.is_dir():
+            shutil.copymode(folder, staging)
+            for entry in sorted(folder.iterdir()):
+                if entry.name in (html_path.name, xlsx_path.name) \
+                        or atomic.is_temporary(entry.name):
+                    continue
+                if entry.is_dir() and not entry.is_symlink():
+                    shutil.copytree(entry, staging / entry.name, symlinks=True)
+                else:
+                    shutil.copy2(entry, staging / entry.name, follow_symlinks=False)
+        (staging / html_path.name).write_text(html, encoding="utf-8", newline="")
+        write_workbook(report.data, report.lang, staging / xlsx_path.name)
+        if not (staging / outputs.PLAN.marker).exists():
+            (staging / outputs.REPORT.marker).write_text(outputs.REPORT.marker_text(),
+                                                         encoding="utf-8")
+
+    # one folder swap (planner.atomic): the page and the workbook are old+old or new+new
+    atomic.write_folder(folder, fill)
     return xlsx_path

@@ -95,6 +95,8 @@ input.filter { position: absolute; opacity: 0; pointer-events: none; }
 .js .nojs-only, .js-only { display: none; }
 .js .js-only { display: flex; }
 tr.hidden, tbody.hidden { display: none; }
+details.names p { margin: 2px 0; font-size: .85rem; }
+tr.m:target td { background: #fef3c7; }
 details summary { cursor: pointer; color: var(--ink); }
 details ul { margin: 4px 0 4px 18px; padding: 0; }
 footer { margin-top: 40px; color: var(--muted); font-size: .8rem;

@@ -10,23 +10,7 @@ from planner.compare import Comparison, MoveRow
 from planner.i18n import format_number
 from planner.report.assets import CSS
 from planner.report.page import CSP, esc
-from planner.report.text import text_for
-
-WORDS: dict[str, dict[str, Any]] = {
-    "vi": {"title": "So sánh các phương án", "kpis": "Chỉ tiêu (chênh lệch so với phương án "
-           "gốc)", "base": "gốc", "same": "Cùng các lượt điều chuyển như phương án gốc.",
-           "differ": "lượt khác phương án gốc", "change": "Thay đổi", "status": "Trạng thái",
-           "changes": {"added": "thêm", "removed": "bỏ", "changed": "đổi"},
-           "moves_changed_vs_base": "Số lượt khác phương án gốc", "objective": "Giá trị mục "
-           "tiêu (phụ lục)", "gap": "Khoảng cách tối ưu", "penalty": "Điểm phạt",
-           "total": "tổng"},
-    "en": {"title": "Plans compared", "kpis": "KPIs (Δ against the base)", "base": "base",
-           "same": "The same moves as the base.", "differ": "moves differ from the base",
-           "change": "Change", "status": "Status",
-           "changes": {"added": "added", "removed": "removed", "changed": "changed"},
-           "moves_changed_vs_base": "Moves changed vs the base", "objective": "Objective "
-           "(appendix)", "gap": "Optimality gap", "penalty": "Penalty", "total": "total"},
-}
+from planner.report.text import compare_words, text_for
 
 
 def _kpi_label(key: str, texts: dict[str, Any], words: dict[str, Any]) -> str:
@@ -63,7 +47,7 @@ def _move(move: MoveRow | None, texts: dict[str, Any]) -> str:
 
 
 def render_comparison(comparison: Comparison, lang: str = "vi") -> str:
-    texts, words = text_for(lang), WORDS[lang]
+    texts, words = text_for(lang), compare_words(lang)
     labels = comparison.labels
     head = "".join(f"<th class='num'>{esc(label)}{' (' + words['base'] + ')' if i == 0 else ''}"
                    "</th>" for i, label in enumerate(labels))

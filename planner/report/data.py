@@ -18,6 +18,7 @@ from typing import Any
 from planner.checker import check_plan
 from planner.errors import InputError, Problem
 from planner.facts import Facts
+from planner.i18n.messages import translate
 from planner.kinds.adaptation import adapting_in_round, leadership_cap
 from planner.kinds.base import Timeline
 from planner.models import LEADER_ROLES, LEVELS
@@ -383,7 +384,7 @@ def _unplaced(facts: Facts, plan: Plan, redactor: Redactor,
         shown = redactor.post(_post(facts, post))
         rows.append({"cadre": redactor.cadre(item.cadre), "name": redactor.name(item.cadre),
                      "post": shown["id"], "title": shown["title"],
-                     "reason": redactor.text(item.reason),
+                     "reason": redactor.text(translate(item.reason, redactor.lang)),
                      "rules": [rules[r].__dict__ if r in rules else {"id": r, "label": "",
                                                                      "basis": ""}
                                for r in item.rules]})
@@ -393,29 +394,18 @@ def _unplaced(facts: Facts, plan: Plan, redactor: Redactor,
 def _violations(facts: Facts, violations: list[Any], redactor: Redactor
                 ) -> list[dict[str, Any]]:
     """Violations grouped by rule: label, basis, count, total amount and penalty, and each
-    violation's facts (who, which posts, rounds, by how much) for a message in any language;
-    the checker's own (English) message is kept beside them."""
+    violation's message in the report's language (planner.i18n.messages)."""
     grouped: dict[str, dict[str, Any]] = {}
     for item in violations:
         entry = grouped.setdefault(item.rule_id, {
             "rule": item.rule_id, "label": item.label, "basis": item.basis,
             "severity": item.severity, "weight": item.weight, "unit": item.unit, "count": 0,
-            "amount": 0.0, "penalty": 0.0, "messages": [], "items": []})
+            "amount": 0.0, "penalty": 0.0, "messages": []})
         entry["count"] += 1
         entry["amount"] += item.amount
         entry["penalty"] += item.penalty
-        entry["messages"].append(redactor.text(item.message))
-        posts = []
-        for position_id in item.positions:
-            if position_id in facts.roster.position_by_id:
-                posts.append(redactor.post(_post(facts, position_id))["title"])
-        units = [facts.roster.unit_by_id[u].name for u in item.units
-                 if u in facts.roster.unit_by_id]
-        entry["items"].append({
-            "cadres": [f"{redactor.cadre(c)} {redactor.name(c)}".strip()
-                       if not redactor.active else redactor.cadre(c) for c in item.cadres],
-            "posts": posts, "units": units, "rounds": list(item.rounds),
-            "amount": item.amount, "unit": item.unit})
+        entry["messages"].append(redactor.text(translate(item.said or item.message,
+                                                         redactor.lang)))
     return list(grouped.values())
 
 
@@ -511,7 +501,8 @@ def _exempt(facts: Facts, redactor: Redactor, rules: dict[str, RuleRef]) -> list
                 entry = found.setdefault(exemption.rule.id, {
                     "rule": rules.get(exemption.rule.id, RuleRef(exemption.rule.id, "", "")
                                       ).__dict__,
-                    "reason": redactor.text(exemption.reason), "forms": []})
+                    "reason": redactor.text(translate(exemption.reason, redactor.lang)),
+                    "forms": []})
                 entry["forms"].append(form)
         for entry in found.values():
             rows.append({"cadre": redactor.cadre(cadre.id), "name": redactor.name(cadre.id),

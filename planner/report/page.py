@@ -12,9 +12,10 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
-from planner.i18n import format_date, format_number, verdict
+from planner.i18n import direction_text, format_date, format_number, verdict
 from planner.models import LEVELS
 from planner.report.assets import CSS, ERROR_TRAP, FORM_COLOURS, LEVEL_COLOURS, SCRIPT
 from planner.report.charts import bar_chart, flow_chart, sparkline
@@ -48,15 +49,7 @@ def node_label(key: str, texts: dict[str, Any]) -> str:
 
 def direction_label(direction: str, texts: dict[str, Any]) -> str:
     """'commune→district' in the report's language ('Phường/xã → Quận/huyện')."""
-    words = {**texts["levels"], **texts["blocs"], **texts["direction_words"]}
-    if direction in words:
-        return str(words[direction])
-    suffix = ""
-    match = re.fullmatch(r"(.*) \((.*)\)", direction)
-    if match:
-        direction, extra = match.group(1), match.group(2)
-        suffix = f" ({words.get(extra, extra)})"
-    return " → ".join(str(words.get(part, part)) for part in direction.split("→")) + suffix
+    return direction_text(direction, texts["lang"])
 
 
 def form_badge(form: str, texts: dict[str, Any]) -> str:
@@ -273,22 +266,33 @@ def _rule_label(assumption: dict[str, str], data: ReportData) -> str:
 
 
 def _exempt(data: ReportData, texts: dict[str, Any]) -> str:
-    if not data.exempt:
-        return (f"<section id='exempt'><h2>{esc(texts['exempt'])}</h2>"
-                f"<p>{esc(texts['none_exempt'])}</p></section>")
-    head = [*_cadre_heads(data, texts), texts["rule"], texts["reason"], texts["forms_kept"]]
-    rows = "".join(
-        f"<tr>{_cadre_cells(e, data)}<td>{rule_chips([e['rule']['id']], data.rules)} "
-        f"{esc(e['rule']['label'])}</td><td>{esc(e['reason'])}</td>"
-        f"<td>{esc(', '.join(texts['forms'].get(f, f) for f in e['forms']))}</td></tr>"
-        for e in data.exempt[:EXEMPT_SHOWN])
-    if len(data.exempt) > EXEMPT_SHOWN:
-        rows += (f"<tr><td colspan='{len(head)}'>… +{len(data.exempt) - EXEMPT_SHOWN} "
+    return _cadre_section(
+        "exempt", texts["exempt"], texts["none_exempt"], texts["exempt_note"],
+        [texts["rule"], texts["reason"], texts["forms_kept"]],
+        [(e, f"<td>{rule_chips([e['rule']['id']], data.rules)} {esc(e['rule']['label'])}</td>"
+             f"<td>{esc(e['reason'])}</td>"
+             f"<td>{esc(', '.join(texts['forms'].get(f, f) for f in e['forms']))}</td>")
+         for e in data.exempt], data, texts, EXEMPT_SHOWN)
+
+
+def _cadre_section(anchor: str, title: str, empty: str, note: str | None, heads: list[str],
+                   rows: list[tuple[dict[str, Any], str]], data: ReportData,
+                   texts: dict[str, Any], shown: int | None = None) -> str:
+    """A section listing cadres (id and name, or the pseudonym) with further cells; `shown`
+    rows at most on the page (the workbook has them all)."""
+    if not rows:
+        return f"<section id='{anchor}'><h2>{esc(title)}</h2><p>{esc(empty)}</p></section>"
+    head = [*_cadre_heads(data, texts), *heads]
+    body = "".join(f"<tr>{_cadre_cells(row, data)}{cells}</tr>" for row, cells in
+                   rows[:shown])
+    if shown is not None and len(rows) > shown:
+        body += (f"<tr><td colspan='{len(head)}'>… +{len(rows) - shown} "
                  f"({esc(texts['see_workbook'])})</td></tr>")
     header = "".join(f"<th>{esc(h)}</th>" for h in head)
-    return (f"<section id='exempt'><h2>{esc(texts['exempt'])} ({len(data.exempt)})</h2>"
-            f"<p class='note'>{esc(texts['exempt_note'])}</p><div class='scroll'><table>"
-            f"<thead><tr>{header}</tr></thead><tbody>{rows}</tbody></table></div></section>")
+    remark = f"<p class='note'>{esc(note)}</p>" if note else ""
+    return (f"<section id='{anchor}'><h2>{esc(title)} ({len(rows)})</h2>{remark}"
+            f"<div class='scroll'><table><thead><tr>{header}</tr></thead><tbody>{body}"
+            "</tbody></table></div></section>")
 
 
 def _node_order(data: ReportData) -> list[str]:
@@ -425,15 +429,27 @@ def _filter_css(data: ReportData) -> str:
     rules = []
     for form in FORM_COLOURS:
         rules.append(f"#ff-{form}:checked ~ .scroll tr.m:not([data-form='{form}'])"
-                     "{display:none}")
+                     "{display:none!important}")
         rules.append(f"#ff-{form}:checked ~ .filters label[for='ff-{form}']{{font-weight:700}}")
     for index in range(len(data.rounds)):
         rules.append(f"#fr-{index}:checked ~ .scroll tr.m:not([data-round='{index}'])"
-                     "{display:none}")
+                     "{display:none!important}")
         rules.append(f"#fr-{index}:checked ~ .filters label[for='fr-{index}']"
                      "{font-weight:700}")
     rules.append("#ff-all:checked ~ .filters label[for='ff-all'],"
-                 "#fr-all:checked ~ .filters label[for='fr-all']{font-weight:700}")
+                 "#fr-all:checked ~ .filters label[for='fr-all'],"
+                 "#fs-all:checked ~ .filters label[for='fs-all']{font-weight:700}")
+    # sorting without JavaScript: the table becomes a grid of its cells (rows and bodies
+    # `display: contents`), the unit headings go, and each cell takes its row's rank
+    columns = 9 if data.redacted else 10
+    for key, name in SORTS.items():
+        sorted_ = f"#fs-{name}:checked ~ .scroll"
+        rules.append(f"{sorted_} table.moves{{display:grid;"
+                     f"grid-template-columns:repeat({columns},auto)}}"
+                     f"{sorted_} table.moves :is(thead,tbody,tr){{display:contents}}"
+                     f"{sorted_} table.moves tr.grp-head{{display:none}}"
+                     f"{sorted_} tr.m>td{{order:var(--{key})}}"
+                     f"#fs-{name}:checked ~ .filters label[for='fs-{name}']{{font-weight:700}}")
     return "\n" + "\n".join(rules) + "\n"
 
 
@@ -461,6 +477,7 @@ def _moves(data: ReportData, texts: dict[str, Any], lang: str) -> str:
                                                 m["to"]["unit_name"],
                                                 round_index.get(m["round"], 0), m["cadre"]))
     forms_order = {form: i for i, form in enumerate(FORM_COLOURS)}
+    rank = _ranks(ordered, round_index, forms_order)
     groups: dict[str, list[str]] = {}
     names: dict[str, str] = {}
     for number_, m in enumerate(ordered):
@@ -484,9 +501,10 @@ def _moves(data: ReportData, texts: dict[str, Any], lang: str) -> str:
         keyed = "".join(cell.replace("<td", f"<td data-k='{esc(key)}'", 1)
                         if key and key != _plain(cell) else cell
                         for cell, key in zip(cells, keys, strict=True))
+        ranks = ";".join(f"--{key}:{rank[key][id(m)]}" for key in SORTS)
         groups.setdefault(unit_key, []).append(
-            f"<tr class='m' data-n='{number_}' data-form='{esc(m['form'])}' "
-            f"data-round='{round_index.get(m['round'], 0)}'>{keyed}</tr>")
+            f"<tr class='m' id='mv-{number_}' data-n='{number_}' data-form='{esc(m['form'])}' "
+            f"data-round='{round_index.get(m['round'], 0)}' style='{ranks}'>{keyed}</tr>")
     header = "".join(f"<th scope='col' data-col='{i}'>{esc(h)}</th>" for i, h in enumerate(head))
     bodies = "".join(
         f"<tbody class='grp' data-unit='{esc(unit)}'><tr class='grp-head'><th colspan="
@@ -494,13 +512,17 @@ def _moves(data: ReportData, texts: dict[str, Any], lang: str) -> str:
         f"{''.join(rows)}</tbody>" for unit, rows in groups.items())
     index = " · ".join(f"<a href='#g-{esc(unit)}'>{esc(names[unit])}</a>" for unit in groups)
     radios = (_radio_inputs("form", "ff", list(FORM_COLOURS))
-              + _radio_inputs("round", "fr", [str(i) for i in range(len(data.rounds))]))
+              + _radio_inputs("round", "fr", [str(i) for i in range(len(data.rounds))])
+              + _radio_inputs("sort", "fs", list(SORTS.values())))
     filters = (f"<div class='filters nojs-only'><fieldset><legend>{esc(texts['form'])}</legend>"
                + _radio_labels("ff", [(f, texts["forms"][f]) for f in FORM_COLOURS],
                                texts["all"])
                + f"</fieldset><fieldset><legend>{esc(texts['round'])}</legend>"
                + _radio_labels("fr", [(str(i), r) for i, r in enumerate(data.rounds)],
-                               texts["all"]) + "</fieldset></div>")
+                               texts["all"])
+               + f"</fieldset><fieldset><legend>{esc(texts['sort_by'])}</legend>"
+               + _radio_labels("fs", [(name, texts[name]) for name in SORTS.values()],
+                               texts["unit"]) + "</fieldset></div>")
     form_options = "".join(f"<option value='{esc(f)}'>{esc(texts['forms'][f])}</option>"
                            for f in FORM_COLOURS)
     round_options = "".join(f"<option value='{i}'>{esc(r)}</option>"
@@ -515,10 +537,58 @@ def _moves(data: ReportData, texts: dict[str, Any], lang: str) -> str:
              f"<button type='button' id='prev'>‹</button> <span id='page'></span> "
              f"<button type='button' id='next'>›</button></span></div>")
     return (f"<section id='moves'><h2>{esc(texts['moves'])} ({len(data.moves)})</h2>"
-            f"<p class='note'>{esc(texts['by_unit'])}: {index}</p>{radios}{filters}{tools}"
+            f"<p class='note'>{esc(texts['by_unit'])}: {index}</p>"
+            f"{'' if data.redacted else _name_index(ordered, texts)}{radios}{filters}{tools}"
             f"<div class='scroll tall'><table class='moves' id='moves-table' "
             f"data-page-size='{PAGE_SIZE}' data-total='{len(data.moves)}'><thead><tr>{header}"
             f"</tr></thead>{_group_ids(bodies)}</table></div></section>")
+
+
+#: the orders a reader can choose without JavaScript besides the default (unit, round,
+#: cadre): each row carries its rank in each (`--r`, `--n`, `--f`), which CSS `order` applies
+SORTS = {"r": "round", "n": "name", "f": "form"}
+
+
+def given_name_key(name: str) -> tuple[str, str]:
+    """Vietnamese names sort by the given name (the last word), then the whole name."""
+    from planner.dialect import fold
+
+    words = name.split()
+    return (fold(words[-1]) if words else "", fold(name))
+
+
+def _ranks(ordered: list[dict[str, Any]], round_index: dict[str, int],
+           forms_order: dict[str, int]) -> dict[str, dict[int, int]]:
+    """Each move's place (from 1: the header's cells come first) in each order of SORTS."""
+    keys: dict[str, Callable[[dict[str, Any]], tuple[Any, ...]]] = {
+        "r": lambda m: (round_index.get(m["round"], 0), m["cadre"]),
+        "n": lambda m: (*given_name_key(m["name"]), m["cadre"]),
+        "f": lambda m: (forms_order.get(m["form"], 9), round_index.get(m["round"], 0),
+                        m["cadre"]),
+    }
+    ranks: dict[str, dict[int, int]] = {}
+    for name, key in keys.items():
+        # the default order breaks ties, so every order is total and the same on every run
+        chosen = sorted(enumerate(ordered), key=lambda item, k=key: (  # type: ignore[misc]
+            k(item[1]), item[0]))
+        ranks[name] = {id(m): place for place, (_n, m) in enumerate(chosen, start=1)}
+    return ranks
+
+
+def _name_index(ordered: list[dict[str, Any]], texts: dict[str, Any]) -> str:
+    """Every moved cadre by given name, A to Z, each a link to the move's row: finding a
+    person without JavaScript (the browser's find-in-page finds them here too)."""
+    by_letter: dict[str, list[str]] = {}
+    for number_, m in sorted(enumerate(ordered), key=lambda item: (
+            *given_name_key(item[1]["name"]), item[1]["cadre"])):
+        letter = given_name_key(m["name"])[0][:1].upper() or "?"
+        by_letter.setdefault(letter, []).append(
+            f"<a href='#mv-{number_}'>{esc(m['name'])} <span class='id'>{esc(m['cadre'])}"
+            "</span></a>")
+    rows = "".join(f"<p><strong>{esc(letter)}</strong> {' · '.join(links)}</p>"
+                   for letter, links in by_letter.items())
+    return (f"<details class='names' id='names'><summary>{esc(texts['name_index'])}"
+            f"</summary>{rows}</details>")
 
 
 def _group_ids(bodies: str) -> str:
@@ -529,34 +599,13 @@ def _group_ids(bodies: str) -> str:
 
 
 def _unplaced(data: ReportData, texts: dict[str, Any]) -> str:
-    if not data.unplaced:
-        return (f"<section id='unplaced'><h2>{esc(texts['unplaced'])}</h2>"
-                f"<p>{esc(texts['none_unplaced'])}</p></section>")
-    head = [*_cadre_heads(data, texts), texts["post"], texts["reason"], texts["rules"]]
-    rows = "".join(
-        f"<tr>{_cadre_cells(u, data)}<td>{esc(u['title'])} <span class='id'>"
-        f"{esc(u['post'])}</span></td><td>{esc(u['reason'])}</td>"
-        f"<td>{rule_chips([r['id'] for r in u['rules']], data.rules)}</td></tr>"
-        for u in data.unplaced)
-    header = "".join(f"<th>{esc(h)}</th>" for h in head)
-    return (f"<section id='unplaced'><h2>{esc(texts['unplaced'])} ({len(data.unplaced)})</h2>"
-            f"<div class='scroll'><table><thead><tr>{header}</tr></thead><tbody>{rows}"
-            "</tbody></table></div></section>")
-
-
-def violation_text(item: dict[str, Any], texts: dict[str, Any], lang: str,
-                   original: str) -> str:
-    """One violation in the report's language, from its facts (who, posts, units, rounds,
-    amount); the checker's English message for English."""
-    if lang == "en" and original:
-        return original
-    parts = [", ".join(item["cadres"]), ", ".join(item["posts"]), ", ".join(item["units"]),
-             ", ".join(item["rounds"])]
-    amount = ""
-    if item.get("unit"):
-        unit = texts["units_of_amount"].get(item["unit"], item["unit"])
-        amount = f"{format_number(item['amount'], lang)} {unit}"
-    return " · ".join(p for p in [*parts, amount] if p) or original
+    return _cadre_section(
+        "unplaced", texts["unplaced"], texts["none_unplaced"], None,
+        [texts["post"], texts["reason"], texts["rules"]],
+        [(u, f"<td>{esc(u['title'])} <span class='id'>{esc(u['post'])}</span></td>"
+             f"<td>{esc(u['reason'])}</td>"
+             f"<td>{rule_chips([r['id'] for r in u['rules']], data.rules)}</td>")
+         for u in data.unplaced], data, texts)
 
 
 def _violations(anchor: str, title: str, groups: list[dict[str, Any]], texts: dict[str, Any],
@@ -568,9 +617,7 @@ def _violations(anchor: str, title: str, groups: list[dict[str, Any]], texts: di
             texts["details"]]
     rows = []
     for group in groups:
-        items = group.get("items") or [{}] * len(group["messages"])
-        lines = [violation_text(item, texts, lang, message) if item else message
-                 for item, message in zip(items, group["messages"], strict=True)]
+        lines = group["messages"]  # in the report's language already (report.data)
         messages = "".join(f"<li>{esc(m)}</li>" for m in lines[:100])
         more = len(lines) - 100
         if more > 0:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 
+from planner import deadline
 from planner.facts import Facts
 from planner.forms import away_posts, secondment_end
 from planner.plan import Plan
@@ -82,7 +83,8 @@ def build_model(facts: Facts, candidate_set: CandidateSet,
     movers = set(candidate_set.movers)
     pinned = {entry.value.cadre for entry in facts.scenario.pins}
     has_vacancy_rule = any("weights.vacancy" in r.impl.prices for r in facts.ruleset.active)
-    for option in candidate_set.options:
+    for number, option in enumerate(candidate_set.options):
+        deadline.check("building the model", number, len(candidate_set.options), "options priced")
         cadre = roster.cadre_by_id[option.cadre]
         place = facts.place(option.to_position)
         cost = sum(cost_terms(facts, option, previous, has_vacancy_rule).values())
@@ -127,6 +129,7 @@ def build_model(facts: Facts, candidate_set: CandidateSet,
                 and candidate.from_position not in away:
             leaving[candidate.from_position].append(candidate)
     for position_id, arriving_columns in model.by_position.items():
+        deadline.check("building the model (one holder per post)")
         arriving = [model.candidates[c] for c in arriving_columns]
         vacant = 0.0 if position_id in holder_of and holder_of[position_id] in roster.cadre_by_id \
             else 1.0
@@ -144,5 +147,6 @@ def build_model(facts: Facts, candidate_set: CandidateSet,
                           f"{facts.rounds[round_index].name}", rule="structure")
 
     for rule in facts.ruleset.active:
+        deadline.check(f"building the model (encoding rule {rule.id})")
         rule.impl.encode(rule, facts, model)
     return model

@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from planner import deadline
 from planner.calendar import add_months
 from planner.facts import Facts
 from planner.forms import (
@@ -367,6 +368,7 @@ def _options_for(job: _Job, cadre_id: str, judged: set[str], kept: int) -> Cadre
         targets = closest(facts, cadre_id, job.open_posts, job.features, job.scan_limit)
     forbidden = job.forbidden.get(cadre_id, set())
     for position_id in targets:
+        deadline.check("generating candidates")
         if kept >= job.keep_limit:
             break
         if position_id in found.judged:
@@ -429,8 +431,13 @@ def _judge_all(job: _Job, result: CandidateSet, cadre_ids: list[str],
                judged: dict[str, set[str]]) -> None:
     """Judge cadres in order and merge what each produced into the result."""
     counts = result.per_cadre()
-    for cadre_id in cadre_ids:
-        item = _options_for(job, cadre_id, judged.get(cadre_id, set()), counts.get(cadre_id, 0))
+    for number, cadre_id in enumerate(cadre_ids):
+        try:
+            item = _options_for(job, cadre_id, judged.get(cadre_id, set()),
+                                counts.get(cadre_id, 0))
+        except deadline.TimeLimitReached as reached:  # say how far the judging got
+            raise deadline.TimeLimitReached(reached.phase, number, len(cadre_ids),
+                                            "cadres judged", reached.limit) from None
         result.options.extend(item.options)
         result.refusals.setdefault(item.cadre, Counter()).update(item.refusals)
         judged[item.cadre] = item.judged

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from planner import deadline
 from planner.checker import CheckReport, check_plan
 from planner.facts import Facts
 from planner.forms import move_note, secondment_end
@@ -117,6 +118,20 @@ def solve_workspace(facts: Facts, progress: Callable[[str], None] | None = None,
     With `previous` (an earlier plan), moves of that plan are kept where the rules allow
     (each change costs CHANGE_PENALTY) and the solver starts from it.
     """
+    settings = facts.scenario.solver
+    # one deadline for every phase; inside an enclosing run (the relaxation search
+    # re-planning) the earlier of the two holds
+    with deadline.scope(settings.time_limit_s):
+        try:
+            return _solve(facts, progress, log, previous, incumbent)
+        except deadline.TimeLimitReached as reached:
+            raise NoPlanInTime(
+                f"{reached}, before any plan: raise solver.time_limit_s in the scenario "
+                f"(now {settings.time_limit_s:g} s), or shorten the horizon") from None
+
+
+def _solve(facts: Facts, progress: Callable[[str], None] | None, log: bool,
+           previous: Plan | None, incumbent: Callable[[str], None] | None) -> PlanResult:
     say = progress or (lambda _message: None)
     settings = facts.scenario.solver
     timings: dict[str, float] = {}
@@ -133,7 +148,9 @@ def solve_workspace(facts: Facts, progress: Callable[[str], None] | None = None,
     timings["model"] = time.perf_counter() - started
     say(f"model: {len(model.costs)} columns, {len(model.rows)} rows")
     start = warm_start(model, previous) if previous is not None else None
-    solution = solve_by_components(model, settings.time_limit_s, settings.gap, settings.seed,
+    deadline.check("starting the solve")
+    solution = solve_by_components(model, deadline.remaining(settings.time_limit_s),
+                                   settings.gap, settings.seed,
                                    log=log, progress=say, start=start,
                                    on_incumbent=incumbent)
     timings["solve"] = solution.seconds

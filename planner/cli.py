@@ -329,8 +329,10 @@ def plan(scenario: Path, out_dir: Path | None, as_json: bool, verbose: bool,
 
     target = out_dir or Path("plans") / outputs.slug(workspace.scenario.name)
     api.check_plan_folder(workspace, target, from_plan)  # refused before solving, not after
-    # one deadline for the run, a pin conflict's diagnosis included (planner.deadline)
-    with deadline.scope(workspace.scenario.solver.time_limit_s), \
+    # one deadline for the run from the command's start (reading the input included), a pin
+    # conflict's diagnosis too (planner.deadline)
+    limit = workspace.scenario.solver.time_limit_s
+    with deadline.scope(deadline=deadline.Deadline(started + limit, limit)), \
             err.status("solving…") as status:
 
         def progress(message: str) -> None:

@@ -222,7 +222,9 @@ def _first_allowed(facts: Facts, rules: list[Any], cadre_id: str, origin: str | 
             if rule.impl.timeless:
                 found = rule.impl.judge_move(rule, facts, probe)
                 timeless[rule.id] = found
-                if found is not None and blocked is None:
+                # a dated rule blocks every round only if it is in force in every one
+                if found is not None and blocked is None and \
+                        all(rule.in_force(r.start) for r in rounds):
                     blocked = (rule.id, rule.impl.explain(rule, found))
         if blocked is not None:
             refusal = refusal or blocked

@@ -50,9 +50,9 @@ def test_applying_a_plan_then_validating_the_next_cycle_works(applied: Path):
 def test_the_next_cycle_starts_where_the_horizon_ended_with_the_same_settings(applied: Path):
     scenario = load_scenario(applied / "scenario.yaml")
     base = load_scenario(DEMO / "scenario.yaml")
-    assert (scenario.horizon.start, scenario.horizon.end) == (dt.date(2026, 1, 1),
-                                                               dt.date(2028, 1, 1))
-    assert [r.name for r in scenario.rounds][:2] == ["2026-Q1", "2026-Q2"]
+    assert (scenario.horizon.start, scenario.horizon.end) == (dt.date(2025, 7, 1),
+                                                               dt.date(2027, 1, 1))
+    assert [r.name for r in scenario.rounds][:2] == ["2025-Q3", "2025-Q4"]
     assert [p.resolve() for p in scenario.rule_paths] == [
         p.resolve() for p in base.rule_paths]
     assert (scenario.weights, scenario.solver) == (base.weights, base.solver)
@@ -104,7 +104,8 @@ def test_a_running_secondment_holds_its_post_in_the_next_cycle_until_an_explicit
     from planner.checker import check_plan
     from planner.plan import Move
 
-    scenario = load_scenario(DEMO / "scenario.yaml")
+    # the demo carried through 2025, so that the next cycle starts on 2026-01-01
+    scenario = load_scenario(DEMO / "through-2025.yaml")
     long = make_move(scenario, "C043", "secondment", "P-NT-TC", 4, months=30)  # to 2027-07-01
     applied = apply_plan(scenario, Plan([long]))
     write_applied(tmp_path / "next", scenario, applied, "plan")
@@ -136,7 +137,8 @@ def test_a_running_secondment_holds_its_post_in_the_next_cycle_until_an_explicit
 def test_the_next_horizon_keeps_length_and_round_kind():
     scenario = load_scenario(DEMO / "scenario.yaml")
     horizon = next_horizon(scenario.horizon)
-    assert months_between(horizon.start, horizon.end) == 24 and horizon.round == "quarter"
+    assert horizon.start == scenario.horizon.end == dt.date(2025, 7, 1)
+    assert months_between(horizon.start, horizon.end) == 18 and horizon.round == "quarter"
 
 
 def test_apply_refuses_to_overwrite_an_input_folder(tmp_path: Path):

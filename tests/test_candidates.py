@@ -49,6 +49,19 @@ def test_candidates_for_a_ward_chair_are_lawful_and_priced_by_a_pinned_re_solve(
     assert first.clause, first
 
 
+def test_an_excluded_cadre_is_never_blamed_on_a_rule_not_in_force_in_the_horizon(
+        demo_plan: Path) -> None:
+    """The demo stops on 30 June 2025: the 2025 equivalence table (from 1 July 2025) judges no
+    round of it, so it may not be the rule that stops anyone (it was, for timeless kinds)."""
+    found = api.candidates(DEMO, "P-QA-CT", k=1, plan=demo_plan, time_limit_s=600)
+    facts = api.load_workspace(DEMO).facts
+    assert found.excluded
+    for item in found.excluded:
+        rule = facts.ruleset.by_id(item.rule_id)
+        assert any(rule.in_force(r.start) for r in facts.rounds), item
+    assert "equivalent-posts-2025" not in {item.rule_id for item in found.excluded}
+
+
 def test_a_pregnant_cadre_is_excluded_by_the_deferral_with_its_clause() -> None:
     """C011 (pregnant until 2024-06-30) may not take a position change in 2024-Q1."""
     found = api.candidates(DEMO, "P-TH-TC-CV1", round_name="2024-Q1", k=2, time_limit_s=120)

@@ -134,3 +134,29 @@ def test_a_bad_moves_file_exits_2_naming_file_and_line(tmp_path: Path, case: str
     # clean.csv has a header and 10 moves: the added row is line 12
     assert f"{path}:12: {message}" in result.output
     assert "Traceback" not in result.output
+
+
+def test_the_json_report_carries_each_violation_with_its_facts_and_the_penalties_per_rule():
+    """secondment-40.csv: C018 seconded 2024-04-01 → 2027-08-01, 40 months (hand-counted)."""
+    report = json.loads(rotation("check", "--json", SCENARIO,
+                                 str(MOVES / "secondment-40.csv")).output)
+    assert (report["ok"], report["hard"], report["moves"]) == (False, 1, 11)
+    assert report["verdict"] == "NOT compliant: 1 hard violations of 1 rules"
+    hard = report["violations"][0]
+    basis = hard.pop("basis")
+    assert basis.startswith("Luật CBCC 2008 Đ.53")
+    assert hard == {
+        "rule": "secondment-max-36", "label": "Thời hạn biệt phái không quá 36 tháng",
+        "severity": "hard",
+        "message": "C018: secondment to P-TH-TNMT-PP 2024-04-01 → 2027-08-01 lasts 40 "
+                   "months, 4 over the limit of 36",
+        "amount": 4, "unit": "months over", "cadres": ["C018"],
+        "positions": ["P-TH-TNMT-PP"], "units": [], "rounds": ["2024-Q2"], "penalty": 0.0}
+    # a violation naming its failing clause carries it; the others carry no empty one
+    assert all(("clause" in v) == (v["rule"] == "skill-demand") for v in report["violations"])
+    soft = [v for v in report["violations"] if v["severity"] == "soft"]
+    assert report["soft"] == len(soft)
+    totals: dict[str, float] = {}
+    for v in soft:
+        totals[v["rule"]] = totals.get(v["rule"], 0.0) + v["penalty"]
+    assert report["penalties"] == totals

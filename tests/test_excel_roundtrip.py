@@ -199,7 +199,7 @@ def test_compare_takes_an_edited_csv_saved_from_the_workbook_with_names_in_the_d
     header = [str(h) for h in rows[0]]
     cadre, name, round_ = (header.index(h) for h in ("Mã cán bộ", "Họ và tên", "Đợt"))
     moved, dropped = rows[1], rows[2]
-    moved[round_] = "2025-Q4" if moved[round_] != "2025-Q4" else "2025-Q3"
+    moved[round_] = "2025-Q2" if moved[round_] != "2025-Q2" else "2025-Q1"
 
     def cell(value: object) -> str:
         if isinstance(value, dt.datetime | dt.date):

@@ -1,9 +1,10 @@
 """Rule kinds min_tenure, eligibility, adaptation, relatives, non_local and quota on the demo.
 
-Each kind gets a violating and a clean case on a plan of one to four hand-picked moves in the
-demo (quận Tây Hồ, 44 cadres, horizon 2024-Q1 … 2025-Q4), with the expected numbers worked
-out in comments. Rules are written to a small rule file next to an overlay of the demo
-scenario (`extends`), so the repository's own files are read, never written.
+Each kind gets a violating and a clean case on a plan of one to four hand-picked moves in
+the demo (quận Tây Hồ, 44 cadres) carried through 2025 (`through-2025.yaml`: horizon 2024-Q1
+… 2025-Q4), with the expected numbers worked out in comments. Rules are written to a small
+rule file next to an overlay of the demo scenario (`extends`), so the repository's own files
+are read, never written.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ def rules_file(*rules: str, include_plan_188: bool = False) -> str:
     return f"ruleset: test\n{include}rules:\n{body}"
 
 
-def workspace(folder: Path, rules: str, base: Path = DEMO / "scenario.yaml") -> Workspace:
+def workspace(folder: Path, rules: str, base: Path = DEMO / "through-2025.yaml") -> Workspace:
     """The demo (or another base scenario) under the given rule file, via an overlay."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "rules.yaml").write_text(rules, encoding="utf-8")
@@ -129,6 +130,15 @@ def test_a_rotation_outside_the_planning_pool_names_the_missing_pool_token(eligi
     assert (found[0].cadres, found[0].positions) == (("C033",), ("P-NT-PCT", "P-QA-PCT"))
 
 
+def test_a_cadre_pooled_for_other_titles_is_told_the_pool_they_hold(eligibility_ws):
+    found = violations_of(eligibility_ws,
+                          plan_of(eligibility_ws, ("C018", "rotation", "P-QA-PCT", 0)),
+                          "test-rotation-eligibility")
+    assert [v.message for v in found] == [
+        "C018 may not take a rotation to P-QA-PCT: is not in a planning pool for "
+        "vice_chair@commune (pool: head@district, secretary@commune)"]
+
+
 def test_a_rotation_into_the_post_the_cadre_is_planned_for_is_eligible(eligibility_ws):
     # C024's pool holds chair@commune; she retires in 2046, far beyond 120 months.
     plan = plan_of(eligibility_ws, ("C024", "rotation", "P-NT-CT", 0))
@@ -178,8 +188,10 @@ def test_pool_any_accepts_a_pool_for_another_post(tmp_path):
     ws = workspace(tmp_path, rules_file(ELIGIBILITY.replace("pool: destination", "pool: any")))
     plan = plan_of(ws, ("C018", "rotation", "P-QA-PCT", 0))
     assert violations_of(ws, plan, "test-rotation-eligibility") == []
-    assert len(violations_of(ws, plan_of(ws, ("C033", "rotation", "P-QA-PCT", 0)),
-                             "test-rotation-eligibility")) == 1
+    found = violations_of(ws, plan_of(ws, ("C033", "rotation", "P-QA-PCT", 0)),
+                          "test-rotation-eligibility")
+    assert [v.message for v in found] == [
+        "C033 may not take a rotation to P-QA-PCT: is in no planning pool"]
 
 
 # ---------------------------------------------------------------------------- non_local
@@ -217,9 +229,13 @@ def test_district_scope_makes_every_native_of_the_district_local(tmp_path):
     rule = NON_LOCAL.replace("{roles: [secretary, chair]}",
                              "{roles: [secretary, chair], scope: district}")
     ws = workspace(tmp_path, rules_file(rule))
-    # Nhật Tân and Quảng An are both wards of Tây Hồ.
-    assert len(violations_of(ws, plan_of(ws, ("C022", "rotation", "P-NT-CT", 0)),
-                             "test-non-local-key-posts")) == 1
+    # Nhật Tân and Quảng An are both wards of Tây Hồ: the area named is the district.
+    found = violations_of(ws, plan_of(ws, ("C022", "rotation", "P-NT-CT", 0)),
+                          "test-non-local-key-posts")
+    assert [v.message for v in found] == [
+        "C022 (hometown TH-QA) is local to TH and may not take chair post P-NT-CT there"]
+    assert (found[0].positions, found[0].units, found[0].rounds, found[0].clause) == (
+        ("P-QA-PBT", "P-NT-CT"), ("U-NT-UB",), ("2024-Q1",), "scope")
     # C001's hometown is Ba Vì, another district.
     assert violations_of(ws, plan_of(ws, ("C001", "rotation", "P-QA-BT", 0)),
                          "test-non-local-key-posts") == []

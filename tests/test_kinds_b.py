@@ -1,10 +1,10 @@
 """Rule kinds skill_demand, secondment_max, freeze and vacancy on the demo.
 
 Each kind gets a violating and a clean case on a plan of one to three hand-picked moves in
-the demo (quận Tây Hồ, 44 cadres, horizon 2024-Q1 … 2025-Q4), with the expected numbers
-worked out in comments. Each kind is loaded alone from a small rule file beside an overlay
-of the demo scenario (`extends`), so no other rule interferes and the repository's own files
-are read, never written.
+the demo (quận Tây Hồ, 44 cadres) carried through 2025 (`through-2025.yaml`: horizon 2024-Q1
+… 2025-Q4), with the expected numbers worked out in comments. Each kind is loaded alone from
+a small rule file beside an overlay of the demo scenario (`extends`), so no other rule
+interferes and the repository's own files are read, never written.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def workspace(folder: Path, rule: str) -> Workspace:
     (folder / "rules.yaml").write_text(f"ruleset: test\nrules:\n  -{body[3:]}\n",
                                        encoding="utf-8")
     overlay = folder / "overlay.yaml"
-    overlay.write_text(f"extends: {DEMO / 'scenario.yaml'}\nrules: [rules.yaml]\n",
+    overlay.write_text(f"extends: {DEMO / 'through-2025.yaml'}\nrules: [rules.yaml]\n",
                        encoding="utf-8")
     return load_workspace(overlay)
 
@@ -254,3 +254,89 @@ def test_roles_and_levels_pick_the_posts_a_vacancy_rule_covers(tmp_path):
     ws = workspace(tmp_path, VACANCY.replace("{priority: 1.5}",
                                              "{roles: [deputy_secretary], levels: [commune]}"))
     assert [v.positions for v in violations(ws, Plan())] == [("P-XL-PBT",)]
+
+
+@pytest.mark.parametrize(("day", "frozen"), [
+    (dt.date(2025, 3, 6), False),   # the day before the freeze
+    (dt.date(2025, 3, 7), True),    # its first day
+    (dt.date(2025, 6, 30), True),   # its last day
+    (dt.date(2025, 7, 1), False),   # `to` is the first day after it
+])
+def test_the_freeze_covers_from_its_first_day_up_to_the_day_before_to(freeze_ws, day, frozen):
+    assert freeze_ws.ruleset.by_id("freeze").params.covers(day) is frozen
+
+
+def test_a_freeze_without_an_end_covers_every_day_from_its_start(tmp_path):
+    ws = workspace(tmp_path, FREEZE.replace("      to: 2025-07-01\n", ""))
+    params = ws.ruleset.by_id("freeze").params
+    assert not params.covers(dt.date(2025, 3, 6))
+    assert params.covers(dt.date(2025, 3, 7)) and params.covers(dt.date(2100, 1, 1))
+
+
+def test_a_freeze_ending_on_the_day_it_starts_is_refused(tmp_path):
+    with pytest.raises(InputError, match="must be after 'from'"):
+        workspace(tmp_path, FREEZE.replace("to: 2025-07-01", "to: 2025-03-07"))
+
+
+# ---------------------------------------------------------------------------- equivalence
+
+EQUIVALENCE = """
+    id: equivalent
+    kind: equivalence
+    label: "Chức vụ tương đương"
+    basis: "test"
+    params:
+      ranks:
+        - {rank: 6, posts: [head@district, secretary@commune, chair@commune]}
+        - {rank: 5, posts: [deputy_secretary@commune, vice_chair@commune]}
+      forms: {transfer: [equivalent, lower]}
+"""
+
+
+def test_a_post_missing_from_the_table_is_named_with_its_tokens(tmp_path):
+    # C007's post, a district deputy head, is not in this table: the move cannot be judged
+    ws = workspace(tmp_path, EQUIVALENCE)
+    found = violations(ws, plan_of(ws, ("C007", "transfer", "P-XL-PBT", 1, None)))
+    assert [v.message for v in found] == [
+        "P-TH-NV-PP (deputy_head@district/phong or deputy_head@district) is not in the table "
+        "of equivalent posts"]
+    assert (found[0].cadres, found[0].positions, found[0].units, found[0].rounds) == (
+        ("C007",), ("P-TH-NV-PP", "P-XL-PBT"), ("U-XL-DU",), ("2024-Q2",))
+
+
+def test_a_transfer_up_the_table_is_named_a_higher_post(tmp_path):
+    ws = workspace(tmp_path, EQUIVALENCE)
+
+    def judged(*move: tuple[str, str, str, int, int | None]) -> list[str]:
+        return [v.message for v in violations(ws, plan_of(ws, *move)) if v.rule_id == "equivalent"]
+
+    assert judged(("C022", "transfer", "P-XL-BT", 1, None)) == [
+        "C022: P-QA-PBT → P-XL-BT is a higher post; a transfer may go equivalent or lower only"]
+    assert judged(("C021", "transfer", "P-XL-PBT", 1, None)) == []  # secretary → deputy: lower
+
+
+# ---------------------------------------------------------------------------- qualification
+
+QUALIFICATION = """
+    id: qualified
+    kind: qualification
+    label: "Đáp ứng yêu cầu chuyên môn của vị trí mới"
+    basis: "Luật CBCC 2008 Đ.50 k.2"
+    params: {forms: [transfer]}
+"""
+
+
+def test_a_transfer_without_the_posts_profession_or_skills_says_what_is_missing(tmp_path):
+    ws = workspace(tmp_path, QUALIFICATION)
+    found = [v for v in violations(ws, plan_of(ws, ("C008", "transfer", "P-TH-TT-TTV", 2, None),
+                                               ("C006", "transfer", "P-NT-TC", 2, None)))
+             if v.rule_id == "qualified"]
+    assert sorted(v.message for v in found) == [
+        "C006 may not take a transfer to P-NT-TC: P-NT-TC needs profession "
+        "finance_accounting or one of the skills finance; C006 is administration with skills "
+        "(none)",
+        "C008 may not take a transfer to P-TH-TT-TTV: P-TH-TT-TTV needs profession inspection "
+        "or one of the skills legal; C008 is administration with skills it"]
+    assert sorted((v.positions, v.units, v.rounds) for v in found) == [
+        (("P-TH-NV-CV", "P-TH-TT-TTV"), ("U-TH-TT",), ("2024-Q3",)),
+        (("P-TH-NV-TP", "P-NT-TC"), ("U-NT-UB",), ("2024-Q3",))]

@@ -305,3 +305,84 @@ def test_every_rule_loaded_is_unverified_unless_its_file_says_so(tmp_path):
     ws = workspace(tmp_path, MIN_TENURE)
     rule: Rule = ws.facts.ruleset.by_id("min-36")
     assert rule.spec.verified is False
+
+
+# ------------------------------------------------------------- tenure_limit: what is reported
+
+def demo_overlay(tmp_path: Path, body: str) -> Workspace:
+    overlay = tmp_path / "overlay.yaml"
+    overlay.write_text(f"extends: {DEMO / 'scenario.yaml'}\n{body}", encoding="utf-8")
+    return load_workspace(overlay)
+
+
+def test_a_due_cadre_left_in_place_is_reported_with_the_limit_the_day_and_the_due_round():
+    """C008 holds P-TH-NV-CV since 2019-09-01: 60 months on 2024-09-01, due by 2024-Q3."""
+    facts = load_workspace(DEMO / "scenario.yaml").facts
+    due = facts.due("C008")
+    assert due is not None
+    assert (due.rule.id, due.reached_on, due.round_index, due.months_at_start) == (
+        "position-change-period", dt.date(2024, 9, 1), 2, 52)  # 52 months at 2024-01-01
+    assert due.why == "reaches 60 months in post on 2024-09-01"
+    [found] = [v for v in check_plan(facts, Plan([])).violations
+               if v.rule_id == "position-change-period" and v.cadres == ("C008",)]
+    assert found.message == ("C008 reaches 60 months in post on 2024-09-01 (due by 2024-Q3) "
+                             "and is not moved in the horizon")
+    # late from 2024-Q3 to the demo's last round 2025-Q2: 4 rounds
+    assert (found.amount, found.clause, found.positions, found.rounds) == (
+        4, "max_months", ("P-TH-NV-CV",), ("2024-Q3",))
+
+
+def test_a_due_cadre_moved_by_a_form_that_keeps_the_tenure_names_the_forms_that_end_it():
+    facts = load_workspace(DEMO / "scenario.yaml").facts
+    plan = Plan([move_on(load_workspace(DEMO / "scenario.yaml"), "C008", "secondment",
+                         "P-XL-VP", dt.date(2024, 7, 1))])
+    [found] = [v for v in check_plan(facts, plan).violations
+               if v.rule_id == "position-change-period" and v.cadres == ("C008",)]
+    assert found.clause == "satisfied_by"
+    assert "moves only by secondment, which does not end the tenure" in found.message
+
+
+def test_a_dated_limit_is_read_in_force_in_each_round(tmp_path):
+    """72 months until 2024-03-31, 48 from 2024-04-01: C008 (since 2019-09-01) passed 48
+    months on 2023-09-01, so the 2024-Q2 value makes him due in 2024-Q2, and the report
+    quotes the 48 in force then."""
+    ws = demo_overlay(tmp_path, "set:\n  position-change-period:\n    max_months: "
+                                "{2019-11-15: 60, 2024-04-01: 48}\n")
+    due = ws.facts.due("C008")
+    assert due is not None and (due.reached_on, due.round_index) == (dt.date(2023, 9, 1), 1)
+    [found] = [v for v in check_plan(ws.facts, Plan([])).violations
+               if v.rule_id == "position-change-period" and v.cadres == ("C008",)]
+    assert found.message.startswith("C008 reaches 48 months in post on 2023-09-01 (due by "
+                                    "2024-Q2)")
+
+
+def test_a_deferral_says_deferred_and_an_exemption_says_exempt(tmp_path):
+    facts = load_workspace(DEMO / "scenario.yaml").facts
+    ws = load_workspace(DEMO / "scenario.yaml")
+    # C011 is pregnant until 2024-06-30 (deferred); C014 retires within 18 months (exempt)
+    deferral = facts.ruleset.by_id("position-change-deferral")
+    exempt = facts.ruleset.by_id("position-change-exempt-retirement")
+    assert deferral is not None and exempt is not None
+    pregnant = deferral.impl.judge_move(deferral, facts, move_on(
+        ws, "C011", "position_change", "P-NT-TC", dt.date(2024, 1, 1)))
+    assert pregnant is not None and pregnant.message.startswith(
+        "C011 is deferred from position_change on 2024-01-01: status pregnant")
+    retiring = exempt.impl.judge_move(exempt, facts, move_on(
+        ws, "C014", "position_change", "P-QA-DC", dt.date(2024, 7, 1)))
+    assert retiring is not None and retiring.message.startswith(
+        "C014 is exempt from position_change on 2024-07-01: ")
+
+
+def test_an_appointment_short_of_service_is_short_by_the_missing_months():
+    """C012 (head of Phòng TNMT, no pool) retires 2026-07-15: 30 months left on 2024-01-01,
+    60 needed to move up to district vice chair (QĐ 80)."""
+    ws = load_workspace(DEMO / "scenario.yaml")
+    rule = ws.facts.ruleset.by_id("appointment-conditions-qd80")
+    found = rule.impl.judge_move(rule, ws.facts, move_on(
+        ws, "C012", "appointment", "P-TH-PCT2", dt.date(2024, 1, 1)))
+    assert found is not None
+    assert (found.amount, found.unit) == (30.0, "months of service short")
+    assert (found.cadres, found.positions, found.units, found.rounds) == (
+        ("C012",), ("P-TH-TNMT-TP", "P-TH-PCT2"), ("U-TH-UB",), ("2024-Q1",))
+    assert "30 months of service left (retires 2026-07-15), 60 needed" in found.message
+    assert "no planning pool for vice_chair@district" in found.message

@@ -17,6 +17,9 @@ from planner.errors import Problem
 from planner.scenario import load_scenario
 from planner.workspace import load_workspace
 
+# Merges on 1 July 2025 need the demo carried through 2025 (the demo itself stops on 30 June).
+THROUGH_2025 = "through-2025.yaml"
+
 
 def overlay(folder: Path, body: str, name: str = "what-if.yaml",
             extends: str = "scenario.yaml") -> Path:
@@ -24,6 +27,11 @@ def overlay(folder: Path, body: str, name: str = "what-if.yaml",
     path = folder / name
     path.write_text(f"extends: {extends}\n{body}", encoding="utf-8")
     return path
+
+
+def through_2025(folder: Path, body: str) -> Path:
+    """An overlay of the demo carried through 2025, where merges on 1 July 2025 fall."""
+    return overlay(folder, body, extends=THROUGH_2025)
 
 
 def only_problem(problems: list[Problem]) -> Problem:
@@ -108,7 +116,7 @@ def test_a_merge_with_a_position_mapping_hands_posts_over_on_its_date(base: Path
         # two Xuân La posts go to new Nhật Tân posts, the rest are abolished
         rows.append(f"{post},{ {'P-XL-TC': 'P-NT-TC2', 'P-XL-DC': 'P-NT-DC2'}.get(post, '')}")
     (base.parent / "mapping.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
-    path = overlay(base.parent, """\
+    path = through_2025(base.parent, """\
 roster:
   vacancies:
     add:
@@ -137,7 +145,7 @@ def test_a_merge_with_a_unit_mapping_hands_the_units_posts_over_on_its_date(base
     (base.parent / "units.csv").write_text(
         "old_unit,new_unit\nU-XL-DU,U-NT-DU\nU-XL-UB,U-NT-UB\nU-XL-MT,U-NT-MT\n",
         encoding="utf-8")
-    path = overlay(base.parent, "roster:\n  merge: [{locality: TH-XL, into: TH-NT, "
+    path = through_2025(base.parent, "roster:\n  merge: [{locality: TH-XL, into: TH-NT, "
                                 "on: 2025-07-01, mapping: units.csv}]\n")
     workspace = load_workspace(path)
     roster = workspace.scenario.roster
@@ -149,7 +157,7 @@ def test_a_merge_with_a_unit_mapping_hands_the_units_posts_over_on_its_date(base
 
 
 def test_a_merge_without_a_mapping_keeps_the_units_which_carry_on_in_the_successor(base: Path):
-    path = overlay(base.parent, "roster:\n  merge: [{locality: TH-XL, into: TH-NT, "
+    path = through_2025(base.parent, "roster:\n  merge: [{locality: TH-XL, into: TH-NT, "
                                 "on: 2025-07-01}]\n")
     workspace = load_workspace(path)
     assert workspace.scenario.roster.unit_by_id["U-XL-UB"].locality == "TH-XL"
@@ -160,7 +168,7 @@ def test_a_merge_without_a_mapping_keeps_the_units_which_carry_on_in_the_success
 
 @pytest.mark.parametrize("day", ["2023-12-31", "2026-01-01"])
 def test_a_merge_dated_outside_the_horizon_is_bad_input_at_its_line(base: Path, day: str):
-    path = overlay(base.parent, "roster:\n  merge:\n    - {locality: TH-XL, into: TH-NT, "
+    path = through_2025(base.parent, "roster:\n  merge:\n    - {locality: TH-XL, into: TH-NT, "
                                 f"on: {day}}}\n")
     problem = only_problem(problems_of(lambda: load_scenario(path)))
     assert (problem.line, problem.field) == (4, "roster.merge.on")
@@ -169,7 +177,7 @@ def test_a_merge_dated_outside_the_horizon_is_bad_input_at_its_line(base: Path, 
 
 def test_a_merge_on_the_first_and_on_the_last_day_of_the_horizon_loads(base: Path):
     for day in ("2024-01-01", "2025-12-31"):
-        path = overlay(base.parent, "roster:\n  merge: [{locality: TH-XL, into: TH-NT, "
+        path = through_2025(base.parent, "roster:\n  merge: [{locality: TH-XL, into: TH-NT, "
                                     f"on: {day}}}]\n")
         assert str(load_scenario(path).roster.locality_by_id["TH-XL"].valid_to) == day
 
@@ -180,7 +188,7 @@ def test_a_mapping_to_a_post_that_does_not_exist_on_the_merge_date_is_reported(b
             f"{p},{'P-NT-NEW' if p == 'P-XL-BT' else ''}" for p in
             [p.id for p in load_scenario(base).roster.positions if p.id.startswith("P-XL-")])
         + "\n", encoding="utf-8")
-    path = overlay(base.parent, """\
+    path = through_2025(base.parent, """\
 roster:
   vacancies:
     add: [{id: P-NT-NEW, unit: U-NT-DU, title: "x", role: secretary, grade: 4,
@@ -196,7 +204,7 @@ roster:
 def test_a_mapping_that_forgets_a_post_or_targets_a_held_one_is_reported(base: Path):
     (base.parent / "mapping.csv").write_text(
         "old_position,new_position\nP-XL-BT,P-NT-BT\n", encoding="utf-8")
-    path = overlay(base.parent, "roster:\n  merge: [{locality: TH-XL, into: TH-NT, "
+    path = through_2025(base.parent, "roster:\n  merge: [{locality: TH-XL, into: TH-NT, "
                                 "on: 2025-07-01, mapping: mapping.csv}]\n")
     problems = problems_of(lambda: load_scenario(path))
     held = [p for p in problems if p.file == str(base.parent / "mapping.csv")]

@@ -56,7 +56,7 @@ def twin_scenario(tmp_path: Path, extra: str = "") -> Path:
     twin_roster(tmp_path / "roster")
     scenario = tmp_path / "scenario.yaml"
     scenario.write_text(
-        "name: twins\nhorizon: {start: 2024-01-01, end: 2026-01-01, round: quarter}\n"
+        "name: twins\nhorizon: {start: 2024-01-01, end: 2025-07-01, round: quarter}\n"
         f"data: roster/\nrules: [{RULES}]\n"
         "weights: {overdue: 100, vacancy: 20, skill_fit: 5, disruption: 1}\n"
         "solver: {time_limit_s: 60, gap: 0.0, seed: 0, partition: province}\n" + extra,

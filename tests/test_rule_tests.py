@@ -16,6 +16,7 @@ from planner.ruletests import RuleCase, case_ids, load_cases, run_case
 
 RULE_TESTS = REPO / "rules" / "tests"
 SCENARIO = DEMO / "scenario.yaml"
+THROUGH_2025 = DEMO / "through-2025.yaml"  # the demo carried past 1 July 2025 (NĐ 170's cases)
 
 try:
     CASES: list[RuleCase] = load_cases(RULE_TESTS)
@@ -53,7 +54,8 @@ def rotation(*args: str) -> Result:
 
 def write_cases(folder: Path, text: str) -> Path:
     path = folder / "cases.yaml"
-    path.write_text(text.replace("SCENARIO", str(SCENARIO)), encoding="utf-8")
+    text = text.replace("THROUGH_2025", str(THROUGH_2025)).replace("SCENARIO", str(SCENARIO))
+    path.write_text(text, encoding="utf-8")
     return path
 
 
@@ -105,7 +107,7 @@ def test_a_roster_patch_changes_only_the_fields_it_names(tmp_path: Path):
     # C042 (child born 2023-02-10) volunteers: NĐ 170's child case no longer applies.
     path = write_cases(tmp_path, """
 - name: A volunteer father may be transferred
-  scenario: SCENARIO
+  scenario: THROUGH_2025
   roster: {cadres: [{id: C042, volunteer: true}]}
   moves: [{cadre: C042, form: transfer, to_position: P-NT-TC, round: 2025-Q3}]
   expect: {secondment-transfer-exempt: 0, position-change-deferral: 0}

@@ -20,7 +20,7 @@ def test_validating_the_demo_prints_its_hand_counted_sizes():
     result = rotation("validate", str(DEMO / "scenario.yaml"))
     assert result.exit_code == 0, result.output
     assert "44 cadres, 47 positions, 3 vacant, 2 relative pairs" in result.output
-    assert "8 rounds (2024-Q1 … 2025-Q4)" in result.output
+    assert "6 rounds (2024-Q1 … 2025-Q2)" in result.output
     assert result.output.rstrip().endswith("valid")
 
 

@@ -134,11 +134,14 @@ class TenureLimit(RuleKind):
             if satisfied and move is not None and move.round_index <= due.round_index:
                 continue
             due_round = facts.rounds[due.round_index].name
+            # the limit in force when the cadre falls due (a dated limit may have changed
+            # since the day it was reached)
+            limit = rule.param("max_months", facts.rounds[due.round_index].start)
             if satisfied and move is not None:
                 late = move.round_index - due.round_index
                 message = say("{cadre} reaches {months} months in post on {day} (due by "
                               "{round}) but moves only in {moved}", cadre=cadre_id,
-                              months=rule.param("max_months", due.reached_on),
+                              months=limit,
                               day=due.reached_on, round=due_round, moved=move.round)
             else:
                 late = last - due.round_index
@@ -147,7 +150,7 @@ class TenureLimit(RuleKind):
                        f"({', '.join(rule.params.satisfied_by)} would)")
                 message = say("{cadre} reaches {months} months in post on {day} (due by "
                               "{round}) and {how}", cadre=cadre_id,
-                              months=rule.param("max_months", due.reached_on),
+                              months=limit,
                               day=due.reached_on, round=due_round, how=how)
             clause = "satisfied_by" if move and not satisfied else "max_months"
             found.append(violation(rule, message, amount=late, unit="rounds late", clause=clause,

@@ -17,6 +17,7 @@ from typing import Any
 
 from planner.i18n import direction_text, format_date, format_number, verdict
 from planner.models import LEVELS
+from planner.relax import overlay_yaml
 from planner.report.assets import CSS, ERROR_TRAP, FORM_COLOURS, LEVEL_COLOURS, SCRIPT
 from planner.report.charts import bar_chart, flow_chart, sparkline
 from planner.report.data import ReportData, RuleRef
@@ -185,21 +186,12 @@ def _banner(data: ReportData, texts: dict[str, Any]) -> str:
     if relaxation:
         state = texts["relaxation_verified"] if relaxation.get("verified") else \
             texts["relaxation_unverified"]
-        overlay = "\n".join(f"{k}: {_flow(v)}" for k, v in
-                            (relaxation.get("overlay") or {}).items())
+        overlay = "\n".join(overlay_yaml(relaxation.get("overlay") or {}))
         out.append(f"<p><strong>{esc(texts['relaxation'])}:</strong> "
                    f"{esc(relaxation.get('description', ''))} ({esc(state)})</p>"
                    f"<p>{esc(texts['paste_overlay'])}</p><pre>{esc(overlay)}</pre>")
     out.append("</section>")
     return "".join(out)
-
-
-def _flow(value: Any) -> str:
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {_flow(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, list):
-        return "[" + ", ".join(_flow(v) for v in value) + "]"
-    return str(value)
 
 
 def _nav(data: ReportData, texts: dict[str, Any]) -> str:

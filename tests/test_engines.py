@@ -137,3 +137,28 @@ def test_an_unknown_engine_is_reported_with_the_closest_name(tmp_path: Path) -> 
     message = str(caught.value)
     assert "scenario.yaml" in message and "solver.engine" in message
     assert "unknown engine 'glpo' (did you mean 'glop'?)" in message
+
+
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(1, 10_000))
+def test_appointees_found_by_class_of_post_are_those_the_per_post_conditions_find(
+        tmp_path_factory: pytest.TempPathFactory, seed: int) -> None:
+    from planner.forms import pool_covers, relation
+
+    facts = demo_facts(tmp_path_factory.mktemp("pooled"), seed)
+    roster = facts.roster
+    day = facts.rounds[0].start
+    movers = [c for c in facts.due_cadres if roster.cadre_by_id[c].position][:5]
+    found = cand._pooled_movers(facts, movers, lambda c: bool(roster.cadre_by_id[c].position))
+    posts = sorted({p.id for p in roster.vacant_positions}
+                   | {roster.cadre_by_id[c].position or "" for c in movers} - {""})
+    expected = {}
+    for cadre in roster.cadres:
+        if not cadre.pool or not cadre.position or cadre.id in movers:
+            continue
+        fits = [p for p in posts if facts.place(p)["role"] != "staff"
+                and pool_covers(facts, cadre.id, p, day)
+                and relation(facts, cadre.position, p, day) == "higher"]
+        if fits:
+            expected[cadre.id] = ("appointment", fits)
+    assert found == expected

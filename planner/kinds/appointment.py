@@ -45,6 +45,8 @@ class Appointment(RuleKind):
     Params = AppointmentParams
     move_rule = True
     per_move = True
+    # upward or not, pool, service, months in post and status: not the form or the end
+    judged_on = ("cadre", "to", "round")
 
     def judge_move(self, rule: Rule, facts: Facts, move: Move) -> Violation | None:
         if not is_upward(facts, move):

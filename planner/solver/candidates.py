@@ -32,6 +32,7 @@ from planner.forms import (
     away_posts,
     away_until,
     pool_covers,
+    rank,
     relation,
     secondment_end,
 )
@@ -175,6 +176,7 @@ class FactoredJudge:
         soft_ids: list[list[str]] = [[] for _ in rounds]
         costs = [0.0] * len(rounds)
         values = {"cadre": cadre_id, "form": form, "to": to_position}
+        moves: list[Move] | None = None
         for rule in rules:
             rule_id = self.ids[id(rule)]
             kind = self.kinds[rule_id]
@@ -182,9 +184,12 @@ class FactoredJudge:
             in_force = self.in_force[rule_id]
             hard = self.hard[rule_id]
             if fields is None:
-                vector: list[Verdict] = [_as_verdict(rule, kind.judge_move(rule, facts, Move(
-                    cadre_id, form, from_position, to_position, r.name, r.index, r.start,
-                    end_of[r.index]))) for r in rounds]
+                if moves is None:  # one Move per round, shared by every per-move rule
+                    moves = [Move(cadre_id, form, from_position, to_position, r.name,
+                                  r.index, r.start, end_of[r.index]) for r in rounds]
+                vector: list[Verdict] = [
+                    _as_verdict(rule, kind.judge_move(rule, facts, move))
+                    if in_force[move.round_index] else None for move in moves]
             else:
                 key = (rule_id, *(values[f] for f in fields if f != "round"))
                 per_round = self.vectors.get(key)
@@ -478,12 +483,29 @@ def _pooled_movers(facts: Facts, movers: list[str], may_move: Callable[[str], bo
     posts = sorted({p.id for p in roster.vacant_positions}
                    | {roster.cadre_by_id[c].position or "" for c in movers} - {""})
     leadership = [p for p in posts if facts.place(p)["role"] != "staff"]
+    # whether a pool covers a post and the post is higher depends only on the post's title,
+    # level and rank, and on the cadre's pool and origin: judged once per class of post
+    # and kind of cadre (a few dozen each), not per cadre and post (millions on hanoi-2023)
+    classes: dict[tuple[object, ...], list[str]] = {}
+    for p in leadership:
+        place = facts.place(p)
+        classes.setdefault((place["role"], place["level"], rank(facts, p, day)), []).append(p)
     found: Restricted = {}
+    verdicts: dict[tuple[object, ...], list[bool]] = {}
     for cadre in pooled:
         origin = cadre.position
         assert origin is not None
-        fits = [p for p in leadership if pool_covers(facts, cadre.id, p, day)
-                and relation(facts, origin, p, day) == "higher"]
+        source = facts.place(origin)
+        kind = (source["role"], rank(facts, origin, day), tuple(str(t) for t in cadre.pool))
+        fits_class = verdicts.get(kind)
+        if fits_class is None:
+            fits_class = [pool_covers(facts, cadre.id, members[0], day)
+                          and relation(facts, origin, members[0], day) == "higher"
+                          for members in classes.values()]
+            verdicts[kind] = fits_class
+        chosen = {p for ok, members in zip(fits_class, classes.values(), strict=True) if ok
+                  for p in members}
+        fits = [p for p in leadership if p in chosen]
         if fits:
             found[cadre.id] = ("appointment", fits)
     return found
@@ -545,6 +567,7 @@ class _Job:
     def __post_init__(self) -> None:
         self.judge = FactoredJudge(self.facts, self.rules)
         self.table = PostTable(self.facts, self.open_posts, self.features)
+        self.open_set = set(self.open_posts)
 
 
 def _options_for(job: _Job, cadre_id: str, judged: set[str], kept: int) -> CadreOptions:
@@ -573,10 +596,10 @@ def _options_for(job: _Job, cadre_id: str, judged: set[str], kept: int) -> Cadre
     if recruited is not None:
         forms = [recruited[0]]
     if recruited is not None:
-        targets = [p for p in recruited[1] if p in job.open_posts]
+        targets = [p for p in recruited[1] if p in job.open_set]
     elif pin is not None:
         # a post that never opens (its holder may not move) cannot take the pinned cadre
-        targets = [pin.to] if pin.to in job.open_posts else []
+        targets = [pin.to] if pin.to in job.open_set else []
         if not targets:
             found.refusals["structure.one-holder"] += 1
     else:

@@ -20,19 +20,27 @@ SCENARIO = str(DEMO / "scenario.yaml")
 
 # moves file → the hard rules it breaks, with how many violations of each.
 CAUGHT = {
-    # C043, an office clerk, also lacks the finance post's profession (Luật CBCC Đ.50(2))
-    "forbidden-direction.csv": {"rotation-directions": 1, "transfer-qualification": 1},
-    # a ward clerk made ward deputy Party secretary by transfer: a promotion by transfer, and
-    # without the appointment conditions (no planning pool)
-    "promotion-by-transfer.csv": {"equivalent-posts": 1, "appointment-conditions-qd80": 1},
+    # a deputy head transferred to a post of his own office: a transfer goes to another agency
+    "forbidden-direction.csv": {"rotation-directions": 1},
+    # a ward clerk made ward deputy Party secretary by transfer: a promotion by transfer (she
+    # is in the pool for the post, so only the form is wrong: it is an appointment)
+    "promotion-by-transfer.csv": {"equivalent-posts": 1},
+    # before 1 Jul 2025 a ward officer enters the district's civil service by recruitment
+    # (tiếp nhận, formerly xét chuyển), not by transfer
+    "commune-to-district.csv": {"commune-to-district-recruitment": 1},
     # C009 is under investigation until 2026-06-30 (Luật CBCC 2008 Đ.82(3))
     "investigation.csv": {"no-move-under-discipline": 1},
-    "relatives.csv": {"relatives-qd114": 2},  # head/deputy and leadership collective
-    "pregnant.csv": {"position-change-deferral": 1},
+    # head/deputy and leadership collective; appointing the ward officer C013 straight to a
+    # district office also needs her recruitment first
+    "relatives.csv": {"relatives-qd114": 2, "commune-to-district-recruitment": 1},
+    # C041 takes the district post C011 leaves: a ward officer, she needs recruitment first
+    "pregnant.csv": {"position-change-deferral": 1, "commune-to-district-recruitment": 1},
     # C014 was due by 2024-Q1 (18 months to retirement then): moving him in 2024-Q3, when
     # only 12 remain, is both late and inside the retirement exemption.
     "retirement.csv": {"position-change-exempt-retirement": 1, "position-change-period": 1},
-    "secondment-40.csv": {"secondment-max-36": 1},
+    # C016's transfer made a 40-month secondment: too long, and a secondment returns, so it
+    # does not end her five years in post
+    "secondment-40.csv": {"secondment-max-36": 1, "position-change-period": 1},
     "due-left.csv": {"position-change-period": 1},
     "no-pool.csv": {"rotation-eligibility": 1},
 }
@@ -89,13 +97,16 @@ def test_each_demo_moves_file_breaks_exactly_its_rules(name: str):
 def test_the_clean_plan_passes_every_hard_rule_and_pays_only_for_vacant_rounds():
     result = rotation("check", SCENARIO, str(MOVES / "clean.csv"))
     assert result.exit_code == 0, result.output
-    # three posts vacant at the start (two of them leadership posts, counted again by
-    # vacancy-fill-leadership), two holders away (one of them moves on her return): 7
-    assert "compliant with every hard rule; 7 soft penalties" in result.output
+    # seven posts vacant for some rounds (the three vacant at the start, one of them the
+    # leadership post filled in 2024-Q3 and counted again by vacancy-fill-leadership; the
+    # three district posts whose officers go down to wards, which no ward officer may take
+    # before 1 Jul 2025 without recruitment; two holders away), and the ward deputy
+    # secretary rotated to the environment office lacks its demanded skills: 9
+    assert "compliant with every hard rule; 9 soft penalties" in result.output
     report = json.loads(rotation("check", "--json", SCENARIO, str(MOVES / "clean.csv")).output)
     assert report["hard"] == 0
     assert {v["rule"] for v in report["violations"]} == {"vacancy-fill",
-                                                         "vacancy-fill-leadership"}
+                                                         "vacancy-fill-leadership", "skill-demand"}
 
 
 def test_the_clean_plan_moves_every_due_cadre_by_its_due_round():
@@ -131,29 +142,31 @@ def test_a_bad_moves_file_exits_2_naming_file_and_line(tmp_path: Path, case: str
     path = bad_moves(tmp_path, row)
     result = rotation("check", SCENARIO, str(path))
     assert result.exit_code == 2
-    # clean.csv has a header and 10 moves: the added row is line 12
-    assert f"{path}:12: {message}" in result.output
+    # clean.csv has a header and 13 moves: the added row is line 15
+    assert f"{path}:15: {message}" in result.output
     assert "Traceback" not in result.output
 
 
 def test_the_json_report_carries_each_violation_with_its_facts_and_the_penalties_per_rule():
-    """secondment-40.csv: C018 seconded 2024-04-01 → 2027-08-01, 40 months (hand-counted)."""
+    """secondment-40.csv: C016 seconded 2025-04-01 → 2028-08-01, 40 months (hand-counted)."""
     report = json.loads(rotation("check", "--json", SCENARIO,
                                  str(MOVES / "secondment-40.csv")).output)
-    assert (report["ok"], report["hard"], report["moves"]) == (False, 1, 11)
-    assert report["verdict"] == "NOT compliant: 1 hard violations of 1 rules"
-    hard = report["violations"][0]
+    assert (report["ok"], report["hard"], report["moves"]) == (False, 2, 13)
+    assert report["verdict"] == "NOT compliant: 2 hard violations of 2 rules"
+    hard = next(v for v in report["violations"] if v["rule"] == "secondment-max-36")
     basis = hard.pop("basis")
     assert basis.startswith("Luật CBCC 2008 Đ.53")
     assert hard == {
         "rule": "secondment-max-36", "label": "Thời hạn biệt phái không quá 36 tháng",
         "severity": "hard",
-        "message": "C018: secondment to P-TH-TNMT-PP 2024-04-01 → 2027-08-01 lasts 40 "
+        "message": "C016: secondment to P-XL-TC 2025-04-01 → 2028-08-01 lasts 40 "
                    "months, 4 over the limit of 36",
-        "amount": 4, "unit": "months over", "cadres": ["C018"],
-        "positions": ["P-TH-TNMT-PP"], "units": [], "rounds": ["2024-Q2"], "penalty": 0.0}
+        "amount": 4, "unit": "months over", "cadres": ["C016"],
+        "positions": ["P-XL-TC"], "units": [], "rounds": ["2025-Q2"], "penalty": 0.0}
     # a violation naming its failing clause carries it; the others carry no empty one
-    assert all(("clause" in v) == (v["rule"] == "skill-demand") for v in report["violations"])
+    # (C016's secondment fails position-change-period's satisfied_by)
+    assert all(("clause" in v) == (v["rule"] in ("skill-demand", "position-change-period"))
+               for v in report["violations"])
     soft = [v for v in report["violations"] if v["severity"] == "soft"]
     assert report["soft"] == len(soft)
     totals: dict[str, float] = {}

@@ -32,10 +32,10 @@ def folders(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """(base, variant) plan folders: clean.csv, and clean.csv with three changes."""
     root = tmp_path_factory.mktemp("compare")
     lines = CLEAN.read_text(encoding="utf-8").splitlines()
-    changed = [line.replace("C008,position_change,P-NT-VP,2024-Q3",
-                            "C008,position_change,P-NT-VP,2024-Q4")
+    changed = [line.replace("C008,position_change,P-XL-VP,2024-Q3",
+                            "C008,position_change,P-XL-VP,2024-Q4")
                for line in lines if not line.startswith("C041,")]
-    changed.append("C026,position_change,P-XL-PBT,2025-Q2")
+    changed.append("C026,position_change,P-NT-TC,2025-Q2")  # the post C041 no longer takes
     (root / "variant.csv").write_text("\n".join(changed) + "\n", encoding="utf-8")
     return (plan_folder(CLEAN, root / "base"), plan_folder(root / "variant.csv",
                                                            root / "variant"))
@@ -56,8 +56,8 @@ def test_the_move_diff_lists_added_removed_and_changed_moves(folders: tuple[Path
 def test_kpis_stand_side_by_side_with_the_variant_minus_the_base(folders: tuple[Path, Path]):
     comparison = compare([read_plan_folder(f) for f in folders])
     rows = {row.key: row for row in comparison.rows}
-    assert rows["moves"].values == (10, 10)
-    assert rows["moves_by_form.position_change"].values == (6, 6)
+    assert rows["moves"].values == (13, 13)
+    assert rows["moves_by_form.position_change"].values == (7, 7)
     assert rows["moves_changed_vs_base"].values == (0, 3)
     # the base plan vacates P-XL-TC in 2025-Q1 (C041 leaves), the variant does not
     assert rows["penalty.vacancy-fill"].delta(1) is not None
@@ -74,7 +74,7 @@ def test_json_and_csv_outputs_carry_the_same_comparison(folders: tuple[Path, Pat
     assert data["base"] == "base" and [p["label"] for p in data["plans"]] == ["base", "variant"]
     assert {c["cadre"] for c in data["diffs"]["variant"]} == {"C041", "C008", "C026"}
     kpis = {row["kpi"]: row for row in csv.DictReader(kpi_file.open(encoding="utf-8"))}
-    assert (kpis["moves"]["base"], kpis["moves"]["variant"]) == ("10", "10")
+    assert (kpis["moves"]["base"], kpis["moves"]["variant"]) == ("13", "13")
     diff = list(csv.DictReader(diff_file.open(encoding="utf-8")))
     assert {(r["change"], r["cadre"]) for r in diff} == {
         ("removed", "C041"), ("changed", "C008"), ("added", "C026")}
@@ -114,11 +114,11 @@ def test_replanning_from_a_plan_keeps_its_moves_and_drops_those_that_no_longer_f
     out = tmp_path / "replanned"
     code, output = rotation("plan", variant, "--from", folders[0], "-o", out)
     assert code in (0, 1), output
-    assert (f"{folders[0] / 'moves.csv'}:11: earlier move C041 → P-NT-TC dropped: cadre C041 "
+    assert (f"{folders[0] / 'moves.csv'}:13: earlier move C041 → P-NT-TC dropped: cadre C041 "
             "is not in the scenario") in output
     document = json.loads(json.dumps(read_plan_folder(out).document, default=str))
     previous = document["previous"]
-    assert previous["moves"] == 9 and previous["kept"] + previous["changed_or_dropped"] == 9
+    assert previous["moves"] == 12 and previous["kept"] + previous["changed_or_dropped"] == 12
     assert previous["kept"] > 0
 
 

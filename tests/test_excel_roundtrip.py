@@ -110,7 +110,7 @@ def test_a_form_label_typed_in_vietnamese_is_read_as_its_code(workbook_path: Pat
 
     plan = read_moves(workbook_path, load_workspace(SCENARIO).scenario)
     assert {m.form for m in plan.moves} <= {"rotation", "transfer", "secondment",
-                                            "position_change"}
+                                            "position_change", "appointment"}
 
 
 def test_a_csv_saved_by_excel_in_a_vietnamese_locale_is_read(workbook_path: Path,
@@ -187,7 +187,7 @@ def test_compare_takes_the_reports_workbook_and_finds_the_same_moves(plan_dir: P
     assert [p["label"] for p in data["plans"]] == ["plan", "plan/report.xlsx"]
     assert data["plans"][1]["status"] == "checked" and data["plans"][1]["objective"] is None
     kpis = {row["kpi"]: list(row["values"].values()) for row in data["kpis"]}
-    assert kpis["moves"][0] == kpis["moves"][1] == 10
+    assert kpis["moves"][0] == kpis["moves"][1] == 13
     assert data["diffs"]["plan/report.xlsx"] == []
 
 

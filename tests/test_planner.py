@@ -304,9 +304,15 @@ def test_moving_a_pregnant_cadre_by_position_change_breaks_the_deferral(demo_res
     assert facts.place("P-NT-TC")["profession"] == pregnant.profession
     swap = [make_move(ws.scenario, pregnant.id, "position_change", "P-NT-TC", 1)]
     report = check_plan(ws.facts, Plan([*others, *swap]))
-    assert [(v.rule_id, v.cadres) for v in report.hard] == [
+    # a due cadre whose move into that post was dropped is left due (the plan's C041, who
+    # cannot go up to a district post before 1 Jul 2025 instead)
+    dropped = {m.cadre for m in result.plan.moves
+               if m.cadre != "C011" and m.to_position == "P-NT-TC"}
+    assert [(v.rule_id, v.cadres) for v in report.hard
+            if not (v.rule_id == "position-change-period" and set(v.cadres) <= dropped)] == [
         ("position-change-deferral", ("C011",))]
-    assert "status pregnant until 2024-06-30" in report.hard[0].message
+    deferral = next(v for v in report.hard if v.rule_id == "position-change-deferral")
+    assert "status pregnant until 2024-06-30" in deferral.message
 
 
 def test_dropping_a_due_cadres_move_breaks_the_tenure_limit_that_made_them_due(demo_result):

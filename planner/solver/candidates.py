@@ -615,7 +615,7 @@ class _Job:
         self.judge = FactoredJudge(self.facts, self.rules)
         self.rules = self.judge.ordered(self.rules)
         # rules without a selector apply to every move: no move context needed for them
-        self.conditional = {r.id for r in self.rules if r.selector.conditions}
+        self.conditional = [bool(r.selector.conditions) for r in self.rules]
         self.table = PostTable(self.facts, self.open_posts, self.features)
         self.open_set = set(self.open_posts)
 
@@ -661,6 +661,11 @@ def _options_for(job: _Job, cadre_id: str, judged: set[str], kept: int) -> Cadre
     else:
         targets = job.table.closest(cadre_id, job.scan_limit)
     forbidden = job.forbidden.get(cadre_id, set())
+    # the rounds the cadre may move in, whatever the post: the pin's, and not while away
+    # (study, illness…) before they are back
+    open_rounds = [round_ for round_ in facts.rounds[: latest + 1]
+                   if (pin is None or pin.round is None or round_.name == pin.round)
+                   and (pin is not None or away_until(facts, cadre_id, round_.start) is None)]
     for position_id in targets:
         deadline.check("generating candidates")
         if kept >= keep_limit:
@@ -674,18 +679,14 @@ def _options_for(job: _Job, cadre_id: str, judged: set[str], kept: int) -> Cadre
             else forms_for(facts, job, cadre_id, due is not None, position_id, forms)
         for form in tried:
             matching = job.rules
-            if job.conditional:
+            if any(job.conditional):
                 context = facts.move_context(Move(cadre_id, form, cadre.position, position_id,
                                                   "", 0, facts.rounds[0].start))
-                matching = [r for r in job.rules
-                            if r.id not in job.conditional or r.selector.matches(context)]
+                matching = [r for r, conditional in zip(job.rules, job.conditional, strict=True)
+                            if not conditional or r.selector.matches(context)]
             found_any = False
             rounds, ends = [], []
-            for round_ in facts.rounds[: latest + 1]:
-                if pin is not None and pin.round is not None and round_.name != pin.round:
-                    continue
-                if pin is None and away_until(facts, cadre_id, round_.start) is not None:
-                    continue  # away (study, illness…): not moved before they are back
+            for round_ in open_rounds:
                 back = job.away.get(position_id)
                 if back is not None and (form != "secondment" or round_.start >= back) and \
                         facts.roster.holder_by_position.get(position_id) != cadre_id:

@@ -55,6 +55,10 @@ STRUCTURE = {"structure", ""}
 # a wide model larger than this many options is cut to each mover's closest posts (the same
 # closeness ranking the candidate generator uses), so the analysis stays bounded
 MAX_WIDE_OPTIONS = 400_000
+# Beyond this many movers the strict model (every option, refused or not, judged move by
+# move) is not built: on hanoi-2023 (3,350 movers) it took over 9 minutes and 5 GB before
+# its first solve. The stuck cadres and what refused them are still listed.
+MAX_CORE_MOVERS = 1000
 # Options refused by more than this many instances are left out: a move two separate rule
 # instances forbid is never one relaxation away, and keeping them all makes the pairwise rows
 # (relatives) grow with the square of the options. Irreducibility is unaffected (a plan found
@@ -396,6 +400,13 @@ def conflict_core(facts: Facts, time_limit_s: float | None = None,
 
 def _conflict_core(facts: Facts, until: deadline.Deadline, started: float,
                    candidate_set: CandidateSet | None, prefer: Iterable[str]) -> Core | None:
+    movers = len(candidate_set.movers) if candidate_set is not None else None
+    if movers is not None and movers > MAX_CORE_MOVERS:
+        return Core([], False, False, 0, time.perf_counter() - started,
+                    f"{movers} cadres may move, more than the {MAX_CORE_MOVERS} the strict "
+                    "model is built for; the stuck cadres and the rules that refused their "
+                    "moves are listed above (`rotation explain` answers for one), or plan a "
+                    "part of the roster (a district) to get its core")
     try:
         wide = build_wide(facts, candidate_set)
         strict = _Strict(wide)

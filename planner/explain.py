@@ -325,7 +325,8 @@ def explain_infeasible(facts: Facts, ruleset_loader: Any, result: Any = None,
         # one deadline for the diagnosis (or the rest of the run's): the core may take
         # CORE_SHARE of what is left, the relaxation search the rest
         with deadline.scope(deadline=until.share(CORE_SHARE)):
-            core = conflict_core(facts, prefer=("rule", "row"))
+            core = conflict_core(facts, prefer=("rule", "row"),
+                                 candidate_set=result.candidates if result is not None else None)
         return _diagnose(facts, ruleset_loader, lines, core)
 
 

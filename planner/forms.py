@@ -72,6 +72,19 @@ def rank(facts: Facts, position_id: str, day: dt.date) -> int | None:
     rule = equivalence_rule(facts, day)
     if rule is None:
         return int(facts.place(position_id)["grade"])
+    return rank_by(facts, rule, position_id)
+
+
+def rank_signature(facts: Facts, position_id: str) -> tuple[object, ...]:
+    """Everything `rank`, `relation` and `pool_covers` read of a post, whatever the day:
+    its role, level and grade, and its rank in every equivalence table (a move_class key)."""
+    place = facts.place(position_id)
+    return (place["role"], place["level"], place["grade"],
+            *(rank_by(facts, rule, position_id) for rule in facts.ruleset.of_kind("equivalence")))
+
+
+def rank_by(facts: Facts, rule: Rule, position_id: str) -> int | None:
+    """The post's rank in one equivalence rule's table (None: not listed), cached."""
     cache = _RANKS.setdefault(facts, {})
     key = (rule.id, position_id)
     if key not in cache:

@@ -55,13 +55,22 @@ def test_factored_judging_agrees_with_the_per_move_judge_on_random_rosters(
         matching = [r for r in rules if r.selector.matches(context)]
         rounds = list(facts.rounds)
         factored = judge.by_round(matching, cadre.id, form, cadre.position, post, rounds)
-        for round_, (hard, soft_cost, soft) in zip(rounds, factored, strict=True):
+        # settled early: the same rounds allowed at the same cost, a refusal names some of
+        # the rules that refuse (those judged before every round was refused)
+        early = judge.by_round(judge.ordered(matching), cadre.id, form, cadre.position, post,
+                               rounds, settle_early=True)
+        for round_, (hard, soft_cost, soft), (early_hard, early_cost, early_soft) in zip(
+                rounds, factored, early, strict=True):
             move = cand.Move(cadre.id, form, cadre.position, post, round_.name, round_.index,
                              round_.start)
             ref_hard, ref_cost, ref_soft = cand.judge(facts, rules, move)
             assert sorted(hard) == sorted(ref_hard), move
             assert sorted(soft) == sorted(ref_soft), move
             assert soft_cost == pytest.approx(ref_cost)
+            assert bool(early_hard) == bool(ref_hard) and set(early_hard) <= set(ref_hard)
+            if not ref_hard:
+                assert sorted(early_soft) == sorted(ref_soft), move
+                assert early_cost == pytest.approx(ref_cost)
 
 
 @settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -89,6 +89,19 @@ def test_the_impossible_scenario_prints_its_core_and_relaxations_in_rule_terms(
     assert "max_months" not in result.output
 
 
+def test_a_roster_too_large_for_the_strict_model_still_names_its_stuck_cadres_and_says_why(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import planner.conflicts as conflicts
+
+    monkeypatch.setattr(conflicts, "MAX_CORE_MOVERS", 3)  # the impossible scenario has more
+    result = CliRunner().invoke(main, ["plan", str(IMPOSSIBLE), "-o", str(tmp_path / "plan")])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert "INFEASIBLE" in result.output and "C006" in result.output  # the stuck cadre
+    assert "more than the 3 the strict model is built for" in result.output
+    assert "conflict core: 2 rule instances" not in result.output
+
+
 def test_a_relaxation_never_leaves_a_parameters_lawful_range(tmp_path: Path) -> None:
     """position-change-period declares 24–60 months (NĐ 59 Đ.36): 87 is refused, 48 kept."""
     demo = SCENARIOS / "demo" / "scenario.yaml"

@@ -11,11 +11,12 @@ not upward pass this rule (the `equivalence` rule says which forms may go where)
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import TYPE_CHECKING
 
 from pydantic import Field
 
-from planner.forms import is_upward, pool_covers
+from planner.forms import is_upward, pool_covers, rank_signature
 from planner.i18n.messages import listed, say
 from planner.kinds.base import Params, RuleKind, Violation, violation
 from planner.models import Status
@@ -47,6 +48,11 @@ class Appointment(RuleKind):
     per_move = True
     # upward or not, pool, service, months in post and status: not the form or the end
     judged_on = ("cadre", "to", "round")
+
+    def move_class(self, rule: Rule, facts: Facts, cadre_id: str, form: str,
+                   to_position: str) -> Hashable | None:
+        """The cadre (origin, pool, service, status) and what ranks read of the post."""
+        return cadre_id, rank_signature(facts, to_position)
 
     def judge_move(self, rule: Rule, facts: Facts, move: Move) -> Violation | None:
         if not is_upward(facts, move):

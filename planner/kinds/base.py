@@ -24,7 +24,7 @@ Hooks (a kind overrides the ones it has; the defaults do nothing):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -163,6 +163,15 @@ class RuleKind:
     #: factors (e.g. per cadre and round) and reuses the verdict for every option sharing
     #: them; the checker still judges every move. A property test holds the two equal.
     judged_on: ClassVar[tuple[str, ...] | None] = None
+
+    def move_class(self, rule: Rule, facts: Facts, cadre_id: str, form: str,
+                   to_position: str) -> Hashable | None:
+        """What `judge_move`'s verdict reads of the cadre and the destination, as a key:
+        moves of one form (and round, for a kind judged on it) whose keys are equal get
+        the same verdict, so the candidate generator judges one of them and reuses it (a
+        few dozen classes of post instead of thousands of posts). None: no such key (the
+        verdict is judged per cadre and post). A property test holds the reuse exact."""
+        return None
 
     #: objective terms this kind's encode prices itself (e.g. "weights.vacancy")
     prices: ClassVar[frozenset[str]] = frozenset()

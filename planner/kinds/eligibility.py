@@ -13,6 +13,7 @@ The rule judges moves of its `form` only; `applies_to` narrows it further (e.g. 
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
@@ -99,8 +100,17 @@ class Eligibility(RuleKind):
     move_rule = True
     per_move = True
 
+    # the form, the cadre (pool, origin, due form, service) and the round (service left);
+    # of the destination only its role, level and key-post flag (move_class)
+    judged_on = ("cadre", "form", "to", "round")
+
     def allows(self, rule: Rule, move: Move) -> bool:
         return bool(rule.params.form == move.form)
+
+    def move_class(self, rule: Rule, facts: Facts, cadre_id: str, form: str,
+                   to_position: str) -> Hashable | None:
+        target = facts.place(to_position)
+        return cadre_id, target["role"], target["level"], bool(target["key"])
 
     def judge_move(self, rule: Rule, facts: Facts, move: Move) -> Violation | None:
         if move.form != rule.params.form:

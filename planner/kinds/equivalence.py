@@ -11,11 +11,12 @@ the table — title class (role, optionally role/unit_kind) × level — not by 
 from __future__ import annotations
 
 import re
+from collections.abc import Hashable
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, PrivateAttr, field_validator
 
-from planner.forms import post_tokens, relation
+from planner.forms import post_tokens, rank_by, relation
 from planner.i18n.messages import say
 from planner.kinds.base import Params, RuleKind, Violation, violation
 from planner.models import LEVELS, ROLES, Form
@@ -74,9 +75,9 @@ class EquivalenceParams(Params):
         return self._table
 
 
-def decided_higher(facts: Facts, move: Move) -> bool:
-    """A pin records the Standing Committee's decision to move this cadre up by this form."""
-    return any(p.value.higher and p.value.cadre == move.cadre and p.value.to == move.to_position
+def decided_higher(facts: Facts, cadre_id: str, to_position: str) -> bool:
+    """A pin records the Standing Committee's decision to move this cadre up to the post."""
+    return any(p.value.higher and p.value.cadre == cadre_id and p.value.to == to_position
                for p in facts.scenario.pins)
 
 
@@ -88,6 +89,19 @@ class Equivalence(RuleKind):
     move_rule = True
     per_move = True
     timeless = True  # judged by its own table; the rule's window is checked per round
+
+    def move_class(self, rule: Rule, facts: Facts, cadre_id: str, form: str,
+                   to_position: str) -> Hashable | None:
+        """What the verdict reads: staff or leader and rank in the table at each end, and
+        whether a pin decided a higher move."""
+        origin = facts.cadre(cadre_id).position
+        target = facts.place(to_position)
+        ends: tuple[object, ...] = (target["role"] == "staff", rank_by(facts, rule, to_position))
+        if origin is not None:
+            ends += (facts.place(origin)["role"] == "staff", rank_by(facts, rule, origin))
+        decided = form in rule.params.by_decision and decided_higher(facts, cadre_id,
+                                                                     to_position)
+        return (origin is None, *ends, decided)
 
     def judge_move(self, rule: Rule, facts: Facts, move: Move) -> Violation | None:
         params: EquivalenceParams = rule.params
@@ -107,7 +121,8 @@ class Equivalence(RuleKind):
         found = relation(facts, move.from_position, move.to_position, move.start, params.table)
         if found in allowed:
             return None
-        if found == "higher" and move.form in params.by_decision and decided_higher(facts, move):
+        if found == "higher" and move.form in params.by_decision and \
+                decided_higher(facts, move.cadre, move.to_position):
             return None
         if found == "higher" and move.form in params.by_decision:
             why = "a higher post needs an explicit decision (pin with higher: true)"

@@ -12,6 +12,7 @@ prosecution or trial. The young-child case spares a man only as the child's care
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Hashable
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
@@ -94,6 +95,11 @@ class Exemption(RuleKind):
     per_move = True
     # the post matters too: a status extension may allow moves to some posts
     judged_on = ("cadre", "form", "to", "round")
+
+    def move_class(self, rule: Rule, facts: Facts, cadre_id: str, form: str,
+                   to_position: str) -> Hashable | None:
+        """The post matters only as the extension of the cadre's own secondment."""
+        return cadre_id, _extension(facts.cadre(cadre_id), form, to_position)
 
     def exempts(self, rule: Rule, facts: Facts, cadre_id: str, form: str,
                 day: dt.date) -> str | None:

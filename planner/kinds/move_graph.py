@@ -10,9 +10,10 @@ that still compare grades.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, PrivateAttr, field_validator
 
 from planner.errors import did_you_mean
 from planner.i18n.messages import say
@@ -58,6 +59,13 @@ class MoveGraphParams(Params):
                                         description="forms that keep the cadre's profession")
     grade: dict[Form, GradeRule] = Field(default_factory=dict,
                                          description="destination grade per form")
+    # the place fields the edges test at each end and the scopes they use (move_class)
+    _reads: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]] = PrivateAttr()
+
+    def model_post_init(self, context: Any) -> None:
+        self._reads = (tuple(sorted({k for e in self.edges for k in e.from_})),
+                       tuple(sorted({k for e in self.edges for k in e.to})),
+                       tuple(sorted({e.scope for e in self.edges})))
 
 
 def _end_matches(spec: dict[str, Any], place: dict[str, Any]) -> bool:
@@ -117,6 +125,22 @@ class MoveGraph(RuleKind):
 
     def allows(self, rule: Rule, move: Move) -> bool:
         return True  # its edges are the allowed directions of every form
+
+    def move_class(self, rule: Rule, facts: Facts, cadre_id: str, form: str,
+                   to_position: str) -> Hashable | None:
+        """What the verdict reads: the fields the edges name at each end, the grades, each
+        scope the edges use, and (for a form that keeps it) whether the profession matches."""
+        origin = facts.cadre(cadre_id).position
+        if origin is None:
+            return None
+        params: MoveGraphParams = rule.params
+        source, target = facts.place(origin), facts.place(to_position)
+        from_keys, to_keys, scopes = params._reads
+        return (tuple(source.get(k) for k in from_keys), source["grade"],
+                tuple(target.get(k) for k in to_keys), target["grade"],
+                tuple(_scope_holds(scope, facts, source, target) for scope in scopes),
+                form in params.same_profession
+                and facts.cadre(cadre_id).profession == target["profession"])
 
     def judge_move(self, rule: Rule, facts: Facts, move: Move) -> Violation | None:
         params: MoveGraphParams = rule.params

@@ -55,6 +55,9 @@ def due_under(rule: Rule, facts: Facts, cadre_id: str) -> Due | None:
         if limit is None:
             continue
         reached_on = add_months(start, int(limit))
+        ends = facts.graph.window(cadre.position)[1]
+        if ends is not None and ends <= reached_on:
+            return None  # the post ceases first: its end, not the limit, moves the holder
         if reached_on < round_.end:
             return _after_deferrals(rule, facts, cadre_id, reached_on, round_.index, start,
                                     f"reaches {limit} months in post on {reached_on}")

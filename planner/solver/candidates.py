@@ -126,6 +126,7 @@ class FactoredJudge:
         self.in_force = {rule.id: tuple(rule.in_force(r.start) for r in facts.rounds)
                          for rule in rules}
         self.hard = {rule.id: rule.hard for rule in rules}
+        self.classed = {rule.id: rule.impl.has("move_class") for rule in rules}
         self.verdicts: dict[tuple[object, ...], Verdict] = {}
         self.vectors: dict[tuple[object, ...], list[Verdict]] = {}
 
@@ -159,17 +160,28 @@ class FactoredJudge:
                 soft.append(rule.id)
         return hard, soft_cost, soft
 
+    def ordered(self, rules: list[Rule]) -> list[Rule]:
+        """The rules that ignore the round first (the order `by_round` settles early in)."""
+        return sorted(rules, key=lambda rule: "round" in (
+            factors(self.kinds[self.ids[id(rule)]]) or ("round",)))
+
     def by_round(self, rules: list[Rule], cadre_id: str, form: str, from_position: str | None,
                  to_position: str, rounds: list[Round],
-                 ends: list[dt.date | None] | None = None,
+                 ends: list[dt.date | None] | None = None, settle_early: bool = False,
                  ) -> list[tuple[list[str], float, list[str]]]:
         """`judge` of the move to `to_position` by `form` in each of `rounds` (ending on
         `ends`, a secondment's return), each rule judged at the coarsest grain its factors
         allow: once for all rounds when it ignores the round, else once per round for each
-        value of its other factors."""
+        value of its other factors.
+
+        `settle_early` (with `rules` in `ordered` order): once the rules that ignore the
+        round are judged, if hard ones among them refuse every round the rest are not
+        judged — the same rounds are allowed, a refused round names fewer of the rules that
+        refuse it (most scanned posts are refused by direction or equivalence alone)."""
         facts = self.facts
         if not rounds:
             return []
+
         end_of = dict(zip((r.index for r in rounds), ends or [None] * len(rounds),
                           strict=True))
         hard_ids: list[list[str]] = [[] for _ in rounds]
@@ -177,10 +189,15 @@ class FactoredJudge:
         costs = [0.0] * len(rounds)
         values = {"cadre": cadre_id, "form": form, "to": to_position}
         moves: list[Move] | None = None
+        settled = False
         for rule in rules:
             rule_id = self.ids[id(rule)]
             kind = self.kinds[rule_id]
             fields = factors(kind)
+            if settle_early and not settled and (fields is None or "round" in fields):
+                settled = True  # the round-free rules are judged: stop if all are refused
+                if all(hard_ids):
+                    break
             in_force = self.in_force[rule_id]
             hard = self.hard[rule_id]
             if fields is None:
@@ -191,7 +208,14 @@ class FactoredJudge:
                     _as_verdict(rule, kind.judge_move(rule, facts, move))
                     if in_force[move.round_index] else None for move in moves]
             else:
-                key = (rule_id, *(values[f] for f in fields if f != "round"))
+                found_class = kind.move_class(rule, facts, cadre_id, form, to_position) \
+                    if self.classed[rule_id] else None
+                key: tuple[object, ...]
+                if found_class is None:
+                    key = (rule_id, *(values[f] for f in fields if f != "round"))
+                else:  # the class stands for the cadre and the post
+                    key = (rule_id, _CLASS, found_class,
+                           *(values[f] for f in fields if f not in _CLASSED))
                 per_round = self.vectors.get(key)
                 if per_round is None:
                     per_round = [_UNKNOWN] * len(facts.rounds)
@@ -230,6 +254,9 @@ def factors(kind: RuleKind) -> tuple[str, ...] | None:
     return ("cadre", "form", "to") if kind.timeless else None
 
 
+_CLASS = "class"  # marks a verdict key made from a kind's move_class
+_CLASSED = ("cadre", "to", "round")  # what a class stands for (the round is per slot)
+
 _UNKNOWN: Verdict = -1.0  # not judged yet (a real verdict is None, a penalty ≥ 0 or inf)
 
 _FIELDS = {
@@ -252,6 +279,12 @@ def _as_verdict(rule: Rule, found: Violation | None) -> Verdict:
 # is judged by the rules — so it can cost optimality, never compliance.
 SCAN_LIMIT = 120
 KEEP_LIMIT = 60
+# Appointees (pooled cadres who are not due) are optional movers, a thousand on a city's
+# roster: the closest RECRUIT_SCAN of the posts their pool covers are judged and the first
+# RECRUIT_KEEP allowed kept — enough to fill the posts that rotations open near them
+# without doubling the model (measured on hanoi-2023: 40,254 appointee pairs uncapped).
+RECRUIT_SCAN = 30
+RECRUIT_KEEP = 10
 
 
 @dataclass(frozen=True)
@@ -338,12 +371,14 @@ class PostTable:
                 mask |= 1 << bit
         return mask
 
-    def closest(self, cadre_id: str, limit: int) -> list[str]:
-        """The same ranking as `closest`, computed over the arrays."""
+    def closest(self, cadre_id: str, limit: int, among: list[str] | None = None) -> list[str]:
+        """The same ranking as `closest`, computed over the arrays (over the posts `among`
+        only, when given: an appointee's or a secondee's own targets)."""
         facts = self.facts
         cadre = facts.cadre(cadre_id)
         if len(self.skills) >= 64:  # more skills than a mask holds: the reference
-            return closest(facts, cadre_id, self.posts, self.features, limit)
+            return closest(facts, cadre_id, self.posts if among is None else among,
+                           self.features, limit)
         origin = self.features.get(cadre.position) if cadre.position else None
         if origin is None and cadre.position:
             origin = post_features(facts, cadre.position)
@@ -359,9 +394,18 @@ class PostTable:
         shared = np.bitwise_count(self.skill_mask & np.uint64(self._mask(tuple(cadre.skills))))
         key = (primary * 128 + (64 - shared.astype(np.int64))) * 2 + same_locality
         own = self.index.get(cadre.position or "")
+        excluded = 0
         if own is not None:
             key[own] = np.iinfo(np.int64).max  # never the cadre's own post
-        available = count - (own is not None)
+            excluded = 1
+        if among is not None:
+            outside = np.ones(count, dtype=bool)
+            outside[[self.index[p] for p in among if p in self.index]] = False
+            if own is not None:
+                outside[own] = True
+            key[outside] = np.iinfo(np.int64).max
+            excluded = int(outside.sum())
+        available = count - excluded
         if available <= 0:
             return []
         take = min(limit, available)
@@ -425,10 +469,13 @@ def build_candidates(facts: Facts, scan_limit: int = SCAN_LIMIT,
         holder_of = roster.holder_by_position
         occupied = sorted(p for p, c in holder_of.items() if c not in mover_set and may_move(c))
         features.update({p: post_features(facts, p) for p in occupied if p not in features})
+        held = PostTable(facts, occupied, features)
         for cadre_id in movers:
-            if counts.get(cadre_id, 0) >= MIN_OPTIONS or cadre_id in pins:
+            # appointees and secondees go to their own targets only: partners cannot help
+            if counts.get(cadre_id, 0) >= MIN_OPTIONS or cadre_id in pins \
+                    or cadre_id in restricted:
                 continue
-            nearest = closest(facts, cadre_id, occupied, features, PARTNERS_PER_CADRE)
+            nearest = held.closest(cadre_id, PARTNERS_PER_CADRE)
             for position_id in nearest:
                 partner = holder_of[position_id]
                 if partner not in mover_set:
@@ -566,6 +613,9 @@ class _Job:
 
     def __post_init__(self) -> None:
         self.judge = FactoredJudge(self.facts, self.rules)
+        self.rules = self.judge.ordered(self.rules)
+        # rules without a selector apply to every move: no move context needed for them
+        self.conditional = [bool(r.selector.conditions) for r in self.rules]
         self.table = PostTable(self.facts, self.open_posts, self.features)
         self.open_set = set(self.open_posts)
 
@@ -578,6 +628,7 @@ def _options_for(job: _Job, cadre_id: str, judged: set[str], kept: int) -> Cadre
     due = facts.due(cadre_id)
     pin = job.pins.get(cadre_id)
     found = CadreOptions(cadre_id, judged=set(judged))
+    keep_limit = job.keep_limit
     latest = len(facts.rounds) - 1
     if due is not None and due.rule.hard:
         latest = due.round_index  # a pin cannot make a hard-due cadre late either
@@ -596,7 +647,12 @@ def _options_for(job: _Job, cadre_id: str, judged: set[str], kept: int) -> Cadre
     if recruited is not None:
         forms = [recruited[0]]
     if recruited is not None:
+        # the closest of the posts they are recruited for, as many as other movers scan
         targets = [p for p in recruited[1] if p in job.open_set]
+        if recruited[0] == "appointment":
+            keep_limit = min(keep_limit, RECRUIT_KEEP)
+            if len(targets) > RECRUIT_SCAN:
+                targets = job.table.closest(cadre_id, RECRUIT_SCAN, among=targets)
     elif pin is not None:
         # a post that never opens (its holder may not move) cannot take the pinned cadre
         targets = [pin.to] if pin.to in job.open_set else []
@@ -605,9 +661,14 @@ def _options_for(job: _Job, cadre_id: str, judged: set[str], kept: int) -> Cadre
     else:
         targets = job.table.closest(cadre_id, job.scan_limit)
     forbidden = job.forbidden.get(cadre_id, set())
+    # the rounds the cadre may move in, whatever the post: the pin's, and not while away
+    # (study, illness…) before they are back
+    open_rounds = [round_ for round_ in facts.rounds[: latest + 1]
+                   if (pin is None or pin.round is None or round_.name == pin.round)
+                   and (pin is not None or away_until(facts, cadre_id, round_.start) is None)]
     for position_id in targets:
         deadline.check("generating candidates")
-        if kept >= job.keep_limit:
+        if kept >= keep_limit:
             break
         if position_id in found.judged:
             continue
@@ -617,17 +678,21 @@ def _options_for(job: _Job, cadre_id: str, judged: set[str], kept: int) -> Cadre
         tried = forms if (pin is not None and pin.form is not None) or recruited is not None \
             else forms_for(facts, job, cadre_id, due is not None, position_id, forms)
         for form in tried:
-            probe = Move(cadre_id, form, cadre.position, position_id, "", 0,
-                         facts.rounds[0].start)
-            context = facts.move_context(probe)
-            matching = [r for r in job.rules if r.selector.matches(context)]
+            matching = job.rules
+            if any(job.conditional):
+                context = facts.move_context(Move(cadre_id, form, cadre.position, position_id,
+                                                  "", 0, facts.rounds[0].start))
+                matching = [r for r, conditional in zip(job.rules, job.conditional, strict=True)
+                            if not conditional or r.selector.matches(context)]
             found_any = False
             rounds, ends = [], []
-            for round_ in facts.rounds[: latest + 1]:
-                if pin is not None and pin.round is not None and round_.name != pin.round:
+            for round_ in open_rounds:
+                back = job.away.get(position_id)
+                if back is not None and (form != "secondment" or round_.start >= back) and \
+                        facts.roster.holder_by_position.get(position_id) != cadre_id:
+                    # an away holder's post takes one secondee while they are away, and no
+                    # one once they are back (all the model's one-holder rows allow)
                     continue
-                if pin is None and away_until(facts, cadre_id, round_.start) is not None:
-                    continue  # away (study, illness…): not moved before they are back
                 end = (secondment_end(facts, position_id, round_.start)
                        if form == "secondment" else None)
                 if end is not None and position_id in job.away \
@@ -636,7 +701,7 @@ def _options_for(job: _Job, cadre_id: str, judged: set[str], kept: int) -> Cadre
                 rounds.append(round_)
                 ends.append(end)
             verdicts = job.judge.by_round(matching, cadre_id, form, cadre.position,
-                                          position_id, rounds, ends)
+                                          position_id, rounds, ends, settle_early=True)
             for round_, (hard, soft_cost, soft) in zip(rounds, verdicts, strict=True):
                 found.pairs_judged += 1
                 if hard:

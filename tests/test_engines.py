@@ -19,6 +19,7 @@ from planner.linear import LinearModel
 from planner.solver import candidates as cand
 from planner.solver.build import build_model, cost_terms, option_costs
 from planner.solver.engines import Status
+from planner.solver.run import solve_workspace
 from planner.solver.solve import cheapest_per_group, solve_model
 from planner.workspace import load_workspace
 
@@ -171,3 +172,20 @@ def test_appointees_found_by_class_of_post_are_those_the_per_post_conditions_fin
         if fits:
             expected[cadre.id] = ("appointment", fits)
     assert found == expected
+
+
+def test_a_whole_mip_that_meets_the_finish_to_the_last_digit_proves_it_optimal(
+        tmp_path: Path) -> None:
+    # found by the planner property test (demo roster 492): the integral finish's plan was
+    # optimal, the whole-model MIP returned the same objective plus 1e-14 and the plan was
+    # labelled "feasible" with the LP's bound (gap 132%)
+    facts = demo_facts(tmp_path, 492, extra=(
+        "solver: {time_limit_s: 30, gap: 0.0, seed: 0, engine: highs, threads: 1}\n"
+        'set: {"position-change-period": {"max_months": 25}, "rotation-two-terms": '
+        '{"max_months": 116}, "position-change-exempt-retirement": '
+        '{"months_to_retirement_lt": 24}, "secondment-max-36": {"max_months": 6}, '
+        '"rotation-eligibility": {"remaining_service_months_min": 0}, "adaptation-share": '
+        '{"max_share_per_unit": 0.34}}\n'))
+    result = solve_workspace(facts)
+    assert result.status == "optimal"
+    assert result.solution.gap == pytest.approx(0.0, abs=1e-9)

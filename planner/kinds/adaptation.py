@@ -167,10 +167,18 @@ class Adaptation(RuleKind):
         params: AdaptationParams = rule.params
         empty = Plan([])
         timeline = Timeline(facts, empty)
-        chosen = model.matching(rule, facts)
-        adapting_until = [(c, add_months(c.start, adaptation_months(rule, facts, c.to_position,
-                                                                    c.start)))
-                          for c in chosen]
+        # only arrivals into leadership (the share) or key roles (not together) are limited
+        counted = set(LEADER_ROLES) if params.max_share_per_unit is not None else set()
+        counted |= set(params.key_roles_not_together)
+        chosen = [c for c in model.matching(rule, facts) if c.role in counted]
+        ends: dict[tuple[str, dt.date], dt.date] = {}  # per post and start, shared by options
+        adapting_until = []
+        for c in chosen:
+            until = ends.get((c.to_position, c.start))
+            if until is None:
+                until = ends[(c.to_position, c.start)] = add_months(
+                    c.start, adaptation_months(rule, facts, c.to_position, c.start))
+            adapting_until.append((c, until))
         for round_ in facts.rounds:
             if not rule.in_force(round_.start):
                 continue

@@ -100,12 +100,19 @@ class Vacancy(RuleKind):
             return
         weight = rule.weight * params.priority
 
+        counted: dict[tuple[int, str, Any], int] = {}  # a post's options share their counts
+
         def rounds_from(round_index: int, position_id: str, until: Any = None) -> int:
             # only rounds in which the post exists can leave it vacant (and, for a
             # secondee, only until the secondment ends)
-            return sum(1 for r in in_force if r >= round_index
-                       and counts_vacant(facts, position_id, r)
-                       and (until is None or facts.rounds[r].start < until))
+            key = (round_index, position_id, until)
+            found = counted.get(key)
+            if found is None:
+                found = counted[key] = sum(
+                    1 for r in in_force if r >= round_index
+                    and counts_vacant(facts, position_id, r)
+                    and (until is None or facts.rounds[r].start < until))
+            return found
 
         away = away_posts(facts)
 

@@ -254,6 +254,22 @@ def test_a_deferred_cadre_falls_due_in_the_first_round_after_the_status_ends(
     assert (facts.rounds[due.round_index].name if due else None) == due_round
 
 
+@pytest.mark.parametrize(("until", "due_round"), [
+    # 24 months from 2022-02-15 are reached on 2024-02-15, inside 2024-Q1 (from 1 Jan)
+    ("2023-12-31", "2024-Q1"),  # back before 2024-Q1 starts: due in it
+    ("2024-01-01", "2024-Q2"),  # studying on 2024-Q1's first day, when its moves take effect
+    ("2024-02-14", "2024-Q2"),  # back on the day the limit is reached, still too late for Q1
+    ("2024-03-31", "2024-Q2"),  # back on 2024-Q2's first day
+])
+def test_a_status_that_ends_inside_the_round_of_the_limit_defers_the_cadre_to_the_next_round(
+        tmp_path: Path, until: str, due_round: str):
+    cadres = STUDENT.format(until=until).replace("2022-01-01", "2022-02-15")
+    scenario = write_world(tmp_path, rules=TENURE, cadres=cadres)
+    facts = load_workspace(scenario).facts
+    due = facts.due("B")
+    assert due is not None and facts.rounds[due.round_index].name == due_round
+
+
 def test_status_until_is_the_last_day_of_the_status_for_the_exemption_kind(tmp_path: Path):
     scenario = write_world(tmp_path, rules=TENURE, cadres=STUDENT.format(until="2024-06-30"))
     facts = load_workspace(scenario).facts

@@ -72,7 +72,10 @@ def _after_deferrals(rule: Rule, facts: Facts, cadre_id: str, reached_on: dt.dat
     months = max(0, months_between(start, facts.rounds[0].start))
     deferred = ""
     for round_ in facts.rounds[first:]:
-        found = facts.exemptions(cadre_id, rule.params.form, max(reached_on, round_.start))
+        # a move in the round takes effect on its first day: deferred then (the status ends
+        # between the round's start and the day the limit is reached) is deferred too
+        found = facts.exemptions(cadre_id, rule.params.form, max(reached_on, round_.start)) \
+            or facts.exemptions(cadre_id, rule.params.form, round_.start)
         if not found:
             if deferred:
                 why = f"{why}; deferred ({deferred}), due once that ended, from {round_.name}"

@@ -82,10 +82,15 @@ def test_the_numpy_closeness_ranking_is_the_reference_ranking(
     posts = sorted(p.id for p in facts.roster.positions)
     features = {p: cand.post_features(facts, p) for p in posts}
     table = cand.PostTable(facts, posts, features)
-    for cadre in facts.roster.cadres:
+    for number, cadre in enumerate(facts.roster.cadres):
         for limit in (1, 5, 120):
             assert table.closest(cadre.id, limit) == cand.closest(facts, cadre.id, posts,
                                                                   features, limit)
+        # over a cadre's own targets only (an appointee's covered posts), own post included
+        among = posts[number % 3::3] + ([cadre.position] if cadre.position else [])
+        for limit in (1, 7):
+            assert table.closest(cadre.id, limit, among=among) == cand.closest(
+                facts, cadre.id, among, features, limit)
 
 
 def test_the_vectorised_objective_is_the_sum_of_the_explained_cost_terms(

@@ -71,6 +71,11 @@ class CandidateSet:
     def per_cadre(self) -> Counter[str]:
         return Counter(o.cadre for o in self.options)
 
+    def posts_per_cadre(self) -> Counter[str]:
+        """Distinct destinations per cadre (an option is a destination in one round)."""
+        return Counter(cadre for cadre, _post in {(o.cadre, o.to_position)
+                                                  for o in self.options})
+
 
 def per_move_rules(facts: Facts) -> list[Rule]:
     return [r for r in facts.ruleset.active if r.impl.per_move]
@@ -181,7 +186,6 @@ class FactoredJudge:
         facts = self.facts
         if not rounds:
             return []
-
         end_of = dict(zip((r.index for r in rounds), ends or [None] * len(rounds),
                           strict=True))
         hard_ids: list[list[str]] = [[] for _ in rounds]
@@ -463,7 +467,8 @@ def build_candidates(facts: Facts, scan_limit: int = SCAN_LIMIT,
                scan_limit, keep_limit)
     _judge_all(job, result, movers, judged)
     if len(roster.cadres) > SMALL_ROSTER:
-        counts = result.per_cadre()
+        # few destinations (not options: one post in three rounds is one way out)
+        counts = result.posts_per_cadre()
         partners: list[str] = []
         mover_set = set(movers)
         holder_of = roster.holder_by_position
@@ -734,7 +739,7 @@ def forms_for(facts: Facts, job: _Job, cadre_id: str, due: bool, position_id: st
 def _judge_all(job: _Job, result: CandidateSet, cadre_ids: list[str],
                judged: dict[str, set[str]]) -> None:
     """Judge cadres in order and merge what each produced into the result."""
-    counts = result.per_cadre()
+    counts = result.posts_per_cadre()  # the posts each cadre already keeps
     for number, cadre_id in enumerate(cadre_ids):
         try:
             item = _options_for(job, cadre_id, judged.get(cadre_id, set()),

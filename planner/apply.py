@@ -42,6 +42,7 @@ from typing import Any
 from planner import outputs
 from planner.calendar import add_months, months_between, retirement_date
 from planner.errors import InputError, Problem
+from planner.forms import covers_absence
 from planner.graph import OrgGraph
 from planner.models import Cadre, HistoryEntry, Horizon
 from planner.plan import Plan
@@ -175,12 +176,19 @@ def _hand_over_ended_posts(scenario: Scenario, plan: Plan, cadres: dict[str, Cad
 
 def _check_one_holder(cadres: dict[str, Cadre], plan: Plan) -> None:
     holders: dict[str, list[str]] = {}
+    secondees: dict[str, list[Cadre]] = {}
     for cadre in cadres.values():
         for post in (cadre.position, cadre.secondment_post):
             if post:
                 holders.setdefault(post, []).append(cadre.id)
+        if cadre.secondment_post:
+            secondees.setdefault(cadre.secondment_post, []).append(cadre)
     problems = []
     for post, ids in holders.items():
+        found = secondees.get(post, [])
+        if len(ids) == 2 and len(found) == 1 and covers_absence(cadres[next(
+                i for i in ids if i != found[0].id)], found[0]):
+            continue  # a secondee covers the away holder's post until they are back
         if len(ids) > 1:
             lines = [m.line for m in plan.moves if m.cadre in ids and m.line]
             problems.append(Problem(

@@ -18,6 +18,7 @@ from planner.calendar import add_months
 
 if TYPE_CHECKING:
     from planner.facts import Facts
+    from planner.models import Cadre
     from planner.plan import Move
     from planner.ruleset import Rule
 
@@ -150,6 +151,14 @@ def away_until(facts: Facts, cadre_id: str, day: dt.date) -> dt.date | None:
             and day <= cadre.status_until:
         return cadre.status_until + dt.timedelta(days=1)
     return None
+
+
+def covers_absence(holder: Cadre, secondee: Cadre) -> bool:
+    """A running secondment into `holder`'s post that ends by the day they are back: the
+    lawful second person in a post (its holder away for a known period, DOMAIN §3)."""
+    return (holder.position == secondee.secondment_post and holder.status in AWAY_STATUSES
+            and holder.status_until is not None and secondee.secondment_end is not None
+            and secondee.secondment_end <= holder.status_until + dt.timedelta(days=1))
 
 
 def away_posts(facts: Facts) -> dict[str, dt.date]:

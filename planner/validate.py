@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from planner.calendar import add_months
 from planner.errors import ProblemCollector, unknown
+from planner.forms import covers_absence
 from planner.graph import OrgGraph
 from planner.models import LEVELS
 from planner.roster_io import Roster
@@ -195,8 +196,11 @@ def _check_existence(roster: Roster, report: Callable[[str, int, str, str], None
             report("positions", index, "successor",
                    f"'{target}' already receives the holder of {receives[target]}")
         receives[target] = position.id
+    holder_of = {c.position: c for c in roster.cadres if c.position}
     for index, cadre in enumerate(roster.cadres):
-        if cadre.secondment_post and cadre.secondment_end and cadre.secondment_post in held:
+        holder = holder_of.get(cadre.secondment_post or "")
+        if cadre.secondment_post and cadre.secondment_end and holder is not None \
+                and not covers_absence(holder, cadre):
             report("cadres", index, "secondment_post",
                    f"'{cadre.secondment_post}' has a holder of its own; a running secondment "
                    "holds its post until the return")

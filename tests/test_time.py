@@ -277,6 +277,43 @@ def test_status_until_is_the_last_day_of_the_status_for_the_exemption_kind(tmp_p
     assert not facts.exemptions("B", "position_change", dt.date(2024, 7, 1))
 
 
+# ------------------------------------------------------------------------ a secondee across cycles
+
+AWAY_HOLDER = """\
+id,name,gender,birth_date,hometown,position,position_start,profession,skills,pool,status,\
+status_until,child_birth_date,volunteer
+B,Trần Thị B,female,1985-01-01,W2,P-W2-CV,2022-01-01,administration,,,study,2026-06-30,,false
+E,Phạm Văn E,male,1984-01-01,W2,P-W2-CV2,2022-01-01,administration,,,active,,,false
+"""
+
+
+@pytest.mark.parametrize(("end", "lawful"), [
+    ("2026-07-01", True),   # back on 1 Jul 2026 (status_until is her last day away): in time
+    ("2026-07-02", False),  # one day past her return: two people in one post
+])
+def test_a_secondee_covering_an_away_holder_past_the_cycle_end_is_carried_into_the_next_cycle(
+        tmp_path: Path, end: str, lawful: bool):
+    positions = POSITIONS + ("P-W2-CV2,U-W2,Công chức phường W2 (2),staff,2,false,,"
+                             "administration,,,,\n")
+    scenario = write_world(tmp_path, cadres=AWAY_HOLDER, positions=positions)
+    moves = tmp_path / "moves.csv"
+    moves.write_text("cadre,form,from_position,to_position,round,start,end\n"
+                     f"E,secondment,P-W2-CV2,P-W2-CV,2024-Q1,2024-01-01,{end}\n",
+                     encoding="utf-8")
+    runner = CliRunner()
+    applied = runner.invoke(main, ["apply", str(scenario), str(moves), "-o",
+                                   str(tmp_path / "next")])
+    if not lawful:
+        assert applied.exit_code == 2, applied.output
+        assert "P-W2-CV would have 2 holders" in applied.output
+        return
+    assert applied.exit_code in (0, 1), applied.output  # 1: the minimal rules' own verdict
+    roster = (tmp_path / "next" / "roster" / "cadres.csv").read_text(encoding="utf-8")
+    assert "P-W2-CV,2026-07-01" in roster  # E still holds the post until B is back
+    validated = runner.invoke(main, ["validate", str(tmp_path / "next" / "scenario.yaml")])
+    assert validated.exit_code == 0, validated.output
+
+
 # ------------------------------------------------------------------------ forms with an end
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Hashable
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from pydantic import Field, PrivateAttr, field_validator
 
@@ -72,7 +72,9 @@ class EquivalenceParams(Params):
 
     @property
     def table(self) -> dict[str, int]:
-        return self._table
+        # straight from pydantic's private store (`self._table` takes its slow __getattr__)
+        private = cast(dict[str, Any], self.__pydantic_private__)
+        return cast(dict[str, int], private["_table"])
 
 
 def decided_higher(facts: Facts, cadre_id: str, to_position: str) -> bool:

@@ -11,7 +11,7 @@ that still compare grades.
 from __future__ import annotations
 
 from collections.abc import Hashable
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from pydantic import Field, PrivateAttr, field_validator
 
@@ -66,6 +66,14 @@ class MoveGraphParams(Params):
         self._reads = (tuple(sorted({k for e in self.edges for k in e.from_})),
                        tuple(sorted({k for e in self.edges for k in e.to})),
                        tuple(sorted({e.scope for e in self.edges})))
+
+    @property
+    def reads(self) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+        # straight from pydantic's private store: `self._reads` goes through its slow
+        # __getattr__, and candidate generation asks hundreds of thousands of times
+        private = cast(dict[str, Any], self.__pydantic_private__)
+        return cast(tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]],
+                    private["_reads"])
 
 
 def _end_matches(spec: dict[str, Any], place: dict[str, Any]) -> bool:
@@ -135,7 +143,7 @@ class MoveGraph(RuleKind):
             return None
         params: MoveGraphParams = rule.params
         source, target = facts.place(origin), facts.place(to_position)
-        from_keys, to_keys, scopes = params._reads
+        from_keys, to_keys, scopes = params.reads
         return (tuple(source.get(k) for k in from_keys), source["grade"],
                 tuple(target.get(k) for k in to_keys), target["grade"],
                 tuple(_scope_holds(scope, facts, source, target) for scope in scopes),

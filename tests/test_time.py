@@ -314,6 +314,44 @@ def test_a_secondee_covering_an_away_holder_past_the_cycle_end_is_carried_into_t
     assert validated.exit_code == 0, validated.output
 
 
+def away_world(tmp_path: Path):
+    positions = POSITIONS + ("P-W2-CV2,U-W2,Công chức phường W2 (2),staff,2,false,,"
+                             "administration,,,,\n")
+    return load_workspace(write_world(tmp_path, cadres=AWAY_HOLDER, positions=positions)).facts
+
+
+@pytest.mark.parametrize(("form", "end", "second_holder"), [
+    ("secondment", dt.date(2026, 7, 1), False),  # ends the day she is back
+    ("secondment", None, True),                  # no end: still there when she is back
+    ("secondment", dt.date(2026, 7, 2), True),   # a day past her return
+    ("transfer", None, True),                    # a permanent arrival
+])
+def test_only_a_secondment_ending_by_the_return_fills_an_away_holders_post(
+        tmp_path: Path, form: str, end: dt.date | None, second_holder: bool):
+    facts = away_world(tmp_path)
+    found = [v for v in check_plan(facts, Plan([move(facts, "E", "P-W2-CV", "2024-Q1", form,
+                                                     end)])).hard
+             if v.rule_id == "structure.one-holder"]
+    assert bool(found) is second_holder
+    if second_holder:
+        violation = found[0]
+        assert violation.severity == "hard"
+        assert violation.cadres == ("E", "B") and violation.positions == ("P-W2-CV",)
+        assert violation.rounds == ("2024-Q1",)
+        assert "B is away, back on 2026-07-01" in violation.message
+
+
+def test_two_arrivals_in_one_post_are_one_extra_holder_named_with_both_cadres(facts):
+    plan = Plan([move(facts, "A", "P-W2-CV", "2024-Q1"), move(facts, "C", "P-W2-CV", "2024-Q1")])
+    found = [v for v in check_plan(facts, plan).hard if v.rule_id == "structure.one-holder"]
+    assert found, "two holders in one post must be caught"
+    first = found[0]
+    assert first.severity == "hard" and first.amount == 1 and first.unit == "extra holders"
+    assert set(first.cadres) == {"A", "C"} and first.positions == ("P-W2-CV",)
+    assert first.rounds == ("2024-Q1",)
+    assert "P-W2-CV has 2 holders in 2024-Q1" in first.message
+
+
 # ------------------------------------------------------------------------ forms with an end
 
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Hashable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 
@@ -51,6 +51,12 @@ class Params(BaseModel):
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+    def private(self, name: str) -> Any:
+        """A private attribute (`_name`) read straight from pydantic's store: `self._name`
+        takes pydantic's slow `__getattr__`, and candidate generation asks hundreds of
+        thousands of times."""
+        return cast(dict[str, Any], self.__pydantic_private__)[name]
 
     @field_validator("*", mode="before")
     @classmethod

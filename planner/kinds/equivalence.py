@@ -72,9 +72,7 @@ class EquivalenceParams(Params):
 
     @property
     def table(self) -> dict[str, int]:
-        # straight from pydantic's private store (`self._table` takes its slow __getattr__)
-        private = cast(dict[str, Any], self.__pydantic_private__)
-        return cast(dict[str, int], private["_table"])
+        return cast(dict[str, int], self.private("_table"))
 
 
 def decided_higher(facts: Facts, cadre_id: str, to_position: str) -> bool:

@@ -69,11 +69,8 @@ class MoveGraphParams(Params):
 
     @property
     def reads(self) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-        # straight from pydantic's private store: `self._reads` goes through its slow
-        # __getattr__, and candidate generation asks hundreds of thousands of times
-        private = cast(dict[str, Any], self.__pydantic_private__)
         return cast(tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]],
-                    private["_reads"])
+                    self.private("_reads"))
 
 
 def _end_matches(spec: dict[str, Any], place: dict[str, Any]) -> bool:

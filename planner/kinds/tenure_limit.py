@@ -48,6 +48,7 @@ def due_under(rule: Rule, facts: Facts, cadre_id: str) -> Due | None:
         return None  # the usual case, and cheap: the limit falls after the horizon
     if not rule.selector.matches(facts.cadre_context(cadre_id)):
         return None
+    ends = facts.graph.window(cadre.position)[1]
     for round_ in facts.rounds:
         if not rule.in_force(round_.start):
             continue
@@ -55,7 +56,6 @@ def due_under(rule: Rule, facts: Facts, cadre_id: str) -> Due | None:
         if limit is None:
             continue
         reached_on = add_months(start, int(limit))
-        ends = facts.graph.window(cadre.position)[1]
         if ends is not None and ends <= reached_on:
             return None  # the post ceases first: its end, not the limit, moves the holder
         if reached_on < round_.end:
@@ -74,8 +74,9 @@ def _after_deferrals(rule: Rule, facts: Facts, cadre_id: str, reached_on: dt.dat
     for round_ in facts.rounds[first:]:
         # a move in the round takes effect on its first day: deferred then (the status ends
         # between the round's start and the day the limit is reached) is deferred too
-        found = facts.exemptions(cadre_id, rule.params.form, max(reached_on, round_.start)) \
-            or facts.exemptions(cadre_id, rule.params.form, round_.start)
+        found = facts.exemptions(cadre_id, rule.params.form, max(reached_on, round_.start))
+        if not found and round_.start < reached_on:
+            found = facts.exemptions(cadre_id, rule.params.form, round_.start)
         if not found:
             if deferred:
                 why = f"{why}; deferred ({deferred}), due once that ended, from {round_.name}"

@@ -691,12 +691,14 @@ def _options_for(job: _Job, cadre_id: str, judged: set[str], kept: int) -> Cadre
                             if not conditional or r.selector.matches(context)]
             found_any = False
             rounds, ends = [], []
+            # an away holder's post takes one secondee while they are away, and no one once
+            # they are back (all the model's one-holder rows allow)
+            back = job.away.get(position_id) if facts.roster.holder_by_position.get(
+                position_id) != cadre_id else None
+            if back is not None and form != "secondment":
+                continue
             for round_ in open_rounds:
-                back = job.away.get(position_id)
-                if back is not None and (form != "secondment" or round_.start >= back) and \
-                        facts.roster.holder_by_position.get(position_id) != cadre_id:
-                    # an away holder's post takes one secondee while they are away, and no
-                    # one once they are back (all the model's one-holder rows allow)
+                if back is not None and round_.start >= back:
                     continue
                 end = (secondment_end(facts, position_id, round_.start)
                        if form == "secondment" else None)

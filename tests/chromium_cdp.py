@@ -145,13 +145,13 @@ VISIBLE_ROWS = """
 """
 
 
-def print_to_pdf(page: Page) -> bytes:
+def print_to_pdf(page: Page, pages: str = "") -> bytes:
     """The open page printed as Chromium prints it (its own @page size and margin boxes,
-    no browser header or footer): the PDF's bytes."""
+    no browser header or footer), or only the `pages` given ("1-3"): the PDF's bytes."""
     import base64
 
     printed = page.call("Page.printToPDF", {"preferCSSPageSize": True, "printBackground": True,
-                                            "displayHeaderFooter": False})
+                                            "displayHeaderFooter": False, "pageRanges": pages})
     return base64.b64decode(printed["data"])
 
 

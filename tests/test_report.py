@@ -302,10 +302,12 @@ def print_overflow(html_path: Path, profile: Path) -> dict[str, Any]:
             .map(e => e.closest('section').id)}))()"""))
 
 
-def assert_numbered_and_unclipped(pages: list[dict[str, Any]], word: str) -> None:
-    """Every page A4 landscape, numbered "<word> i / N" in its bottom margin, and no text
-    starting in the right margin or past the page's edge (a clipped table's columns would)."""
-    total = len(pages)
+def assert_numbered_and_unclipped(pages: list[dict[str, Any]], word: str,
+                                  total: int | None = None) -> None:
+    """Every page A4 landscape, numbered "<word> i / N" in its bottom margin (N: `total`,
+    or the pages given), and no text starting in the right margin or past the page's edge
+    (a clipped table's columns would)."""
+    total = total or len(pages)
     for number_, page in enumerate(pages, start=1):
         assert (round(page["width"]), round(page["height"])) == A4_LANDSCAPE
         footer = " ".join(t for x, y, t in page["runs"] if y < 14 / 25.4 * 72)

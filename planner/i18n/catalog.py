@@ -372,6 +372,7 @@ REPORT: dict[str, dict[str, Any]] = {
         "sort_by": "Sắp xếp theo",
         "name_index": "Tra cứu theo tên (A–Z, theo tên gọi)",
         "unit_index": "Tra cứu theo đơn vị đến (theo địa bàn)",
+        "show_list": "Xem danh sách",
         "find_nojs": "Trình duyệt không chạy JavaScript: ô tìm kiếm theo chữ gõ vào không dùng "
                      "được (một trang HTML tĩnh không tự lọc theo chữ gõ). Mọi lượt điều chuyển "
                      "đều có trên trang: tìm một người trong mục tra cứu theo tên, một đơn vị "
@@ -506,6 +507,7 @@ REPORT: dict[str, dict[str, Any]] = {
         "sort_by": "Sort by",
         "name_index": "Find by name (A–Z, by given name)",
         "unit_index": "Find by destination unit (by locality)",
+        "show_list": "Show the list",
         "find_nojs": "Your browser runs no JavaScript: the search box for typed text does not "
                      "work (a static HTML page cannot filter by typed text). Every move is on "
                      "the page: find a person in the index by name, a unit in the index by "

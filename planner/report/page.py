@@ -85,6 +85,7 @@ def number(value: Any, lang: str = "en") -> str:
 
 
 PAGE_SIZE = 100  # moves per page when the script pages the table
+FOLD_OVER = 20  # exempt/deferred cadres beyond this: the list is folded (opened on a click)
 EXEMPT_SHOWN = 300  # exempt/deferred cadres listed on the page (all of them in the workbook)
 
 
@@ -278,14 +279,16 @@ def _exempt(data: ReportData, texts: dict[str, Any]) -> str:
         [(e, f"<td>{rule_chips([e['rule']['id']], data.rules)} {esc(e['rule']['label'])}</td>"
              f"<td>{esc(e['reason'])}</td>"
              f"<td>{esc(', '.join(texts['forms'].get(f, f) for f in e['forms']))}</td>")
-         for e in data.exempt], data, texts, EXEMPT_SHOWN)
+         for e in data.exempt], data, texts, EXEMPT_SHOWN, fold_over=FOLD_OVER)
 
 
 def _cadre_section(anchor: str, title: str, empty: str, note: str | None, heads: list[str],
                    rows: list[tuple[dict[str, Any], str]], data: ReportData,
-                   texts: dict[str, Any], shown: int | None = None) -> str:
+                   texts: dict[str, Any], shown: int | None = None,
+                   fold_over: int | None = None) -> str:
     """A section listing cadres (id and name, or the pseudonym) with further cells; `shown`
-    rows at most on the page (the workbook has them all)."""
+    rows at most on the page (the workbook has them all), folded in a <details> when more
+    than `fold_over` (the charts stay near the top of the page)."""
     if not rows:
         return f"<section id='{anchor}'><h2>{esc(title)}</h2><p>{esc(empty)}</p></section>"
     head = [*_cadre_heads(data, texts), *heads]
@@ -296,9 +299,12 @@ def _cadre_section(anchor: str, title: str, empty: str, note: str | None, heads:
                  f"({esc(texts['see_workbook'])})</td></tr>")
     header = "".join(f"<th>{esc(h)}</th>" for h in head)
     remark = f"<p class='note'>{esc(note)}</p>" if note else ""
-    return (f"<section id='{anchor}'><h2>{esc(title)} ({len(rows)})</h2>{remark}"
-            f"<div class='scroll'><table><thead><tr>{header}</tr></thead><tbody>{body}"
-            "</tbody></table></div></section>")
+    table = (f"<div class='scroll'><table><thead><tr>{header}</tr></thead><tbody>{body}"
+             "</tbody></table></div>")
+    if fold_over is not None and len(rows) > fold_over:
+        table = (f"<details class='list'><summary>{esc(texts['show_list'])} ({len(rows)})"
+                 f"</summary>{table}</details>")
+    return f"<section id='{anchor}'><h2>{esc(title)} ({len(rows)})</h2>{remark}{table}</section>"
 
 
 def _node_order(data: ReportData) -> list[str]:

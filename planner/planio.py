@@ -143,10 +143,15 @@ def yaml_text(data: Any) -> str:
 
 
 def unplaced_csv(plan: Plan, roster: Roster) -> str:
-    """unplaced.csv: cadre, reason, rules, and the cadre's name beside the id."""
-    return csv_text(("cadre", "reason", "rules", "name"),
-                    ([u.cadre, u.reason, ";".join(u.rules),
-                      getattr(roster.cadre_by_id.get(u.cadre), "name", "")]
+    """unplaced.csv: cadre, reason, rules, then for people the cadre's name, and the post
+    they stay in with its title (appended: readers take the first three by name)."""
+    def said(cadre_id: str) -> list[str]:
+        cadre = roster.cadre_by_id.get(cadre_id)
+        post = roster.position_by_id.get(cadre.position) if cadre and cadre.position else None
+        return [cadre.name if cadre else "", post.id if post else "", post.title if post else ""]
+
+    return csv_text(("cadre", "reason", "rules", "name", "post", "title"),
+                    ([u.cadre, u.reason, ";".join(u.rules), *said(u.cadre)]
                      for u in plan.unplaced))
 
 
@@ -161,12 +166,8 @@ def write_plan_folder(out_dir: Path, facts: Facts, plan: Plan, document: dict[st
         roster = facts.roster
         (staging / "moves.csv").write_text(moves_csv(plan, roster), encoding="utf-8",
                                            newline="")
-        (staging / "unplaced.csv").write_text(
-            csv_text(("cadre", "reason", "rules", "name"),
-                     ([u.cadre, u.reason, ";".join(u.rules),
-                       getattr(roster.cadre_by_id.get(u.cadre), "name", "")]
-                      for u in plan.unplaced)),
-            encoding="utf-8", newline="")
+        (staging / "unplaced.csv").write_text(unplaced_csv(plan, roster), encoding="utf-8",
+                                              newline="")
         (staging / "plan.yaml").write_text(yaml_text(document), encoding="utf-8")
 
     # the marker (not plan.yaml, which stays the same wherever it is written) says where the

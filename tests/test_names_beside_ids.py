@@ -46,3 +46,16 @@ def test_explain_on_the_command_line_prints_titles_beside_post_ids(demo_plan: Pa
                                        "--cadre", "C014"])
     assert result.exit_code == 0, result.output
     assert "P-TH-TNMT-CV Chuyên viên quản lý đất đai" in result.output
+
+
+def test_unplaced_csv_names_the_cadre_and_the_post_they_stay_in(demo_plan: Path):
+    from planner.plan import Plan, Unplaced
+    from planner.planio import unplaced_csv
+
+    roster = load_workspace(SCENARIO).facts.roster
+    text = unplaced_csv(Plan([], [Unplaced("C014", "left in place", ("position-change-period",))]),
+                        roster)
+    assert text.splitlines() == [
+        "cadre,reason,rules,name,post,title",
+        "C014,left in place,position-change-period,Lý Văn Thành,P-TH-TNMT-CV,"
+        "Chuyên viên quản lý đất đai"]

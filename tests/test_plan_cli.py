@@ -189,7 +189,8 @@ def test_an_infeasible_instance_exits_1_naming_the_tenure_and_refusing_rules(tmp
     assert [(u["cadre"], u["rules"]) for u in document["unplaced"]] == [
         ("C01", ["land-period", "rotation-directions"])]
     unplaced = (out / "unplaced.csv").read_text(encoding="utf-8").splitlines()
-    assert unplaced[0] == "cadre,reason,rules,name"  # the name is appended, for people
+    # the name, the post and its title are appended, for people
+    assert unplaced[0] == "cadre,reason,rules,name,post,title"
     assert unplaced[1].startswith("C01,") and ",land-period;rotation-directions," in unplaced[1]
     # the moves that were possible are still proposed, and only C01's tenure is broken
     check = rotation("check", str(scenario), str(out), "--json")

@@ -480,17 +480,10 @@ def candidates(scenario: Path | Workspace, post: str, round_name: str | None = N
     if round_name is not None and all(r.name != round_name for r in facts.rounds):
         raise InputError([Problem("--round", None, None, "round",
                                   unknown("round", round_name, [r.name for r in facts.rounds]))])
+    # the deltas are against the plan's own moves re-solved (`candidates_query`), so its
+    # plan.yaml (seconds to parse on a city) is not read
     base = read_plan(plan, facts) if plan is not None else None
-    base_objective = None
-    if plan is not None and (moves_file_of(plan).parent / "plan.yaml").exists():
-        # the objective the planner reported for that plan (else a fresh solve gives it)
-        from planner.yamlio import read_yaml
-
-        document, _locate = read_yaml(moves_file_of(plan).parent / "plan.yaml")
-        if isinstance(document, dict) and isinstance(document.get("objective"), int | float):
-            base_objective = float(document["objective"])
-    return find_candidates(facts, post, base, round_name, k, time_limit_s=time_limit_s,
-                           base_objective=base_objective)
+    return find_candidates(facts, post, base, round_name, k, time_limit_s=time_limit_s)
 
 
 # ------------------------------------------------------------------------------ compare

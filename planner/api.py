@@ -342,6 +342,30 @@ def infeasibility_record(outcome: PlanOutcome) -> dict[str, Any]:
     return record
 
 
+def pin_conflict_outcome(workspace: Workspace, conflict: Any) -> PlanOutcome | None:
+    """A scenario whose pins the hard rules forbid (`PinConflict`): the elastic plan solved
+    all the same (the pins missed), status infeasible, with the conflict core and the lawful
+    relaxations in its document — what `rotation plan` writes as the plan folder. None when
+    no plan was solved (a partitioned run)."""
+    from planner.explain import explain_infeasible
+    from planner.planio import plan_document
+    from planner.workspace import load_rules_for
+
+    result = conflict.result
+    if result is None:
+        return None
+    facts = workspace.facts
+    document = plan_document(facts, result.plan, result.report, "infeasible",
+                             result.solution.objective, result.solution.bound,
+                             result.solution.gap)
+    outcome = PlanOutcome(workspace, result, document)
+    outcome.diagnosis = explain_infeasible(facts, load_rules_for, result,
+                                           pin_messages=conflict.messages)
+    outcome.relaxation = outcome.diagnosis.relaxation
+    document["infeasibility"] = {**infeasibility_record(outcome), "pins": conflict.messages}
+    return outcome
+
+
 def write_plan(outcome: PlanOutcome, folder: Path) -> Path:
     """Write moves.csv, unplaced.csv and plan.yaml into `folder` (atomically); return it.
 

@@ -507,6 +507,7 @@ def _verify(local: Neighbourhood, item: Candidate, move: Move, seconds: float,
                              f"(only {', '.join(sorted(free))} may change)")
             return
         chosen_ids.update(more)
+    assert isinstance(solved, Solved)  # the loop returns on every other outcome
     new = sorted(hard_of(solved.plan) - base_hard)
     if new:
         rule_id, message = new[0]

@@ -806,6 +806,12 @@ class _Generator:
         if pos is not None:
             start: dt.date | None = self.position_start(pos, birth)
             profession = pos.post.profession if rng.random() < 0.85 else rng.choice(vn.PROFESSIONS)
+            if pos.post.listed:
+                # a listed post (periodic change) is held by someone trained for it: the
+                # post's professional standards are a condition of recruitment, and a
+                # holder of another profession could never be changed lawfully (NĐ 59: same
+                # profession) — 9 hanoi-2023 and most national stuck cadres were such
+                profession = pos.post.profession
             skills = self.skills(pos.post.skills)
             if role != "staff":
                 pool = self.pool(pos) if rng.random() < POOL_SHARE else ""

@@ -305,6 +305,19 @@ def test_about_three_percent_of_positions_are_vacant(hanoi_2023: Rows) -> None:
     assert 0.02 <= len(vacant) / len(hanoi_2023["positions.csv"]) <= 0.04
 
 
+def test_every_holder_of_a_listed_post_has_its_profession_and_others_mostly_do(
+        hanoi_2023: Rows) -> None:
+    # a periodic change keeps the holder's profession: a listed post held by someone of
+    # another profession would have no lawful change anywhere (the stuck cadres of old)
+    post = {p["id"]: p for p in hanoi_2023["positions.csv"]}
+    held = [(c, post[c["position"]]) for c in hanoi_2023["cadres.csv"] if c["position"]]
+    listed = [(c, p) for c, p in held if p["listed_sector"]]
+    assert len(listed) > 1000
+    assert all(c["profession"] == p["profession"] for c, p in listed)
+    other = [c["profession"] == p["profession"] for c, p in held if not p["listed_sector"]]
+    assert 0.8 < sum(other) / len(other) < 0.95
+
+
 def test_nobody_is_past_retirement_age_on_2024_01_01(hanoi_2023: Rows, hanoi_2025: Rows) -> None:
     assert retired_cadres(hanoi_2023, dt.date(2024, 1, 1)) == []
     # hanoi-2025 starts later: nobody is retired on its first day either.

@@ -20,6 +20,7 @@ from planner.rulefiles import load_ruleset
 
 PACKAGE = REPO / "planner"
 HOOKS = ("judge_move", "check", "encode", "due", "exempts", "allows", "adapts_until", "relax",
+         "recruits",
          "explain", "move_class")
 
 

@@ -316,6 +316,11 @@ TEMPLATES: dict[str, dict[str, str]] = {"vi": {
     "no allowed destination among the open posts":
         "không có vị trí trống nào được phép bố trí",
     "refused by {rules}": "bị loại bởi {rules}",
+    "{count} allowed options in {posts} posts, each taken by another cadre of the plan "
+    "({taken}) or kept by its holder ({kept}): more cadres than posts they may take (stays)":
+        "{count} phương án được phép ở {posts} vị trí, mỗi vị trí đã có cán bộ khác của kế "
+        "hoạch đến ({taken}) hoặc người đang giữ ở lại ({kept}): số cán bộ nhiều hơn số vị trí "
+        "được phép bố trí (ở lại)",
     "{count} allowed options, none compatible with the rest of the plan (stays)":
         "{count} phương án được phép, không phương án nào khớp với phần còn lại của kế hoạch "
         "(ở lại)",

@@ -206,6 +206,12 @@ class RuleKind:
         """True if this (hard) rule positively allows the move's form; explanations name it."""
         return False
 
+    def recruits(self, rule: Rule, facts: Facts) -> list[str]:
+        """Cadres (not due) the rule wants the plan free to move: a minimum quota counts
+        their moves, so the candidate generator makes them optional movers. In order of
+        preference; the generator keeps them whatever the roster size."""
+        return []
+
     def adapts_until(self, rule: Rule, facts: Facts, move: Move) -> dt.date | None:
         """The first day the moved cadre no longer adapts under the rule (None: no period)."""
         return None

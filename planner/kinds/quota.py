@@ -16,6 +16,7 @@ receives nothing would be judged too — is that a shortfall? the texts do not s
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, model_validator
@@ -29,6 +30,9 @@ if TYPE_CHECKING:
     from planner.linear import LinearModel
     from planner.plan import Move, Plan
     from planner.ruleset import Rule
+
+#: optional movers recruited per move a minimum asks (choice among them is the model's)
+RECRUITS_PER_MOVE = 3
 
 QuotaGroup = Literal["round", "year", "unit", "horizon"]
 
@@ -99,6 +103,33 @@ class Quota(RuleKind):
     name = "quota"
     Params = QuotaParams
     move_rule = True
+
+    def recruits(self, rule: Rule, facts: Facts) -> list[str]:
+        """For a minimum: the cadres whose moves from their own post it would count, the
+        longest in post first (whom a board moves first), RECRUITS_PER_MOVE per move asked.
+
+        Without them a target over cadres who are not due (Plan 188's unit leaders, key ward
+        cadres) could only be met by the few due cadres and chain partners the generator
+        picks for other reasons. A condition on the move or its destination (move.*, to.*)
+        is left to the model: the cadre's own fields and post (`from.*`) decide here."""
+        params: QuotaParams = rule.params
+        if params.min is None or not params.min:
+            return []
+        groups = quota_groups(rule, facts)
+        if not groups:
+            return []
+        roster = facts.roster
+        found: list[tuple[dt.date, str]] = []
+        for cadre in roster.cadres:
+            if not cadre.position:
+                continue
+            context = dict(facts.cadre_context(cadre.id))
+            context.update({f"from.{k}": v for k, v in facts.place(cadre.position).items()})
+            if rule.selector.matches(context):
+                found.append((cadre.position_start or dt.date.min, cadre.id))
+        found.sort()
+        wanted = RECRUITS_PER_MOVE * params.min * len(groups)
+        return [cadre_id for _, cadre_id in found[:wanted]]
 
     def encode(self, rule: Rule, facts: Facts, model: LinearModel) -> None:
         """min ≤ Σ chosen matching candidates ≤ max in every group (soft: slack per move)."""

@@ -453,6 +453,14 @@ def build_candidates(facts: Facts, scan_limit: int = SCAN_LIMIT,
             movers.append(holder)
     if len(roster.cadres) <= SMALL_ROSTER:
         movers += [c.id for c in roster.cadres if c.id not in movers and may_move(c.id)]
+    else:
+        # cadres a minimum quota counts (targets over leaders who are not due)
+        taken = set(movers)
+        for rule in facts.ruleset.with_hook("recruits"):
+            for cadre_id in rule.impl.recruits(rule, facts):
+                if cadre_id not in taken and may_move(cadre_id):
+                    taken.add(cadre_id)
+                    movers.append(cadre_id)
     away = away_posts(facts)
     # recruits for one form only, to the posts named: appointees and secondees
     restricted = _pooled_movers(facts, movers, may_move)

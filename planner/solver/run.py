@@ -13,7 +13,7 @@ from planner import deadline
 from planner.checker import CheckReport, check_plan
 from planner.facts import Facts
 from planner.forms import move_note, secondment_end
-from planner.kinds.base import STAY_LABEL
+from planner.i18n.messages import say
 from planner.linear import LinearModel
 from planner.plan import Move, Plan, Unplaced
 from planner.ruleset import Rule
@@ -247,13 +247,35 @@ def extract_plan(facts: Facts, model: LinearModel, solution: Solution,
                       + (f"; refused by {top}" if top else ""))
             rule_ids = tuple([due.rule.id, *(r for r, _n in refusals.most_common(3))])
         else:
-            reason = (f"{len(options)} allowed options, none compatible with the rest of the "
-                      f"plan ({STAY_LABEL})")
+            reason = _why_no_option_taken(facts, model, options, moves)
             rule_ids = (due.rule.id,)
         if due.why:  # e.g. "post P ends on 2025-07-01": why they had to move at all
             reason = f"{due.why}; {reason}"
         unplaced.append(Unplaced(cadre_id, reason, rule_ids))
     return Plan(moves, unplaced)
+
+
+def _why_no_option_taken(facts: Facts, model: LinearModel, options: list[int],
+                         moves: list[Move]) -> str:
+    """Why a cadre with allowed options stays: where every post they may take went.
+
+    Most often capacity (more cadres than the posts they may lawfully take: the holders of
+    abolished posts in 2025): each post is taken by another cadre of the plan or kept by a
+    holder who stays. Otherwise the coupled rules (relatives, adaptation share, quotas,
+    continuity) left no option compatible with the rest of the plan."""
+    posts = sorted({model.candidates[i].to_position for i in options})
+    arrivals = {m.to_position for m in moves}
+    leaving = {m.from_position for m in moves}
+    holder = facts.roster.holder_by_position
+    taken = [p for p in posts if p in arrivals]
+    kept = [p for p in posts if p not in arrivals and holder.get(p) and p not in leaving]
+    if len(taken) + len(kept) == len(posts):
+        return say("{count} allowed options in {posts} posts, each taken by another cadre of "
+                   "the plan ({taken}) or kept by its holder ({kept}): more cadres than posts "
+                   "they may take (stays)", count=len(options), posts=len(posts),
+                   taken=len(taken), kept=len(kept))
+    return say("{count} allowed options, none compatible with the rest of the plan (stays)",
+               count=len(options))
 
 
 def adaptation_end(facts: Facts, move: Move) -> Any:

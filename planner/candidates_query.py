@@ -142,12 +142,12 @@ def find_candidates(facts: Facts, post: str, plan: Plan | None = None,
     forbidden = {(f.value.cadre, f.value.to) for f in facts.scenario.forbids}
     coupled = [r for r in facts.ruleset.active if r.hard and r not in rules]
 
-    def hard_of(candidate_plan: Plan) -> set[tuple[str, str]]:
+    def hard_of(candidate_plan: Plan) -> set[tuple[str, str, tuple[str, ...]]]:
         """The independent checker's hard findings of the coupled rules and the structure."""
         found = [v for v in structure_violations(facts, candidate_plan) if v.hard]
         for rule in coupled:
             found += [v for v in rule.impl.check(rule, facts, candidate_plan) if v.hard]
-        return {(v.rule_id, v.message) for v in found}
+        return {(v.rule_id, v.message, tuple(v.cadres)) for v in found}
 
     local = Neighbourhood(facts, plan, post)
     forms: tuple[str, ...] = PROPOSED_FORMS
@@ -194,8 +194,12 @@ def find_candidates(facts: Facts, post: str, plan: Plan | None = None,
         else:
             item.note = "estimate: the pinned re-solve did not fit in the time budget"
         if item.note.startswith("excluded:"):
+            reason = item.note.removeprefix("excluded: ")
+            named = reason.split(":", 1)[0]
+            rule_id = named if any(r.id == named for r in facts.ruleset.rules) \
+                else "pinned re-solve"
             refused.append((first.cadre, [Refusal(
-                "", "pinned re-solve", item.note.removeprefix("excluded: "))]))
+                first.form, rule_id, reason.split(": ", 1)[1] if rule_id == named else reason)]))
             continue
         result.candidates.append(item)
     # the plan's objective (its plan.yaml's), else the plan's own moves re-solved
@@ -329,7 +333,7 @@ class Neighbourhood:
         self._held: Any = None  # PostTable of the posts whose holders the plan keeps
         # the plan re-solved with its own moves only: objective, plan, hard rules whose
         # violation it uses, the checker's hard findings
-        self.base: tuple[Solved, set[tuple[str, str]]] | None = None
+        self.base: tuple[Solved, set[tuple[str, str, tuple[str, ...]]]] | None = None
 
     def _option(self, move: Move) -> Option:
         context = self.facts.move_context(move)
@@ -497,20 +501,29 @@ def _verify(local: Neighbourhood, item: Candidate, move: Move, seconds: float,
         more = local.grow(free, solved, base, move.cadre) if step < GROWTH and \
             until - time.perf_counter() > 0.5 else []
         if not more:
-            if solved.missed:
+            # the checker on the plan with the move added names the coupled rule and the
+            # other cadres (re-planning beyond the neighbourhood might move them)
+            clash = sorted((r, m) for r, m, _c in hard_of(base.plan.with_move(move)) - base_hard
+                           if not r.startswith("structure."))
+            if clash:
+                item.note = (f"excluded: {clash[0][0]}: {clash[0][1]} (in this plan; only "
+                             f"{_few(free)} may change)")
+            elif solved.missed and local.holder in free and not free[local.holder]:
+                item.note = (f"excluded: the post's holder {local.holder} has no lawful move "
+                             "to a post this plan leaves free")
+            elif solved.missed:
                 item.note = ("excluded: no lawful plan contains it while only "
-                             f"{', '.join(sorted(free))} may change (the rest of the plan "
-                             "fixed)")
+                             f"{_few(free)} may change (the rest of the plan fixed)")
             else:
                 rule = facts.ruleset.by_id(broken[0][0])
-                item.note = (f"excluded: {rule.id} — {rule.label}: {broken[0][1]} with it "
-                             f"(only {', '.join(sorted(free))} may change)")
+                item.note = (f"excluded: {rule.id}: {broken[0][1]} with it "
+                             f"(only {_few(free)} may change)")
             return
         chosen_ids.update(more)
     assert isinstance(solved, Solved)  # the loop returns on every other outcome
     new = sorted(hard_of(solved.plan) - base_hard)
     if new:
-        rule_id, message = new[0]
+        rule_id, message, _cadres = new[0]
         item.note = f"excluded: {rule_id}: {message}"
         return
     chosen = solved.plan.move_by_cadre[move.cadre]
@@ -524,6 +537,12 @@ def _verify(local: Neighbourhood, item: Candidate, move: Move, seconds: float,
     item.changed = sorted({c for c, *_rest in before ^ after} - {move.cadre})
     item.changes = len(item.changed)
     item.freed = len(free)
+
+
+def _few(cadres: Any, shown: int = 6) -> str:
+    ids = sorted(cadres)
+    return ", ".join(ids[:shown]) + (f" and {len(ids) - shown} others" if len(ids) > shown
+                                     else "")
 
 
 def describe(result: CandidateList) -> list[str]:

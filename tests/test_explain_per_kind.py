@@ -70,7 +70,7 @@ PER_MOVE = {
     "non_local": (demo, "C002", "P-TH-BT", "appointment", "non-local-key-posts",
                   "C002 (hometown TH-QA) is local to TH and may not take secretary post"),
     "equivalence": (demo, "C001", "P-TH-PBT", "appointment", "equivalent-posts",
-                    "P-TH-BT → P-TH-PBT is a lower post; an appointment may go higher only"),
+                    "P-TH-BT → P-TH-PBT is a lower post"),
     "appointment_conditions": (
         demo, "C005", "P-TH-BT", "appointment", "appointment-conditions-qd80",
         "22 months in the current post (since 2022-03-01), 24 needed"),

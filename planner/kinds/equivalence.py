@@ -127,8 +127,7 @@ class Equivalence(RuleKind):
         if found == "higher" and move.form in params.by_decision:
             why = "a higher post needs an explicit decision (pin with higher: true)"
         else:
-            article = "an" if move.form[0] in "aeiou" else "a"  # an appointment
-            why = f"{article} {move.form} may go {' or '.join(allowed)} only"
+            why = f"a {move.form} may go {' or '.join(allowed)} only"
         return violation(rule, say("{cadre}: {origin} → {post} is a {relation} post; {why}",
                                    cadre=move.cadre, origin=move.from_position,
                                    post=move.to_position, relation=found, why=why), **where)

@@ -2,10 +2,11 @@
 lawful relaxation that, pasted as an overlay, plans (issue 12).
 
 scenarios/impossible opts the district's other heads into the two-term policy (QĐ 65 Đ.4 k.2)
-and forbids moving C006, whom that rule makes due in 2024-Q1; impossible-forbid forbids him each
-post the rules allow; impossible-quota asks for two
-rotations into phường Quảng An's People's Committee where one is possible; impossible-pin
-pins a new secretary and a new chair of one ward in the same round (continuity).
+and forbids moving C006, whom that rule makes due in 2024-Q1; impossible-forbid forbids C025
+(due by 2024-Q1 under the periodic position change) the two posts the rules allow him;
+impossible-quota asks for three rotations into phường Quảng An's People's Committee, which has
+two leadership posts; impossible-pin pins a new secretary and a new chair of one ward in the
+same round, with the continuity rule held hard.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ IMPOSSIBLE = SCENARIOS / "impossible" / "scenario.yaml"
 # scenario → (rule ids every core must name, the relaxation expected among those found)
 CASES = {
     "impossible": ({"rotation-two-terms-other-heads", "scenario.forbid"}, "unforbid"),
-    "impossible-forbid": ({"rotation-two-terms-other-heads", "scenario.forbid"}, "unforbid"),
+    "impossible-forbid": ({"position-change-period", "scenario.forbid"}, "unforbid"),
     "impossible-quota": ({"quang-an-rotations"}, "set"),
     "impossible-pin": ({"secretary-chair-not-together", "scenario.pin"}, "unpin"),
 }

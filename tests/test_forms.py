@@ -73,6 +73,45 @@ def test_the_equivalence_table_switches_to_the_two_level_model_on_1_july_2025(
     assert relation(demo.facts, "P-TH-NV-PP", "P-QA-PCT", day) == expected
 
 
+@pytest.mark.parametrize("form", ["transfer", "rotation", "secondment", "position_change"])
+def test_no_form_takes_a_leader_to_a_staff_post(demo: Workspace, form: str):
+    # the district chair to a specialist post: leaving leadership is a dismissal or a
+    # resignation (QĐ 41-QĐ/TW), which a plan never proposes — the demo once did, to fill
+    # the post a due cadre left
+    move = move_on(demo, "C003", form, "P-TH-NV-CV", dt.date(2024, 7, 1))
+    rule = demo.facts.ruleset.by_id("equivalent-posts")
+    found = rule.impl.judge_move(rule, demo.facts, move)
+    assert found is not None and found.clause == "leader_to_staff"
+    assert "takes a leader to a staff post" in found.message
+
+
+def test_a_transfer_to_a_lower_leadership_post_is_not_a_move_to_staff(demo: Workspace):
+    # a deputy head of a district office to a ward's Party deputy secretary: lower, lawful
+    move = move_on(demo, "C007", "transfer", "P-XL-PBT", dt.date(2024, 7, 1))
+    rule = demo.facts.ruleset.by_id("equivalent-posts")
+    found = rule.impl.judge_move(rule, demo.facts, move)
+    assert found is None or found.clause != "leader_to_staff"
+
+
+@pytest.mark.parametrize(("valid_to", "refused"), [
+    ("", True),             # the chair's post lasts: no move down to staff
+    ("2025-07-01", False),  # the district ends on 1 Jul 2025: its leaders may be placed as staff
+])
+def test_the_holder_of_a_post_that_ends_may_be_placed_on_a_staff_post(
+        tmp_path: Path, valid_to: str, refused: bool):
+    scenario = copy_demo(tmp_path)
+    localities = tmp_path / "roster" / "localities.csv"
+    text = localities.read_text(encoding="utf-8")
+    localities.write_text(text.replace("TH,Quận Tây Hồ,district,quan,HN,,,",
+                                       f"TH,Quận Tây Hồ,district,quan,HN,,{valid_to},"),
+                          encoding="utf-8")
+    ws = load_workspace(scenario)
+    move = move_on(ws, "C003", "transfer", "P-QA-VP", dt.date(2024, 7, 1))
+    rule = ws.facts.ruleset.by_id("equivalent-posts")
+    found = rule.impl.judge_move(rule, ws.facts, move)
+    assert (found is not None and found.clause == "leader_to_staff") is refused
+
+
 @pytest.mark.parametrize(("day", "blocked"), [
     (dt.date(2026, 6, 29), True),  # the day before the last day of C009's investigation
     (dt.date(2026, 6, 30), True),  # status_until is the status's last day

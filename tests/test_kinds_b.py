@@ -216,15 +216,16 @@ def vacancy_ws(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
 
 
 def test_posts_vacant_all_horizon_cost_weight_times_priority_per_round(vacancy_ws):
-    # The demo's three vacancies stay empty for all 8 rounds: 20 × 1.5 × 8 = 240 each; the
+    # The demo's four vacancies stay empty for all 8 rounds: 20 × 1.5 × 8 = 240 each; the
     # posts of two holders away count until they return: P-QA-VP (C028 studies until
     # 2025-06-30: 6 rounds, 180) and P-XL-TC (C041 seconded elsewhere until 2024-12-31: 4, 120).
     found = violations(vacancy_ws, Plan())
     assert sorted(v.positions[0] for v in found) == [
-        "P-NT-TC", "P-QA-VP", "P-TH-TNMT-PP", "P-XL-PBT", "P-XL-TC"]
+        "P-NT-TC", "P-QA-VP", "P-TH-TNMT-PP", "P-TH-UB-CV", "P-XL-PBT", "P-XL-TC"]
     by_post = {v.positions[0]: (v.amount, v.penalty) for v in found}
     assert by_post["P-QA-VP"] == (6, 180) and by_post["P-XL-TC"] == (4, 120)
-    assert {by_post[p] for p in ("P-NT-TC", "P-TH-TNMT-PP", "P-XL-PBT")} == {(8, 240)}
+    assert {by_post[p] for p in ("P-NT-TC", "P-TH-TNMT-PP", "P-TH-UB-CV", "P-XL-PBT")} == {
+        (8, 240)}
 
 
 def test_a_post_vacated_by_a_move_counts_from_the_round_it_empties(vacancy_ws):
@@ -232,8 +233,8 @@ def test_a_post_vacated_by_a_move_counts_from_the_round_it_empties(vacancy_ws):
     # 2024-Q1 … 2024-Q4 (4 rounds) and P-NT-VP stands empty in 2025-Q1 … 2025-Q4, 4 rounds.
     found = violations(vacancy_ws, plan_of(vacancy_ws, ("C036", "transfer", "P-NT-TC", 4, None)))
     by_post = {v.positions[0]: v for v in found}
-    assert set(by_post) == {"P-NT-VP", "P-NT-TC", "P-TH-TNMT-PP", "P-XL-PBT", "P-QA-VP",
-                            "P-XL-TC"}
+    assert set(by_post) == {"P-NT-VP", "P-NT-TC", "P-TH-TNMT-PP", "P-TH-UB-CV", "P-XL-PBT",
+                            "P-QA-VP", "P-XL-TC"}
     assert by_post["P-NT-VP"].rounds == ("2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4")
     assert by_post["P-NT-TC"].rounds == ("2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4")
 
@@ -245,7 +246,8 @@ def test_secondments_filling_every_vacancy_leave_no_post_vacant(vacancy_ws):
                    ("C026", "secondment", "P-NT-TC", 0, 24),
                    ("C018", "secondment", "P-TH-TNMT-PP", 0, 24),
                    ("C036", "secondment", "P-QA-VP", 0, 17),
-                   ("C010", "secondment", "P-XL-TC", 0, 11))
+                   ("C010", "secondment", "P-XL-TC", 0, 11),
+                   ("C019", "secondment", "P-TH-UB-CV", 0, 24))
     assert violations(vacancy_ws, plan) == []
 
 

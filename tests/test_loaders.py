@@ -32,13 +32,14 @@ def test_the_demo_roster_loads_with_its_hand_counted_sizes(demo: Roster):
     assert sizes == {
         "localities": 7,
         "units": 17,
-        "positions": 47,
+        "positions": 48,
         "cadres": 44,
         "relations": 2,
         "history": 3,
     }
-    # P-TH-TNMT-PP, P-NT-TC and P-XL-PBT have no holder in cadres.csv.
-    assert sorted(p.id for p in demo.vacant_positions) == ["P-NT-TC", "P-TH-TNMT-PP", "P-XL-PBT"]
+    # P-TH-TNMT-PP, P-TH-UB-CV, P-NT-TC and P-XL-PBT have no holder in cadres.csv.
+    assert sorted(p.id for p in demo.vacant_positions) == [
+        "P-NT-TC", "P-TH-TNMT-PP", "P-TH-UB-CV", "P-XL-PBT"]
 
 
 def test_records_remember_the_file_and_line_they_came_from(demo: Roster):
@@ -158,7 +159,7 @@ def test_a_workbook_scenario_validates_like_the_csv_one(demo_scenario: Path, dem
     text = demo_scenario.read_text(encoding="utf-8").replace("data: roster/", "data: roster.xlsx")
     demo_scenario.write_text(text, encoding="utf-8")
     scenario = load_scenario(demo_scenario)
-    assert len(scenario.roster.cadres) == 44 and len(scenario.roster.vacant_positions) == 3
+    assert len(scenario.roster.cadres) == 44 and len(scenario.roster.vacant_positions) == 4
 
 
 # Letters of Vietnamese (composed), plus the characters a CSV writer must quote.

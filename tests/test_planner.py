@@ -276,15 +276,15 @@ def test_a_move_turned_into_a_secondment_up_a_level_breaks_rotation_directions(d
     # A secondment goes between wards, between district agencies, from the city, and from a
     # district down to its wards (reinforcing the base); never from a ward up to the
     # district: the same move as a secondment is refused.
+    # Xuân La's office clerk C043 seconded up to the district office's vacant specialist
+    # post: refused.
     facts = ws.facts
-    down = next(m for m in result.plan.moves if m.from_position
-                and facts.place(m.from_position)["level"] == "commune"
-                and facts.place(m.to_position)["level"] == "district")
-    seconded = make_move(ws.scenario, down.cadre, "secondment", down.to_position,
-                         down.round_index, months=12)
+    assert facts.place("P-XL-VP")["level"] == "commune"
+    assert facts.place("P-TH-UB-CV")["level"] == "district"
+    seconded = make_move(ws.scenario, "C043", "secondment", "P-TH-UB-CV", 0, months=12)
     found = [v for v in check_plan(ws.facts, result.plan.with_move(seconded)).hard
              if v.rule_id == "rotation-directions"]
-    assert [v.cadres for v in found] == [(down.cadre,)]
+    assert [v.cadres for v in found] == [("C043",)]
     assert "matches no allowed direction" in found[0].message
 
 

@@ -234,7 +234,7 @@ def test_pins_and_forbids_drawn_from_the_options_are_honoured(
     pins_and_forbids_are_honoured(tmp_path_factory.mktemp("property"), spec, data)
 
 
-# The hand-made demo (44 cadres, relatives, pregnant and seconded cadres, three vacancies)
+# The hand-made demo (44 cadres, relatives, pregnant and seconded cadres, four vacancies)
 # takes about 5 s a solve; the district preset (~560 cadres) 3–20 s.
 
 @pytest.mark.slow

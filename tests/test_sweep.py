@@ -73,8 +73,8 @@ def dask_cluster() -> Iterator[dict[str, object]]:
 def variants(tmp_path: Path) -> list[Path]:
     """Two small variants of the demo and one that cannot load (a cadre who does not
     exist leaves)."""
-    short = tmp_path / "period-48.yaml"
-    short.write_text(f"extends: {DEMO}\nset: {{position-change-period: {{max_months: 48}}}}\n",
+    short = tmp_path / "period-56.yaml"
+    short.write_text(f"extends: {DEMO}\nset: {{position-change-period: {{max_months: 56}}}}\n",
                      encoding="utf-8")
     cheap = tmp_path / "vacancy-5.yaml"
     cheap.write_text(f"extends: {DEMO}\nweights: {{vacancy: 5}}\n", encoding="utf-8")
@@ -136,7 +136,7 @@ def test_a_sweep_survives_a_killed_worker_and_matches_a_local_cluster_and_a_seri
         assert result.exit_code == 1, result.output
     expected = plan_files(serial)
     assert sorted(p.name for p in serial.iterdir()) == [
-        ".rotation-sweep", "base", "comparison.csv", "comparison.html", "diff.csv", "period-48",
+        ".rotation-sweep", "base", "comparison.csv", "comparison.html", "diff.csv", "period-56",
         "sweep.yaml", "vacancy-5"]
     assert plan_files(remote) == expected
     assert plan_files(local) == expected
@@ -155,9 +155,9 @@ def test_each_variant_folder_is_the_plan_rotation_plan_writes(variants: list[Pat
         os.chdir(previous)
     assert swept.exit_code == 0, swept.output
     assert planned.exit_code == 0, planned.output
-    assert plan_files(tmp_path / "s" / "period-48") == plan_files(tmp_path / "p")
+    assert plan_files(tmp_path / "s" / "period-56") == plan_files(tmp_path / "p")
     kpis = (tmp_path / "s" / "comparison.csv").read_text(encoding="utf-8").splitlines()
-    assert kpis[0] == "kpi,base,period-48"
+    assert kpis[0] == "kpi,base,period-56"
     assert (tmp_path / "s" / "comparison.html").read_text(encoding="utf-8").startswith(
         "<!doctype html>")
 
@@ -197,27 +197,27 @@ axes:
 def test_a_grid_changes_the_plan_as_the_same_overlay_would(tmp_path: Path) -> None:
     """A grid variant planned in memory gives the moves of the overlay file it stands for."""
     grid = write(tmp_path / "grid.yaml",
-                 "axes:\n  - {set: position-change-period.max_months, values: [48]}\n")
-    overlay = write(tmp_path / "period-48.yaml",
-                    f"extends: {DEMO}\nset: {{position-change-period: {{max_months: 48}}}}\n")
+                 "axes:\n  - {set: position-change-period.max_months, values: [56]}\n")
+    overlay = write(tmp_path / "period-56.yaml",
+                    f"extends: {DEMO}\nset: {{position-change-period: {{max_months: 56}}}}\n")
     runner = CliRunner()
     from_grid = runner.invoke(main, ["sweep", str(DEMO), "--grid", str(grid), "-o",
                                      str(tmp_path / "g"), "--workers", "0"])
     from_file = runner.invoke(main, ["sweep", str(DEMO), "--variant", str(overlay), "-o",
                                      str(tmp_path / "f"), "--workers", "0"])
     assert from_grid.exit_code == 0 and from_file.exit_code == 0, from_grid.output
-    grid_moves = tmp_path / "g" / "position-change-period.max_months=48" / "moves.csv"
-    assert grid_moves.read_bytes() == (tmp_path / "f" / "period-48" / "moves.csv").read_bytes()
+    grid_moves = tmp_path / "g" / "position-change-period.max_months=56" / "moves.csv"
+    assert grid_moves.read_bytes() == (tmp_path / "f" / "period-56" / "moves.csv").read_bytes()
     assert grid_moves.read_bytes() != (tmp_path / "f" / "base" / "moves.csv").read_bytes()
     plan_yaml = grid_moves.with_name("plan.yaml").read_text(encoding="utf-8")
     assert "variant:" in plan_yaml and "grid.yaml" in plan_yaml
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    ("axes:\n  - {set: position-change-period.max_month, values: [48]}\n",
+    ("axes:\n  - {set: position-change-period.max_month, values: [56]}\n",
      "grid.yaml:2: set.position-change-period.max_month: unknown field 'max_month' "
      "(did you mean 'max_months'?)"),
-    ("axes:\n  - {set: position-change-priod.max_months, values: [48]}\n",
+    ("axes:\n  - {set: position-change-priod.max_months, values: [56]}\n",
      "grid.yaml:2: set.position-change-priod: unknown rule id 'position-change-priod' "
      "(did you mean 'position-change-period'?)"),
     ("axes:\n  - {weight: vacancy, values: [10]}\n  - {weight: vacncy, values: [5]}\n",

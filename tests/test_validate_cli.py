@@ -19,7 +19,7 @@ def rotation(*args: str) -> Result:
 def test_validating_the_demo_prints_its_hand_counted_sizes():
     result = rotation("validate", str(DEMO / "scenario.yaml"))
     assert result.exit_code == 0, result.output
-    assert "44 cadres, 47 positions, 3 vacant, 2 relative pairs" in result.output
+    assert "44 cadres, 48 positions, 4 vacant, 2 relative pairs" in result.output
     assert "6 rounds (2024-Q1 … 2025-Q2)" in result.output
     assert result.output.rstrip().endswith("valid")
 
@@ -28,11 +28,11 @@ def test_validate_json_parses_and_carries_the_counts():
     result = rotation("validate", "--json", str(DEMO / "scenario.yaml"))
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
-    assert (summary["cadres"], summary["positions"], summary["vacancies"]) == (44, 47, 3)
+    assert (summary["cadres"], summary["positions"], summary["vacancies"]) == (44, 48, 4)
     assert summary["localities_by_level"] == {"city": 1, "commune": 4, "district": 2}
     assert summary["units_by_bloc"] == {"front": 4, "party": 5, "state": 8}
     # The three vacancies: one district deputy head, two ward posts.
-    assert summary["vacancies_by_level"] == {"commune": 2, "district": 1}
+    assert summary["vacancies_by_level"] == {"commune": 2, "district": 2}
     assert sum(summary["months_in_post_at_start"].values()) == 44
     # Hand-counted: C006 has held P-TH-NV-TP since 2015-08-01, 101 months on 2024-01-01.
     assert summary["months_in_post"]["C006"] == 101

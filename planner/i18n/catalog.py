@@ -168,6 +168,10 @@ TEMPLATES: dict[str, dict[str, str]] = {"vi": {
     # equivalence
     "{post} ({tokens}) is not in the table of equivalent posts":
         "{post} ({tokens}) không có trong bảng chức danh tương đương",
+    "{cadre}: {origin} → {post} takes a leader to a staff post; leaving leadership is a "
+    "dismissal or a resignation, not a {form}":
+        "{cadre}: {origin} → {post} đưa người giữ chức vụ lãnh đạo về vị trí không giữ chức "
+        "vụ; thôi giữ chức vụ lãnh đạo là miễn nhiệm hoặc từ chức, không phải {form}",
     "{cadre}: {origin} → {post} is a {relation} post; {why}":
         "{cadre}: {origin} → {post} là vị trí {relation}; {why}",
     "higher": "cao hơn", "lower": "thấp hơn", "equivalent": "tương đương",
@@ -317,10 +321,11 @@ TEMPLATES: dict[str, dict[str, str]] = {"vi": {
         "không có vị trí trống nào được phép bố trí",
     "refused by {rules}": "bị loại bởi {rules}",
     "{count} allowed options in {posts} posts, each taken by another cadre of the plan "
-    "({taken}) or kept by its holder ({kept}): more cadres than posts they may take (stays)":
+    "({taken}), kept by its holder ({kept}) or freed only after the rounds they may move in "
+    "({late}): more cadres than posts they may take (stays)":
         "{count} phương án được phép ở {posts} vị trí, mỗi vị trí đã có cán bộ khác của kế "
-        "hoạch đến ({taken}) hoặc người đang giữ ở lại ({kept}): số cán bộ nhiều hơn số vị trí "
-        "được phép bố trí (ở lại)",
+        "hoạch đến ({taken}), người đang giữ ở lại ({kept}) hoặc chỉ trống sau các kỳ cán bộ "
+        "được phép chuyển ({late}): số cán bộ nhiều hơn số vị trí được phép bố trí (ở lại)",
     "{count} allowed options, none compatible with the rest of the plan (stays)":
         "{count} phương án được phép, không phương án nào khớp với phần còn lại của kế hoạch "
         "(ở lại)",

@@ -58,6 +58,11 @@ class EquivalenceParams(Params):
     by_decision: list[Form] = Field(
         default_factory=list, description="forms that may go higher only by an explicit "
         "decision (a pin with `higher: true`)")
+    leader_to_staff: list[Form] = Field(
+        default_factory=list, description="forms that may take a leader to a staff post. "
+        "None by default: leaving leadership for a post without a title is a dismissal or a "
+        "resignation (miễn nhiệm, từ chức), not a move a plan proposes; the holder of a post "
+        "that ends (a reorganisation) may always be placed on a staff post")
     _table: dict[str, int] = PrivateAttr(default_factory=dict)
 
     def model_post_init(self, context: Any) -> None:
@@ -101,7 +106,8 @@ class Equivalence(RuleKind):
             ends += (facts.place(origin)["role"] == "staff", rank_by(facts, rule, origin))
         decided = form in rule.params.by_decision and decided_higher(facts, cadre_id,
                                                                      to_position)
-        return (origin is None, *ends, decided)
+        ending = origin is not None and facts.graph.window(origin)[1] is not None
+        return (origin is None, *ends, decided, ending)
 
     def judge_move(self, rule: Rule, facts: Facts, move: Move) -> Violation | None:
         params: EquivalenceParams = rule.params
@@ -115,6 +121,15 @@ class Equivalence(RuleKind):
                 return violation(rule, say("{post} ({tokens}) is not in the table of "
                                            "equivalent posts", post=position_id,
                                            tokens=" or ".join(post_tokens(place))), **where)
+        if move.from_position is not None and move.form not in params.leader_to_staff \
+                and facts.place(move.from_position)["role"] != "staff" \
+                and facts.place(move.to_position)["role"] == "staff" \
+                and facts.graph.window(move.from_position)[1] is None:
+            return violation(rule, say("{cadre}: {origin} → {post} takes a leader to a staff "
+                                       "post; leaving leadership is a dismissal or a "
+                                       "resignation, not a {form}", cadre=move.cadre,
+                                       origin=move.from_position, post=move.to_position,
+                                       form=move.form), clause="leader_to_staff", **where)
         allowed = params.forms.get(move.form)  # type: ignore[call-overload]
         if allowed is None:
             return None

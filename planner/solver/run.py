@@ -257,23 +257,37 @@ def extract_plan(facts: Facts, model: LinearModel, solution: Solution,
 
 def _why_no_option_taken(facts: Facts, model: LinearModel, options: list[int],
                          moves: list[Move]) -> str:
-    """Why a cadre with allowed options stays: where every post they may take went.
+    """Why a cadre with allowed options stays: where every option went.
 
-    Most often capacity (more cadres than the posts they may lawfully take: the holders of
-    abolished posts in 2025): each post is taken by another cadre of the plan or kept by a
-    holder who stays. Otherwise the coupled rules (relatives, adaptation share, quotas,
-    continuity) left no option compatible with the rest of the plan."""
-    posts = sorted({model.candidates[i].to_position for i in options})
+    An option (post P from round r on) is lost when P receives another cadre of the plan,
+    keeps a holder who stays, or is left by its holder only after r (a post freed after
+    the rounds the cadre may move in: the holders of abolished posts in 2025 must be placed
+    before their posts end). When every option is lost that way the reason is capacity,
+    said as such; otherwise the coupled rules or the objective left the free ones."""
     arrivals = {m.to_position for m in moves}
-    leaving = {m.from_position for m in moves}
+    left_at = {m.from_position: m.round_index for m in moves
+               if m.from_position and m.form != "secondment"}
     holder = facts.roster.holder_by_position
-    taken = [p for p in posts if p in arrivals]
-    kept = [p for p in posts if p not in arrivals and holder.get(p) and p not in leaving]
-    if len(taken) + len(kept) == len(posts):
+    lost: dict[str, set[str]] = {"taken": set(), "kept": set(), "late": set()}
+    free = False
+    for index in options:
+        candidate = model.candidates[index]
+        post = candidate.to_position
+        if post in arrivals:
+            lost["taken"].add(post)
+        elif holder.get(post) and post not in left_at:
+            lost["kept"].add(post)
+        elif holder.get(post) and left_at[post] > candidate.round_index:
+            lost["late"].add(post)
+        else:
+            free = True
+    posts = len(set().union(*lost.values()))
+    if not free:
         return say("{count} allowed options in {posts} posts, each taken by another cadre of "
-                   "the plan ({taken}) or kept by its holder ({kept}): more cadres than posts "
-                   "they may take (stays)", count=len(options), posts=len(posts),
-                   taken=len(taken), kept=len(kept))
+                   "the plan ({taken}), kept by its holder ({kept}) or freed only after the "
+                   "rounds they may move in ({late}): more cadres than posts they may take "
+                   "(stays)", count=len(options), posts=posts, taken=len(lost["taken"]),
+                   kept=len(lost["kept"]), late=len(lost["late"]))
     return say("{count} allowed options, none compatible with the rest of the plan (stays)",
                count=len(options))
 

@@ -150,7 +150,9 @@ def test_a_pin_against_continuity_writes_the_plan_folder_and_blames_the_pins_and
     assert {m["rule"] for m in record["core"]} == {"secretary-chair-not-together",
                                                   "scenario.pin"}
     assert record["core_irreducible"] is True
-    assert any("pin C032 → P-QA-CT" in m for m in record["pins"])
+    # the elastic plan misses one of the two pins (which one is the solver's choice)
+    assert record["pins"] and all("pin C031 → P-QA-BT" in m or "pin C032 → P-QA-CT" in m
+                                  for m in record["pins"])
     assert "rotation-directions" not in " ".join(record["pins"])
     assert "unpin" in record["relaxation"]["overlay"]
     assert (folder / "moves.csv").exists() and (folder / "unplaced.csv").exists()

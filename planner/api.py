@@ -295,6 +295,8 @@ def partitioned_infeasibility(outcome: PlanOutcome) -> str:
     """The stuck cadres with their due rule and the refusing rules, and the violations
     across parts; no conflict core or relaxation (each re-solves the whole roster: plan the
     part alone for them)."""
+    from planner.explain import post_words
+
     facts = outcome.facts
     lines = []
     if outcome.stuck:
@@ -305,8 +307,8 @@ def partitioned_infeasibility(outcome: PlanOutcome) -> str:
         cadre = facts.cadre(cadre_id)
         rule = f"{due.rule.id} — {due.rule.label} by {facts.rounds[due.round_index].name}" \
             if due else "?"
-        lines.append(f"  • {cadre_id} {cadre.name} ({cadre.position}) is due under {rule}; "
-                     f"{unplaced[cadre_id].reason}")
+        lines.append(f"  • {cadre_id} {cadre.name} ({post_words(facts, cadre.position)}) is due "
+                     f"under {rule}; {unplaced[cadre_id].reason}")
     if outcome.conflicts:
         lines.append(f"INFEASIBLE: {len(outcome.conflicts)} hard violations across parts "
                      "(see ACROSS PARTS above)")

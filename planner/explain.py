@@ -21,10 +21,15 @@ from planner.solver.run import allowing_rules
 # ------------------------------------------------------------------------- one cadre
 
 
+def post_words(facts: Facts, position_id: str | None) -> str:
+    """A post as the planner reads it: its id with its title ('P00655 Chuyên viên …')."""
+    return f"{position_id} {facts.position(position_id).title}" if position_id else "no post"
+
+
 def explain_cadre(facts: Facts, plan: Plan, cadre_id: str) -> list[str]:
     """Why this cadre moves where they move (or why they stay), rule by rule."""
     cadre = facts.cadre(cadre_id)
-    lines = [f"{cadre.id} {cadre.name}: {cadre.position or 'no post'}"
+    lines = [f"{cadre.id} {cadre.name}: {post_words(facts, cadre.position)}"
              + (f" since {cadre.position_start}" if cadre.position_start else "")]
     start = facts.rounds[0].start
     if cadre.position:
@@ -232,7 +237,8 @@ def why_not(facts: Facts, plan: Plan, cadre_id: str, position_id: str) -> tuple[
         for refusal in mine:
             when = "every round" if len(refusal.rounds) == every else \
                 ", ".join(refusal.rounds)
-            involved = f" (with {', '.join(refusal.cadres)})" if refusal.cadres else ""
+            involved = (" (with " + ", ".join(f"{c} {facts.cadre(c).name}" for c in
+                                               refusal.cadres) + ")") if refusal.cadres else ""
             named = refusal.rule_id
             if refusal.rule_id not in introduced:  # label and basis once per rule
                 introduced.add(refusal.rule_id)
@@ -312,8 +318,8 @@ def explain_infeasible(facts: Facts, ruleset_loader: Any, result: Any = None,
             assert due is not None
             cadre = facts.cadre(cadre_id)
             unplaced = next(u for u in result.plan.unplaced if u.cadre == cadre_id)
-            lines.append(f"  • {cadre_id} {cadre.name} ({cadre.position}) is due under "
-                         f"{due.rule.id} by {facts.rounds[due.round_index].name}; "
+            lines.append(f"  • {cadre_id} {cadre.name} ({post_words(facts, cadre.position)}) "
+                         f"is due under {due.rule.id} by {facts.rounds[due.round_index].name}; "
                          f"{unplaced.reason}")
         tenure = {r.id for r in facts.ruleset.with_hook("due")}
         for found in result.report.hard:

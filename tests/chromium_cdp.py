@@ -143,3 +143,37 @@ VISIBLE_ROWS = """
   return rows;
 })()
 """
+
+
+def print_to_pdf(page: Page, pages: str = "") -> bytes:
+    """The open page printed as Chromium prints it (its own @page size and margin boxes,
+    no browser header or footer), or only the `pages` given ("1-3"): the PDF's bytes."""
+    import base64
+
+    printed = page.call("Page.printToPDF", {"preferCSSPageSize": True, "printBackground": True,
+                                            "displayHeaderFooter": False, "pageRanges": pages})
+    return base64.b64decode(printed["data"])
+
+
+def pdf_pages(data: bytes) -> list[dict[str, Any]]:
+    """Each printed page: its size in points, its text, and where each run of text starts
+    (x, y in points from the bottom-left corner), read back with pypdf."""
+    import io
+
+    from pypdf import PdfReader
+
+    pages = []
+    for sheet in PdfReader(io.BytesIO(data)).pages:
+        runs: list[tuple[float, float, str]] = []
+
+        def visit(text: str, cm: list[float], tm: list[float], _font: Any, _size: Any,
+                  runs: list[tuple[float, float, str]] = runs) -> None:
+            if text.strip():  # the text matrix's origin, through the page's transformation
+                x = cm[0] * tm[4] + cm[2] * tm[5] + cm[4]
+                y = cm[1] * tm[4] + cm[3] * tm[5] + cm[5]
+                runs.append((x, y, text.strip()))
+
+        text = sheet.extract_text(visitor_text=visit)
+        pages.append({"width": float(sheet.mediabox.width),
+                      "height": float(sheet.mediabox.height), "text": text, "runs": runs})
+    return pages

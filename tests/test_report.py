@@ -9,10 +9,12 @@ skipped only where Chromium is not installed.
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -264,24 +266,142 @@ def test_the_verdict_and_violation_messages_are_vietnamese(plan_dir: Path):
     assert "compliant" not in html.split("<footer>")[0]
 
 
+#: A4 landscape in points, and the report's side margin (10 mm) with a point of slack
+A4_LANDSCAPE = (842, 595)
+SIDE_MARGIN_PT = 10 / 25.4 * 72 - 1
+
+
+def printed_pages(html_path: Path, profile: Path) -> list[dict[str, Any]]:
+    """The page as Chromium prints it (DevTools `Page.printToPDF`, the page's own @page
+    rules), read back page by page."""
+    from chromium_cdp import Page, pdf_pages, print_to_pdf
+
+    with Page(profile) as page:
+        page.open(html_path.as_uri())
+        return pdf_pages(print_to_pdf(page))
+
+
+#: the printed page's content box (A4 landscape less the 10 mm side margins) in CSS pixels
+PRINT_WIDTH_PX = int((297 - 2 * 10) / 25.4 * 96)
+
+
+def print_overflow(html_path: Path, profile: Path) -> dict[str, Any]:
+    """The page laid out for print at the printed width: how wide it is, and the boxes whose
+    content is wider than they are. Chromium shrinks a page wider than the paper (smaller
+    text) and a box that scrolls on screen cuts what it hides: neither may happen."""
+    from chromium_cdp import Page
+
+    with Page(profile, PRINT_WIDTH_PX, 700) as page:
+        page.open(html_path.as_uri())
+        page.call("Emulation.setEmulatedMedia", {"media": "print"})
+        return dict(page.evaluate("""(() => ({
+          width: document.documentElement.scrollWidth,
+          cut: [...document.querySelectorAll('section *')]
+            .filter(e => e.scrollWidth > e.clientWidth + 1 && e.clientWidth > 0
+                         && getComputedStyle(e).overflowX !== 'visible')
+            .map(e => e.closest('section').id)}))()"""))
+
+
+def assert_numbered_and_unclipped(pages: list[dict[str, Any]], word: str,
+                                  total: int | None = None) -> None:
+    """Every page A4 landscape, numbered "<word> i / N" in its bottom margin (N: `total`,
+    or the pages given), and no text starting in the right margin or past the page's edge
+    (a clipped table's columns would)."""
+    total = total or len(pages)
+    for number_, page in enumerate(pages, start=1):
+        assert (round(page["width"]), round(page["height"])) == A4_LANDSCAPE
+        footer = " ".join(t for x, y, t in page["runs"] if y < 14 / 25.4 * 72)
+        assert re.sub(r"\s+", " ", footer).strip() == f"{word} {number_} / {total}", footer
+        body = [(x, t) for x, y, t in page["runs"] if y >= 14 / 25.4 * 72]
+        past = [(round(x), t) for x, t in body if x > page["width"] - SIDE_MARGIN_PT]
+        assert not past, (number_, past[:5])
+
+
 @pytest.mark.skipif(CHROMIUM is None, reason=CHROMIUM_MISSING)
-def test_the_demo_report_prints_on_a_few_landscape_a4_pages(plan_dir: Path, tmp_path: Path):
+def test_the_printed_report_numbers_its_landscape_pages_and_clips_no_column(
+        plan_dir: Path, tmp_path: Path):
+    """Printed to PDF by headless Chromium and read back with pypdf: "Trang 1 / N" on each
+    A4 landscape page (the English report: "Page 1 / N"), every column of the units table
+    printed (its headings and the last round's), no text cut at the right edge."""
+    report = build_report(plan_dir, SCENARIO)
     html_path = tmp_path / "report.html"
-    write_report(build_report(plan_dir, SCENARIO), html_path)
-    assert CHROMIUM is not None
-    pdf = tmp_path / "report.pdf"
-    printed = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
-                              f"--user-data-dir={tmp_path / 'profile'}",
-                              "--no-pdf-header-footer", f"--print-to-pdf={pdf}",
-                              html_path.as_uri()], capture_output=True, text=True,
-                             timeout=180, check=False)
-    assert printed.returncode == 0 and pdf.exists(), printed.stderr[-2000:]
-    data = pdf.read_bytes()
-    boxes = {tuple(round(float(x)) for x in box.split())
-             for box in re.findall(rb"/MediaBox\s*\[([^\]]*)\]", data)}
-    assert boxes == {(0, 0, 842, 595)}  # A4 landscape, every page
-    pages = len(re.findall(rb"/Type\s*/Page[^s]", data))
-    assert 1 <= pages <= 12
+    write_report(report, html_path)
+    pages = printed_pages(html_path, tmp_path / "profile")
+    assert 1 <= len(pages) <= 12
+    assert_numbered_and_unclipped(pages, "Trang")
+    text = re.sub(r"\s+", " ", " ".join(p["text"] for p in pages))
+    for heading in ("Diễn biến", "Các lượt đến và đi", "Vị trí lãnh đạo"):
+        assert heading in text
+    units = text.split("Theo đơn vị: tỉ lệ lãnh đạo", 1)[1]
+    assert re.search(report.data.rounds[-1].replace("-", r"-\s?"), units)
+    assert "↕" not in text  # the script's sort arrows are not printed
+    laid_out = print_overflow(html_path, tmp_path / "p3")
+    assert laid_out == {"width": PRINT_WIDTH_PX, "cut": []}
+    english = build_report(plan_dir, SCENARIO, lang="en")
+    write_report(english, tmp_path / "en.html")
+    assert_numbered_and_unclipped(printed_pages(tmp_path / "en.html", tmp_path / "p2"), "Page")
+
+
+def test_every_rule_id_on_the_page_links_to_its_label_and_basis_in_the_rules_section(
+        plan_dir: Path, page: str):
+    links = set(re.findall(r'href="#rule-([^"]+)"', page))
+    rows = dict(re.findall(r"<tr id='rule-([^']+)'>(.*?)</tr>", page))
+    assert links and set(rows) == links  # the rules cited, each once; not every rule file's
+    rules = build_report(plan_dir, SCENARIO).data.rules
+    for rule_id in links:
+        assert html.escape(rules[rule_id].label) in rows[rule_id]
+        assert html.escape(rules[rule_id].basis) in rows[rule_id]
+
+
+def test_the_unit_index_links_every_group_of_moves_under_its_locality(page: str):
+    index = page.split("id='unit-index'", 1)[1].split("</details>", 1)[0]
+    groups = re.findall(r"<tbody class='grp' id='g-([^']+)'", page)
+    assert groups and re.findall(r"href='#g-([^']+)'", index) == groups
+    assert "<strong>Phường Xuân La</strong>" in index
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason=CHROMIUM_MISSING)
+def test_without_javascript_the_page_says_typed_search_needs_it_and_find_in_page_finds_a_move(
+        plan_dir: Path, tmp_path: Path):
+    """No script: the help text says the search box needs JavaScript and points to the
+    indexes and the browser's find in page, which reaches a person's move row typed without
+    diacritics (tested with `window.find`, the browser's own text search); a unit index link
+    opens that unit's group. With script: the other help text."""
+    import unicodedata
+
+    from chromium_cdp import Page
+
+    html_path = tmp_path / "report.html"
+    report = build_report(plan_dir, SCENARIO)
+    write_report(report, html_path)
+    moved = next(m for m in report.data.moves if "Đ" in m["name"] or "đ" in m["name"]
+                 or unicodedata.normalize("NFD", m["name"]) != m["name"])
+    plain = re.sub(r"[\u0300-\u036f]", "", unicodedata.normalize("NFD", moved["name"])) \
+        .replace("đ", "d").replace("Đ", "D")
+    assert plain != moved["name"]
+    shown = "(sel => document.querySelector(sel).getClientRects().length > 0)"
+    with Page(tmp_path / "profile") as page:
+        page.open(html_path.as_uri(), javascript=False)
+        assert page.evaluate(f"{shown}('.find-help.nojs-only')")
+        assert not page.evaluate(f"{shown}('.find-help.js-only')")
+        assert "Ctrl+F" in page.evaluate("document.querySelector('.find-help').textContent")
+        assert not page.evaluate(f"{shown}('#q')")  # the search box is not offered
+        row = page.evaluate(f"""(() => {{
+          getSelection().removeAllRanges();
+          for (let i = 0; i < 50 && window.find({plain!r}, false, false, true); i++) {{
+            const at = getSelection().anchorNode.parentElement.closest('#moves-table tr.m');
+            if (at) return at.cells[0].textContent;
+          }}
+          return null; }})()""")
+        assert row == moved["cadre"]
+        unit = moved["to"]["unit"]
+        group = page.evaluate(f"""(() => {{
+          document.querySelector("#unit-index a[href='#g-{unit}']").click();
+          return document.querySelector(':target').id; }})()""")
+        assert group == f"g-{unit}"
+        page.open(html_path.as_uri(), javascript=True)
+        assert page.evaluate(f"{shown}('.find-help.js-only')")
+        assert not page.evaluate(f"{shown}('.find-help.nojs-only')")
 
 
 def _label_click(page: object, target: str) -> None:

@@ -381,10 +381,22 @@ REPORT: dict[str, dict[str, Any]] = {
         "apply": "Áp dụng",
         "sort_by": "Sắp xếp theo",
         "name_index": "Tra cứu theo tên (A–Z, theo tên gọi)",
+        "unit_index": "Tra cứu theo đơn vị đến (theo địa bàn)",
+        "show_list": "Xem danh sách",
+        "find_nojs": "Trình duyệt không chạy JavaScript: ô tìm kiếm theo chữ gõ vào không dùng "
+                     "được (một trang HTML tĩnh không tự lọc theo chữ gõ). Mọi lượt điều chuyển "
+                     "đều có trên trang: tìm một người trong mục tra cứu theo tên, một đơn vị "
+                     "trong mục tra cứu theo đơn vị, hoặc dùng chức năng tìm trong trang của "
+                     "trình duyệt (Ctrl+F, không phân biệt dấu); lọc theo hình thức, đợt và sắp "
+                     "xếp bằng các nút bên dưới.",
+        "find_js": "Bảng được chia trang: chức năng tìm trong trang (Ctrl+F) chỉ thấy trang đang "
+                   "hiển thị; ô tìm kiếm tìm trong mọi lượt (không phân biệt dấu).",
+        "rules_cited": "Các quy tắc được viện dẫn",
+        "rules_cited_note": "Mã quy tắc trong các bảng dẫn đến đây; nội dung và căn cứ như ghi "
+                            "trong tệp quy tắc.",
         "shown": "đang hiển thị",
         "of": "trên",
         "page": "Trang",
-        "by_unit": "Theo đơn vị",
         "count_axis": "Số lượt",
         "violation_of": "vi phạm",
         "report": "Báo cáo phương án luân chuyển cán bộ",
@@ -504,10 +516,21 @@ REPORT: dict[str, dict[str, Any]] = {
         "apply": "Apply",
         "sort_by": "Sort by",
         "name_index": "Find by name (A–Z, by given name)",
+        "unit_index": "Find by destination unit (by locality)",
+        "show_list": "Show the list",
+        "find_nojs": "Your browser runs no JavaScript: the search box for typed text does not "
+                     "work (a static HTML page cannot filter by typed text). Every move is on "
+                     "the page: find a person in the index by name, a unit in the index by "
+                     "unit, or use the browser's find in page (Ctrl+F, diacritics ignored); "
+                     "filter by form and round and sort with the buttons below.",
+        "find_js": "The table is paged: the browser's find in page (Ctrl+F) sees only the page "
+                   "shown; the search box searches every move (diacritics ignored).",
+        "rules_cited": "Rules cited",
+        "rules_cited_note": "The rule ids in the tables link here; labels and bases as written "
+                            "in the rule files.",
         "shown": "shown",
         "of": "of",
         "page": "Page",
-        "by_unit": "By unit",
         "count_axis": "Moves",
         "violation_of": "violation of",
         "report": "Cadre rotation plan report",

@@ -96,16 +96,16 @@ input.filter { position: absolute; opacity: 0; pointer-events: none; }
 .js .js-only { display: flex; }
 tr.hidden, tbody.hidden { display: none; }
 details.names p { margin: 2px 0; font-size: .85rem; }
-tr.m:target td { background: #fef3c7; }
 details summary { cursor: pointer; color: var(--ink); }
 details ul { margin: 4px 0 4px 18px; padding: 0; }
 footer { margin-top: 40px; color: var(--muted); font-size: .8rem;
          border-top: 1px solid var(--line); padding-top: 10px; }
 footer code { word-break: break-all; }
-@page { size: A4 landscape; margin: 12mm 10mm 14mm;
-        @bottom-right { content: counter(page) " / " counter(pages); font-size: 9pt; } }
+a.rule { color: var(--ink); text-decoration: none; }
+tr:target td { background: #fef3c7; }
 @media print {
-  nav, .filters, .pager { display: none !important; }
+  nav, .filters, .pager, .find-help, details.names { display: none !important; }
+  th.sortable::after, .js th.sortable::after { content: none !important; }
   section { content-visibility: visible; }
   html { font-size: 10pt; }
   body { max-width: none; padding: 0; }
@@ -116,6 +116,13 @@ footer code { word-break: break-all; }
   tr.hidden, tbody.hidden { display: table-row-group; }
   tr.m.hidden { display: table-row; }
   table.units td.share { min-width: 0; }
+  /* denser on paper (hanoi-2023, 1,255 moves: 327 → about 180 pages) */
+  table { font-size: 8pt; }
+  th, td { padding: 1px 4px; }
+  .id, .rule, .form { font-size: 7pt; }
+  .rule { padding: 0 3px; }
+  .form { white-space: normal; }
+  svg.spark { height: 14px; width: 80px; }
   h2 { break-after: avoid; }
 }
 """

@@ -1,11 +1,16 @@
 """The self-contained HTML page of a report: tables and SVG charts rendered here, in Python.
 
 It works without JavaScript: charts are inline SVG; the moves are grouped by destination unit
-in a fixed order (unit, round in horizon order, cadre); form and round filters are radio
-buttons that CSS (`:has`) applies. With JavaScript, a search box (diacritics-insensitive),
-filters, column sorting by server-side keys (`data-k`: rounds sort by their place in the
-horizon, 2024-Q1 < 2025-Q1) and paging are added; a URL hash `#q=…&form=…&round=…` sets
-them. Every text from the inputs goes through `html.escape`."""
+in a fixed order (unit, round in horizon order, cadre); form and round filters and three
+sorts are radio buttons that CSS applies (over ranks computed here); an index by unit (under
+its locality) and one by given name link to the rows. Typed search is the one thing a static
+page cannot do: without script the page says so and points to the indexes and the browser's
+find in page (every move is on the page). With JavaScript, a search box (diacritics-
+insensitive), filters, column sorting by server-side keys (`data-k`: rounds sort by their
+place in the horizon, 2024-Q1 < 2025-Q1) and paging are added; a URL hash
+`#q=…&form=…&round=…` sets them. Rule ids link to one "rules cited" section (label and
+basis once). Print: A4 landscape, "Trang 3 / 12" in the margin. Every text from the inputs
+goes through `html.escape`."""
 
 from __future__ import annotations
 
@@ -60,11 +65,16 @@ def form_badge(form: str, texts: dict[str, Any]) -> str:
 
 
 def rule_chips(rule_ids: list[str], rules: dict[str, RuleRef]) -> str:
+    """Each rule id a link to its line in the rules section (label and basis written once
+    there: at Hà Nội size the basis on every row weighed a megabyte), its label on hover."""
     chips = []
     for rule_id in rule_ids:
         ref = rules.get(rule_id)
-        title = f"{ref.label} — {ref.basis}" if ref else rule_id
-        chips.append(f'<span class="rule" title="{esc(title)}">{esc(rule_id)}</span>')
+        if ref is None:
+            chips.append(f'<span class="rule">{esc(rule_id)}</span>')
+            continue
+        chips.append(f'<a class="rule" href="#rule-{esc(rule_id)}" title="{esc(ref.label)}">'
+                     f"{esc(rule_id)}</a>")
     return " ".join(chips)
 
 
@@ -75,6 +85,7 @@ def number(value: Any, lang: str = "en") -> str:
 
 
 PAGE_SIZE = 100  # moves per page when the script pages the table
+FOLD_OVER = 20  # exempt/deferred cadres beyond this: the list is folded (opened on a click)
 EXEMPT_SHOWN = 300  # exempt/deferred cadres listed on the page (all of them in the workbook)
 
 
@@ -90,7 +101,7 @@ def render_html(data: ReportData, lang: str) -> str:
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',  # a constant
         '<link rel="icon" href="data:,">',
         f"<title>{esc(texts['report'])} — {esc(data.title)}</title>",
-        f"<style>{CSS}{_filter_css(data)}</style>",
+        f"<style>{CSS}{_print_css(texts)}{_filter_css(data)}</style>",
         f"<script>{ERROR_TRAP}</script>",
         "</head>",
         "<body>",
@@ -107,6 +118,7 @@ def render_html(data: ReportData, lang: str) -> str:
         _violations("penalties", texts["penalties"], data.penalties, texts,
                     texts["none_penalties"], lang),
         _violations("hard", texts["hard"], data.hard, texts, None, lang) if data.hard else "",
+        RULES_CITED,
         _appendix(data, texts, lang),
         _footer(data, texts),
         f'<script type="application/json" id="report-data">'
@@ -115,7 +127,10 @@ def render_html(data: ReportData, lang: str) -> str:
         "</body>",
         "</html>",
     ]
-    return "\n".join(p for p in parts if p) + "\n"
+    page = "\n".join(p for p in parts if p) + "\n"
+    # the rules section lists the rules the sections above link to, once each
+    cited = set(re.findall(r'<a class="rule" href="#rule-([^"]+)"', page))
+    return page.replace(RULES_CITED, _rules_cited(data, texts, cited), 1)
 
 
 def _verdict(data: ReportData, lang: str) -> str:
@@ -202,7 +217,7 @@ def _nav(data: ReportData, texts: dict[str, Any]) -> str:
              ("penalties", texts["penalties"])]
     if data.hard:
         links.append(("hard", texts["hard"]))
-    links.append(("appendix", texts["appendix"]))
+    links += [("rules", texts["rules_cited"]), ("appendix", texts["appendix"])]
     return "<nav>" + "".join(f'<a href="#{k}">{esc(v)}</a>' for k, v in links) + "</nav>"
 
 
@@ -264,14 +279,16 @@ def _exempt(data: ReportData, texts: dict[str, Any]) -> str:
         [(e, f"<td>{rule_chips([e['rule']['id']], data.rules)} {esc(e['rule']['label'])}</td>"
              f"<td>{esc(e['reason'])}</td>"
              f"<td>{esc(', '.join(texts['forms'].get(f, f) for f in e['forms']))}</td>")
-         for e in data.exempt], data, texts, EXEMPT_SHOWN)
+         for e in data.exempt], data, texts, EXEMPT_SHOWN, fold_over=FOLD_OVER)
 
 
 def _cadre_section(anchor: str, title: str, empty: str, note: str | None, heads: list[str],
                    rows: list[tuple[dict[str, Any], str]], data: ReportData,
-                   texts: dict[str, Any], shown: int | None = None) -> str:
+                   texts: dict[str, Any], shown: int | None = None,
+                   fold_over: int | None = None) -> str:
     """A section listing cadres (id and name, or the pseudonym) with further cells; `shown`
-    rows at most on the page (the workbook has them all)."""
+    rows at most on the page (the workbook has them all), folded in a <details> when more
+    than `fold_over` (the charts stay near the top of the page)."""
     if not rows:
         return f"<section id='{anchor}'><h2>{esc(title)}</h2><p>{esc(empty)}</p></section>"
     head = [*_cadre_heads(data, texts), *heads]
@@ -282,9 +299,12 @@ def _cadre_section(anchor: str, title: str, empty: str, note: str | None, heads:
                  f"({esc(texts['see_workbook'])})</td></tr>")
     header = "".join(f"<th>{esc(h)}</th>" for h in head)
     remark = f"<p class='note'>{esc(note)}</p>" if note else ""
-    return (f"<section id='{anchor}'><h2>{esc(title)} ({len(rows)})</h2>{remark}"
-            f"<div class='scroll'><table><thead><tr>{header}</tr></thead><tbody>{body}"
-            "</tbody></table></div></section>")
+    table = (f"<div class='scroll'><table><thead><tr>{header}</tr></thead><tbody>{body}"
+             "</tbody></table></div>")
+    if fold_over is not None and len(rows) > fold_over:
+        table = (f"<details class='list'><summary>{esc(texts['show_list'])} ({len(rows)})"
+                 f"</summary>{table}</details>")
+    return f"<section id='{anchor}'><h2>{esc(title)} ({len(rows)})</h2>{remark}{table}</section>"
 
 
 def _node_order(data: ReportData) -> list[str]:
@@ -403,7 +423,9 @@ def _cadre_heads(data: ReportData, texts: dict[str, Any]) -> list[str]:
 def _post_cell(post: dict[str, Any]) -> str:
     if not post["title"]:
         return "<td>—</td>"
-    where = " · ".join(x for x in (post["id"], post["unit_name"]) if x)
+    # generated and real titles often end with their unit ("… phường Xuân La"): said once
+    unit = post["unit_name"] if post["unit_name"] not in post["title"] else ""
+    where = " · ".join(x for x in (post["id"], unit) if x)
     return (f"<td>{esc(post['title'])}"
             + (f" <span class='id'>{esc(where)}</span>" if where else "") + "</td>")
 
@@ -502,7 +524,6 @@ def _moves(data: ReportData, texts: dict[str, Any], lang: str) -> str:
         f"<tbody class='grp' data-unit='{esc(unit)}'><tr class='grp-head'><th colspan="
         f"'{len(head)}'>{esc(names[unit])} <span class='id'>({len(rows)})</span></th></tr>"
         f"{''.join(rows)}</tbody>" for unit, rows in groups.items())
-    index = " · ".join(f"<a href='#g-{esc(unit)}'>{esc(names[unit])}</a>" for unit in groups)
     radios = (_radio_inputs("form", "ff", list(FORM_COLOURS))
               + _radio_inputs("round", "fr", [str(i) for i in range(len(data.rounds))])
               + _radio_inputs("sort", "fs", list(SORTS.values())))
@@ -529,7 +550,9 @@ def _moves(data: ReportData, texts: dict[str, Any], lang: str) -> str:
              f"<button type='button' id='prev'>‹</button> <span id='page'></span> "
              f"<button type='button' id='next'>›</button></span></div>")
     return (f"<section id='moves'><h2>{esc(texts['moves'])} ({len(data.moves)})</h2>"
-            f"<p class='note'>{esc(texts['by_unit'])}: {index}</p>"
+            f"<p class='note find-help nojs-only'>{esc(texts['find_nojs'])}</p>"
+            f"<p class='note find-help js-only'>{esc(texts['find_js'])}</p>"
+            f"{_unit_index(groups, names, data, texts)}"
             f"{'' if data.redacted else _name_index(ordered, texts)}{radios}{filters}{tools}"
             f"<div class='scroll tall'><table class='moves' id='moves-table' "
             f"data-page-size='{PAGE_SIZE}' data-total='{len(data.moves)}'><thead><tr>{header}"
@@ -581,6 +604,56 @@ def _name_index(ordered: list[dict[str, Any]], texts: dict[str, Any]) -> str:
                    for letter, links in by_letter.items())
     return (f"<details class='names' id='names'><summary>{esc(texts['name_index'])}"
             f"</summary>{rows}</details>")
+
+
+INDEX_OPEN_UP_TO = 30  # units: a short index is shown open, a long one folded
+
+
+def _unit_index(groups: dict[str, list[str]], names: dict[str, str], data: ReportData,
+                texts: dict[str, Any]) -> str:
+    """Every destination unit, grouped by its locality in the units table's order (city,
+    districts, communes), each a link to its group of moves with their count: finding a
+    unit without JavaScript."""
+    locality = {u["id"]: u["locality_name"] for u in data.units}
+    by_place: dict[str, list[str]] = {}
+    for unit, rows in groups.items():
+        by_place.setdefault(locality.get(unit, ""), []).append(
+            f"<a href='#g-{esc(unit)}'>{esc(names[unit])}</a> <span class='id'>({len(rows)})"
+            "</span>")
+    lines = "".join(f"<p>{f'<strong>{esc(place)}</strong> ' if place else ''}"
+                    f"{' · '.join(links)}</p>" for place, links in by_place.items())
+    shown = " open" if len(groups) <= INDEX_OPEN_UP_TO else ""
+    return (f"<details class='names' id='unit-index'{shown}><summary>"
+            f"{esc(texts['unit_index'])} ({len(groups)})</summary>{lines}</details>")
+
+
+RULES_CITED = "<!-- rules cited -->"  # where the rules section goes once the rest is drawn
+
+
+def _rules_cited(data: ReportData, texts: dict[str, Any], cited: set[str]) -> str:
+    """Each rule the page links to: its id (the anchor of the links), label and basis."""
+    rows = "".join(
+        f"<tr id='rule-{esc(rule_id)}'><td><span class='rule'>{esc(rule_id)}</span></td>"
+        f"<td>{esc(ref.label)}</td><td>{esc(ref.basis)}</td></tr>"
+        for rule_id, ref in sorted(data.rules.items()) if esc(rule_id) in cited)
+    return (f"<section id='rules'><h2>{esc(texts['rules_cited'])}</h2>"
+            f"<p class='note'>{esc(texts['rules_cited_note'])}</p><div class='scroll'><table>"
+            f"<thead><tr><th>{esc(texts['rule'])}</th><th>{esc(texts['label'])}</th>"
+            f"<th>{esc(texts['basis'])}</th></tr></thead><tbody>{rows}</tbody></table></div>"
+            "</section>")
+
+
+def css_string(text: str) -> str:
+    """A CSS string literal of `text` (quotes, backslashes and '<' escaped)."""
+    return '"' + "".join(c if c.isalnum() or c in " ./-" else f"\\{ord(c):x} "
+                         for c in text) + '"'
+
+
+def _print_css(texts: dict[str, Any]) -> str:
+    """Landscape A4 with "Trang 3 / 12" (or "Page 3 / 12") in the bottom-right margin."""
+    return ("\n@page { size: A4 landscape; margin: 12mm 10mm 14mm; @bottom-right { content: "
+            f"{css_string(texts['page'])} \" \" counter(page) \" / \" counter(pages); "
+            "font-size: 9pt; color: #6b7280; } }\n")
 
 
 def _group_ids(bodies: str) -> str:

@@ -503,6 +503,7 @@ def build_candidates(facts: Facts, scan_limit: int = SCAN_LIMIT,
             job = _Job(facts, rules, open_posts, features, away, restricted, pins, forbidden,
                        scan_limit, keep_limit)
             _judge_all(job, result, movers, judged)
+        open_posts = _recruit_lawful_partners(job, result, movers, judged, may_move)
     result.movers = movers
     result.open_posts = open_posts
     return result
@@ -527,6 +528,70 @@ def _open_posts(facts: Facts, movers: list[str], away: dict[str, dt.date]) -> li
 
 
 Restricted = dict[str, tuple[str, list[str]]]  # cadre → (the one form, the posts to try)
+
+# A due cadre left with no option after the closeness-ranked partners: the closest held
+# posts scanned for ones the rules allow them (their holders become partners).
+STUCK_SCAN = 400
+
+
+def _recruit_lawful_partners(job: _Job, result: CandidateSet, movers: list[str],
+                             judged: dict[str, set[str]],
+                             may_move: Callable[[str], bool]) -> list[str]:
+    """Partners for the due cadres still without any option: the holders of the closest
+    posts the per-move rules allow them in their due form and round.
+
+    The closeness ranking of the partners above knows nothing of the rules: a ward
+    accountant's only lawful changes may be the other accountant posts of the ward's own
+    authority, far down the ranking (hanoi-2025 left one such cadre stuck). Each stuck
+    cadre then tries exactly those posts, once their holders may move (a swap or a chain);
+    the partners are judged as every mover is. Few cadres are stuck, so the reference
+    `judge` is cheap here. Returns the open posts (more, if partners were found)."""
+    facts = job.facts
+    options = result.posts_per_cadre()
+    holder_of = facts.roster.holder_by_position
+    mover_set = set(movers)
+    stuck = [c for c in movers if not options.get(c) and c not in job.restricted
+             and c not in job.pins and (due := facts.due(c)) is not None and due.rule.hard]
+    if not stuck:
+        return job.open_posts
+    occupied = sorted(p for p, c in holder_of.items() if c not in mover_set and may_move(c)
+                      and p not in job.away)
+    features = dict(job.features)
+    features.update({p: post_features(facts, p) for p in occupied if p not in features})
+    held = PostTable(facts, occupied, features)
+    targets: Restricted = {}
+    partners: list[str] = []
+    for cadre_id in stuck:
+        due = facts.due(cadre_id)
+        assert due is not None
+        round_ = facts.rounds[due.round_index]
+        origin = facts.cadre(cadre_id).position
+        lawful = []
+        for position_id in held.closest(cadre_id, STUCK_SCAN):
+            deadline.check("generating candidates")
+            move = Move(cadre_id, due.form, origin, position_id, round_.name, round_.index,
+                        round_.start)
+            if not judge(facts, job.rules, move)[0]:
+                lawful.append(position_id)
+                if len(lawful) >= PARTNERS_PER_CADRE:
+                    break
+        if lawful:
+            targets[cadre_id] = (due.form, lawful)
+            for position_id in lawful:
+                partner = holder_of[position_id]
+                if partner not in mover_set:
+                    mover_set.add(partner)
+                    partners.append(partner)
+    if not partners:
+        return job.open_posts
+    movers += partners
+    open_posts = _open_posts(facts, movers, job.away)
+    features.update({p: post_features(facts, p) for p in open_posts if p not in features})
+    restricted = {**job.restricted, **targets}
+    job = _Job(facts, job.rules, open_posts, features, job.away, restricted, job.pins,
+               job.forbidden, job.scan_limit, job.keep_limit)
+    _judge_all(job, result, [*targets, *partners], judged)
+    return open_posts
 
 
 def _pooled_movers(facts: Facts, movers: list[str], may_move: Callable[[str], bool]

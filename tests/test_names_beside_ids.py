@@ -1,0 +1,48 @@
+"""Names beside ids (issue 14): a planner reads "C014 Lý Văn Thành" and "P-TH-TNMT-CV
+Chuyên viên quản lý đất đai", not bare ids, in what `explain` prints."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import DEMO, plan_folder_from_moves
+
+from planner.api import read_plan
+from planner.cli import main
+from planner.explain import explain_cadre, why_not
+from planner.workspace import load_workspace
+
+SCENARIO = DEMO / "scenario.yaml"
+
+
+@pytest.fixture(scope="module")
+def demo_plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return plan_folder_from_moves(DEMO / "moves" / "clean.csv",
+                                  tmp_path_factory.mktemp("names") / "plan", SCENARIO)
+
+
+def test_explain_names_the_cadre_and_the_title_of_the_post_they_hold(demo_plan: Path):
+    facts = load_workspace(SCENARIO).facts
+    plan = read_plan(demo_plan, facts)
+    first = explain_cadre(facts, plan, "C014")[0]
+    assert first.startswith("C014 Lý Văn Thành: P-TH-TNMT-CV Chuyên viên quản lý đất đai")
+
+
+def test_why_not_names_the_other_cadres_a_clash_involves(demo_plan: Path):
+    facts = load_workspace(SCENARIO).facts
+    plan = read_plan(demo_plan, facts)
+    holder = next(m for m in plan.moves if m.cadre != "C014" and m.to_position)
+    lines, _possible = why_not(facts, plan, "C014", holder.to_position)
+    clashes = [line for line in lines if "(with " in line]
+    assert clashes
+    name = facts.cadre(holder.cadre).name
+    assert any(f"{holder.cadre} {name}" in line for line in clashes)
+
+
+def test_explain_on_the_command_line_prints_titles_beside_post_ids(demo_plan: Path):
+    result = CliRunner().invoke(main, ["explain", str(SCENARIO), str(demo_plan),
+                                       "--cadre", "C014"])
+    assert result.exit_code == 0, result.output
+    assert "P-TH-TNMT-CV Chuyên viên quản lý đất đai" in result.output

@@ -344,6 +344,30 @@ def infeasibility_record(outcome: PlanOutcome) -> dict[str, Any]:
     return record
 
 
+def pin_conflict_outcome(workspace: Workspace, conflict: Any) -> PlanOutcome | None:
+    """A scenario whose pins the hard rules forbid (`PinConflict`): the elastic plan solved
+    all the same (the pins missed), status infeasible, with the conflict core and the lawful
+    relaxations in its document — what `rotation plan` writes as the plan folder. None when
+    no plan was solved (a partitioned run)."""
+    from planner.explain import explain_infeasible
+    from planner.planio import plan_document
+    from planner.workspace import load_rules_for
+
+    result = conflict.result
+    if result is None:
+        return None
+    facts = workspace.facts
+    document = plan_document(facts, result.plan, result.report, "infeasible",
+                             result.solution.objective, result.solution.bound,
+                             result.solution.gap)
+    outcome = PlanOutcome(workspace, result, document)
+    outcome.diagnosis = explain_infeasible(facts, load_rules_for, result,
+                                           pin_messages=conflict.messages)
+    outcome.relaxation = outcome.diagnosis.relaxation
+    document["infeasibility"] = {**infeasibility_record(outcome), "pins": conflict.messages}
+    return outcome
+
+
 def write_plan(outcome: PlanOutcome, folder: Path) -> Path:
     """Write moves.csv, unplaced.csv and plan.yaml into `folder` (atomically); return it.
 
@@ -482,17 +506,10 @@ def candidates(scenario: Path | Workspace, post: str, round_name: str | None = N
     if round_name is not None and all(r.name != round_name for r in facts.rounds):
         raise InputError([Problem("--round", None, None, "round",
                                   unknown("round", round_name, [r.name for r in facts.rounds]))])
+    # the deltas are against the plan's own moves re-solved (`candidates_query`), so its
+    # plan.yaml (seconds to parse on a city) is not read
     base = read_plan(plan, facts) if plan is not None else None
-    base_objective = None
-    if plan is not None and (moves_file_of(plan).parent / "plan.yaml").exists():
-        # the objective the planner reported for that plan (else a fresh solve gives it)
-        from planner.yamlio import read_yaml
-
-        document, _locate = read_yaml(moves_file_of(plan).parent / "plan.yaml")
-        if isinstance(document, dict) and isinstance(document.get("objective"), int | float):
-            base_objective = float(document["objective"])
-    return find_candidates(facts, post, base, round_name, k, time_limit_s=time_limit_s,
-                           base_objective=base_objective)
+    return find_candidates(facts, post, base, round_name, k, time_limit_s=time_limit_s)
 
 
 # ------------------------------------------------------------------------------ compare

@@ -348,12 +348,22 @@ def plan(scenario: Path, out_dir: Path | None, as_json: bool, verbose: bool,
             sys.exit(EXIT_VIOLATIONS)
         except PinConflict as conflict:
             status.stop()
-            from planner.explain import explain_infeasible
-            from planner.workspace import load_rules_for
+            # the plan folder is written all the same: the elastic plan (pins missed) with
+            # the conflict core and relaxations in plan.yaml
+            failed = api.pin_conflict_outcome(workspace, conflict)
+            if failed is not None and failed.diagnosis is not None:
+                api.write_plan(failed, target)
+                lines = failed.diagnosis.lines
+            else:
+                from planner.explain import explain_infeasible
+                from planner.workspace import load_rules_for
 
-            for line in explain_infeasible(workspace.facts, load_rules_for,
-                                           pin_messages=conflict.messages).lines:
+                lines = explain_infeasible(workspace.facts, load_rules_for,
+                                           pin_messages=conflict.messages).lines
+            for line in lines:
                 err.print(line, markup=False)
+            if failed is not None:
+                err.print(catalogue("plan.wrote", cli_lang(), folder=target), markup=False)
             sys.exit(EXIT_VIOLATIONS)
     document, result = outcome.document, outcome.result
     api.write_plan(outcome, target)

@@ -323,6 +323,8 @@ def explain_infeasible(facts: Facts, ruleset_loader: Any, result: Any = None,
                          f"{unplaced.reason}")
         tenure = {r.id for r in facts.ruleset.with_hook("due")}
         for found in result.report.hard:
+            if found.rule_id == "scenario.pin" and pin_messages:
+                continue  # said with its reasons below
             if found.rule_id not in tenure:  # stuck cadres are listed above
                 lines.append(f"  • {found.rule_id}: {found.message}")
     for message in pin_messages or []:

@@ -133,7 +133,11 @@ def candidates(facts: Facts, core: Core) -> tuple[list[Relaxation], list[str]]:
             add(Relaxation(f"{rule_id} soft instead of hard (weight {weight:g}): its basis is "
                            "marked [I], an interpretation rather than the letter of the law",
                            {"set": {rule_id: {"severity": "soft", "weight": _number(weight)}}},
-                           "an [I] rule (verified: false)"))
+                           "an [I] rule (verified: false)",
+                           # at least the cadres its core instances name (its refusals of
+                           # them are what softening waives), so that it is not ranked
+                           # ahead of dropping a forbid of the same cadre before it is tried
+                           tuple(sorted({c for m in members for c in m.cadres}))))
         elif not rule.spec.ranges:
             hooked = rule.impl.relax(rule, facts, sorted({c for m in members for c in m.cadres}))
             because = f" ({hooked.description})" if hooked is not None else ""

@@ -49,9 +49,14 @@ def weight_notes(facts: Facts) -> list[str]:
         notes.append(f"{where}: weights.overdue has no effect: every tenure limit is hard "
                      "(a due cadre cannot be late; left in place, the plan is infeasible)")
     if "vacancy" in explicit and not works["vacancy"]:
-        rules = ", ".join(r.id for r in facts.ruleset.of_kind("vacancy"))
-        notes.append(f"{where}: weights.vacancy has no effect: the vacancy rule {rules} prices "
-                     f"vacant rounds (set {{{rules}: {{weight: W}}}} to change it)")
+        ids = [r.id for r in facts.ruleset.of_kind("vacancy")]
+        rules = ", ".join(ids)
+        # a pasteable `set:` (one entry per rule: `{a, b: …}` would be YAML for a: null)
+        overlay = ", ".join(f"{i}: {{weight: W}}" for i in ids)
+        notes.append(f"{where}: weights.vacancy has no effect: the vacancy "
+                     f"{'rules' if len(ids) > 1 else 'rule'} {rules} "
+                     f"{'price' if len(ids) > 1 else 'prices'} vacant rounds (set: "
+                     f"{{{overlay}}} to change it)")
     return notes
 
 

@@ -2,10 +2,11 @@
 lawful relaxation that, pasted as an overlay, plans (issue 12).
 
 scenarios/impossible opts the district's other heads into the two-term policy (QĐ 65 Đ.4 k.2)
-and forbids moving C006, whom that rule makes due in 2024-Q1; impossible-forbid forbids him each
-post the rules allow; impossible-quota asks for two
-rotations into phường Quảng An's People's Committee where one is possible; impossible-pin
-pins a new secretary and a new chair of one ward in the same round (continuity).
+and forbids moving C006, whom that rule makes due in 2024-Q1; impossible-forbid forbids C025
+(due by 2024-Q1 under the periodic position change) the two posts the rules allow him;
+impossible-quota asks for three rotations into phường Quảng An's People's Committee, which has
+two leadership posts; impossible-pin pins a new secretary and a new chair of one ward in the
+same round, with the continuity rule held hard.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ IMPOSSIBLE = SCENARIOS / "impossible" / "scenario.yaml"
 # scenario → (rule ids every core must name, the relaxation expected among those found)
 CASES = {
     "impossible": ({"rotation-two-terms-other-heads", "scenario.forbid"}, "unforbid"),
-    "impossible-forbid": ({"rotation-two-terms-other-heads", "scenario.forbid"}, "unforbid"),
+    "impossible-forbid": ({"position-change-period", "scenario.forbid"}, "unforbid"),
     "impossible-quota": ({"quang-an-rotations"}, "set"),
     "impossible-pin": ({"secretary-chair-not-together", "scenario.pin"}, "unpin"),
 }
@@ -126,3 +127,32 @@ def test_a_pasted_unpin_that_names_no_pin_is_an_input_error(tmp_path: Path) -> N
     result = CliRunner().invoke(main, ["validate", str(overlay)])
     assert result.exit_code == 2
     assert "overlay.yaml:2" in result.output and "no pin of C999" in result.output
+
+
+def test_a_pin_against_continuity_writes_the_plan_folder_and_blames_the_pins_and_the_rule(
+        tmp_path: Path) -> None:
+    """impossible-pin: a new secretary and a new chair of phường Quảng An in one round, with
+    secretary-chair-not-together held hard. The run exits 1, writes the folder (status
+    infeasible, the core and relaxation in plan.yaml), and the core is the two pins and the
+    continuity rule — not the holder's direction rules."""
+    from planner.yamlio import read_yaml
+
+    scenario = SCENARIOS / "impossible-pin" / "scenario.yaml"
+    folder = tmp_path / "plan"
+    result = CliRunner().invoke(main, ["plan", str(scenario), "-o", str(folder)])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert "conflict core: 3 rule instances" in result.output
+    assert "irreducible" in result.output
+    document, _locate = read_yaml(folder / "plan.yaml")
+    assert document["status"] == "infeasible"
+    record = document["infeasibility"]
+    assert {m["rule"] for m in record["core"]} == {"secretary-chair-not-together",
+                                                  "scenario.pin"}
+    assert record["core_irreducible"] is True
+    # the elastic plan misses one of the two pins (which one is the solver's choice)
+    assert record["pins"] and all("pin C031 → P-QA-BT" in m or "pin C032 → P-QA-CT" in m
+                                  for m in record["pins"])
+    assert "rotation-directions" not in " ".join(record["pins"])
+    assert "unpin" in record["relaxation"]["overlay"]
+    assert (folder / "moves.csv").exists() and (folder / "unplaced.csv").exists()

@@ -51,11 +51,15 @@ class NoPlanInTime(Exception):
 
 
 class PinConflict(Exception):
-    """A pinned move that the hard rules forbid: reported in rule terms, exit code 1."""
+    """A pinned move that the hard rules forbid: reported in rule terms, exit code 1.
 
-    def __init__(self, messages: list[str]):
+    `result`: the elastic plan solved all the same (the pin missed), checked, so the plan
+    folder can be written with the infeasibility (None from a partitioned run)."""
+
+    def __init__(self, messages: list[str], result: PlanResult | None = None):
         super().__init__("\n".join(messages))
         self.messages = messages
+        self.result = result
 
 
 def pin_conflicts(facts: Facts, candidate_set: CandidateSet) -> list[str]:
@@ -81,11 +85,15 @@ def pin_conflicts(facts: Facts, candidate_set: CandidateSet) -> list[str]:
     return messages
 
 
-def unmet_pins(facts: Facts, plan: Plan, candidate_set: CandidateSet) -> list[str]:
-    """Pins the solved plan could not honour, with the hard rules that stand in the way."""
+def unmet_pins(facts: Facts, plan: Plan, candidate_set: CandidateSet,
+               skip: set[str] | None = None) -> list[str]:
+    """Pins the solved plan could not honour, with the hard rules that stand in the way
+    (`skip`: the cadres whose pins are reported otherwise)."""
     messages = []
     for entry in facts.scenario.pins:
         pin = entry.value
+        if skip and pin.cadre in skip:
+            continue
         move = plan.move_by_cadre.get(pin.cadre)
         if move is not None and move.to_position == pin.to and (
                 pin.round is None or move.round == pin.round):
@@ -97,7 +105,10 @@ def unmet_pins(facts: Facts, plan: Plan, candidate_set: CandidateSet) -> list[st
                            f"under {due.rule.id} — {due.rule.label}")
         holder = facts.roster.holder_by_position.get(pin.to)
         if holder is not None and holder != pin.cadre and holder not in plan.move_by_cadre:
-            blocked = candidate_set.refusals.get(holder, Counter())
+            # the rules refusing the holder's moves stand in the way only if no move is left
+            # (a holder with options stays for the coupled rules: the conflict core says which)
+            blocked = candidate_set.refusals.get(holder, Counter()) \
+                if not any(o.cadre == holder for o in candidate_set.options) else Counter()
             why = ", ".join(rule_id for rule_id, _n in blocked.most_common(3))
             reasons.append(f"{pin.to} stays held by {holder}"
                            + (f", whose moves {why} forbid" if why else "")
@@ -140,9 +151,9 @@ def _solve(facts: Facts, progress: Callable[[str], None] | None, log: bool,
     timings["candidates"] = time.perf_counter() - started
     say(f"{len(candidate_set.movers)} cadres may move, {len(candidate_set.open_posts)} open "
         f"posts, {len(candidate_set.options)} options ({candidate_set.pairs_judged} judged)")
+    # a pin no option honours is reported after the solve: the elastic model misses it, and
+    # the plan folder is written with the infeasibility all the same
     conflicts = pin_conflicts(facts, candidate_set)
-    if conflicts:
-        raise PinConflict(conflicts)
     started = time.perf_counter()
     model = build_model(facts, candidate_set, previous)
     timings["model"] = time.perf_counter() - started
@@ -165,12 +176,15 @@ def _solve(facts: Facts, progress: Callable[[str], None] | None, log: bool,
             f"status {solution.status}): "
             "raise solver.time_limit_s in the scenario, or shorten the horizon")
     plan = extract_plan(facts, model, solution, candidate_set)
-    missed = unmet_pins(facts, plan, candidate_set)
-    if missed:
-        raise PinConflict(missed)
+    without = {c for c in (e.value.cadre for e in facts.scenario.pins)
+               if not candidate_set.per_cadre().get(c, 0)}  # said by pin_conflicts
+    missed = conflicts + unmet_pins(facts, plan, candidate_set, skip=without)
     started = time.perf_counter()
     report = check_plan(facts, plan)
     timings["check"] = time.perf_counter() - started
+    if missed:
+        raise PinConflict(missed, PlanResult(plan, solution, report, candidate_set, model,
+                                             timings))
     if solution.status.has_plan:
         stuck = [u for u in plan.unplaced if _hard_due(facts, u.cadre)]
         stuck_ids = {u.cadre for u in stuck}

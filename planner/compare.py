@@ -45,7 +45,9 @@ class MoveRow:
 
     def describe(self) -> str:
         to = f"{self.to_title} ({self.to_position})" if self.to_title else self.to_position
-        return f"{self.form} {self.from_position or '—'} → {to} ({self.round})"
+        origin = (f"{self.from_title} ({self.from_position})" if self.from_title
+                  else self.from_position or "—")
+        return f"{self.form} {origin} → {to} ({self.round})"
 
     def as_dict(self) -> dict[str, str]:
         return {"form": self.form, "from": self.from_position, "to": self.to_position,
@@ -302,7 +304,7 @@ def kpi_csv(comparison: Comparison) -> str:
 
 DIFF_COLUMNS = ("variant", "change", "cadre", "base_form", "base_from", "base_to", "base_round",
                 "variant_form", "variant_from", "variant_to", "variant_round", "fields",
-                "name", "base_to_title", "variant_to_title")
+                "name", "base_to_title", "variant_to_title", "from_title")
 
 
 def diff_csv(comparison: Comparison) -> str:
@@ -314,9 +316,15 @@ def diff_csv(comparison: Comparison) -> str:
     return csv_text(DIFF_COLUMNS, ([label, c.change, c.cadre, *cells(c.base), *cells(c.variant),
                                     ";".join(c.fields), c.name,
                                     c.base.to_title if c.base else "",
-                                    c.variant.to_title if c.variant else ""]
+                                    c.variant.to_title if c.variant else "",
+                                    _from_title(c.base, c.variant)]
                                    for label, changes in comparison.diffs.items()
                                    for c in changes))
+
+
+def _from_title(*moves: MoveRow | None) -> str:
+    """The title of the post the cadre leaves, from whichever side has the move."""
+    return next((m.from_title for m in moves if m is not None and m.from_title), "")
 
 
 def format_value(value: Any) -> str:

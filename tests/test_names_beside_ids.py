@@ -59,3 +59,21 @@ def test_unplaced_csv_names_the_cadre_and_the_post_they_stay_in(demo_plan: Path)
         "cadre,reason,rules,name,post,title",
         "C014,left in place,position-change-period,Lý Văn Thành,P-TH-TNMT-CV,"
         "Chuyên viên quản lý đất đai"]
+
+
+def test_compare_names_the_post_a_cadre_leaves_and_the_one_they_take(demo_plan: Path,
+                                                                        tmp_path: Path):
+    # the clean plan against itself with one move changed: C016's transfer a round earlier
+    moves = (DEMO / "moves" / "clean.csv").read_text(encoding="utf-8").replace(
+        "C016,transfer,P-XL-TC,2025-Q2", "C016,transfer,P-XL-TC,2025-Q1")
+    (tmp_path / "variant.csv").write_text(moves, encoding="utf-8")
+    variant = plan_folder_from_moves(tmp_path / "variant.csv", tmp_path / "variant", SCENARIO)
+    result = CliRunner().invoke(main, ["compare", str(demo_plan), str(variant),
+                                       "--diff-csv", str(tmp_path / "diff.csv"),
+                                       "--html", str(tmp_path / "cmp.html")])
+    assert result.exit_code == 0, result.output
+    assert "Thanh tra viên" in result.output  # the post C016 leaves, by its title
+    diff = (tmp_path / "diff.csv").read_text(encoding="utf-8")
+    assert "Thanh tra viên" in diff
+    page = (tmp_path / "cmp.html").read_text(encoding="utf-8")
+    assert "Thanh tra viên (P-TH-TT-TTV)" in page

@@ -43,7 +43,9 @@ def _move(move: MoveRow | None, texts: dict[str, Any]) -> str:
     if move is None:
         return "—"
     to = f"{move.to_title} ({move.to_position})" if move.to_title else move.to_position
-    return f"{texts['forms'].get(move.form, move.form)} → {to}, {move.round}"
+    origin = f"{move.from_title} ({move.from_position})" if move.from_title \
+        else move.from_position or "—"
+    return f"{texts['forms'].get(move.form, move.form)} {origin} → {to}, {move.round}"
 
 
 def render_comparison(comparison: Comparison, lang: str = "vi") -> str:

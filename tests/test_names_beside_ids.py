@@ -77,3 +77,19 @@ def test_compare_names_the_post_a_cadre_leaves_and_the_one_they_take(demo_plan: 
     assert "Thanh tra viên" in diff
     page = (tmp_path / "cmp.html").read_text(encoding="utf-8")
     assert "Thanh tra viên (P-TH-TT-TTV)" in page
+
+
+def test_explain_speaks_vietnamese_under_a_vietnamese_cli_and_english_otherwise(
+        demo_plan: Path, monkeypatch: pytest.MonkeyPatch):
+    args = ["explain", str(SCENARIO), str(demo_plan), "--cadre", "C043", "--why-not", "P-XL-PBT"]
+    monkeypatch.setenv("ROTATION_LANG", "vi")
+    vi = CliRunner().invoke(main, args)
+    assert vi.exit_code == 0, vi.output
+    assert "tháng giữ vị trí tính đến ngày 01/01/2024" in vi.output
+    assert "bị cấm bởi equivalent-posts" in vi.output
+    assert "là vị trí cao hơn" in vi.output  # the clause: the kind's own message, said in vi
+    for english in ("months in post", "forbidden by", "moving in", "is a higher post"):
+        assert english not in vi.output
+    monkeypatch.setenv("ROTATION_LANG", "en")
+    en = CliRunner().invoke(main, args)
+    assert "months in post on 2024-01-01" in en.output and "forbidden by" in en.output

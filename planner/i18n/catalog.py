@@ -333,6 +333,51 @@ TEMPLATES: dict[str, dict[str, str]] = {"vi": {
     "deferred ({reason}), due once that ended, from {round}":
         "được hoãn ({reason}), đến hạn khi hết hoãn, từ đợt {round}",
     "post {post} ends on {day}": "vị trí {post} kết thúc ngày {day}",
+    # `rotation explain` (planner/explain.py): each line as it prints it, indentation aside
+    "{cadre} {name}: {post} since {day}": "{cadre} {name}: {post} từ ngày {day}",
+    "{months} months in post on {day}; retires {retirement} ({left} months of service left)":
+        "{months} tháng giữ vị trí tính đến ngày {day}; nghỉ hưu ngày {retirement} (còn {left} "
+        "tháng công tác)",
+    "not due: no tenure limit falls in the horizon":
+        "chưa đến hạn: không có thời hạn nào rơi vào kỳ kế hoạch",
+    "due under {rule} — {label} [{basis}]: {why}, must move by {round} ({severity})":
+        "đến hạn theo {rule} — {label} [{basis}]: {why}, phải chuyển chậm nhất đợt {round} "
+        "({severity})",
+    "falls due on {day}": "đến hạn ngày {day}",
+    "stays: {reason}": "ở lại: {reason}",
+    "left in place": "giữ nguyên vị trí",
+    "moves by {form} to {post} ({title}) in {round} [{direction}]":
+        "chuyển theo hình thức {form} đến {post} ({title}) vào đợt {round} [{direction}]",
+    "allowed by {rule} ({kind}) — {label} [{basis}]":
+        "được phép theo {rule} ({kind}) — {label} [{basis}]",
+    "and not forbidden by {rules}": "và không bị cấm bởi {rules}",
+    "adapts until {day}": "thời gian thích ứng đến ngày {day}",
+    "objective terms of this move: {terms}": "các thành phần mục tiêu của phương án này: {terms}",
+    "forbidden by {rule} (moving in {when})": "bị cấm bởi {rule} (chuyển vào {when})",
+    "forbidden by {rule} (moving in {when}) (with {others})":
+        "bị cấm bởi {rule} (chuyển vào {when}) (cùng với {others})",
+    "in this plan, clashes with {rule} (moving in {when})":
+        "trong kế hoạch này, vướng {rule} (chuyển vào {when})",
+    "in this plan, clashes with {rule} (moving in {when}) (with {others})":
+        "trong kế hoạch này, vướng {rule} (chuyển vào {when}) (cùng với {others})",
+    "every round": "mọi đợt",
+    "secondment (ending on its lawful end, e.g. {day} if it starts in {round}):":
+        "biệt phái (kết thúc khi hết thời hạn luật định, ví dụ ngày {day} nếu bắt đầu đợt "
+        "{round}):",
+    "allowed by every per-move hard rule as {options}":
+        "mọi quy tắc bắt buộc theo từng phương án đều cho phép: {options}",
+    "{form} in {round}": "{form} đợt {round}",
+    "{cadre} {form} → {post} in {round}": "{cadre} {form} → {post} đợt {round}",
+    "{cadre} no longer moves (was → {post})": "{cadre} không còn chuyển (trước: → {post})",
+    "{cadre} → {post} in {round} (was → {old} in {old_round})":
+        "{cadre} → {post} đợt {round} (trước: → {old} đợt {old_round})",
+    "{cadre} {name} ({post}) is due under {rule} by {round}; {reason}":
+        "{cadre} {name} ({post}) đến hạn theo {rule} chậm nhất đợt {round}; {reason}",
+    "{form}:": "{form}:",
+    "{rule} — {label} [{basis}]": "{rule} — {label} [{basis}]",
+    "one holder per post and round; one move each":
+        "mỗi vị trí một người đảm nhiệm trong mỗi đợt; mỗi cán bộ chuyển một lần",
+    "structure of the plan": "cấu trúc của kế hoạch",
 }}
 
 #: separators of listed values (planner.i18n.messages.listed)

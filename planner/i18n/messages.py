@@ -19,7 +19,7 @@ from typing import Any
 
 #: values named like this are domain codes, said by their label ('transfer' → 'Điều động')
 CODE_VALUES = {"form": "form", "forms": "form", "role": "role", "status": "status",
-               "relation": "relation", "level": "level"}
+               "relation": "relation", "level": "level", "severity": "severity"}
 
 
 class Said(str):
@@ -98,7 +98,9 @@ def _value(name: str, value: Any, lang: str) -> str:
     if name == "direction" and isinstance(value, str):
         return direction_text(value, lang)
     if name in CODE_VALUES and isinstance(value, str):
-        return label(CODE_VALUES[name], value, lang)
+        said = label(CODE_VALUES[name], value, lang)
+        if said != value:
+            return said  # a code of another vocabulary (a move's relation: higher…) below
     if isinstance(value, str) and _ISO_DAY.fullmatch(value):
         return format_date(value, lang)
     if isinstance(value, str):

@@ -90,8 +90,8 @@ ELSEWHERE = {
     # relatives naming the relative, a hard quota's maximum; candidates: below
     "freeze": "test_explain.py::test_a_freeze_forbids_moves_in_its_window_only",
     "secondment_max": "test_explain.py::test_secondment_is_judged_with_its_end_date",
-    "tenure_limit": "test_explain.py::test_why_not_names_the_rule_and_the_failing_clause_for_"
-                    "each_kind (candidates: not yet a case of its own)",
+    "tenure_limit": "below: test_candidates_exclude_a_due_cadre_whose_only_way_in_does_not_"
+                    "end_his_tenure",
     "adaptation": "test_explain.py::test_adaptation_rules_name_the_other_arrival",
     "relatives": "below: test_a_candidate_whose_spouse_heads_the_unit_is_priced_with_her_moved",
     "quota": "below: test_candidates_name_a_hard_quota_that_the_move_breaks",
@@ -167,3 +167,16 @@ def test_a_candidate_whose_spouse_heads_the_unit_is_priced_with_her_moved(
     _verify(Neighbourhood(facts, plan, "P-XL-PCT"), item, move, 60, None, hard_of)
     assert item.verified and item.delta is not None, item
     assert "C039" in item.changed
+
+
+def test_candidates_exclude_a_due_cadre_whose_only_way_in_does_not_end_his_tenure() -> None:
+    """P-QA-VP's holder C028 studies until 2025-06-30: only a secondment may fill it. C008,
+    due for his periodic change by 2024-Q3, would go there only by secondment, which
+    returns him home and so does not end his five years (position-change-period)."""
+    found = api.candidates(DEMO, "P-QA-VP", k=3, time_limit_s=20)
+    assert "C008" not in {c.cadre for c in found.candidates}
+    tenure = [e for e in found.excluded if e.cadre == "C008"]
+    assert tenure and tenure[0].rule_id == "position-change-period", \
+        [(e.cadre, e.rule_id, e.clause) for e in found.excluded]
+    assert "reaches 60 months in post on 2024-09-01" in tenure[0].clause
+    assert "moves only by secondment" in tenure[0].clause

@@ -365,17 +365,12 @@ class Neighbourhood:
     def partners(self, cadre_id: str, taken: set[str]) -> list[str]:
         """Holders the plan does not move of the posts closest to the cadre (as the
         generator's chain partners): freeing them opens their posts."""
-        from planner.solver.candidates import PARTNERS_PER_CADRE, PostTable
+        from planner.solver.candidates import PARTNERS_PER_CADRE, held_table
 
         if self._held is None:
-            holder_of = self.facts.roster.holder_by_position
-            posts = sorted(p for p, c in holder_of.items()
-                           if c not in self.fixed and p not in self.away
-                           and self.facts.cadre(c).position == p)
-            for position_id in posts:
-                if position_id not in self.features:
-                    self.features[position_id] = post_features(self.facts, position_id)
-            self._held = PostTable(self.facts, posts, self.features)
+            self._held = held_table(
+                self.facts, self.features, lambda post, holder: holder not in self.fixed
+                and post not in self.away and self.facts.cadre(holder).position == post)
         holder_of = self.facts.roster.holder_by_position
         found = []
         for position_id in self._held.closest(cadre_id, PARTNERS_PER_CADRE + len(taken)):

@@ -145,6 +145,20 @@ VISIBLE_ROWS = """
 """
 
 
+def click_label(page: Page, target: str) -> None:
+    """Click the <label for=target> of a no-script control (a filter or sort radio)."""
+    page.evaluate(f"document.querySelector(\"label[for='{target}']\").click()")
+
+
+def sort_by_round(page: Page) -> tuple[list[dict[str, Any]], float]:
+    """Sort the moves table by round without script: the rows then shown, and the seconds
+    from the click to reading them back."""
+    started = time.perf_counter()
+    click_label(page, "fs-round")
+    rows = page.evaluate(VISIBLE_ROWS)
+    return rows, time.perf_counter() - started
+
+
 def print_to_pdf(page: Page, pages: str = "") -> bytes:
     """The open page printed as Chromium prints it (its own @page size and margin boxes,
     no browser header or footer), or only the `pages` given ("1-3"): the PDF's bytes."""

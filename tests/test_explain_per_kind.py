@@ -32,18 +32,24 @@ def demo(_tmp: Path) -> Path:
     return DEMO
 
 
-def with_min_tenure(tmp: Path) -> Path:
-    """The demo with a minimum tenure before a rotation (QĐ 65 Đ.7's 36 months, as an
-    illustration): the demo's rule files have no min_tenure rule."""
+def demo_with_rule(tmp: Path, rule: str) -> Path:
+    """An overlay of the demo whose rules are Plan 188's plus `rule` (YAML lines of one
+    list item, indented under `rules:`)."""
     (tmp / "rules.yaml").write_text(
-        "ruleset: mt\ninclude: [" + str(REPO / "rules" / "plan-188.yaml") + "]\nrules:\n"
-        "  - id: rotation-min-36\n    kind: min_tenure\n"
-        "    label: \"Luân chuyển tối thiểu 36 tháng\"\n    basis: \"QĐ 65-QĐ/TW Đ.7\"\n"
-        "    applies_to: {move.form: rotation}\n    params: {min_months: 36}\n",
-        encoding="utf-8")
+        "ruleset: extra\ninclude: [" + str(REPO / "rules" / "plan-188.yaml") + "]\nrules:\n"
+        + rule, encoding="utf-8")
     (tmp / "scenario.yaml").write_text(f"extends: {DEMO}\nrules: [rules.yaml]\n",
                                        encoding="utf-8")
     return tmp / "scenario.yaml"
+
+
+def with_min_tenure(tmp: Path) -> Path:
+    """The demo with a minimum tenure before a rotation (QĐ 65 Đ.7's 36 months, as an
+    illustration): the demo's rule files have no min_tenure rule."""
+    return demo_with_rule(
+        tmp, "  - id: rotation-min-36\n    kind: min_tenure\n"
+        "    label: \"Luân chuyển tối thiểu 36 tháng\"\n    basis: \"QĐ 65-QĐ/TW Đ.7\"\n"
+        "    applies_to: {move.form: rotation}\n    params: {min_months: 36}\n")
 
 
 def with_xuan_la_abolished(tmp: Path) -> Path:
@@ -132,15 +138,11 @@ def demo_plan(tmp_path_factory: pytest.TempPathFactory) -> tuple[Facts, Plan]:
 
 
 def test_candidates_name_a_hard_quota_that_the_move_breaks(tmp_path: Path) -> None:
-    (tmp_path / "rules.yaml").write_text(
-        "ruleset: cap\ninclude: [" + str(REPO / "rules" / "plan-188.yaml") + "]\nrules:\n"
-        "  - id: no-arrival-in-quang-an\n    kind: quota\n"
+    scenario = demo_with_rule(
+        tmp_path, "  - id: no-arrival-in-quang-an\n    kind: quota\n"
         "    label: \"Không điều về UBND phường Quảng An\"\n    basis: \"minh họa\"\n"
-        "    applies_to: {to.unit: U-QA-UB}\n    params: {max: 0, per: horizon}\n",
-        encoding="utf-8")
-    (tmp_path / "scenario.yaml").write_text(f"extends: {DEMO}\nrules: [rules.yaml]\n",
-                                            encoding="utf-8")
-    found = api.candidates(tmp_path / "scenario.yaml", "P-QA-CT", k=1, time_limit_s=20)
+        "    applies_to: {to.unit: U-QA-UB}\n    params: {max: 0, per: horizon}\n")
+    found = api.candidates(scenario, "P-QA-CT", k=1, time_limit_s=20)
     quota = [e for e in found.excluded if e.rule_id == "no-arrival-in-quang-an"]
     assert quota, [(e.cadre, e.rule_id, e.clause) for e in found.excluded]
     assert "at most 0" in quota[0].clause and f"{quota[0].cadre}→P-QA-CT" in quota[0].clause

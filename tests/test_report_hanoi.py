@@ -74,7 +74,7 @@ def hanoi_report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any]:
 
 def test_a_real_hanoi_2023_report_loads_and_filters_without_javascript(
         hanoi_report: tuple[Path, Any], tmp_path: Path):
-    from chromium_cdp import VISIBLE_ROWS, Page
+    from chromium_cdp import VISIBLE_ROWS, Page, click_label, sort_by_round
 
     html_path, report = hanoi_report
     moves = report.data.moves
@@ -84,20 +84,17 @@ def test_a_real_hanoi_2023_report_loads_and_filters_without_javascript(
         timings = page.evaluate(TIMINGS)
         rows = page.evaluate(VISIBLE_ROWS)
         assert len(rows) == len(moves)  # every move on the page: find in page reaches all
-        page.evaluate("document.querySelector(\"label[for='fr-2']\").click()")
+        click_label(page, "fr-2")
         third = sum(1 for m in moves if m["round"] == report.data.rounds[2])
         assert len(page.evaluate(VISIBLE_ROWS)) == third
-        page.evaluate("document.querySelector(\"label[for='ff-secondment']\").click()")
+        click_label(page, "ff-secondment")
         both = sum(1 for m in moves if m["round"] == report.data.rounds[2]
                    and m["form"] == "secondment")
         shown = page.evaluate(VISIBLE_ROWS)
         assert len(shown) == both and {r["form"] for r in shown} <= {"secondment"}
         for target in ("fr-all", "ff-all"):
-            page.evaluate(f"document.querySelector(\"label[for='{target}']\").click()")
-        started = time.perf_counter()
-        page.evaluate("document.querySelector(\"label[for='fs-round']\").click()")
-        by_round = page.evaluate(VISIBLE_ROWS)
-        sort_seconds = time.perf_counter() - started
+            click_label(page, target)
+        by_round, sort_seconds = sort_by_round(page)
         assert [r["round"] for r in by_round] == sorted(r["round"] for r in rows)
         assert all(r["aligned"] for r in by_round)
         # a unit of the index, by its link

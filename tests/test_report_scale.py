@@ -104,7 +104,7 @@ def test_a_hanoi_size_report_is_usable_with_and_without_javascript(
     """Timings from Chromium's navigation and paint entries; then, scripts disabled, a round
     filter and the sort by round (CSS over server-side ranks) at 1,500 rows; with scripts,
     search by name. The bounds are generous: the figures are printed (`-s`)."""
-    from chromium_cdp import VISIBLE_ROWS, Page
+    from chromium_cdp import VISIBLE_ROWS, Page, click_label, sort_by_round
 
     plan_dir, scenario = hanoi_plan
     report = build_report(plan_dir, scenario)
@@ -116,14 +116,11 @@ def test_a_hanoi_size_report_is_usable_with_and_without_javascript(
         plain = page.evaluate(TIMINGS)
         rows = page.evaluate(VISIBLE_ROWS)
         assert len(rows) == len(moves)  # no script: every move is on the page
-        page.evaluate("document.querySelector(\"label[for='fr-2']\").click()")
+        click_label(page, "fr-2")
         third = sum(1 for m in moves if m["round"] == report.data.rounds[2])
         assert len(page.evaluate(VISIBLE_ROWS)) == third
-        page.evaluate("document.querySelector(\"label[for='fr-all']\").click()")
-        started = time.perf_counter()
-        page.evaluate("document.querySelector(\"label[for='fs-round']\").click()")
-        by_round = page.evaluate(VISIBLE_ROWS)
-        sort_seconds = time.perf_counter() - started
+        click_label(page, "fr-all")
+        by_round, sort_seconds = sort_by_round(page)
         assert [r["round"] for r in by_round] == sorted(r["round"] for r in rows)
         assert all(r["aligned"] for r in by_round)
         wall_js = page.open(html_path.as_uri(), javascript=True)

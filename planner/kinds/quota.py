@@ -113,7 +113,7 @@ class Quota(RuleKind):
         picks for other reasons. A condition on the move or its destination (move.*, to.*)
         is left to the model: the cadre's own fields and post (`from.*`) decide here."""
         params: QuotaParams = rule.params
-        if params.min is None or not params.min:
+        if not params.min:
             return []
         groups = quota_groups(rule, facts)
         if not groups:

@@ -480,9 +480,8 @@ def build_candidates(facts: Facts, scan_limit: int = SCAN_LIMIT,
         partners: list[str] = []
         mover_set = set(movers)
         holder_of = roster.holder_by_position
-        occupied = sorted(p for p, c in holder_of.items() if c not in mover_set and may_move(c))
-        features.update({p: post_features(facts, p) for p in occupied if p not in features})
-        held = PostTable(facts, occupied, features)
+        held = held_table(facts, features,
+                          lambda _post, holder: holder not in mover_set and may_move(holder))
         for cadre_id in movers:
             # appointees and secondees go to their own targets only: partners cannot help
             if counts.get(cadre_id, 0) >= MIN_OPTIONS or cadre_id in pins \
@@ -529,6 +528,15 @@ def _open_posts(facts: Facts, movers: list[str], away: dict[str, dt.date]) -> li
 
 Restricted = dict[str, tuple[str, list[str]]]  # cadre → (the one form, the posts to try)
 
+
+def held_table(facts: Facts, features: dict[str, PostFeatures],
+               keep: Callable[[str, str], bool]) -> PostTable:
+    """The closeness table over the held posts whose (post, holder) `keep` accepts — the
+    posts chain partners leave — filling in `features` for the posts new to it."""
+    posts = sorted(p for p, c in facts.roster.holder_by_position.items() if keep(p, c))
+    features.update({p: post_features(facts, p) for p in posts if p not in features})
+    return PostTable(facts, posts, features)
+
 # A due cadre left with no option after the closeness-ranked partners: the closest held
 # posts scanned for ones the rules allow them (their holders become partners).
 STUCK_SCAN = 400
@@ -547,18 +555,16 @@ def _recruit_lawful_partners(job: _Job, result: CandidateSet, movers: list[str],
     the partners are judged as every mover is. Few cadres are stuck, so the reference
     `judge` is cheap here. Returns the open posts (more, if partners were found)."""
     facts = job.facts
-    options = result.posts_per_cadre()
+    kept = result.posts_per_cadre()
     holder_of = facts.roster.holder_by_position
     mover_set = set(movers)
-    stuck = [c for c in movers if not options.get(c) and c not in job.restricted
+    stuck = [c for c in movers if not kept.get(c) and c not in job.restricted
              and c not in job.pins and (due := facts.due(c)) is not None and due.rule.hard]
     if not stuck:
         return job.open_posts
-    occupied = sorted(p for p, c in holder_of.items() if c not in mover_set and may_move(c)
-                      and p not in job.away)
     features = dict(job.features)
-    features.update({p: post_features(facts, p) for p in occupied if p not in features})
-    held = PostTable(facts, occupied, features)
+    held = held_table(facts, features, lambda post, holder: holder not in mover_set
+                      and may_move(holder) and post not in job.away)
     targets: Restricted = {}
     partners: list[str] = []
     for cadre_id in stuck:

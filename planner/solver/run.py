@@ -90,6 +90,7 @@ def unmet_pins(facts: Facts, plan: Plan, candidate_set: CandidateSet,
     """Pins the solved plan could not honour, with the hard rules that stand in the way
     (`skip`: the cadres whose pins are reported otherwise)."""
     messages = []
+    options = candidate_set.per_cadre()
     for entry in facts.scenario.pins:
         pin = entry.value
         if skip and pin.cadre in skip:
@@ -108,7 +109,7 @@ def unmet_pins(facts: Facts, plan: Plan, candidate_set: CandidateSet,
             # the rules refusing the holder's moves stand in the way only if no move is left
             # (a holder with options stays for the coupled rules: the conflict core says which)
             blocked = candidate_set.refusals.get(holder, Counter()) \
-                if not any(o.cadre == holder for o in candidate_set.options) else Counter()
+                if not options.get(holder) else Counter()
             why = ", ".join(rule_id for rule_id, _n in blocked.most_common(3))
             reasons.append(f"{pin.to} stays held by {holder}"
                            + (f", whose moves {why} forbid" if why else "")
@@ -176,8 +177,9 @@ def _solve(facts: Facts, progress: Callable[[str], None] | None, log: bool,
             f"status {solution.status}): "
             "raise solver.time_limit_s in the scenario, or shorten the horizon")
     plan = extract_plan(facts, model, solution, candidate_set)
+    options = candidate_set.per_cadre()
     without = {c for c in (e.value.cadre for e in facts.scenario.pins)
-               if not candidate_set.per_cadre().get(c, 0)}  # said by pin_conflicts
+               if not options.get(c, 0)}  # said by pin_conflicts
     missed = conflicts + unmet_pins(facts, plan, candidate_set, skip=without)
     started = time.perf_counter()
     report = check_plan(facts, plan)
@@ -234,6 +236,11 @@ def extract_plan(facts: Facts, model: LinearModel, solution: Solution,
                           adaptation_end(facts, probe), tuple(reasons),
                           note=move_note(facts, probe)))
     moved = {m.cadre for m in moves}
+    # where the plan's moves put cadres, and the round each holder leaves for good (a
+    # secondee keeps their home post): read by every unplaced cadre's reason
+    arrivals = {m.to_position for m in moves}
+    left_at = {m.from_position: m.round_index for m in moves
+               if m.from_position and m.form != "secondment"}
     unplaced = []
     for cadre_id in candidate_set.movers:
         due = facts.due(cadre_id)
@@ -247,7 +254,7 @@ def extract_plan(facts: Facts, model: LinearModel, solution: Solution,
                       + (f"; refused by {top}" if top else ""))
             rule_ids = tuple([due.rule.id, *(r for r, _n in refusals.most_common(3))])
         else:
-            reason = _why_no_option_taken(facts, model, options, moves)
+            reason = _why_no_option_taken(facts, model, options, arrivals, left_at)
             rule_ids = (due.rule.id,)
         if due.why:  # e.g. "post P ends on 2025-07-01": why they had to move at all
             reason = f"{due.why}; {reason}"
@@ -256,7 +263,7 @@ def extract_plan(facts: Facts, model: LinearModel, solution: Solution,
 
 
 def _why_no_option_taken(facts: Facts, model: LinearModel, options: list[int],
-                         moves: list[Move]) -> str:
+                         arrivals: set[str], left_at: dict[str, int]) -> str:
     """Why a cadre with allowed options stays: where every option went.
 
     An option (post P from round r on) is lost when P receives another cadre of the plan,
@@ -264,9 +271,6 @@ def _why_no_option_taken(facts: Facts, model: LinearModel, options: list[int],
     the rounds the cadre may move in: the holders of abolished posts in 2025 must be placed
     before their posts end). When every option is lost that way the reason is capacity,
     said as such; otherwise the coupled rules or the objective left the free ones."""
-    arrivals = {m.to_position for m in moves}
-    left_at = {m.from_position: m.round_index for m in moves
-               if m.from_position and m.form != "secondment"}
     holder = facts.roster.holder_by_position
     lost: dict[str, set[str]] = {"taken": set(), "kept": set(), "late": set()}
     free = False

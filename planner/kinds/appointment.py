@@ -54,6 +54,13 @@ class Appointment(RuleKind):
         """The cadre (origin, pool, service, status) and what ranks read of the post."""
         return cadre_id, rank_signature(facts, to_position)
 
+    def cadre_class(self, rule: Rule, facts: Facts, cadre_id: str, form: str
+                    ) -> Hashable | None:
+        return cadre_id
+
+    def post_class(self, rule: Rule, facts: Facts, to_position: str) -> Hashable:
+        return rank_signature(facts, to_position)
+
     def judge_move(self, rule: Rule, facts: Facts, move: Move) -> Violation | None:
         if not is_upward(facts, move):
             return None

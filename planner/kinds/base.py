@@ -151,6 +151,18 @@ class Relaxation:
     description: str
 
 
+#: `cadre_class`'s answer for a cadre and form the rule never refuses nor prices
+PASSES = "\u2713passes"
+
+
+def verdict_factors(kind: RuleKind) -> tuple[str, ...]:
+    """The move fields a kind's verdict depends on (all four without a declaration; a
+    `timeless` kind's cadre, form and post)."""
+    if kind.judged_on is not None:
+        return kind.judged_on
+    return ("cadre", "form", "to") if kind.timeless else ("cadre", "form", "to", "round")
+
+
 class RuleKind:
     """Base class of the rule kinds (DESIGN §2.4): the hooks and their defaults."""
 
@@ -178,6 +190,31 @@ class RuleKind:
         few dozen classes of post instead of thousands of posts). None: no such key (the
         verdict is judged per cadre and post). A property test holds the reuse exact."""
         return None
+
+    # The vectorised candidate judge's factoring (planner/solver/vectorised.py): a move's
+    # verdict is a function of `cadre_class` (the cadre and the form), `post_class` (the
+    # destination alone), the `pair_reads` relations between the two (computed over arrays)
+    # and — unless `judged_on` leaves it out — the round. The defaults follow `judged_on`
+    # (identity keys: the cadre and form, the post); kinds override them with coarser keys
+    # so one verdict serves every cadre and post of a class. A property test holds the
+    # vectorised verdicts equal to `judge_move`'s on random rosters.
+
+    def cadre_class(self, rule: Rule, facts: Facts, cadre_id: str, form: str
+                    ) -> Hashable | None:
+        """What the verdict reads of the cadre and the form, as a key; PASSES if the rule
+        allows every move of this cadre by this form; None if the verdict cannot be
+        factored for this cadre (then judged per cadre, form and post)."""
+        fields = verdict_factors(self)
+        return (cadre_id if "cadre" in fields else None, form if "form" in fields else None)
+
+    def post_class(self, rule: Rule, facts: Facts, to_position: str) -> Hashable:
+        """What the verdict reads of the destination alone, as a key."""
+        return to_position if "to" in verdict_factors(self) else None
+
+    def pair_reads(self, rule: Rule) -> tuple[str, ...]:
+        """The relations between origin (or cadre) and destination the verdict reads besides
+        the two classes, among planner.solver.vectorised.PAIR_RELATIONS."""
+        return ()
 
     #: objective terms this kind's encode prices itself (e.g. "weights.vacancy")
     prices: ClassVar[frozenset[str]] = frozenset()

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import Field
 
 from planner.i18n.messages import listed, say
-from planner.kinds.base import Params, RuleKind, Violation, violation
+from planner.kinds.base import PASSES, Params, RuleKind, Violation, violation
 from planner.kinds.non_local import is_local
 from planner.models import Form, Role
 from planner.ruleset import Dated, Rule
@@ -111,6 +111,14 @@ class Eligibility(RuleKind):
                    to_position: str) -> Hashable | None:
         target = facts.place(to_position)
         return cadre_id, target["role"], target["level"], bool(target["key"])
+
+    def cadre_class(self, rule: Rule, facts: Facts, cadre_id: str, form: str
+                    ) -> Hashable | None:
+        return (cadre_id, form) if form == rule.params.form else PASSES
+
+    def post_class(self, rule: Rule, facts: Facts, to_position: str) -> Hashable:
+        target = facts.place(to_position)
+        return target["role"], target["level"], bool(target["key"])
 
     def judge_move(self, rule: Rule, facts: Facts, move: Move) -> Violation | None:
         if move.form != rule.params.form:

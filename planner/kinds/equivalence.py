@@ -109,6 +109,22 @@ class Equivalence(RuleKind):
         ending = origin is not None and facts.graph.window(origin)[1] is not None
         return (origin is None, *ends, decided, ending)
 
+    def cadre_class(self, rule: Rule, facts: Facts, cadre_id: str, form: str
+                    ) -> Hashable | None:
+        """move_class's origin half, with the form; a cadre a pin may decide higher is
+        judged post by post."""
+        if form in rule.params.by_decision and any(
+                p.value.higher and p.value.cadre == cadre_id for p in facts.scenario.pins):
+            return None
+        origin = facts.cadre(cadre_id).position
+        if origin is None:
+            return form, True
+        return (form, False, facts.place(origin)["role"] == "staff",
+                rank_by(facts, rule, origin), facts.graph.window(origin)[1] is not None)
+
+    def post_class(self, rule: Rule, facts: Facts, to_position: str) -> Hashable:
+        return facts.place(to_position)["role"] == "staff", rank_by(facts, rule, to_position)
+
     def judge_move(self, rule: Rule, facts: Facts, move: Move) -> Violation | None:
         params: EquivalenceParams = rule.params
         where = dict(cadres=(move.cadre,), positions=(move.from_position or "", move.to_position),

@@ -19,7 +19,7 @@ from pydantic import Field
 
 from planner.calendar import months_between
 from planner.i18n.messages import say
-from planner.kinds.base import Params, RuleKind, Violation, violation
+from planner.kinds.base import PASSES, Params, RuleKind, Violation, violation
 from planner.models import ALL_FORMS, Cadre, Form, Status
 from planner.ruleset import Dated, Rule
 
@@ -100,6 +100,18 @@ class Exemption(RuleKind):
                    to_position: str) -> Hashable | None:
         """The post matters only as the extension of the cadre's own secondment."""
         return cadre_id, _extension(facts.cadre(cadre_id), form, to_position)
+
+    def cadre_class(self, rule: Rule, facts: Facts, cadre_id: str, form: str
+                    ) -> Hashable | None:
+        """The cadre alone, but for a secondment that may extend their own (post by post)."""
+        if form not in rule.params.forms:
+            return PASSES
+        if _extension(facts.cadre(cadre_id), form, facts.cadre(cadre_id).secondment_post):
+            return None
+        return cadre_id, form
+
+    def post_class(self, rule: Rule, facts: Facts, to_position: str) -> Hashable:
+        return None
 
     def exempts(self, rule: Rule, facts: Facts, cadre_id: str, form: str,
                 day: dt.date) -> str | None:

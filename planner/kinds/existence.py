@@ -20,12 +20,13 @@ two halves, both read by the candidate generator and the checker alike:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Hashable
 from typing import TYPE_CHECKING
 
 from pydantic import Field
 
 from planner.i18n.messages import say
-from planner.kinds.base import Due, Params, RuleKind, Violation, violation
+from planner.kinds.base import PASSES, Due, Params, RuleKind, Violation, violation
 from planner.kinds.tenure_limit import HARD_STAY_COST
 from planner.models import FORMS_EXCEPT_SECONDMENT, Form
 from planner.ruleset import Rule
@@ -88,6 +89,16 @@ class Existence(RuleKind):
 
     def due(self, rule: Rule, facts: Facts, cadre_id: str) -> Due | None:
         return due_by_end(rule, facts, cadre_id)
+
+    def cadre_class(self, rule: Rule, facts: Facts, cadre_id: str, form: str
+                    ) -> Hashable | None:
+        """The form and what the verdict reads of the cadre (the post is read whole)."""
+        if not rule.params.moves:
+            return PASSES
+        cadre = facts.cadre(cadre_id)
+        home = post_end(facts, cadre.position) if cadre.position and form == "secondment" \
+            else None
+        return form, cadre.secondment_post, home
 
     def judge_move(self, rule: Rule, facts: Facts, move: Move) -> Violation | None:
         if not rule.params.moves:

@@ -8,12 +8,13 @@ the administrative mergers were done (1 Jul 2025). A move whose first day falls 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Hashable
 from typing import TYPE_CHECKING
 
 from pydantic import Field, model_validator
 
 from planner.i18n.messages import say
-from planner.kinds.base import Params, RuleKind, Violation, violation
+from planner.kinds.base import PASSES, Params, RuleKind, Violation, violation
 from planner.models import ALL_FORMS, Form, Role
 
 if TYPE_CHECKING:
@@ -47,6 +48,10 @@ class Freeze(RuleKind):
     move_rule = True
     per_move = True
     judged_on = ("form", "to", "round")
+
+    def cadre_class(self, rule: Rule, facts: Facts, cadre_id: str, form: str
+                    ) -> Hashable | None:
+        return form if form in rule.params.forms else PASSES
 
     def judge_move(self, rule: Rule, facts: Facts, move: Move) -> Violation | None:
         params: FreezeParams = rule.params

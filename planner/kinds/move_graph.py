@@ -99,6 +99,13 @@ def _scope_holds(scope: str, facts: Facts, source: dict[str, Any], target: dict[
     return same == (scope == "same_district")
 
 
+# the origin–destination relation each scope reads (the vectorised judge's pair_reads)
+_SCOPE_RELATION = {"same_locality": "same_locality", "other_locality": "same_locality",
+                   "same_unit": "same_unit", "other_unit": "same_unit",
+                   "same_authority": "same_authority", "same_district": "same_district",
+                   "other_district": "same_district"}
+
+
 def managing_authority(facts: Facts, place: dict[str, Any]) -> str:
     """The locality whose People's Committee manages a post's civil servants [I]: the
     district for district and (before 2025) commune posts, else the locality itself."""
@@ -146,6 +153,27 @@ class MoveGraph(RuleKind):
                 tuple(_scope_holds(scope, facts, source, target) for scope in scopes),
                 form in params.same_profession
                 and facts.cadre(cadre_id).profession == target["profession"])
+
+    def cadre_class(self, rule: Rule, facts: Facts, cadre_id: str, form: str
+                    ) -> Hashable | None:
+        """The form, the origin's fields the edges name and its grade (move_class's origin
+        half); whether the profession must match."""
+        origin = facts.cadre(cadre_id).position
+        if origin is None:
+            return None
+        params: MoveGraphParams = rule.params
+        source = facts.place(origin)
+        return (form, tuple(source.get(k) for k in params.reads[0]), source["grade"],
+                form in params.same_profession)
+
+    def post_class(self, rule: Rule, facts: Facts, to_position: str) -> Hashable:
+        target = facts.place(to_position)
+        return tuple(target.get(k) for k in rule.params.reads[1]), target["grade"]
+
+    def pair_reads(self, rule: Rule) -> tuple[str, ...]:
+        params: MoveGraphParams = rule.params
+        return tuple(sorted({_SCOPE_RELATION[s] for s in params.reads[2] if s != "any"})) + (
+            ("same_profession",) if params.same_profession else ())
 
     def judge_move(self, rule: Rule, facts: Facts, move: Move) -> Violation | None:
         params: MoveGraphParams = rule.params

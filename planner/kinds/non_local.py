@@ -12,6 +12,7 @@ recorded hometown is not local.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
@@ -58,6 +59,15 @@ class NonLocal(RuleKind):
     per_move = True
     judged_on = ("cadre", "to")
     timeless = True
+
+    def cadre_class(self, rule: Rule, facts: Facts, cadre_id: str, form: str
+                    ) -> Hashable | None:
+        return facts.cadre(cadre_id).hometown  # all is_local reads of the cadre
+
+    def post_class(self, rule: Rule, facts: Facts, to_position: str) -> Hashable:
+        target = facts.place(to_position)
+        return (target["role"] in rule.params.roles,
+                local_area(facts, target["locality"], rule.params.scope))
 
     def judge_move(self, rule: Rule, facts: Facts, move: Move) -> Violation | None:
         params: NonLocalParams = rule.params

@@ -9,12 +9,13 @@ skills (a post that states neither asks nothing). [I] what "requirements" means 
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import TYPE_CHECKING
 
 from pydantic import Field
 
 from planner.i18n.messages import say
-from planner.kinds.base import Params, RuleKind, Violation, violation
+from planner.kinds.base import PASSES, Params, RuleKind, Violation, violation
 from planner.models import Form
 
 if TYPE_CHECKING:
@@ -53,6 +54,10 @@ class Qualification(RuleKind):
     move_rule = True
     per_move = True
     timeless = True
+
+    def cadre_class(self, rule: Rule, facts: Facts, cadre_id: str, form: str
+                    ) -> Hashable | None:
+        return (cadre_id, form) if form in rule.params.forms else PASSES
 
     def judge_move(self, rule: Rule, facts: Facts, move: Move) -> Violation | None:
         if move.form not in rule.params.forms:

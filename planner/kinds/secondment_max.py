@@ -7,13 +7,14 @@ new decision. A secondment without an end date is open-ended and breaks the rule
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import TYPE_CHECKING
 
 from pydantic import Field
 
 from planner.calendar import add_months, months_between
 from planner.i18n.messages import say
-from planner.kinds.base import Params, RuleKind, Violation, violation
+from planner.kinds.base import PASSES, Params, RuleKind, Violation, violation
 from planner.models import Form
 from planner.ruleset import Dated
 
@@ -52,6 +53,10 @@ class SecondmentMax(RuleKind):
     move_rule = True
     per_move = True
     judged_on = ("form", "to", "round")  # the end: the away holder's return at `to`
+
+    def cadre_class(self, rule: Rule, facts: Facts, cadre_id: str, form: str
+                    ) -> Hashable | None:
+        return form if form in rule.params.forms else PASSES
 
     def judge_move(self, rule: Rule, facts: Facts, move: Move) -> Violation | None:
         if move.form not in rule.params.forms:

@@ -9,6 +9,7 @@ with the gap.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import TYPE_CHECKING
 
 from pydantic import Field
@@ -43,6 +44,13 @@ class SkillDemand(RuleKind):
     per_move = True
     judged_on = ("cadre", "to")
     timeless = True
+
+    def cadre_class(self, rule: Rule, facts: Facts, cadre_id: str, form: str
+                    ) -> Hashable | None:
+        return frozenset(facts.cadre(cadre_id).skills)
+
+    def post_class(self, rule: Rule, facts: Facts, to_position: str) -> Hashable:
+        return tuple(demanded_skills(rule, facts.place(to_position)["skills"]))
 
     def judge_move(self, rule: Rule, facts: Facts, move: Move) -> Violation | None:
         target = facts.place(move.to_position)

@@ -40,6 +40,7 @@ from planner.kinds.base import RuleKind, Violation
 from planner.models import Pin
 from planner.plan import Move
 from planner.ruleset import Rule
+from planner.solver.vectorised import BatchJudge, Rows, open_rounds_of, round_bits
 
 # Forms the planner proposes, in order of preference once the due rule's own form is tried
 # (an appointment only where the lateral forms are refused: an upward move).
@@ -500,7 +501,7 @@ def build_candidates(facts: Facts, scan_limit: int = SCAN_LIMIT,
                              if p not in features})
             # judges only the (cadre, post) pairs not judged yet
             job = _Job(facts, rules, open_posts, features, away, restricted, pins, forbidden,
-                       scan_limit, keep_limit)
+                       scan_limit, keep_limit, job.batch)
             _judge_all(job, result, movers, judged)
         open_posts = _recruit_lawful_partners(job, result, movers, judged, may_move)
     result.movers = movers
@@ -595,7 +596,7 @@ def _recruit_lawful_partners(job: _Job, result: CandidateSet, movers: list[str],
     features.update({p: post_features(facts, p) for p in open_posts if p not in features})
     restricted = {**job.restricted, **targets}
     job = _Job(facts, job.rules, open_posts, features, job.away, restricted, job.pins,
-               job.forbidden, job.scan_limit, job.keep_limit)
+               job.forbidden, job.scan_limit, job.keep_limit, job.batch)
     _judge_all(job, result, [*targets, *partners], judged)
     return open_posts
 
@@ -694,6 +695,8 @@ class _Job:
     forbidden: dict[str, set[str | None]]
     scan_limit: int
     keep_limit: int
+    # the vectorised judge (its verdicts cached across the passes of one generation)
+    batch: BatchJudge | None = None
 
     def __post_init__(self) -> None:
         self.judge = FactoredJudge(self.facts, self.rules)
@@ -702,6 +705,8 @@ class _Job:
         self.conditional = [bool(r.selector.conditions) for r in self.rules]
         self.table = PostTable(self.facts, self.open_posts, self.features)
         self.open_set = set(self.open_posts)
+        if self.batch is None:
+            self.batch = BatchJudge(self.facts, self.rules, self.rules)
 
 
 def _options_for(job: _Job, cadre_id: str, judged: set[str], kept: int) -> CadreOptions:
@@ -817,9 +822,17 @@ def forms_for(facts: Facts, job: _Job, cadre_id: str, due: bool, position_id: st
     return forms
 
 
+# Judge a pass's rows all at once (planner/solver/vectorised.py) rather than cadre by cadre
+# with `_options_for` (the reference path; a test holds the two to the same candidate set).
+VECTORISED = True
+
+
 def _judge_all(job: _Job, result: CandidateSet, cadre_ids: list[str],
                judged: dict[str, set[str]]) -> None:
     """Judge cadres in order and merge what each produced into the result."""
+    if VECTORISED:
+        _judge_pass(job, result, cadre_ids, judged)
+        return
     counts = result.posts_per_cadre()  # the posts each cadre already keeps
     for number, cadre_id in enumerate(cadre_ids):
         try:
@@ -832,3 +845,207 @@ def _judge_all(job: _Job, result: CandidateSet, cadre_ids: list[str],
         result.refusals.setdefault(item.cadre, Counter()).update(item.refusals)
         judged[item.cadre] = item.judged
         result.pairs_judged += item.pairs_judged
+
+
+@dataclass
+class _Plan:
+    """What one cadre's part of a vectorised pass needs besides the rows' verdicts."""
+
+    cadre: str
+    refusals: Counter[str]
+    judged: set[str]
+    keep_limit: int
+    kept: int
+    # (post, skipped: own post or forbidden, first row, end row) in closeness order
+    entries: list[tuple[str, bool, int, int]]
+
+
+def _plan_for(job: _Job, batch: BatchJudge, rows: Rows, cadre_id: str, judged: set[str],
+              kept: int) -> _Plan:
+    """`_options_for` up to the judging: the targets in order, the forms each tries and the
+    rounds open to each (form, post) — appended to `rows` — without judging any."""
+    facts = job.facts
+    cadre = facts.cadre(cadre_id)
+    due = facts.due(cadre_id)
+    pin = job.pins.get(cadre_id)
+    plan = _Plan(cadre_id, Counter(), set(judged), job.keep_limit, kept, [])
+    latest = len(facts.rounds) - 1
+    if due is not None and due.rule.hard:
+        latest = due.round_index
+        if pin is not None and pin.round is not None and all(
+                r.name != pin.round for r in facts.rounds[: latest + 1]):
+            plan.refusals[due.rule.id] += 1
+    forms = list(PROPOSED_FORMS)
+    if due is not None:
+        for reached in facts.dues(cadre_id):
+            forms = [f for f in forms if f in reached.satisfied_by]
+        forms.sort(key=lambda f: f != due.form)
+    if pin is not None and pin.form is not None:
+        forms = [pin.form]
+    recruited = job.restricted.get(cadre_id) if pin is None else None
+    if recruited is not None:
+        forms = [recruited[0]]
+        targets = [p for p in recruited[1] if p in job.open_set]
+        if recruited[0] == "appointment":
+            plan.keep_limit = min(plan.keep_limit, RECRUIT_KEEP)
+            if len(targets) > RECRUIT_SCAN:
+                targets = job.table.closest(cadre_id, RECRUIT_SCAN, among=targets)
+    elif pin is not None:
+        targets = [pin.to] if pin.to in job.open_set else []
+        if not targets:
+            plan.refusals["structure.one-holder"] += 1
+    else:
+        targets = job.table.closest(cadre_id, job.scan_limit)
+    forbidden = job.forbidden.get(cadre_id, set())
+    open_rounds = open_rounds_of(facts, cadre_id, latest,
+                                 pin.round if pin is not None else None, pin is not None)
+    fixed_forms = (pin is not None and pin.form is not None) or recruited is not None
+    index = batch.cadre(cadre_id)
+    seen = set(judged)
+    for position_id in targets:
+        if position_id in seen:
+            continue
+        seen.add(position_id)
+        if position_id == cadre.position or forbidden & {None, position_id}:
+            plan.entries.append((position_id, True, 0, 0))
+            continue
+        tried = forms if fixed_forms else forms_for(facts, job, cadre_id, due is not None,
+                                                   position_id, forms)
+        first = len(rows.cadre)
+        post = batch.codes.index[position_id]
+        for form in tried:
+            bits = round_bits(facts, job.away, batch, cadre_id, position_id, form,
+                              open_rounds)
+            if not bits:
+                continue  # no round to judge: `_options_for` tries the next form
+            rows.cadre.append(index)
+            rows.post.append(post)
+            rows.form.append(batch.form(form))
+            rows.valid.append(bits)
+        plan.entries.append((position_id, False, first, len(rows.cadre)))
+    return plan
+
+
+def _judge_pass(job: _Job, result: CandidateSet, cadre_ids: list[str],
+                judged: dict[str, set[str]]) -> None:
+    """`_judge_all` over arrays: list every row the cadres may judge, judge them rule by
+    rule (BatchJudge), then let each cadre take its rows in order as `_options_for` does."""
+    batch = job.batch
+    assert batch is not None
+    counts = result.posts_per_cadre()
+    rows = Rows()
+    plans: list[_Plan] = []
+    for number, cadre_id in enumerate(cadre_ids):
+        try:
+            deadline.check("generating candidates")
+        except deadline.TimeLimitReached as reached:
+            raise deadline.TimeLimitReached(reached.phase, number, len(cadre_ids),
+                                            "cadres judged", reached.limit) from None
+        plans.append(_plan_for(job, batch, rows, cadre_id, judged.get(cadre_id, set()),
+                               counts.get(cadre_id, 0)))
+    verdicts = batch.judge(rows)
+    count = len(rows.cadre)
+    num_rounds = batch.num_rounds
+    powers = np.left_shift(np.int64(1), np.arange(num_rounds, dtype=np.int64))
+    hard_bits = np.zeros(count, dtype=np.int64)
+    free_bits = np.zeros(count, dtype=np.int64)  # refused by the rules that ignore the round
+    slot_bits: list[np.ndarray] = []
+    for table, rows_of, slots in verdicts:
+        bits = (~np.isnan(table.matrix)).astype(np.int64) @ powers if len(rows_of) else \
+            np.zeros(0, dtype=np.int64)
+        slot_bits.append(bits)
+        if table.hard and len(rows_of):
+            hard_bits[rows_of] |= bits[slots]
+            if not table.per_round:
+                free_bits[rows_of] |= bits[slots]
+    valid = rows.valid
+    hard = hard_bits.tolist()
+    tried: list[int] = []  # rows judged, in order
+    emitted: list[tuple[int, int]] = []  # (row, round) of each option, in order
+    spans: list[tuple[int, int, int, int]] = []  # per plan: its tried and emitted ranges
+    for plan in plans:
+        deadline.check("generating candidates")
+        tried_from, emitted_from = len(tried), len(emitted)
+        kept = plan.kept
+        pairs = 0
+        for position_id, skipped, first, end in plan.entries:
+            if kept >= plan.keep_limit:
+                break
+            plan.judged.add(position_id)
+            if skipped:
+                continue
+            for row in range(first, end):
+                bits = valid[row]
+                pairs += bits.bit_count()
+                tried.append(row)
+                allowed = bits & ~hard[row]
+                if allowed:
+                    emitted.extend((row, r) for r in range(num_rounds) if allowed >> r & 1)
+                    kept += 1
+                    break
+        result.pairs_judged += pairs
+        spans.append((tried_from, len(tried), emitted_from, len(emitted)))
+    # soft costs and the soft rules' names of each option, summed in rule order
+    emitted_rows = np.array([e[0] for e in emitted], dtype=np.int64)
+    emitted_rounds = np.array([e[1] for e in emitted], dtype=np.int64)
+    costs = np.zeros(len(emitted))
+    names = np.zeros(len(emitted), dtype=np.int64)
+    soft_ids: list[str] = []
+    for table, rows_of, slots in verdicts:
+        if table.hard or not len(rows_of):
+            continue
+        slot_of = np.full(count, -1, dtype=np.int64)
+        slot_of[rows_of] = slots
+        found = slot_of[emitted_rows]
+        value = np.where(found >= 0, table.matrix[np.maximum(found, 0), emitted_rounds], np.nan)
+        fires = ~np.isnan(value)
+        costs += np.where(fires, value, 0.0)
+        names |= fires.astype(np.int64) << len(soft_ids)
+        soft_ids.append(table.rule_id)
+    named: dict[int, tuple[str, ...]] = {}
+    cost_list, name_list = costs.tolist(), names.tolist()
+    # refusals: each hard rule per refused round of each row judged, but for a row the
+    # round-free rules refuse in every round, only those (`by_round`'s settle_early)
+    tried_rows = np.array(tried, dtype=np.int64)
+    valid_tried = np.array(valid, dtype=np.int64)[tried_rows] if tried else \
+        np.zeros(0, dtype=np.int64)
+    settled = (valid_tried & ~free_bits[tried_rows]) == 0
+    plan_of_tried = np.repeat(np.arange(len(plans)), [b - a for a, b, _c, _d in spans])
+    firsts: list[list[tuple[int, int, int, str, int]]] = [[] for _ in plans]
+    for order, ((table, rows_of, slots), bits) in enumerate(zip(verdicts, slot_bits,
+                                                                strict=True)):
+        if not table.hard or not len(rows_of) or not len(tried_rows):
+            continue
+        slot_of = np.full(count, -1, dtype=np.int64)
+        slot_of[rows_of] = slots
+        found = slot_of[tried_rows]
+        fired = np.where(found >= 0, bits[np.maximum(found, 0)], 0) & valid_tried
+        if table.per_round:
+            fired = np.where(settled, 0, fired)
+        times = np.bitwise_count(fired.astype(np.uint64)).astype(np.int64)
+        hit = np.flatnonzero(times)
+        if not len(hit):
+            continue
+        per_plan = np.bincount(plan_of_tried[hit], weights=times[hit],
+                               minlength=len(plans)).astype(np.int64)
+        who, at = np.unique(plan_of_tried[hit], return_index=True)
+        for p, i in zip(who.tolist(), hit[at].tolist(), strict=True):
+            low = int(fired[i])
+            firsts[p].append((i, (low & -low).bit_length() - 1, order, table.rule_id,
+                              int(per_plan[p])))
+    for plan, span, first_hits in zip(plans, spans, firsts, strict=True):
+        options = result.options
+        for k in range(span[2], span[3]):
+            row, round_index = emitted[k]
+            bits = name_list[k]
+            soft = named.get(bits)
+            if soft is None:
+                soft = named[bits] = tuple(n for b, n in enumerate(soft_ids) if bits >> b & 1)
+            options.append(Option(plan.cadre, batch.forms[rows.form[row]],
+                                  batch.codes.posts[rows.post[row]], round_index,
+                                  cost_list[k], soft))
+        refusals = plan.refusals
+        for _i, _r, _o, rule_id, number in sorted(first_hits):
+            refusals[rule_id] += number
+        result.refusals.setdefault(plan.cadre, Counter()).update(refusals)
+        judged[plan.cadre] = plan.judged

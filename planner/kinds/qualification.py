@@ -57,7 +57,14 @@ class Qualification(RuleKind):
 
     def cadre_class(self, rule: Rule, facts: Facts, cadre_id: str, form: str
                     ) -> Hashable | None:
-        return (cadre_id, form) if form in rule.params.forms else PASSES
+        if form not in rule.params.forms:
+            return PASSES
+        cadre = facts.cadre(cadre_id)
+        return cadre.profession, frozenset(cadre.skills)  # all `unqualified` reads of them
+
+    def post_class(self, rule: Rule, facts: Facts, to_position: str) -> Hashable:
+        place = facts.place(to_position)
+        return place["profession"], frozenset(place["skills"])
 
     def judge_move(self, rule: Rule, facts: Facts, move: Move) -> Violation | None:
         if move.form not in rule.params.forms:

@@ -656,11 +656,14 @@ def _secondees(facts: Facts, movers: list[str], away: dict[str, dt.date],
                      if c not in taken and c in roster.cadre_by_id and p not in away
                      and may_move(c))
     features = {p: post_features(facts, p) for p in [*holders, *away]}
+    by_area: dict[str, list[str]] = {}  # the holders' posts per area, in order
+    for p in holders:
+        by_area.setdefault(features[p].area, []).append(p)
     found: Restricted = {}
     for position_id in sorted(away):
         target = features[position_id]
-        near = [p for p in holders if features[p].area == target.area
-                and relation(facts, p, position_id, day) == "equivalent"]
+        near = [p for p in by_area.get(target.area, [])
+                if relation(facts, p, position_id, day) == "equivalent"]
         near.sort(key=lambda p: (features[p].profession != target.profession,
                                  zlib.crc32(f"{position_id}|{p}".encode())))
         for p in near[:SECONDEES_PER_POST]:
@@ -847,6 +850,13 @@ def _judge_all(job: _Job, result: CandidateSet, cadre_ids: list[str],
         result.pairs_judged += item.pairs_judged
 
 
+class _RoundsOf:
+    """The rounds of a bitmask, for horizons too long to tabulate."""
+
+    def __getitem__(self, bits: int) -> list[int]:
+        return [r for r in range(bits.bit_length()) if bits >> r & 1]
+
+
 @dataclass
 class _Plan:
     """What one cadre's part of a vectorised pass needs besides the rows' verdicts."""
@@ -901,6 +911,10 @@ def _plan_for(job: _Job, batch: BatchJudge, rows: Rows, cadre_id: str, judged: s
                                  pin.round if pin is not None else None, pin is not None)
     fixed_forms = (pin is not None and pin.form is not None) or recruited is not None
     index = batch.cadre(cadre_id)
+    plain = sum(1 << r for r in open_rounds)  # the rounds of a plain move: every open one
+    form_index = batch.form_index
+    add_cadre, add_post, add_form, add_valid = (rows.cadre.append, rows.post.append,
+                                                rows.form.append, rows.valid.append)
     seen = set(judged)
     for position_id in targets:
         if position_id in seen:
@@ -913,15 +927,16 @@ def _plan_for(job: _Job, batch: BatchJudge, rows: Rows, cadre_id: str, judged: s
                                                    position_id, forms)
         first = len(rows.cadre)
         post = batch.codes.index[position_id]
+        away = position_id in job.away
         for form in tried:
-            bits = round_bits(facts, job.away, batch, cadre_id, position_id, form,
-                              open_rounds)
+            bits = plain if not away and form != "secondment" else round_bits(
+                facts, job.away, batch, cadre_id, position_id, form, open_rounds)
             if not bits:
                 continue  # no round to judge: `_options_for` tries the next form
-            rows.cadre.append(index)
-            rows.post.append(post)
-            rows.form.append(batch.form(form))
-            rows.valid.append(bits)
+            add_cadre(index)
+            add_post(post)
+            add_form(form_index[form] if form in form_index else batch.form(form))
+            add_valid(bits)
         plan.entries.append((position_id, False, first, len(rows.cadre)))
     return plan
 
@@ -960,6 +975,8 @@ def _judge_pass(job: _Job, result: CandidateSet, cadre_ids: list[str],
                 free_bits[rows_of] |= bits[slots]
     valid = rows.valid
     hard = hard_bits.tolist()
+    rounds_of = [[r for r in range(num_rounds) if bits >> r & 1]  # the rounds of a bitmask
+                 for bits in range(1 << num_rounds)] if num_rounds <= 12 else _RoundsOf()
     tried: list[int] = []  # rows judged, in order
     emitted: list[tuple[int, int]] = []  # (row, round) of each option, in order
     spans: list[tuple[int, int, int, int]] = []  # per plan: its tried and emitted ranges
@@ -980,7 +997,7 @@ def _judge_pass(job: _Job, result: CandidateSet, cadre_ids: list[str],
                 tried.append(row)
                 allowed = bits & ~hard[row]
                 if allowed:
-                    emitted.extend((row, r) for r in range(num_rounds) if allowed >> r & 1)
+                    emitted.extend([(row, r) for r in rounds_of[allowed]])
                     kept += 1
                     break
         result.pairs_judged += pairs

@@ -84,6 +84,7 @@ class _RuleTable:
     slots: dict[int, int] = field(default_factory=dict)
     vectors: list[np.ndarray] = field(default_factory=list)
     matrix: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    known: list[int] = field(default_factory=list)  # per slot: the rounds judged (bits)
 
 
 @dataclass
@@ -106,6 +107,7 @@ class BatchJudge:
         self.rounds = list(facts.rounds)
         self.num_rounds = len(self.rounds)
         self.forms: list[str] = []
+        self.form_index: dict[str, int] = {}
         self.cadres: list[str] = []
         self.cadre_index: dict[str, int] = {}
         self.origin: list[int] = []  # post index of each cadre's own post (-1: none)
@@ -144,9 +146,11 @@ class BatchJudge:
         return found
 
     def form(self, form: str) -> int:
-        if form not in self.forms:
+        found = self.form_index.get(form)
+        if found is None:
+            found = self.form_index[form] = len(self.forms)
             self.forms.append(form)
-        return self.forms.index(form)
+        return found
 
     def secondment_end(self, post: int, round_index: int) -> dt.date:
         key = (post, round_index)
@@ -164,6 +168,7 @@ class BatchJudge:
         cadre = np.asarray(rows.cadre, dtype=np.int64)
         post = np.asarray(rows.post, dtype=np.int64)
         form = np.asarray(rows.form, dtype=np.int64)
+        valid = np.asarray(rows.valid, dtype=np.int64)
         found = []
         none = np.zeros(0, dtype=np.int64)
         if not len(cadre):
@@ -210,15 +215,26 @@ class BatchJudge:
             combined = (ckey * (2 * _POST_SPACE) + pcode) * (1 << len(table.pairs)) + bits
             unique, first, inverse = np.unique(combined, return_index=True,
                                                return_inverse=True)
+            # the rounds each key is needed in (a per-round kind is judged in those only)
+            need = np.zeros(len(unique), dtype=np.int64)
+            if table.per_round:
+                np.bitwise_or.at(need, inverse, valid[rows_of])
             slots = np.empty(len(unique), dtype=np.int64)
-            for u, (value, at) in enumerate(zip(unique.tolist(), first.tolist(), strict=True)):
+            known = table.known
+            for u, (value, at, needed) in enumerate(zip(unique.tolist(), first.tolist(),
+                                                        need.tolist(), strict=True)):
                 slot = table.slots.get(value)
                 if slot is None:
-                    r = int(rows_of[at])
                     slot = table.slots[value] = len(table.vectors)
-                    table.vectors.append(self._evaluate(table, self.cadres[int(cadre[r])],
-                                                        self.forms[int(form[r])],
-                                                        int(post[r])))
+                    table.vectors.append(np.full(self.num_rounds, np.nan))
+                    known.append(0)
+                elif not needed & ~known[slot]:
+                    slots[u] = slot
+                    continue
+                r = int(rows_of[at])
+                known[slot] = self._evaluate(table, table.vectors[slot], known[slot], needed,
+                                             self.cadres[int(cadre[r])],
+                                             self.forms[int(form[r])], int(post[r]))
                 slots[u] = slot
             table.matrix = np.array(table.vectors).reshape(-1, self.num_rounds)
             found.append((table, rows_of, slots[inverse]))
@@ -298,30 +314,33 @@ class BatchJudge:
         has_origin = origin >= 0
         return has_origin & (codes[np.where(has_origin, origin, 0)] == codes[post])
 
-    def _evaluate(self, table: _RuleTable, cadre_id: str, form: str, post: int) -> np.ndarray:
-        """The kind's own `judge_move` on a representative move of a key, per round (once
-        on a probe for a kind that ignores the round)."""
+    def _evaluate(self, table: _RuleTable, vector: np.ndarray, known: int, needed: int,
+                  cadre_id: str, form: str, post: int) -> int:
+        """The kind's own `judge_move` on a representative move of a key, in the `needed`
+        rounds not `known` yet (once on a probe for a kind that ignores the round), into
+        `vector`; returns the rounds now known. Rounds the rule is not in force stay NaN."""
         facts, rule, kind = self.facts, table.rule, table.kind
         origin = facts.cadre(cadre_id).position
         to = self.codes.posts[post]
-        vector = np.full(self.num_rounds, np.nan)
         if not table.per_round:
             first = self.rounds[0]
             verdict = kind.judge_move(rule, facts, Move(cadre_id, form, origin, to, "", 0,
                                                         first.start))
             if verdict is not None:
-                vector[:] = np.inf if table.hard else verdict.penalty
-        else:
-            for r in self.rounds:
-                if not table.in_force[r.index]:
-                    continue
-                end = self.secondment_end(post, r.index) if form == "secondment" else None
-                verdict = kind.judge_move(rule, facts, Move(cadre_id, form, origin, to, r.name,
-                                                            r.index, r.start, end))
-                if verdict is not None:
-                    vector[r.index] = np.inf if table.hard else verdict.penalty
-        vector[~table.in_force] = np.nan
-        return vector
+                vector[table.in_force] = np.inf if table.hard else verdict.penalty
+            return -1
+        for r in self.rounds:
+            if not (needed >> r.index & 1) or known >> r.index & 1:
+                continue
+            known |= 1 << r.index
+            if not table.in_force[r.index]:
+                continue
+            end = self.secondment_end(post, r.index) if form == "secondment" else None
+            verdict = kind.judge_move(rule, facts, Move(cadre_id, form, origin, to, r.name,
+                                                        r.index, r.start, end))
+            if verdict is not None:
+                vector[r.index] = np.inf if table.hard else verdict.penalty
+        return known
 
 
 _PASS = -2

@@ -21,7 +21,7 @@ from planner.rulefiles import load_ruleset
 PACKAGE = REPO / "planner"
 HOOKS = ("judge_move", "check", "encode", "due", "exempts", "allows", "adapts_until", "relax",
          "recruits",
-         "explain", "move_class")
+         "explain", "move_class", "cadre_class", "post_class", "pair_reads")
 
 
 def _modules() -> dict[str, Path]:

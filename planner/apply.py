@@ -25,7 +25,9 @@ the end of the horizon, which is where the next planning cycle starts:
   is before the new start reverts to active. Existence dates, successors, running
   secondments and deferrals are roster columns, so the next cycle reads them as they are.
 
-The new scenario.yaml keeps the rule files, `set`, `disable`, `enable`, weights and solver
+The new scenario.yaml keeps the rule files — except one whose `replaced_by` takes effect by
+the new start (Plan 188 for 2024–2025 gives way to rules/hanoi-2025.yaml on 1 Jul 2025), which
+is replaced by its successors, with a note — `set`, `disable`, `enable`, weights and solver
 settings, drops pins and forbids (they named rounds of the old horizon), and shifts the
 horizon to start where the old one ended, with the same length and round.
 """
@@ -47,6 +49,7 @@ from planner.graph import OrgGraph
 from planner.models import Cadre, HistoryEntry, Horizon
 from planner.plan import Plan
 from planner.roster_io import Roster, write_atomically, write_roster
+from planner.rulefiles import load_ruleset, rule_files_on
 from planner.scenario import Scenario
 
 
@@ -64,6 +67,9 @@ class Applied:
     retired: list[str] = field(default_factory=list)
     status_reset: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: the next cycle's rule files (`replaced_by` applied) and the rule ids they hold
+    rules: list[Path] = field(default_factory=list)
+    rule_ids: set[str] = field(default_factory=set)
 
     def counts(self) -> dict[str, int]:
         return {"moved": len(self.moved), "handed_to_successor_post": len(self.handed_over),
@@ -133,6 +139,7 @@ def apply_plan(scenario: Scenario, plan: Plan) -> Applied:
                                                         "status_until": None})
             applied.status_reset.append(cadre_id)
     gone = set(applied.retired)
+    _next_rules(scenario, applied)
     applied.roster = Roster(
         localities=roster.localities, units=roster.units, positions=roster.positions,
         cadres=tuple(cadres.values()),
@@ -141,6 +148,20 @@ def apply_plan(scenario: Scenario, plan: Plan) -> Applied:
                              key=lambda h: (h.cadre, h.start))),
         source=f"{roster.source} after {plan.source or 'the plan'}")
     return applied
+
+
+def _next_rules(scenario: Scenario, applied: Applied) -> None:
+    """The rule files of the next cycle, and notes for the `set`, `disable` and `enable`
+    entries that name rules the replacing files no longer have (they are dropped)."""
+    applied.rules, replaced = rule_files_on(scenario.rule_paths, applied.horizon.start)
+    applied.notes += [f"rules: {note}" for note in replaced]
+    applied.rule_ids = {rule.id for rule in load_ruleset(applied.rules).rules}
+    named = [*scenario.overrides, *(d.value for d in scenario.disabled),
+             *(e.value for e in scenario.enabled)]
+    for rule_id in dict.fromkeys(named):
+        if rule_id not in applied.rule_ids:
+            applied.notes.append(f"rules: {rule_id} is not in the next cycle's rule files: "
+                                 "its set/disable/enable entry is dropped")
 
 
 def _hand_over_ended_posts(scenario: Scenario, plan: Plan, cadres: dict[str, Cadre],
@@ -208,15 +229,18 @@ def next_scenario(scenario: Scenario, applied: Applied, out_dir: Path) -> dict[s
         "title": f"{scenario.title or scenario.name} — chu kỳ tiếp theo từ {horizon.start}",
         "horizon": {"start": horizon.start, "end": horizon.end, "round": horizon.round},
         "data": "roster/",
-        "rules": [Path(os.path.relpath(p.resolve(), out)).as_posix()
-                  for p in scenario.rule_paths],
+        "rules": [Path(os.path.relpath(p, out)).as_posix() for p in applied.rules],
     }
-    if scenario.overrides:
-        document["set"] = {k: dict(v) for k, v in scenario.overrides.items()}
-    if scenario.disabled:
-        document["disable"] = [d.value for d in scenario.disabled]
-    if scenario.enabled:
-        document["enable"] = [e.value for e in scenario.enabled]
+    kept = applied.rule_ids
+    overrides = {k: dict(v) for k, v in scenario.overrides.items() if k in kept}
+    disabled = [d.value for d in scenario.disabled if d.value in kept]
+    enabled = [e.value for e in scenario.enabled if e.value in kept]
+    if overrides:
+        document["set"] = overrides
+    if disabled:
+        document["disable"] = disabled
+    if enabled:
+        document["enable"] = enabled
     document["weights"] = scenario.weights.model_dump()
     document["solver"] = scenario.solver.model_dump()
     return document

@@ -122,7 +122,7 @@ class Equivalence(RuleKind):
         if origin is None:
             return form, True
         return (form, False, facts.place(origin)["role"] == "staff",
-                rank_by(facts, rule, origin), facts.graph.window(origin)[1] is not None)
+                rank_by(facts, rule, origin), abolished_in_horizon(facts, origin))
 
     def post_class(self, rule: Rule, facts: Facts, to_position: str) -> Hashable:
         return facts.place(to_position)["role"] == "staff", rank_by(facts, rule, to_position)

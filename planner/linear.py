@@ -17,7 +17,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
@@ -26,11 +26,11 @@ if TYPE_CHECKING:
     from planner.plan import Move
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """One option the planner may choose: cadre moves by form to position in round."""
+class Candidate(NamedTuple):
+    """One option the planner may choose: cadre moves by form to position in round (a named
+    tuple: a city's model makes hundreds of thousands)."""
 
-    index: int
+    index: int  # type: ignore[assignment]  # (a field, not tuple.index)
     cadre: str
     form: str
     from_position: str | None
@@ -45,6 +45,19 @@ class Candidate:
     soft_rules: tuple[str, ...] = ()
     #: a secondment's return (planner.forms.secondment_end); None for permanent moves
     end: dt.date | None = None
+
+
+@dataclass
+class CandidateArrays:
+    """The candidates' posts, rounds and forms as arrays, for kinds that encode over all of
+    them at once (posts coded by `index`; -1: no origin post)."""
+
+    posts: list[str]
+    index: dict[str, int]
+    to: np.ndarray
+    origin: np.ndarray
+    round: np.ndarray
+    secondment: np.ndarray
 
 
 @dataclass
@@ -98,16 +111,68 @@ class LinearModel:
     # -- columns -----------------------------------------------------------------------
     def matching(self, rule: Any, facts: Any) -> list[Candidate]:
         """Candidates in force and selected by `rule` (a kind's encoding starts here)."""
-        if not rule.selector.conditions:
-            return [c for c in self.candidates if rule.in_force(c.start)]
-        found = []
+        in_force: dict[dt.date, bool] = {}  # per start day (a round's)
         for candidate in self.candidates:
-            if not rule.in_force(candidate.start):
+            if candidate.start not in in_force:
+                in_force[candidate.start] = rule.in_force(candidate.start)
+        if not rule.selector.conditions:
+            return [c for c in self.candidates if in_force[c.start]]
+        found = []
+        # the selector reads the move context, the same for every round of a (cadre, form,
+        # post): matched once per such triple
+        matched: dict[tuple[str, str, str | None, str], bool] = {}
+        for candidate in self.candidates:
+            if not in_force[candidate.start]:
                 continue
-            name = facts.rounds[candidate.round_index].name
-            if rule.selector.matches(facts.move_context(candidate_move(candidate, name))):
+            key = (candidate.cadre, candidate.form, candidate.from_position,
+                   candidate.to_position)
+            hit = matched.get(key)
+            if hit is None:
+                name = facts.rounds[candidate.round_index].name
+                hit = matched[key] = rule.selector.matches(
+                    facts.move_context(candidate_move(candidate, name)))
+            if hit:
                 found.append(candidate)
         return found
+
+    def candidate_arrays(self) -> CandidateArrays:
+        """The candidates as arrays (made once, remade if candidates were added since)."""
+        cached = getattr(self, "_arrays", None)
+        if cached is not None and len(cached.to) == len(self.candidates):
+            return cached
+        index: dict[str, int] = {}
+        for c in self.candidates:
+            index.setdefault(c.to_position, len(index))
+        for c in self.candidates:
+            if c.from_position is not None:
+                index.setdefault(c.from_position, len(index))
+        count = len(self.candidates)
+        arrays = CandidateArrays(
+            list(index), index,
+            np.fromiter((index[c.to_position] for c in self.candidates), np.int64, count),
+            np.fromiter((-1 if c.from_position is None else index[c.from_position]
+                         for c in self.candidates), np.int64, count),
+            np.fromiter((c.round_index for c in self.candidates), np.int64, count),
+            np.fromiter((c.form == "secondment" for c in self.candidates), bool, count))
+        self._arrays = arrays
+        return arrays
+
+    def add_candidates(self, candidates: Sequence[Candidate]) -> None:
+        """`add_candidate` of each, in one go."""
+        if not candidates:
+            return
+        assert candidates[0].index == len(self.costs) and \
+            candidates[-1].index == len(self.costs) + len(candidates) - 1
+        self.candidates.extend(candidates)
+        self.costs.extend([c.cost for c in candidates])
+        self.upper.extend([1.0] * len(candidates))
+        self.integral.extend([True] * len(candidates))
+        by_cadre, by_position, by_unit_round = self.by_cadre, self.by_position, \
+            self.by_unit_round
+        for c in candidates:
+            by_cadre[c.cadre].append(c.index)
+            by_position[c.to_position].append(c.index)
+            by_unit_round[(c.unit, c.round_index)].append(c.index)
 
     def add_candidate(self, candidate: Candidate) -> None:
         assert candidate.index == len(self.costs)

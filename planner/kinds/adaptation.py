@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -184,6 +185,9 @@ class Adaptation(RuleKind):
                 continue
             already = adapting_in_round(rule, facts, empty, timeline, round_)
             arriving = [c for c, until in adapting_until if c.start <= round_.start < until]
+            # leaders already adapting per unit, key roles per locality (counted once)
+            places = [facts.place(a.position) for a in already]
+            leaders_in = Counter(p["unit"] for p in places if p["role"] in LEADER_ROLES)
             if params.max_share_per_unit is not None:
                 by_unit: dict[str, list[int]] = {}
                 for candidate in arriving:
@@ -192,19 +196,18 @@ class Adaptation(RuleKind):
                 for unit_id, columns in by_unit.items():
                     cap = leadership_cap(params.max_share_per_unit,
                                          len(facts.graph.leadership(unit_id)))
-                    present = sum(1 for a in already if facts.place(a.position)["unit"] == unit_id
-                                  and facts.place(a.position)["role"] in LEADER_ROLES)
+                    present = leaders_in[unit_id]
                     self._limit(rule, model, columns, max(cap - present, 0),
                                 f"{unit_id} leaders adapting in {round_.name}")
             if params.key_roles_not_together:
                 roles = set(params.key_roles_not_together)
+                key_in = Counter(p["locality"] for p in places if p["role"] in roles)
                 by_locality: dict[str, list[int]] = {}
                 for candidate in arriving:
                     if candidate.role in roles:
                         by_locality.setdefault(candidate.locality, []).append(candidate.index)
                 for locality_id, columns in by_locality.items():
-                    present = sum(1 for a in already if facts.place(a.position)["role"] in roles
-                                  and facts.place(a.position)["locality"] == locality_id)
+                    present = key_in[locality_id]
                     self._limit(rule, model, columns, max(1 - present, 0),
                                 f"{locality_id} key roles adapting in {round_.name}")
 

@@ -12,9 +12,11 @@ cadre keeps their home post: it is not vacant while they are away.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from pydantic import Field
 
 from planner.forms import away_posts, secondment_end
@@ -93,48 +95,50 @@ class Vacancy(RuleKind):
 
     def encode(self, rule: Rule, facts: Facts, model: LinearModel) -> None:
         """rounds vacant(p) = [vacant at start]·R + Σ_out (rounds from r)·x − Σ_in (rounds
-        from r)·x: linear, so each candidate carries its share of the penalty."""
+        from r)·x: linear, so each candidate carries its share of the penalty (computed over
+        the candidates' arrays: rounds counted by prefix sums per post)."""
         params: VacancyParams = rule.params
         in_force = [r.index for r in facts.rounds if rule.in_force(r.start)]
-        if not in_force:
+        if not in_force or not model.candidates:
             return
         weight = rule.weight * params.priority
-
-        counted: dict[tuple[int, str, Any], int] = {}  # a post's options share their counts
-
-        def rounds_from(round_index: int, position_id: str, until: Any = None) -> int:
-            # only rounds in which the post exists can leave it vacant (and, for a
-            # secondee, only until the secondment ends)
-            key = (round_index, position_id, until)
-            found = counted.get(key)
-            if found is None:
-                found = counted[key] = sum(
-                    1 for r in in_force if r >= round_index
-                    and counts_vacant(facts, position_id, r)
-                    and (until is None or facts.rounds[r].start < until))
-            return found
-
+        arrays = model.candidate_arrays()
+        num_rounds = len(facts.rounds)
+        covered = np.array([self.selects(rule, facts, p) for p in arrays.posts], dtype=bool)
+        # only rounds in which the post exists can leave it vacant
+        vacant = np.zeros((len(arrays.posts), num_rounds), dtype=np.int64)
+        for i in np.flatnonzero(covered).tolist():
+            for r in in_force:
+                vacant[i, r] = counts_vacant(facts, arrays.posts[i], r)
+        before = np.zeros((len(arrays.posts), num_rounds + 1), dtype=np.int64)
+        before[:, 1:] = np.cumsum(vacant, axis=1)  # rounds vacant before each round
+        to, origin, start = arrays.to, arrays.origin, arrays.round
+        secondment = arrays.secondment
+        # a secondee fills a post only until the secondment ends (or the holder is back):
+        # the rounds counted are those that start before then
         away = away_posts(facts)
-
-        selected: dict[str, bool] = {}
-
-        def covers(position_id: str) -> bool:
-            if position_id not in selected:
-                selected[position_id] = self.selects(rule, facts, position_id)
-            return selected[position_id]
-
-        for candidate in model.candidates:
-            secondment = candidate.form == "secondment"
+        cutoff = np.full(len(to), num_rounds, dtype=np.int64)
+        away_code = np.array([arrays.index[p] for p in away if p in arrays.index],
+                             dtype=np.int64)
+        bounded = covered[to] & (secondment | np.isin(to, away_code))
+        starts = [r.start for r in facts.rounds]
+        for i in np.flatnonzero(bounded).tolist():
+            candidate = model.candidates[i]
             end = secondment_end(facts, candidate.to_position, candidate.start) \
-                if secondment else None
-            if covers(candidate.to_position):
-                if candidate.to_position in away:
-                    end = min(end or away[candidate.to_position], away[candidate.to_position])
-                model.costs[candidate.index] -= weight * rounds_from(
-                    candidate.round_index, candidate.to_position, end)
-            if candidate.from_position and covers(candidate.from_position) and not secondment:
-                model.costs[candidate.index] += weight * rounds_from(candidate.round_index,
-                                                                     candidate.from_position)
+                if secondment[i] else None
+            if candidate.to_position in away:
+                end = min(end or away[candidate.to_position], away[candidate.to_position])
+            if end is not None:
+                cutoff[i] = bisect.bisect_left(starts, end)
+        filled = np.where(cutoff > start, before[to, np.maximum(cutoff, start)]
+                          - before[to, start], 0)
+        opened_post = np.where(origin >= 0, origin, 0)
+        opens = (origin >= 0) & covered[opened_post] & ~secondment
+        opened = before[opened_post, num_rounds] - before[opened_post, start]
+        costs = np.array(model.costs[: len(to)])
+        costs -= np.where(covered[to], weight * filled, 0.0)
+        costs += np.where(opens, weight * opened, 0.0)
+        model.costs[: len(to)] = costs.tolist()
 
     def check(self, rule: Rule, facts: Facts, plan: Plan) -> list[Violation]:
         params: VacancyParams = rule.params

@@ -98,16 +98,20 @@ def option_costs(facts: Facts, options: list[Option], previous: Plan | None,
     has_post = np.zeros(count, dtype=bool)
     fixed = np.zeros(count)  # per (cadre, post, form): skill fit and the tie-break's digest
     cache: dict[tuple[str, str, str], float] = {}
+    per_cadre: dict[str, tuple[float, bool, set[str]]] = {}  # due round, has a post, skills
     for i, option in enumerate(options):
-        cadre = facts.cadre(option.cadre)
-        due = facts.due(option.cadre)
-        if due is not None:
-            due_round[i] = due.round_index
-        has_post[i] = bool(cadre.position)
+        found = per_cadre.get(option.cadre)
+        if found is None:
+            cadre = facts.cadre(option.cadre)
+            due = facts.due(option.cadre)
+            found = per_cadre[option.cadre] = (
+                np.nan if due is None else float(due.round_index), bool(cadre.position),
+                set(cadre.skills))
+        due_round[i], has_post[i], skills = found
         key = (option.cadre, option.to_position, option.form)
         value = cache.get(key)
         if value is None:
-            fit = len(set(cadre.skills) & set(facts.position(option.to_position).skills))
+            fit = len(skills & set(facts.position(option.to_position).skills))
             digest = hashlib.sha256("|".join(key).encode()).digest()
             value = -weights.skill_fit * fit + 1e-6 * (digest[0] % 97)
             cache[key] = value
@@ -141,19 +145,24 @@ def build_model(facts: Facts, candidate_set: CandidateSet,
     has_vacancy_rule = any("weights.vacancy" in r.impl.prices for r in facts.ruleset.active)
     options = candidate_set.options
     deadline.check("building the model", 0, len(options), "options priced")
-    costs = option_costs(facts, options, previous, has_vacancy_rule)
+    costs = option_costs(facts, options, previous, has_vacancy_rule).tolist()
     starts = [r.start for r in facts.rounds]
+    # what a candidate carries of its post, once per post
+    posts: dict[str, tuple[str, str, str, bool]] = {}
+    for post in {o.to_position for o in options}:
+        place = facts.place(post)
+        posts[post] = (place["unit"], place["locality"], place["role"], bool(place["key"]))
+    cadre_by_id = roster.cadre_by_id
+    made = []
     for index, option in enumerate(options):
-        place = facts.place(option.to_position)
-        model.add_candidate(Candidate(
-            index=index, cadre=option.cadre, form=option.form,
-            from_position=roster.cadre_by_id[option.cadre].position,
-            to_position=option.to_position, round_index=option.round_index,
-            start=starts[option.round_index], cost=float(costs[index]), unit=place["unit"],
-            locality=place["locality"], role=place["role"], key=bool(place["key"]),
-            soft_rules=option.soft_rules,
-            end=secondment_end(facts, option.to_position, starts[option.round_index])
-            if option.form == "secondment" else None))
+        to, round_index = option.to_position, option.round_index
+        start = starts[round_index]
+        unit, locality, role, key = posts[to]
+        made.append(Candidate(
+            index, option.cadre, option.form, cadre_by_id[option.cadre].position, to,
+            round_index, start, costs[index], unit, locality, role, key, option.soft_rules,
+            secondment_end(facts, to, start) if option.form == "secondment" else None))
+    model.add_candidates(made)
     count = len(options)
 
     # a cadre moves at most once (a pinned cadre exactly once); whether a due cadre may stay

@@ -708,8 +708,7 @@ class _Job:
         self.conditional = [bool(r.selector.conditions) for r in self.rules]
         self.table = PostTable(self.facts, self.open_posts, self.features)
         self.open_set = set(self.open_posts)
-        if self.batch is None:
-            self.batch = BatchJudge(self.facts, self.rules, self.rules)
+
 
 
 def _options_for(job: _Job, cadre_id: str, judged: set[str], kept: int) -> CadreOptions:
@@ -827,13 +826,16 @@ def forms_for(facts: Facts, job: _Job, cadre_id: str, due: bool, position_id: st
 
 # Judge a pass's rows all at once (planner/solver/vectorised.py) rather than cadre by cadre
 # with `_options_for` (the reference path; a test holds the two to the same candidate set).
+# The rows carry their rounds as 64-bit masks: longer horizons (a ten-year monthly one) take
+# the reference path.
 VECTORISED = True
+VECTORISED_MAX_ROUNDS = 62
 
 
 def _judge_all(job: _Job, result: CandidateSet, cadre_ids: list[str],
                judged: dict[str, set[str]]) -> None:
     """Judge cadres in order and merge what each produced into the result."""
-    if VECTORISED:
+    if VECTORISED and len(job.facts.rounds) <= VECTORISED_MAX_ROUNDS:
         _judge_pass(job, result, cadre_ids, judged)
         return
     counts = result.posts_per_cadre()  # the posts each cadre already keeps
@@ -945,8 +947,9 @@ def _judge_pass(job: _Job, result: CandidateSet, cadre_ids: list[str],
                 judged: dict[str, set[str]]) -> None:
     """`_judge_all` over arrays: list every row the cadres may judge, judge them rule by
     rule (BatchJudge), then let each cadre take its rows in order as `_options_for` does."""
+    if job.batch is None:  # made on first use, then handed to the next passes' jobs
+        job.batch = BatchJudge(job.facts, job.rules, job.rules)
     batch = job.batch
-    assert batch is not None
     counts = result.posts_per_cadre()
     rows = Rows()
     plans: list[_Plan] = []

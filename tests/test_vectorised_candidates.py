@@ -4,12 +4,13 @@ per-move `judge` on random moves, and a whole candidate generation against the p
 
 from __future__ import annotations
 
+import csv
 import random
 from pathlib import Path
 
 import pytest
 from conftest import REPO
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from planner.generate import write_roster
@@ -17,6 +18,9 @@ from planner.solver import candidates as cand
 from planner.solver.vectorised import BatchJudge, Rows
 from planner.workspace import load_workspace
 
+# no shrinking: each example generates a roster and its candidates, so a failure would take
+# minutes to shrink; the failing seed and picks are printed as they are
+QUICK = (Phase.explicit, Phase.reuse, Phase.generate)
 RULE_SETS = {
     "plan-188": f"rules: [{REPO / 'rules' / 'plan-188.yaml'}]\nenable: [freeze-kl-128]\n",
     "hanoi-2023": f"rules: [{REPO / 'rules' / 'plan-188.yaml'}, "
@@ -24,10 +28,23 @@ RULE_SETS = {
 }
 
 
-def random_facts(folder: Path, seed: int, rules: str, picks: random.Random):
-    """A demo roster of `seed` with a few random pins (some decided higher) and forbids."""
+def random_facts(folder: Path, seed: int, rules: str, picks: random.Random,
+                 preset: str = "demo"):
+    """A roster of `seed` with a few holders away (study, illness: their posts take
+    secondees), random pins (some decided higher) and forbids."""
     roster = folder / "roster"
-    write_roster("demo", seed, roster)
+    write_roster(preset, seed, roster)
+    path = roster / "cadres.csv"
+    with path.open(encoding="utf-8", newline="") as stream:
+        table = list(csv.DictReader(stream))
+    holders = [row for row in table if row["position"] and row["status"] == "active"]
+    for row, until in zip(picks.sample(holders, 3), ("2024-08-31", "2025-03-15", "2025-11-30"),
+                          strict=True):
+        row["status"], row["status_until"] = picks.choice(("study", "illness")), until
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.DictWriter(stream, fieldnames=list(table[0]))
+        writer.writeheader()
+        writer.writerows(table)
     facts = load_workspace(_scenario(folder, rules, "")).facts
     cadres = sorted(c.id for c in facts.roster.cadres if c.position)
     posts = sorted(p.id for p in facts.roster.positions)
@@ -46,7 +63,8 @@ def _scenario(folder: Path, rules: str, extra: str) -> Path:
     return scenario
 
 
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow],
+          phases=QUICK)
 @given(seed=st.integers(1, 10_000), rules=st.sampled_from(sorted(RULE_SETS)),
        picks=st.randoms(use_true_random=False))
 def test_vectorised_verdicts_are_the_per_move_judges_verdicts_on_random_moves(
@@ -96,7 +114,8 @@ def test_vectorised_verdicts_are_the_per_move_judges_verdicts_on_random_moves(
             assert cost == pytest.approx(ref_cost), move
 
 
-@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow],
+          phases=QUICK)
 @given(seed=st.integers(1, 10_000), rules=st.sampled_from(sorted(RULE_SETS)),
        picks=st.randoms(use_true_random=False))
 def test_vectorised_generation_keeps_the_per_cadre_paths_candidates_refusals_and_counts(
@@ -125,3 +144,37 @@ def test_vectorised_generation_keeps_the_per_cadre_paths_candidates_refusals_and
         assert not hard, move
         assert option.soft_cost == pytest.approx(cost) and sorted(option.soft_rules) == \
             sorted(soft)
+
+
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow],
+          phases=QUICK)
+@given(seed=st.integers(1, 10_000), picks=st.randoms(use_true_random=False))
+def test_the_vacancy_price_of_each_candidate_is_what_its_checker_counts_for_that_move(
+        tmp_path_factory: pytest.TempPathFactory, seed: int, picks: random.Random) -> None:
+    """The vacancy rule prices all candidates at once over arrays; a plan of one move into a
+    vacant post changes the checker's vacancy penalty by exactly that price."""
+    from planner.forms import away_posts
+    from planner.linear import LinearModel, candidate_move
+    from planner.plan import Plan
+    from planner.solver.build import build_model
+
+    facts = random_facts(tmp_path_factory.mktemp("vacancy"), seed, RULE_SETS["hanoi-2023"],
+                         picks, "district")
+    built = build_model(facts, cand.build_candidates(facts))
+    rules = [r for r in facts.ruleset.active if r.kind == "vacancy"]
+    assert rules
+    held = facts.roster.holder_by_position
+    away = away_posts(facts)  # a secondee fills an away holder's post until the return
+    vacant = [c for c in built.candidates if c.to_position not in held]
+    seconded = [c for c in built.candidates if c.to_position in away]
+    assert seconded
+    for rule in rules:
+        model = LinearModel()
+        model.add_candidates([c._replace(cost=0.0) for c in built.candidates])
+        rule.impl.encode(rule, facts, model)
+        base = sum(v.penalty for v in rule.impl.check(rule, facts, Plan([])))
+        for candidate in picks.sample(vacant, min(25, len(vacant))) + picks.sample(
+                seconded, min(10, len(seconded))):
+            move = candidate_move(candidate, facts.rounds[candidate.round_index].name)
+            found = sum(v.penalty for v in rule.impl.check(rule, facts, Plan([move])))
+            assert model.costs[candidate.index] == pytest.approx(found - base), candidate

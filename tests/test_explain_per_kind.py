@@ -7,6 +7,7 @@ cadre of the post's column with) gives it as that form's refusal."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,7 +21,7 @@ from planner.candidates_query import (
 from planner.explain import refusals
 from planner.facts import Facts
 from planner.kinds import KINDS
-from planner.plan import Plan
+from planner.plan import Move, Plan
 from planner.solver.candidates import per_move_rules
 from planner.workspace import load_workspace
 
@@ -98,7 +99,8 @@ ELSEWHERE = {
     "secondment_max": "test_explain.py::test_secondment_is_judged_with_its_end_date",
     "tenure_limit": "below: test_candidates_exclude_a_due_cadre_whose_only_way_in_does_not_"
                     "end_his_tenure",
-    "adaptation": "test_explain.py::test_adaptation_rules_name_the_other_arrival",
+    "adaptation": "test_explain.py::test_adaptation_rules_name_the_other_arrival; below: "
+                  "test_candidates_name_the_adaptation_share_a_pinned_arrival_leaves_full",
     "relatives": "below: test_a_candidate_whose_spouse_heads_the_unit_is_priced_with_her_moved",
     "quota": "below: test_candidates_name_a_hard_quota_that_the_move_breaks",
     # soft kinds forbid nothing: they price the move (test_explain.py prices an allowed move)
@@ -182,3 +184,59 @@ def test_candidates_exclude_a_due_cadre_whose_only_way_in_does_not_end_his_tenur
         [(e.cadre, e.rule_id, e.clause) for e in found.excluded]
     assert "reaches 60 months in post on 2024-09-01" in tenure[0].clause
     assert "moves only by secondment" in tenure[0].clause
+
+
+def hard_of_coupled(facts: Facts) -> Any:
+    """The independent checker's hard findings of the coupled rules (those the candidates'
+    per-move judging leaves to the plan), as `find_candidates` computes them."""
+    rules = per_move_rules(facts)
+    coupled = [r for r in facts.ruleset.active if r.hard and r not in rules]
+
+    def hard_of(candidate: Plan) -> set[tuple[str, str, tuple[str, ...]]]:
+        return {(v.rule_id, v.message, tuple(v.cadres)) for r in coupled
+                for v in r.impl.check(r, facts, candidate) if v.hard}
+    return hard_of
+
+
+def continuity_hard(tmp: Path, pin: str = "") -> Path:
+    """The demo with its continuity rules hard (soft by default [I]); `pin`: pin lines."""
+    (tmp / "scenario.yaml").write_text(
+        f"extends: {DEMO}\nset:\n  adaptation-share: {{severity: hard}}\n"
+        "  secretary-chair-not-together: {severity: hard}\n" + pin, encoding="utf-8")
+    return tmp / "scenario.yaml"
+
+
+ADAPTATION_CLAUSE = ("U-XL-DU: 2 of its 2 leaders adapt in 2024-Q1, at most 1 (50% of 2): C013 "
+                     "in P-XL-PBT 2024-01-01…2024-04-01, C021 in P-XL-BT 2024-01-01…2024-07-01")
+
+
+@pytest.mark.parametrize("pinned", [False, True], ids=["free", "pinned"])
+def test_candidates_name_the_adaptation_share_a_pinned_arrival_leaves_full(
+        tmp_path: Path, pinned: bool) -> None:
+    """With continuity hard, the demo plan appoints C013 deputy secretary of phường Xuân La
+    in 2024-Q1; the party committee U-XL-DU has 2 leadership posts, so at most 1 (50%) may
+    adapt at once. C021 rotated in as its secretary in 2024-Q1 makes 2 of 2: the plan as it
+    stands breaks adaptation-share, naming C013. Free, the verified re-solve moves C013
+    (another round or post) and prices C021; with C013's appointment pinned by the scenario,
+    nothing may give: C021 is excluded naming the rule and its clause, and the scenario's
+    pin is never broken to price him."""
+    pin = "pin:\n  - {cadre: C013, to: P-XL-PBT, round: 2024-Q1}\n" if pinned else ""
+    workspace = api.load_workspace(continuity_hard(tmp_path, pin))
+    facts = workspace.facts
+    plan = api.plan(workspace).plan
+    assert ("C013", "P-XL-PBT", "2024-Q1") in {(m.cadre, m.to_position, m.round)
+                                                for m in plan.moves}
+    move = _first_allowed(facts, per_move_rules(facts), "C021", "P-QA-BT", "P-XL-BT",
+                          facts.rounds[:1])
+    assert isinstance(move, Move) and move.form == "rotation", move
+    hard_of = hard_of_coupled(facts)
+    clash = hard_of(plan.with_move(move)) - hard_of(plan)
+    assert clash == {("adaptation-share", ADAPTATION_CLAUSE, ("C013", "C021"))}
+    item = Candidate("C021", "", "P-QA-BT", move.form, move.round)
+    _verify(Neighbourhood(facts, plan, "P-XL-BT"), item, move, 60, "2024-Q1", hard_of)
+    if not pinned:
+        assert item.verified and item.delta is not None, item
+        assert "C013" in item.changed
+    else:
+        assert item.delta is None and "C013" not in item.changed, item
+        assert item.note.startswith("excluded: adaptation-share: " + ADAPTATION_CLAUSE), item

@@ -10,6 +10,7 @@ from typing import Any
 from planner import deadline
 from planner.conflicts import Core
 from planner.facts import Facts
+from planner.forms import secondment_end
 from planner.models import Pin
 from planner.plan import Move, Plan
 from planner.relax import Relaxation
@@ -103,20 +104,6 @@ class Refusal:
     coupled: bool = False
 
 
-def secondment_end(facts: Facts, start: Any) -> Any:
-    """The latest end a secondment starting on `start` may have: the shortest maximum of the
-    secondment rules in force (36 months under Luật CBCC), else the horizon's end."""
-    from planner.calendar import add_months
-
-    # the rules limiting secondments by months: a per-move `max_months` over `forms`
-    ends = [add_months(start, int(limit)) for rule in facts.ruleset.active
-            if rule.hard and rule.in_force(start) and rule.impl.per_move
-            and "secondment" in (getattr(rule.params, "forms", None) or ())
-            and hasattr(rule.params, "max_months")
-            and (limit := rule.param("max_months", start)) is not None]
-    return min(ends) if ends else facts.rounds[-1].end
-
-
 def refusals(facts: Facts, plan: Plan, cadre_id: str, position_id: str,
              ) -> tuple[list[Refusal], list[tuple[str, str]]]:
     """Every hard rule forbidding `cadre → post`, form by form and round by round, and the
@@ -147,7 +134,10 @@ def refusals(facts: Facts, plan: Plan, cadre_id: str, position_id: str,
     others = [m for m in plan.moves if m.cadre != cadre_id]
     for form in WHY_NOT_FORMS:
         for round_ in facts.rounds:
-            end = secondment_end(facts, round_.start) if form == "secondment" else None
+            # a secondment ends when the planner would end it (the away holder's return,
+            # else the longest lawful secondment): judged as it would be proposed
+            end = secondment_end(facts, position_id, round_.start) \
+                if form == "secondment" else None
             move = Move(cadre_id, form, cadre.position, position_id, round_.name, round_.index,
                         round_.start, end)
             context = facts.move_context(move)
@@ -231,7 +221,7 @@ def why_not(facts: Facts, plan: Plan, cadre_id: str, position_id: str) -> tuple[
         header = f"  {form}:"
         if form == "secondment":
             header = (f"  secondment (ending on its lawful end, e.g. "
-                      f"{secondment_end(facts, facts.rounds[0].start)} if it starts in "
+                      f"{secondment_end(facts, position_id, facts.rounds[0].start)} if it starts in "
                       f"{facts.rounds[0].name}):")
         lines.append(header)
         for refusal in mine:

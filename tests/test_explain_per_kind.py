@@ -65,8 +65,26 @@ def with_xuan_la_abolished(tmp: Path) -> Path:
     return tmp / "scenario.yaml"
 
 
-# kind → (scenario, cadre, post, form, rule, words of the failing clause); round 2024-Q1
-PER_MOVE = {
+def with_freeze(tmp: Path) -> Path:
+    """The demo under KL 128's freeze (off unless a scenario opts in)."""
+    (tmp / "scenario.yaml").write_text(f"extends: {DEMO}\nenable: [freeze-kl-128]\n",
+                                       encoding="utf-8")
+    return tmp / "scenario.yaml"
+
+
+def with_short_secondments(tmp: Path) -> Path:
+    """A stricter, local secondment limit beside the law's 36 months (an illustration): the
+    planner ends a secondment by the first limit in force or the away holder's return."""
+    return demo_with_rule(
+        tmp, "  - id: secondment-max-12-quang-an\n    kind: secondment_max\n"
+        "    label: \"Biệt phái về UBND phường Quảng An tối đa 12 tháng\"\n"
+        "    basis: \"minh họa\"\n    applies_to: {to.unit: U-QA-UB}\n"
+        "    params: {max_months: 12}\n")
+
+
+# kind → (scenario, cadre, post, form, rule, words of the failing clause[, round]); the
+# round is 2024-Q1 unless given
+PER_MOVE: dict[str, tuple[Any, ...]] = {
     "move_graph": (demo, "C001", "P-TH-PBT", "transfer", "rotation-directions",
                    "transfer P-TH-BT → P-TH-PBT (within unit) matches no allowed direction"),
     "eligibility": (demo, "C001", "P-TH-CT", "rotation", "rotation-eligibility",
@@ -88,15 +106,23 @@ PER_MOVE = {
                    "are needed before a rotation"),
     "existence": (with_xuan_la_abolished, "C001", "P-XL-BT", "transfer", "post-exists",
                   "P-XL-BT ends on 2025-01-01, before the horizon ends"),
+    # KL 128 freezes transfers into leadership posts from 2025-03-07 to 2025-07-01
+    "freeze": (with_freeze, "C021", "P-QA-CT", "transfer", "freeze-kl-128",
+               "C021: transfer to P-QA-CT (chair) on 2025-04-01 falls in the freeze from "
+               "2025-03-07 until 2025-07-01", "2025-Q2"),
+    # P-QA-VP's holder C028 studies until 2025-06-30: C043's secondment ends on her return,
+    # 18 months on, over a 12-month limit
+    "secondment_max": (with_short_secondments, "C043", "P-QA-VP", "secondment",
+                       "secondment-max-12-quang-an",
+                       "C043: secondment to P-QA-VP 2024-01-01 → 2025-07-01 lasts 18 months, 6 "
+                       "over the limit of 12"),
 }
 # kinds whose why-not and candidates cases live elsewhere (named here so that a new kind
 # without a case fails the registry test below)
 ELSEWHERE = {
-    # test_explain.py: the freeze window, a secondment's maximum with its end, the tenure
-    # limit's late or non-ending move, adaptation and continuity naming the other arrival,
-    # relatives naming the relative, a hard quota's maximum; candidates: below
-    "freeze": "test_explain.py::test_a_freeze_forbids_moves_in_its_window_only",
-    "secondment_max": "test_explain.py::test_secondment_is_judged_with_its_end_date",
+    # test_explain.py: the tenure limit's late or non-ending move, adaptation and continuity
+    # naming the other arrival, relatives naming the relative, a hard quota's maximum;
+    # candidates: below
     "tenure_limit": "below: test_candidates_exclude_a_due_cadre_whose_only_way_in_does_not_"
                     "end_his_tenure",
     "adaptation": "test_explain.py::test_adaptation_rules_name_the_other_arrival; below: "
@@ -116,17 +142,19 @@ def test_every_registered_kind_has_a_why_not_and_candidates_case() -> None:
 @pytest.mark.parametrize("kind", sorted(PER_MOVE))
 def test_why_not_and_candidates_name_the_rule_and_clause_of_each_per_move_kind(
         kind: str, tmp_path: Path) -> None:
-    make, cadre, post, form, rule_id, words = PER_MOVE[kind]
+    make, cadre, post, form, rule_id, words, *when = PER_MOVE[kind]
+    round_name = when[0] if when else "2024-Q1"
     facts = load_workspace(make(tmp_path)).facts
     assert facts.ruleset.by_id(rule_id).kind == kind
     # why-not: the rule is listed for that form with the failing clause
     found, _allowed = refusals(facts, Plan([]), cadre, post)
     hits = [r for r in found if r.rule_id == rule_id and r.form == form]
     assert hits and words in hits[0].clause, [(r.rule_id, r.form, r.clause) for r in found]
-    assert "2024-Q1" in hits[0].rounds
+    assert round_name in hits[0].rounds
     # candidates: the same refusal is that form's, for the closest-excluded list
+    rounds = [r for r in facts.rounds if r.name == round_name]
     judged = _first_allowed(facts, per_move_rules(facts), cadre, facts.cadre(cadre).position,
-                            post, facts.rounds[:1], (form,))
+                            post, rounds, (form,))
     assert isinstance(judged, list) and len(judged) == 1, judged
     assert (judged[0].form, judged[0].rule_id) == (form, rule_id)
     assert words in judged[0].clause
@@ -147,7 +175,8 @@ def test_candidates_name_a_hard_quota_that_the_move_breaks(tmp_path: Path) -> No
     found = api.candidates(scenario, "P-QA-CT", k=1, time_limit_s=20)
     quota = [e for e in found.excluded if e.rule_id == "no-arrival-in-quang-an"]
     assert quota, [(e.cadre, e.rule_id, e.clause) for e in found.excluded]
-    assert "at most 0" in quota[0].clause and f"{quota[0].cadre}→P-QA-CT" in quota[0].clause
+    assert f"1 matching moves in the horizon, at most 0: {quota[0].cadre}→P-QA-CT" in \
+        quota[0].clause
 
 
 def test_a_candidate_whose_spouse_heads_the_unit_is_priced_with_her_moved(
@@ -166,7 +195,9 @@ def test_a_candidate_whose_spouse_heads_the_unit_is_priced_with_her_moved(
                 for v in r.impl.check(r, facts, candidate) if v.hard}
 
     clash = [v for v in hard_of(plan.with_move(move)) if v[0] == "relatives-qd114"]
-    assert clash and "C039" in clash[0][2]  # in the plan as it stands, the pair clashes
+    # in the plan as it stands, the pair clashes: the rule, its clause and the wife named
+    assert clash and "C039" in clash[0][2]
+    assert "C030 and C039 (spouse) are head and deputy of one unit" in clash[0][1]
     item = Candidate("C030", "", "P-NT-BT", move.form, move.round)
     _verify(Neighbourhood(facts, plan, "P-XL-PCT"), item, move, 60, None, hard_of)
     assert item.verified and item.delta is not None, item

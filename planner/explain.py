@@ -11,6 +11,7 @@ from planner import deadline
 from planner.conflicts import Core
 from planner.facts import Facts
 from planner.forms import secondment_end
+from planner.i18n.messages import listed, say
 from planner.models import Pin
 from planner.plan import Move, Plan
 from planner.relax import Relaxation
@@ -51,7 +52,7 @@ def explain_cadre(facts: Facts, plan: Plan, cadre_id: str) -> list[str]:
             unplaced = next((u for u in plan.unplaced if u.cadre == cadre_id), None)
             lines.append(f"  stays: {unplaced.reason if unplaced else 'left in place'}")
         else:
-            lines.append("  stays: not due, and no move of theirs improves the plan")
+            lines.append(say("  stays: not due, and no move of theirs improves the plan"))
         return lines
     lines.append(f"  moves by {move.form} to {move.to_position} "
                  f"({facts.position(move.to_position).title}) in {move.round} "
@@ -70,9 +71,19 @@ def explain_cadre(facts: Facts, plan: Plan, cadre_id: str) -> list[str]:
     _hard, soft_cost, soft = judge(facts, per_move_rules(facts), move, context)
     option = dataclasses.replace(option, soft_cost=soft_cost, soft_rules=tuple(soft))
     terms = cost_terms(facts, option)
-    lines.append("  objective terms of this move: " + (", ".join(
-        f"{name} {value:+g}" for name, value in terms.items() if abs(value) >= 0.01) or "none"))
+    shown = [say("{term} {value}", term=term_words(name), value=f"{value:+g}")
+             for name, value in terms.items() if abs(value) >= 0.01]
+    lines.append(say("  objective terms of this move: {terms}",
+                     terms=listed(", ", shown) if shown else say("none")))
     return lines
+
+
+def term_words(name: str) -> Any:
+    """An objective term's name (`cost_terms`), said through the catalogue: 'skill fit',
+    'disruption (not due)', 'soft rules: a, b' (the rule ids kept)."""
+    if name.startswith("soft rules: "):
+        return say("soft rules: {rules}", rules=name.removeprefix("soft rules: "))
+    return say(name)
 
 
 def _exempt_note(facts: Facts, cadre_id: str) -> str:
@@ -237,9 +248,9 @@ def why_not(facts: Facts, plan: Plan, cadre_id: str, position_id: str) -> tuple[
             lines.append(f"    {verb} {named} (moving in {when}){involved}")
             lines.append(f"        {refusal.clause}")
     if allowed:
-        lines.append("  allowed by every per-move hard rule as "
-                     + ", ".join(f"{f} in {r}" for f, r in allowed[:4])
-                     + (" …" if len(allowed) > 4 else ""))
+        options = [say("{form} in {round}", form=f, round=r) for f, r in allowed[:4]]
+        lines.append(say("  allowed by every per-move hard rule as {options}{more}",
+                         options=listed(", ", options), more=" …" if len(allowed) > 4 else ""))
     return lines, bool(allowed)
 
 
@@ -260,12 +271,15 @@ def plan_diff(before: Plan, after: Plan) -> list[str]:
                           (new.to_position, new.round, new.form)):
             continue
         if old is None and new is not None:
-            lines.append(f"  + {cadre_id} {new.form} → {new.to_position} in {new.round}")
+            lines.append(say("  + {cadre} {form} → {post} in {round}", cadre=cadre_id,
+                             form=new.form, post=new.to_position, round=new.round))
         elif new is None and old is not None:
-            lines.append(f"  − {cadre_id} no longer moves (was → {old.to_position})")
+            lines.append(say("  − {cadre} no longer moves (was → {post})", cadre=cadre_id,
+                             post=old.to_position))
         elif old is not None and new is not None:
-            lines.append(f"  ~ {cadre_id} → {new.to_position} in {new.round} (was → "
-                         f"{old.to_position} in {old.round})")
+            lines.append(say("  ~ {cadre} → {post} in {round} (was → {old} in {old_round})",
+                             cadre=cadre_id, post=new.to_position, round=new.round,
+                             old=old.to_position, old_round=old.round))
     return lines
 
 

@@ -345,6 +345,8 @@ TEMPLATES: dict[str, dict[str, str]] = {"vi": {
         "({severity})",
     "falls due on {day}": "đến hạn ngày {day}",
     "stays: {reason}": "ở lại: {reason}",
+    "stays: not due, and no move of theirs improves the plan":
+        "ở lại: chưa đến hạn, và không có lượt điều chuyển nào của họ làm kế hoạch tốt hơn",
     "left in place": "giữ nguyên vị trí",
     "moves by {form} to {post} ({title}) in {round} [{direction}]":
         "chuyển theo hình thức {form} đến {post} ({title}) vào đợt {round} [{direction}]",
@@ -352,7 +354,36 @@ TEMPLATES: dict[str, dict[str, str]] = {"vi": {
         "được phép theo {rule} ({kind}) — {label} [{basis}]",
     "and not forbidden by {rules}": "và không bị cấm bởi {rules}",
     "adapts until {day}": "thời gian thích ứng đến ngày {day}",
-    "objective terms of this move: {terms}": "các thành phần mục tiêu của phương án này: {terms}",
+    "objective terms of this move: {terms}":
+        "các thành phần mục tiêu của lượt điều chuyển này: {terms}",
+    # the objective's terms (planner.solver.build.cost_terms), named as explain prints them
+    "{term} {value}": "{term} {value}",
+    "soft rules: {rules}": "quy tắc khuyến nghị: {rules}",
+    "vacancy filled": "lấp vị trí trống",
+    "vacancy opened": "để trống vị trí",
+    "overdue": "chậm so với hạn",
+    "disruption (not due)": "xáo trộn (chưa đến hạn)",
+    "disruption (early)": "xáo trộn (chuyển sớm hơn hạn)",
+    "skill fit": "phù hợp kỹ năng",
+    "change: a move the earlier plan did not have":
+        "thay đổi: lượt điều chuyển mà kế hoạch trước không có",
+    "change: differs from the earlier plan's move":
+        "thay đổi: khác lượt điều chuyển của kế hoạch trước",
+    "tie-break": "phân định khi bằng điểm",
+    "allowed by every per-move hard rule as {options}{more}":
+        "mọi quy tắc bắt buộc theo từng phương án đều cho phép: {options}{more}",
+    "forcing it costs {delta} in the objective ({before} → {after}){leaves}":
+        "buộc phương án này làm hàm mục tiêu thay đổi {delta} ({before} → {after}){leaves}",
+    "; leaves {cadres} without a lawful move":
+        "; khiến {cadres} không còn phương án hợp lệ",
+    "forcing it is impossible with the other rules: {messages}":
+        "không thể buộc phương án này cùng các quy tắc khác: {messages}",
+    "what else must change ({count} moves, nearest plan to {plan}):":
+        "những gì khác phải thay đổi ({count} lượt, kế hoạch gần nhất với {plan}):",
+    "+ {cadre} {form} → {post} in {round}": "+ {cadre} {form} → {post} đợt {round}",
+    "− {cadre} no longer moves (was → {post})": "− {cadre} không còn chuyển (trước: → {post})",
+    "~ {cadre} → {post} in {round} (was → {old} in {old_round})":
+        "~ {cadre} → {post} đợt {round} (trước: → {old} đợt {old_round})",
     "forbidden by {rule} (moving in {when})": "bị cấm bởi {rule} (chuyển vào {when})",
     "forbidden by {rule} (moving in {when}) (with {others})":
         "bị cấm bởi {rule} (chuyển vào {when}) (cùng với {others})",

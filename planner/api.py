@@ -140,8 +140,9 @@ def check(scenario: Path, moves: Path) -> CheckOutcome:
 
 def hard_unplaced(facts: Facts, plan: Plan) -> list[str]:
     """Due cadres under a hard tenure limit the plan leaves in place (the plan is unlawful)."""
-    return [u.cadre for u in plan.unplaced
-            if (due := facts.due(u.cadre)) is not None and due.rule.hard]
+    from planner.explain import stuck_cadres
+
+    return stuck_cadres(facts, plan)
 
 
 def plan_status(facts: Facts, result: PlanResult) -> str:
@@ -296,20 +297,12 @@ def partitioned_infeasibility(outcome: PlanOutcome) -> str:
     """The stuck cadres with their due rule and the refusing rules, and the violations
     across parts; no conflict core or relaxation (each re-solves the whole roster: plan the
     part alone for them)."""
-    from planner.explain import post_words
+    from planner.explain import stuck_lines
 
-    facts = outcome.facts
     lines = []
     if outcome.stuck:
         lines.append("INFEASIBLE: the hard rules leave these due cadres without a lawful move:")
-    unplaced = {u.cadre: u for u in outcome.plan.unplaced}
-    for cadre_id in outcome.stuck:
-        due = facts.due(cadre_id)
-        cadre = facts.cadre(cadre_id)
-        rule = f"{due.rule.id} — {due.rule.label} by {facts.rounds[due.round_index].name}" \
-            if due else "?"
-        lines.append(f"  • {cadre_id} {cadre.name} ({post_words(facts, cadre.position)}) is due "
-                     f"under {rule}; {unplaced[cadre_id].reason}")
+        lines += stuck_lines(outcome.facts, outcome.plan)
     if outcome.conflicts:
         lines.append(f"INFEASIBLE: {len(outcome.conflicts)} hard violations across parts "
                      "(see ACROSS PARTS above)")

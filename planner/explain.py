@@ -231,9 +231,10 @@ def why_not(facts: Facts, plan: Plan, cadre_id: str, position_id: str) -> tuple[
             continue
         header = f"  {form}:"
         if form == "secondment":
+            first = facts.rounds[0]
             header = (f"  secondment (ending on its lawful end, e.g. "
-                      f"{secondment_end(facts, position_id, facts.rounds[0].start)} if it starts in "
-                      f"{facts.rounds[0].name}):")
+                      f"{secondment_end(facts, position_id, first.start)} if it starts in "
+                      f"{first.name}):")
         lines.append(header)
         for refusal in mine:
             when = "every round" if len(refusal.rounds) == every else \
@@ -263,7 +264,7 @@ def with_pin(scenario: Scenario, cadre_id: str, position_id: str) -> Scenario:
 
 def plan_diff(before: Plan, after: Plan) -> list[str]:
     """Moves added, removed or changed between two plans."""
-    lines = []
+    lines: list[str] = []
     for cadre_id in sorted(set(before.move_by_cadre) | set(after.move_by_cadre)):
         old = before.move_by_cadre.get(cadre_id)
         new = after.move_by_cadre.get(cadre_id)
@@ -292,6 +293,23 @@ def stuck_cadres(facts: Facts, plan: Plan) -> list[str]:
             if (due := facts.due(u.cadre)) is not None and due.rule.hard]
 
 
+def stuck_lines(facts: Facts, plan: Plan) -> list[str]:
+    """An INFEASIBLE line per stuck cadre: who, in which post, due under which rule by
+    which round, and why the plan leaves them (a whole plan's and a partitioned one's)."""
+    lines: list[str] = []
+    unplaced = {u.cadre: u for u in plan.unplaced}
+    for cadre_id in stuck_cadres(facts, plan):
+        due = facts.due(cadre_id)
+        assert due is not None  # stuck: due under a hard rule
+        cadre = facts.cadre(cadre_id)
+        lines.append("  • " + say("{cadre} {name} ({post}) is due under {rule} by {round}; "
+                                  "{reason}", cadre=cadre_id, name=cadre.name,
+                                  post=post_words(facts, cadre.position), rule=due.rule.id,
+                                  round=facts.rounds[due.round_index].name,
+                                  reason=unplaced[cadre_id].reason))
+    return lines
+
+
 @dataclasses.dataclass
 class Diagnosis:
     """Why a scenario is impossible: the lines to print, the core and the relaxations."""
@@ -317,14 +335,7 @@ def explain_infeasible(facts: Facts, ruleset_loader: Any, result: Any = None,
 
     lines = ["INFEASIBLE: the hard rules cannot all hold in this scenario."]
     if result is not None:
-        for cadre_id in stuck_cadres(facts, result.plan):
-            due = facts.due(cadre_id)
-            assert due is not None
-            cadre = facts.cadre(cadre_id)
-            unplaced = next(u for u in result.plan.unplaced if u.cadre == cadre_id)
-            lines.append(f"  • {cadre_id} {cadre.name} ({post_words(facts, cadre.position)}) "
-                         f"is due under {due.rule.id} by {facts.rounds[due.round_index].name}; "
-                         f"{unplaced.reason}")
+        lines += stuck_lines(facts, result.plan)
         tenure = {r.id for r in facts.ruleset.with_hook("due")}
         for found in result.report.hard:
             if found.rule_id == "scenario.pin" and pin_messages:

@@ -112,7 +112,7 @@ def test_explain_says_the_objective_terms_and_the_cost_of_forcing_in_vietnamese(
     assert "buộc phương án này làm hàm mục tiêu thay đổi +" in vi_forcing.output
     assert "Luân chuyển đợt 2024-Q1, Luân chuyển đợt 2024-Q2" in vi_forcing.output
     assert "+ C032 Luân chuyển → P-QA-CT đợt 2024-Q1" in vi_forcing.output
-    stays = CliRunner().invoke(main, terms[:-1] + ["C010"])  # not due, stays
+    stays = CliRunner().invoke(main, [*terms[:-1], "C010"])  # not due, stays
     assert "ở lại: chưa đến hạn, và không có lượt điều chuyển nào của họ làm kế hoạch tốt " \
            "hơn" in stays.output
     for english in ("disruption", "soft rules", "objective", "forcing it costs", "rotation in",

@@ -511,6 +511,24 @@ REPORT: dict[str, dict[str, Any]] = {
         "none_unplaced": "Mọi cán bộ đến hạn đều đã được bố trí.",
         "penalties": "Vi phạm quy tắc mềm (điểm phạt)",
         "none_penalties": "Không có điểm phạt.",
+        "objective_terms": "Trọng số của hàm mục tiêu",
+        "objective_note": "Mỗi thành phần của hàm mục tiêu với trọng số của nó và phần nó "
+                          "đóng góp vào phương án này: trọng số của kịch bản (weights:) tính "
+                          "trên các lượt điều chuyển của phương án; quy tắc khuyến nghị tính "
+                          "bằng điểm phạt bộ kiểm tra ghi nhận (một cán bộ đến hạn theo thời "
+                          "hạn khuyến nghị mà ở lại được tính vào quy tắc đó).",
+        "term": "Thành phần",
+        "acts": "Có tác dụng",
+        "contribution": "Đóng góp trong phương án này",
+        "term_kinds": {"weight": "trọng số của kịch bản", "soft": "quy tắc khuyến nghị"},
+        "weight_meanings": {
+            "overdue": "mỗi đợt một cán bộ đến hạn theo thời hạn khuyến nghị chuyển muộn "
+                       "(hoặc ở lại)",
+            "vacancy": "mỗi đợt một vị trí để trống (chỉ khi không có quy tắc vị trí trống "
+                       "nào đang áp dụng)",
+            "skill_fit": "trừ đi cho mỗi kỹ năng cán bộ có mà vị trí cần",
+            "disruption": "mỗi đợt một lượt điều chuyển đến trước hạn (chưa đến hạn: cả kỳ "
+                          "kế hoạch)"},
         "hard": "Vi phạm quy tắc bắt buộc",
         "rule": "Quy tắc",
         "label": "Nội dung",
@@ -645,6 +663,16 @@ REPORT: dict[str, dict[str, Any]] = {
         "none_unplaced": "Every due cadre is placed.",
         "penalties": "Soft-rule penalties",
         "none_penalties": "No penalties.",
+        "objective_terms": "Objective weights",
+        "objective_note": "Each term of the objective with its weight and what it contributes "
+                          "to this plan: the scenario's weights (weights:) summed over the "
+                          "plan's moves; a soft rule by the penalty the checker finds (a cadre "
+                          "due under a soft limit who stays counts in that rule).",
+        "term": "Term",
+        "acts": "Acts",
+        "contribution": "In this plan",
+        "term_kinds": {"weight": "scenario weight", "soft": "soft rule"},
+        "weight_meanings": {},
         "hard": "Hard-rule violations",
         "rule": "Rule",
         "label": "Label",

@@ -195,9 +195,11 @@ def test_a_candidate_whose_spouse_heads_the_unit_is_priced_with_her_moved(
                 for v in r.impl.check(r, facts, candidate) if v.hard}
 
     clash = [v for v in hard_of(plan.with_move(move)) if v[0] == "relatives-qd114"]
-    # in the plan as it stands, the pair clashes: the rule, its clause and the wife named
-    assert clash and "C039" in clash[0][2]
-    assert "C030 and C039 (spouse) are head and deputy of one unit" in clash[0][1]
+    # in the plan as it stands, the pair clashes: the rule, its clauses and the wife named
+    # (head and deputy of one unit; one unit's leadership collective)
+    assert clash and all("C039" in cadres for _rule, _message, cadres in clash)
+    assert any("C030 and C039 (spouse) are head and deputy of one unit" in message
+               for _rule, message, _c in clash), clash
     item = Candidate("C030", "", "P-NT-BT", move.form, move.round)
     _verify(Neighbourhood(facts, plan, "P-XL-PCT"), item, move, 60, None, hard_of)
     assert item.verified and item.delta is not None, item

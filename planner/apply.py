@@ -18,14 +18,18 @@ the end of the horizon, which is where the next planning cycle starts:
   refuses any other); this file never guesses a return for another form.
 - A post that ended by the new start (planner.graph: existence) hands its holder to its
   successor post (keeping `position_start`: a merger is not a move); a holder of an
-  abolished post the plan did not move is left without a post (awaiting assignment), with a
-  history row and a note.
+  abolished post the plan did not move stays recorded on it (awaiting assignment, with a
+  note): the next cycle makes them due in its first round (the `existence` rule's holders
+  half) and moves them out of it by the directions out of an abolished body, or reports
+  them unplaced — a cadre without a post would be invisible to the plan.
 - Cadres who reach retirement age (NĐ 135/2020) by the new start leave the roster, with
   their relations and history rows; a status whose `status_until` (its last day, inclusive)
   is before the new start reverts to active. Existence dates, successors, running
   secondments and deferrals are roster columns, so the next cycle reads them as they are.
 
-The new scenario.yaml keeps the rule files, `set`, `disable`, `enable`, weights and solver
+The new scenario.yaml keeps the rule files — except one whose `replaced_by` takes effect by
+the new start (Plan 188 for 2024–2025 gives way to rules/hanoi-2025.yaml on 1 Jul 2025), which
+is replaced by its successors, with a note — `set`, `disable`, `enable`, weights and solver
 settings, drops pins and forbids (they named rounds of the old horizon), and shifts the
 horizon to start where the old one ended, with the same length and round.
 """
@@ -47,6 +51,7 @@ from planner.graph import OrgGraph
 from planner.models import Cadre, HistoryEntry, Horizon
 from planner.plan import Plan
 from planner.roster_io import Roster, write_atomically, write_roster
+from planner.rulefiles import load_ruleset, rule_files_on
 from planner.scenario import Scenario
 
 
@@ -64,6 +69,9 @@ class Applied:
     retired: list[str] = field(default_factory=list)
     status_reset: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: the next cycle's rule files (`replaced_by` applied) and the rule ids they hold
+    rules: list[Path] = field(default_factory=list)
+    rule_ids: set[str] = field(default_factory=set)
 
     def counts(self) -> dict[str, int]:
         return {"moved": len(self.moved), "handed_to_successor_post": len(self.handed_over),
@@ -120,7 +128,7 @@ def apply_plan(scenario: Scenario, plan: Plan) -> Applied:
         cadres[cadre.id] = cadre.model_copy(update={"position": move.to_position,
                                                     "position_start": move.start})
         applied.moved.append(cadre.id)
-    _hand_over_ended_posts(scenario, plan, cadres, history, applied)
+    _hand_over_ended_posts(scenario, cadres, applied)
     _check_one_holder(cadres, plan)
     for cadre_id, cadre in list(cadres.items()):
         if retirement_date(cadre.birth_date, cadre.gender) <= new_start:
@@ -133,6 +141,7 @@ def apply_plan(scenario: Scenario, plan: Plan) -> Applied:
                                                         "status_until": None})
             applied.status_reset.append(cadre_id)
     gone = set(applied.retired)
+    _next_rules(scenario, applied)
     applied.roster = Roster(
         localities=roster.localities, units=roster.units, positions=roster.positions,
         cadres=tuple(cadres.values()),
@@ -143,9 +152,24 @@ def apply_plan(scenario: Scenario, plan: Plan) -> Applied:
     return applied
 
 
-def _hand_over_ended_posts(scenario: Scenario, plan: Plan, cadres: dict[str, Cadre],
-                           history: list[HistoryEntry], applied: Applied) -> None:
-    """Holders of posts that ended by the new start: to the successor post, or none."""
+def _next_rules(scenario: Scenario, applied: Applied) -> None:
+    """The rule files of the next cycle, and notes for the `set`, `disable` and `enable`
+    entries that name rules the replacing files no longer have (they are dropped)."""
+    applied.rules, replaced = rule_files_on(scenario.rule_paths, applied.horizon.start)
+    applied.notes += [f"rules: {note}" for note in replaced]
+    applied.rule_ids = {rule.id for rule in load_ruleset(applied.rules).rules}
+    named = [*scenario.overrides, *(d.value for d in scenario.disabled),
+             *(e.value for e in scenario.enabled)]
+    for rule_id in dict.fromkeys(named):
+        if rule_id not in applied.rule_ids:
+            applied.notes.append(f"rules: {rule_id} is not in the next cycle's rule files: "
+                                 "its set/disable/enable entry is dropped")
+
+
+def _hand_over_ended_posts(scenario: Scenario, cadres: dict[str, Cadre],
+                           applied: Applied) -> None:
+    """Holders of posts that ended by the new start: to the successor post, or left on
+    the abolished one (awaiting assignment)."""
     graph = OrgGraph(scenario.roster)
     new_start = applied.horizon.start
     for cadre_id, cadre in list(cadres.items()):
@@ -156,8 +180,6 @@ def _hand_over_ended_posts(scenario: Scenario, plan: Plan, cadres: dict[str, Cad
         if end is None or end > new_start:
             continue
         target = graph.handed_to(post)
-        if target is None and end == new_start:
-            continue  # moving on the end day is in time: the next cycle's first round does it
         while target and (graph.window(target)[1] or dt.date.max) <= new_start \
                 and graph.handed_to(target):
             target = graph.handed_to(target)  # handed on again (two merges)
@@ -165,13 +187,13 @@ def _hand_over_ended_posts(scenario: Scenario, plan: Plan, cadres: dict[str, Cad
             cadres[cadre_id] = cadre.model_copy(update={"position": target})
             applied.handed_over.append(cadre_id)
             continue
-        if cadre.position_start:
-            history.append(HistoryEntry(cadre=cadre_id, position=post,
-                                        start=cadre.position_start, end=end, form=None))
-        cadres[cadre_id] = cadre.model_copy(update={"position": None, "position_start": None})
+        # abolished: the holder stays recorded on the post it ended, so the next cycle
+        # knows where they come from (the directions out of an abolished body) and places
+        # them in its first round — or reports them unplaced, never drops them
         applied.awaiting_assignment.append(cadre_id)
-        applied.notes.append(f"{cadre_id}'s post {post} ended on {end} and the plan did not "
-                             "move them: no post in the next cycle (awaiting assignment)")
+        applied.notes.append(f"{cadre_id}'s post {post} ends on {end} and the plan did not "
+                             "move them: awaiting assignment, due in the next cycle's first "
+                             "round (still recorded on the abolished post)")
 
 
 def _check_one_holder(cadres: dict[str, Cadre], plan: Plan) -> None:
@@ -208,15 +230,18 @@ def next_scenario(scenario: Scenario, applied: Applied, out_dir: Path) -> dict[s
         "title": f"{scenario.title or scenario.name} — chu kỳ tiếp theo từ {horizon.start}",
         "horizon": {"start": horizon.start, "end": horizon.end, "round": horizon.round},
         "data": "roster/",
-        "rules": [Path(os.path.relpath(p.resolve(), out)).as_posix()
-                  for p in scenario.rule_paths],
+        "rules": [Path(os.path.relpath(p, out)).as_posix() for p in applied.rules],
     }
-    if scenario.overrides:
-        document["set"] = {k: dict(v) for k, v in scenario.overrides.items()}
-    if scenario.disabled:
-        document["disable"] = [d.value for d in scenario.disabled]
-    if scenario.enabled:
-        document["enable"] = [e.value for e in scenario.enabled]
+    kept = applied.rule_ids
+    overrides = {k: dict(v) for k, v in scenario.overrides.items() if k in kept}
+    disabled = [d.value for d in scenario.disabled if d.value in kept]
+    enabled = [e.value for e in scenario.enabled if e.value in kept]
+    if overrides:
+        document["set"] = overrides
+    if disabled:
+        document["disable"] = disabled
+    if enabled:
+        document["enable"] = enabled
     document["weights"] = scenario.weights.model_dump()
     document["solver"] = scenario.solver.model_dump()
     return document

@@ -6,6 +6,7 @@ line and "did you mean 'max_months'?". A rule is `verified: false` unless its fi
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +16,14 @@ from pydantic import ValidationError
 
 from planner.errors import Problem, ProblemCollector, unknown
 from planner.kinds import KIND_BY_NAME
-from planner.ruleset import RULE_FIELDS_SETTABLE, Rule, RuleSet, RuleSetFile, RuleSpec
+from planner.ruleset import (
+    RULE_FIELDS_SETTABLE,
+    Replacement,
+    Rule,
+    RuleSet,
+    RuleSetFile,
+    RuleSpec,
+)
 from planner.selectors import SelectorError, compile_selector
 from planner.yamlio import Locator, read_yaml, validation_problems
 
@@ -26,6 +34,42 @@ class _RawRule:
     file: str
     locate: Locator
     index: int
+
+
+def replaced_notes(ruleset: RuleSet, start: dt.date) -> list[str]:
+    """Warnings for rule files whose `replaced_by` took effect by the horizon's start."""
+    return [f"{r.file}:{r.line}: replaced_by: from {r.on} this rule set is replaced by "
+            f"{', '.join(p.name for p in r.files)} (the horizon starts on {start})"
+            for r in ruleset.replacements.values() if r.on <= start]
+
+
+def rule_files_on(paths: Sequence[Path], start: dt.date) -> tuple[list[Path], list[str]]:
+    """The rule files for a horizon that starts on `start`: each file whose `replaced_by`
+    took effect by then gives way to its replacing files (and those to theirs), and a file
+    another one of the list includes is dropped (it is read through the include). Returns
+    the files and a note per replacement."""
+    current = [p.resolve() for p in paths]
+    notes: list[str] = []
+    for _ in range(len(current) + 16):  # a chain of replacements, never a loop
+        replaced = {file: r for file, r in load_ruleset(current).replacements.items()
+                    if r.on <= start}
+        if not replaced:
+            break
+        after: list[Path] = []
+        for path in current:
+            found = replaced.get(path)
+            after += list(found.files) if found else [path]
+            if found:
+                notes.append(f"{path.name} is replaced by "
+                             f"{', '.join(p.name for p in found.files)} from {found.on}")
+        unique = list(dict.fromkeys(after))
+        if unique == current:
+            break
+        current = unique
+    kept = [path for path in current
+            if not any(path in load_ruleset([other]).files for other in current
+                       if other != path)]
+    return kept, notes
 
 
 def load_ruleset(
@@ -72,6 +116,23 @@ def load_ruleset(
                              col)
                 continue
             visit(target)
+        if file_spec.replaced_by is not None:
+            line = locate(["replaced_by", "on"])[0]
+            targets = []
+            for index, name in enumerate(file_spec.replaced_by.files):
+                target = (path.parent / name).resolve()
+                if not target.is_file():
+                    found_line, col = locate(["replaced_by", "files", index])
+                    problems.add(str(path), found_line, "replaced_by.files",
+                                 f"replacing rule file '{name}' not found", col)
+                elif target == resolved:
+                    found_line, col = locate(["replaced_by", "files", index])
+                    problems.add(str(path), found_line, "replaced_by.files",
+                                 "a rule file cannot replace itself", col)
+                targets.append(target)
+            ruleset.replacements[resolved] = Replacement(
+                resolved, line, file_spec.replaced_by.on, tuple(targets),
+                file_spec.replaced_by.basis)
         ruleset.files.append(resolved)
         ruleset.names.append(file_spec.ruleset)
         raw.extend(_RawRule(spec, str(path), locate, i) for i, spec in enumerate(file_spec.rules))

@@ -128,13 +128,36 @@ class RuleSpec(Config):
         return self
 
 
+class ReplacedBy(Config):
+    """The rule files that take over from this one for horizons starting on or after `on`
+    (a plan's own term ends, a reform re-draws the organisation): `rotation apply` writes
+    them into the next cycle's scenario, and a scenario that starts on or after `on` with
+    this file is warned."""
+
+    on: dt.date
+    files: list[str] = Field(min_length=1, description="paths relative to this rule file")
+    basis: str = ""
+
+
 class RuleSetFile(Config):
     """A rule file: a named set of rules, possibly including other files."""
 
     ruleset: str = Field(min_length=1)
     title: str = ""
     include: list[str] = Field(default_factory=list)
+    replaced_by: ReplacedBy | None = None
     rules: list[RuleSpec] = Field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """A loaded file's `replaced_by`, with the files resolved."""
+
+    file: Path
+    line: int | None
+    on: dt.date
+    files: tuple[Path, ...]
+    basis: str
 
 
 @dataclass(frozen=True)
@@ -188,6 +211,8 @@ class RuleSet:
     rules: list[Rule] = field(default_factory=list)
     names: list[str] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
+    #: the files' `replaced_by`, by file
+    replacements: dict[Path, Replacement] = field(default_factory=dict)
     disabled: set[str] = field(default_factory=set)
     #: warnings for the user (a `set` that changes nothing), with file and line
     notes: list[str] = field(default_factory=list)

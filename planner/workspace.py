@@ -8,7 +8,7 @@ from pathlib import Path
 
 from planner.errors import InputError, Problem
 from planner.facts import Facts
-from planner.rulefiles import load_ruleset
+from planner.rulefiles import load_ruleset, replaced_notes
 from planner.ruleset import RuleSet, dated_gaps
 from planner.scenario import Scenario, load_scenario
 
@@ -21,14 +21,17 @@ class Workspace:
 
 
 def load_rules_for(scenario: Scenario) -> RuleSet:
-    """The scenario's rule files with its `set`, `disable` and `enable` applied."""
-    return load_ruleset(
+    """The scenario's rule files with its `set`, `disable` and `enable` applied, warned
+    (`notes`) where a file's `replaced_by` took effect before the horizon starts."""
+    ruleset = load_ruleset(
         scenario.rule_paths,
         scenario.overrides,
         scenario.override_origins,
         disable=[(d.value, d.file, d.line) for d in scenario.disabled],
         enable=[(e.value, e.file, e.line) for e in scenario.enabled],
     )
+    ruleset.notes += replaced_notes(ruleset, scenario.horizon.start)
+    return ruleset
 
 
 def load_workspace(path: Path) -> Workspace:

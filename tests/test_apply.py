@@ -53,8 +53,11 @@ def test_the_next_cycle_starts_where_the_horizon_ended_with_the_same_settings(ap
     assert (scenario.horizon.start, scenario.horizon.end) == (dt.date(2025, 7, 1),
                                                                dt.date(2027, 1, 1))
     assert [r.name for r in scenario.rounds][:2] == ["2025-Q3", "2025-Q4"]
+    # Plan 188 (2024–2025, with districts) gives way to the two-tier rule set on 1 Jul 2025
+    assert [p.resolve() for p in base.rule_paths] == [(DEMO / "../../rules/plan-188.yaml")
+                                                      .resolve()]
     assert [p.resolve() for p in scenario.rule_paths] == [
-        p.resolve() for p in base.rule_paths]
+        (DEMO / "../../rules/hanoi-2025.yaml").resolve()]
     assert (scenario.weights, scenario.solver) == (base.weights, base.solver)
 
 

@@ -215,7 +215,7 @@ def test_a_row_with_too_many_cells_is_reported(demo_roster: RosterFiles):
     path = demo_roster.path("units")
     path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + ",extra\n", encoding="utf-8")
     (problem,) = roster_problems(demo_roster.folder)
-    assert (problem.line, "7 cells but the header has 6 columns") == (line, problem.message)
+    assert (problem.line, "10 cells but the header has 9 columns") == (line, problem.message)
 
 
 @pytest.mark.parametrize(

@@ -40,8 +40,10 @@ CAUGHT = {
     # only 12 remain, is both late and inside the retirement exemption.
     "retirement.csv": {"position-change-exempt-retirement": 1, "position-change-period": 1},
     # C016's transfer made a 40-month secondment: too long, and a secondment returns, so it
-    # does not end her five years in post
-    "secondment-40.csv": {"secondment-max-36": 1, "position-change-period": 1},
+    # does not end her five years in post; her home post (the district inspectorate) ends with
+    # the district on 2025-07-01, before the return: nothing to return to (post-exists)
+    "secondment-40.csv": {"secondment-max-36": 1, "position-change-period": 1,
+                          "post-exists": 1},
     "due-left.csv": {"position-change-period": 1},
     "no-pool.csv": {"rotation-eligibility": 1},
 }
@@ -150,11 +152,12 @@ def test_a_bad_moves_file_exits_2_naming_file_and_line(tmp_path: Path, case: str
 
 
 def test_the_json_report_carries_each_violation_with_its_facts_and_the_penalties_per_rule():
-    """secondment-40.csv: C016 seconded 2025-04-01 → 2028-08-01, 40 months (hand-counted)."""
+    """secondment-40.csv: C016 seconded 2025-04-01 → 2028-08-01, 40 months (hand-counted),
+    from a home post that ends with the district on 2025-07-01 (post-exists)."""
     report = json.loads(rotation("check", "--json", SCENARIO,
                                  str(MOVES / "secondment-40.csv")).output)
-    assert (report["ok"], report["hard"], report["moves"]) == (False, 2, 13)
-    assert report["verdict"] == "NOT compliant: 2 hard violations of 2 rules"
+    assert (report["ok"], report["hard"], report["moves"]) == (False, 3, 13)
+    assert report["verdict"] == "NOT compliant: 3 hard violations of 3 rules"
     hard = next(v for v in report["violations"] if v["rule"] == "secondment-max-36")
     basis = hard.pop("basis")
     assert basis.startswith("Luật CBCC 2008 Đ.53")

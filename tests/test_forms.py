@@ -94,17 +94,19 @@ def test_a_transfer_to_a_lower_leadership_post_is_not_a_move_to_staff(demo: Work
 
 
 @pytest.mark.parametrize(("valid_to", "refused"), [
-    ("", True),             # the chair's post lasts: no move down to staff
-    ("2025-07-01", False),  # the district ends on 1 Jul 2025: its leaders may be placed as staff
+    ("", True),             # the chair's People's Committee lasts: no move down to staff
+    ("2025-06-30", False),  # abolished the day before the horizon ends: placed in this plan
+    ("2025-07-01", True),   # on the horizon's end (the demo's district): the next cycle places
+    ("2025-07-02", True),   # after it: not this plan's to place
 ])
-def test_the_holder_of_a_post_that_ends_may_be_placed_on_a_staff_post(
+def test_the_holder_of_a_post_abolished_inside_the_horizon_may_be_placed_on_a_staff_post(
         tmp_path: Path, valid_to: str, refused: bool):
     scenario = copy_demo(tmp_path)
-    localities = tmp_path / "roster" / "localities.csv"
-    text = localities.read_text(encoding="utf-8")
-    localities.write_text(text.replace("TH,Quận Tây Hồ,district,quan,HN,,,",
-                                       f"TH,Quận Tây Hồ,district,quan,HN,,{valid_to},"),
-                          encoding="utf-8")
+    units = tmp_path / "roster" / "units.csv"
+    text = units.read_text(encoding="utf-8")
+    row = "U-TH-UB,UBND quận Tây Hồ,TH,state,ubnd,,,2025-07-01,"
+    assert row in text
+    units.write_text(text.replace(row, row.replace("2025-07-01", valid_to)), encoding="utf-8")
     ws = load_workspace(scenario)
     move = move_on(ws, "C003", "transfer", "P-QA-VP", dt.date(2024, 7, 1))
     rule = ws.facts.ruleset.by_id("equivalent-posts")

@@ -524,3 +524,142 @@ def test_a_leader_designated_afresh_in_a_new_body_restarts_the_two_term_clock_if
     facts = load_workspace(scenario).facts
     due = facts.due("D")
     assert (facts.rounds[due.round_index].name if due else None) == due_round
+
+
+# ------------------------------------------------------------------------ rule sets replaced
+
+def rule_file(folder: Path, name: str, body: str) -> Path:
+    path = folder / name
+    path.write_text(textwrap.dedent(body), encoding="utf-8")
+    return path
+
+
+def replaced_world(tmp_path: Path) -> Path:
+    """old.yaml is replaced by new.yaml on 2025-07-01; new.yaml includes shared.yaml."""
+    rule_file(tmp_path, "shared.yaml", """\
+        ruleset: shared
+        rules: []
+        """)
+    rule_file(tmp_path, "new.yaml", """\
+        ruleset: new
+        include: [shared.yaml]
+        rules: []
+        """)
+    return rule_file(tmp_path, "old.yaml", """\
+        ruleset: old
+        include: [shared.yaml]
+        replaced_by: {on: 2025-07-01, files: [new.yaml]}
+        rules: []
+        """)
+
+
+@pytest.mark.parametrize(("start", "replaced"), [
+    (dt.date(2025, 6, 30), False), (dt.date(2025, 7, 1), True), (dt.date(2025, 7, 2), True)])
+def test_a_rule_file_gives_way_to_its_replacement_for_horizons_starting_on_or_after_its_date(
+        tmp_path: Path, start: dt.date, replaced: bool):
+    from planner.rulefiles import rule_files_on
+
+    old = replaced_world(tmp_path)
+    shared = tmp_path / "shared.yaml"
+    files, notes = rule_files_on([old, shared], start)
+    # shared.yaml is read through the include of whichever file is kept: listed once
+    assert files == [(tmp_path / ("new.yaml" if replaced else "old.yaml")).resolve()]
+    assert bool(notes) is replaced
+    if replaced:
+        assert notes == ["old.yaml is replaced by new.yaml from 2025-07-01"]
+
+
+def test_a_replacing_rule_file_that_does_not_exist_is_bad_input_at_its_line(tmp_path: Path):
+    from planner.errors import InputError
+    from planner.rulefiles import load_ruleset
+
+    old = replaced_world(tmp_path)
+    old.write_text(old.read_text(encoding="utf-8").replace("[new.yaml]", "[neww.yaml]"),
+                   encoding="utf-8")
+    with pytest.raises(InputError) as failed:
+        load_ruleset([old])
+    problem = failed.value.problems[0]
+    assert (problem.file, problem.line, problem.field) == (str(old), 3, "replaced_by.files")
+    assert "neww.yaml" in problem.message
+
+
+def test_a_scenario_starting_after_its_rule_set_was_replaced_is_warned(tmp_path: Path):
+    from conftest import copy_demo
+
+    scenario = copy_demo(tmp_path / "demo")
+    (tmp_path / "demo" / "later.yaml").write_text(
+        "extends: scenario.yaml\nhorizon: {start: 2025-07-01, end: 2026-07-01, round: quarter}\n",
+        encoding="utf-8")
+    warnings = load_workspace(scenario.parent / "later.yaml").ruleset.notes
+    assert any("plan-188.yaml" in w and "replaced by hanoi-2025.yaml" in w for w in warnings)
+    assert not any("replaced_by" in w for w in load_workspace(scenario).ruleset.notes)
+
+
+def test_the_demo_planned_applied_and_planned_again_across_1_july_2025_checks_clean(
+        tmp_path: Path):
+    """The demo ends on 30 Jun 2025 with the district (its bodies end on 1 Jul 2025); the
+    next cycle is planned under the two-tier rule set, and the district's cadres are placed
+    in the wards or reported awaiting assignment, never left in a body that no longer exists."""
+    from conftest import copy_demo
+
+    from planner.apply import apply_plan, write_applied
+
+    scenario = copy_demo(tmp_path / "demo")
+    (tmp_path / "demo" / "scenario.yaml").write_text(
+        scenario.read_text(encoding="utf-8").replace("horizon:", "enable: [freeze-kl-128]\n"
+                                                     "horizon:"), encoding="utf-8")
+    first = load_workspace(scenario)
+    result = solve_workspace(first.facts)
+    assert result.report.ok
+    applied = apply_plan(first.scenario, result.plan)
+    assert [p.name for p in applied.rules] == ["hanoi-2025.yaml"]
+    assert "rules: plan-188.yaml is replaced by hanoi-2025.yaml from 2025-07-01" in applied.notes
+    # the freeze ended with the mergers: not in the next rule set, so its `enable` is dropped
+    assert any("freeze-kl-128 is not in the next cycle's rule files" in n for n in applied.notes)
+    write_applied(tmp_path / "next", first.scenario, applied, "plan")
+    second = load_workspace(tmp_path / "next" / "scenario.yaml")
+    facts = second.facts
+    assert facts.ruleset.names[-1] == "hanoi-2025"
+    assert "freeze-kl-128" not in {r.id for r in facts.ruleset.rules}
+    district = [c.id for c in facts.roster.cadres
+                if c.position and facts.graph.window(c.position)[1] == dt.date(2025, 7, 1)]
+    assert len(district) >= 10
+    plan = solve_workspace(facts).plan
+    report = check_plan(facts, plan)
+    assert report.ok  # no hard violation: every move lawful under the two-tier rules
+    for move in plan.moves:  # no move into a district post, none into a post that has ended
+        assert facts.graph.level_of(facts.roster.position_by_id[move.to_position]) != "district"
+        assert facts.graph.exists(move.to_position, move.start)
+    placed = {m.cadre for m in plan.moves}
+    reported = {u.cadre for u in plan.unplaced}
+    assert set(district) <= placed | reported
+    assert all("ends on 2025-07-01" in u.reason for u in plan.unplaced if u.cadre in district)
+
+
+def test_a_holder_left_unplaced_when_the_post_ended_is_placed_in_the_next_cycle_not_dropped(
+        tmp_path: Path):
+    """C's office ends on 2025-01-01 and no post is free in the first cycle (E holds W2's
+    post; the new office opens on 2025-07-01): C is reported, and `rotation apply` keeps C
+    recorded on the abolished post, so the next cycle places C in the new office."""
+    from planner.apply import apply_plan, write_applied
+
+    cadres = CADRES + ("E,Đỗ Văn E,male,1983-01-01,HN,P-W2-CV,2024-01-01,administration,,,"
+                       "active,,,false\n")
+    scenario = write_world(tmp_path / "first", cadres=cadres)
+    scenario.write_text(scenario.read_text(encoding="utf-8").replace(
+        HORIZON, "{start: 2024-07-01, end: 2025-04-01, round: quarter}"), encoding="utf-8")
+    first = load_workspace(scenario)
+    result = solve_workspace(first.facts)
+    assert "C" not in result.plan.move_by_cadre
+    assert "C" in {u.cadre for u in result.plan.unplaced}
+    applied = apply_plan(first.scenario, result.plan)
+    assert "C" in applied.awaiting_assignment
+    write_applied(tmp_path / "second", first.scenario, applied, "plan")
+    facts = load_workspace(tmp_path / "second" / "scenario.yaml").facts
+    assert facts.cadre("C").position == "P-OLD-CV"  # where C comes from, though it has ended
+    due = facts.due("C")
+    assert due is not None and due.round_index == 0 and due.rule.id == "holders-placed"
+    plan = solve_workspace(facts).plan
+    placed = plan.move_by_cadre["C"]
+    assert (placed.to_position, placed.round) == ("P-W3-CV", "2025-Q3")  # the day it opens
+    assert check_plan(facts, plan).ok

@@ -19,6 +19,7 @@ from pydantic import Field, PrivateAttr, field_validator
 from planner.forms import post_tokens, rank_by, relation
 from planner.i18n.messages import say
 from planner.kinds.base import Params, RuleKind, Violation, violation
+from planner.kinds.existence import abolished_in_horizon
 from planner.models import LEVELS, ROLES, Form
 
 if TYPE_CHECKING:
@@ -62,7 +63,8 @@ class EquivalenceParams(Params):
         default_factory=list, description="forms that may take a leader to a staff post. "
         "None by default: leaving leadership for a post without a title is a dismissal or a "
         "resignation (miễn nhiệm, từ chức), not a move a plan proposes; the holder of a post "
-        "that ends (a reorganisation) may always be placed on a staff post")
+        "abolished before the horizon ends (a reorganisation: they are placed in this plan) "
+        "may always be placed on a staff post")
     _table: dict[str, int] = PrivateAttr(default_factory=dict)
 
     def model_post_init(self, context: Any) -> None:
@@ -106,7 +108,7 @@ class Equivalence(RuleKind):
             ends += (facts.place(origin)["role"] == "staff", rank_by(facts, rule, origin))
         decided = form in rule.params.by_decision and decided_higher(facts, cadre_id,
                                                                      to_position)
-        ending = origin is not None and facts.graph.window(origin)[1] is not None
+        ending = origin is not None and abolished_in_horizon(facts, origin)
         return (origin is None, *ends, decided, ending)
 
     def judge_move(self, rule: Rule, facts: Facts, move: Move) -> Violation | None:
@@ -124,7 +126,7 @@ class Equivalence(RuleKind):
         if move.from_position is not None and move.form not in params.leader_to_staff \
                 and facts.place(move.from_position)["role"] != "staff" \
                 and facts.place(move.to_position)["role"] == "staff" \
-                and facts.graph.window(move.from_position)[1] is None:
+                and not abolished_in_horizon(facts, move.from_position):
             return violation(rule, say("{cadre}: {origin} → {post} takes a leader to a staff "
                                        "post; leaving leadership is a dismissal or a "
                                        "resignation, not a {form}", cadre=move.cadre,

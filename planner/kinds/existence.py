@@ -54,6 +54,13 @@ def post_end(facts: Facts, position_id: str) -> dt.date | None:
     return facts.graph.window(position_id)[1]
 
 
+def abolished_in_horizon(facts: Facts, position_id: str) -> bool:
+    """True if the post is abolished before the horizon ends, so its holder is placed in
+    this plan (the posts `due_by_end` makes their holders due for)."""
+    end = post_end(facts, position_id)
+    return end is not None and end < facts.rounds[-1].end
+
+
 def due_by_end(rule: Rule, facts: Facts, cadre_id: str) -> Due | None:
     """The holder of a post abolished inside the horizon is due by the round of its end."""
     cadre = facts.cadre(cadre_id)

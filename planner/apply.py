@@ -242,7 +242,11 @@ def next_scenario(scenario: Scenario, applied: Applied, out_dir: Path) -> dict[s
         document["disable"] = disabled
     if enabled:
         document["enable"] = enabled
-    document["weights"] = scenario.weights.model_dump()
+    # only the weights the scenario set: a default written out would read as a choice (and
+    # weights.vacancy, when a vacancy rule prices vacancies, warns that it has no effect)
+    weights = scenario.weights.model_dump(include=scenario.weights.model_fields_set)
+    if weights:
+        document["weights"] = weights
     document["solver"] = scenario.solver.model_dump()
     return document
 

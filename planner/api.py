@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from planner import deadline
 from planner.checker import CheckReport, check_plan
 from planner.facts import Facts
+from planner.i18n.messages import listed, say
 from planner.plan import Plan
 from planner.workspace import Workspace, load_workspace
 
@@ -139,8 +140,9 @@ def check(scenario: Path, moves: Path) -> CheckOutcome:
 
 def hard_unplaced(facts: Facts, plan: Plan) -> list[str]:
     """Due cadres under a hard tenure limit the plan leaves in place (the plan is unlawful)."""
-    return [u.cadre for u in plan.unplaced
-            if (due := facts.due(u.cadre)) is not None and due.rule.hard]
+    from planner.explain import stuck_cadres
+
+    return stuck_cadres(facts, plan)
 
 
 def plan_status(facts: Facts, result: PlanResult) -> str:
@@ -295,20 +297,12 @@ def partitioned_infeasibility(outcome: PlanOutcome) -> str:
     """The stuck cadres with their due rule and the refusing rules, and the violations
     across parts; no conflict core or relaxation (each re-solves the whole roster: plan the
     part alone for them)."""
-    from planner.explain import post_words
+    from planner.explain import stuck_lines
 
-    facts = outcome.facts
     lines = []
     if outcome.stuck:
         lines.append("INFEASIBLE: the hard rules leave these due cadres without a lawful move:")
-    unplaced = {u.cadre: u for u in outcome.plan.unplaced}
-    for cadre_id in outcome.stuck:
-        due = facts.due(cadre_id)
-        cadre = facts.cadre(cadre_id)
-        rule = f"{due.rule.id} — {due.rule.label} by {facts.rounds[due.round_index].name}" \
-            if due else "?"
-        lines.append(f"  • {cadre_id} {cadre.name} ({post_words(facts, cadre.position)}) is due "
-                     f"under {rule}; {unplaced[cadre_id].reason}")
+        lines += stuck_lines(outcome.facts, outcome.plan)
     if outcome.conflicts:
         lines.append(f"INFEASIBLE: {len(outcome.conflicts)} hard violations across parts "
                      "(see ACROSS PARTS above)")
@@ -466,22 +460,25 @@ def explain(scenario: Path, plan_path: Path, cadre_id: str,
     try:
         forced = solve_workspace(Facts(forced_scenario, workspace.ruleset))
     except PinConflict as conflict:
-        explanation.forcing = ["  forcing it is impossible with the other rules: "
-                               + "; ".join(conflict.messages)]
+        explanation.forcing = [say("  forcing it is impossible with the other rules: "
+                                   "{messages}", messages=listed("; ", conflict.messages))]
         return explanation
     stuck = hard_unplaced(facts, forced.plan)
     explanation.base_objective = base.solution.objective
     explanation.forced_objective = forced.solution.objective
     delta = forced.solution.objective - base.solution.objective
-    explanation.forcing = [
-        f"  forcing it costs {delta:+g} in the objective ({base.solution.objective:g} → "
-        f"{forced.solution.objective:g})"
-        + (f"; leaves {', '.join(stuck)} without a lawful move" if stuck else "")]
+    leaves = say("; leaves {cadres} without a lawful move", cadres=", ".join(stuck)) \
+        if stuck else ""
+    explanation.forcing = [say(
+        "  forcing it costs {delta} in the objective ({before} → {after}){leaves}",
+        delta=f"{delta:+g}", before=f"{base.solution.objective:g}",
+        after=f"{forced.solution.objective:g}", leaves=leaves)]
     # what else must change: the forced plan re-solved to stay as close to this plan as it can
     nearest = solve_workspace(Facts(forced_scenario, workspace.ruleset), previous=current)
     changes = plan_diff(current, nearest.plan)
-    explanation.changes = [f"  what else must change ({len(changes)} moves, nearest plan to "
-                           f"{plan_path}):", *changes[:30]]
+    explanation.changes = [say("  what else must change ({count} moves, nearest plan to "
+                               "{plan}):", count=len(changes), plan=str(plan_path)),
+                           *changes[:30]]
     return explanation
 
 

@@ -18,8 +18,10 @@ the end of the horizon, which is where the next planning cycle starts:
   refuses any other); this file never guesses a return for another form.
 - A post that ended by the new start (planner.graph: existence) hands its holder to its
   successor post (keeping `position_start`: a merger is not a move); a holder of an
-  abolished post the plan did not move is left without a post (awaiting assignment), with a
-  history row and a note.
+  abolished post the plan did not move stays recorded on it (awaiting assignment, with a
+  note): the next cycle makes them due in its first round (the `existence` rule's holders
+  half) and moves them out of it by the directions out of an abolished body, or reports
+  them unplaced — a cadre without a post would be invisible to the plan.
 - Cadres who reach retirement age (NĐ 135/2020) by the new start leave the roster, with
   their relations and history rows; a status whose `status_until` (its last day, inclusive)
   is before the new start reverts to active. Existence dates, successors, running
@@ -126,7 +128,7 @@ def apply_plan(scenario: Scenario, plan: Plan) -> Applied:
         cadres[cadre.id] = cadre.model_copy(update={"position": move.to_position,
                                                     "position_start": move.start})
         applied.moved.append(cadre.id)
-    _hand_over_ended_posts(scenario, plan, cadres, history, applied)
+    _hand_over_ended_posts(scenario, cadres, applied)
     _check_one_holder(cadres, plan)
     for cadre_id, cadre in list(cadres.items()):
         if retirement_date(cadre.birth_date, cadre.gender) <= new_start:
@@ -164,9 +166,10 @@ def _next_rules(scenario: Scenario, applied: Applied) -> None:
                                  "its set/disable/enable entry is dropped")
 
 
-def _hand_over_ended_posts(scenario: Scenario, plan: Plan, cadres: dict[str, Cadre],
-                           history: list[HistoryEntry], applied: Applied) -> None:
-    """Holders of posts that ended by the new start: to the successor post, or none."""
+def _hand_over_ended_posts(scenario: Scenario, cadres: dict[str, Cadre],
+                           applied: Applied) -> None:
+    """Holders of posts that ended by the new start: to the successor post, or left on
+    the abolished one (awaiting assignment)."""
     graph = OrgGraph(scenario.roster)
     new_start = applied.horizon.start
     for cadre_id, cadre in list(cadres.items()):
@@ -177,8 +180,6 @@ def _hand_over_ended_posts(scenario: Scenario, plan: Plan, cadres: dict[str, Cad
         if end is None or end > new_start:
             continue
         target = graph.handed_to(post)
-        if target is None and end == new_start:
-            continue  # moving on the end day is in time: the next cycle's first round does it
         while target and (graph.window(target)[1] or dt.date.max) <= new_start \
                 and graph.handed_to(target):
             target = graph.handed_to(target)  # handed on again (two merges)
@@ -186,13 +187,13 @@ def _hand_over_ended_posts(scenario: Scenario, plan: Plan, cadres: dict[str, Cad
             cadres[cadre_id] = cadre.model_copy(update={"position": target})
             applied.handed_over.append(cadre_id)
             continue
-        if cadre.position_start:
-            history.append(HistoryEntry(cadre=cadre_id, position=post,
-                                        start=cadre.position_start, end=end, form=None))
-        cadres[cadre_id] = cadre.model_copy(update={"position": None, "position_start": None})
+        # abolished: the holder stays recorded on the post it ended, so the next cycle
+        # knows where they come from (the directions out of an abolished body) and places
+        # them in its first round — or reports them unplaced, never drops them
         applied.awaiting_assignment.append(cadre_id)
-        applied.notes.append(f"{cadre_id}'s post {post} ended on {end} and the plan did not "
-                             "move them: no post in the next cycle (awaiting assignment)")
+        applied.notes.append(f"{cadre_id}'s post {post} ends on {end} and the plan did not "
+                             "move them: awaiting assignment, due in the next cycle's first "
+                             "round (still recorded on the abolished post)")
 
 
 def _check_one_holder(cadres: dict[str, Cadre], plan: Plan) -> None:
@@ -241,7 +242,11 @@ def next_scenario(scenario: Scenario, applied: Applied, out_dir: Path) -> dict[s
         document["disable"] = disabled
     if enabled:
         document["enable"] = enabled
-    document["weights"] = scenario.weights.model_dump()
+    # only the weights the scenario set: a default written out would read as a choice (and
+    # weights.vacancy, when a vacancy rule prices vacancies, warns that it has no effect)
+    weights = scenario.weights.model_dump(include=scenario.weights.model_fields_set)
+    if weights:
+        document["weights"] = weights
     document["solver"] = scenario.solver.model_dump()
     return document
 

@@ -196,7 +196,8 @@ def find_candidates(facts: Facts, post: str, plan: Plan | None = None,
         if item.note.startswith("excluded:"):
             reason = item.note.removeprefix("excluded: ")
             named = reason.split(":", 1)[0]
-            rule_id = named if any(r.id == named for r in facts.ruleset.rules) \
+            rule_id = named if named == "scenario.pin" or any(
+                r.id == named for r in facts.ruleset.rules) \
                 else "pinned re-solve"
             refused.append((first.cadre, [Refusal(
                 first.form, rule_id, reason.split(": ", 1)[1] if rule_id == named else reason)]))
@@ -325,6 +326,9 @@ class Neighbourhood:
         free.add(post)
         self.free = sorted(free)
         self.away = away_posts(facts)
+        # the scenario's own pins hold for every cadre the neighbourhood frees (a candidate
+        # is never priced by breaking one)
+        self.pins: dict[str, Pin] = {p.value.cadre: p.value for p in facts.scenario.pins}
         self.forbidden: dict[str, set[str | None]] = {}
         for entry in facts.scenario.forbids:
             self.forbidden.setdefault(entry.value.cadre, set()).add(entry.value.to)
@@ -351,8 +355,10 @@ class Neighbourhood:
         for position_id in opened:
             if position_id not in self.features:
                 self.features[position_id] = post_features(self.facts, position_id)
+        pinned = {cadre_id: pin} if pin is not None else \
+            {cadre_id: self.pins[cadre_id]} if cadre_id in self.pins else {}
         job = self.job_class(self.facts, self.rules, posts, self.features, self.away, {},
-                             {cadre_id: pin} if pin is not None else {}, self.forbidden,
+                             pinned, self.forbidden,
                              SCAN_LIMIT, KEEP_LIMIT)
         found = _options_for(job, cadre_id, set(), 0).options
         own = self.fixed.get(cadre_id)
@@ -407,9 +413,11 @@ class Neighbourhood:
                                settings.seed, threads=settings.threads)
         if not solution.status.has_plan:
             return f"the re-solve found no plan within {max(seconds, 0.5):.1f} s"
-        hard = {r.id for r in facts.ruleset.active if r.hard}
+        # the scenario's pins count as hard rules here (their missed columns are elastic)
+        hard = {r.id for r in facts.ruleset.active if r.hard} | {"scenario.pin"}
         # the hard rules' violation columns the solver had to use ("C016 stays", a quota's
-        # shortfall): each a hard rule that cannot hold in this neighbourhood
+        # shortfall, "C013 pin missed"): each a hard rule that cannot hold in this
+        # neighbourhood
         violated = {(rule_id, model.column_labels.get(column, rule_id))
                     for column, rule_id in model.column_rules.items()
                     if rule_id in hard and solution.values[column] > 1e-6}
@@ -510,8 +518,7 @@ def _verify(local: Neighbourhood, item: Candidate, move: Move, seconds: float,
                 item.note = ("excluded: no lawful plan contains it while only "
                              f"{_few(free)} may change (the rest of the plan fixed)")
             else:
-                rule = facts.ruleset.by_id(broken[0][0])
-                item.note = (f"excluded: {rule.id}: {broken[0][1]} with it "
+                item.note = (f"excluded: {broken[0][0]}: {broken[0][1]} with it "
                              f"(only {_few(free)} may change)")
             return
         chosen_ids.update(more)

@@ -421,15 +421,20 @@ def print_plan_summary(out: Console, document: dict[str, Any], result: Any, elap
 def explain(scenario: Path, plan_dir: Path, cadre_id: str, position_id: str | None) -> None:
     """Why this cadre moves where they move (or stays); --why-not: why not that post."""
     from planner import api
-    from planner.i18n.messages import translate
+    from planner.i18n.messages import Said, translate
 
     explanation = api.explain(scenario, plan_dir, cadre_id, position_id)
     out = console()
     lang = cli_lang()
     for line in explanation.all_lines():
-        # each line said in the CLI's language through the catalogue, its indent kept
-        text = line.lstrip(" ")
-        out.print(line[: len(line) - len(text)] + translate(text, lang), markup=False)
+        # each line said in the CLI's language through the catalogue, its indent kept (a
+        # line built with `say` by its own template)
+        if isinstance(line, Said):
+            said = translate(line, lang)
+        else:
+            text = line.lstrip(" ")
+            said = line[: len(line) - len(text)] + translate(text, lang)
+        out.print(said, markup=False)
 
 
 @main.command()

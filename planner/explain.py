@@ -10,6 +10,8 @@ from typing import Any
 from planner import deadline
 from planner.conflicts import Core
 from planner.facts import Facts
+from planner.forms import secondment_end
+from planner.i18n.messages import listed, say
 from planner.models import Pin
 from planner.plan import Move, Plan
 from planner.relax import Relaxation
@@ -50,7 +52,7 @@ def explain_cadre(facts: Facts, plan: Plan, cadre_id: str) -> list[str]:
             unplaced = next((u for u in plan.unplaced if u.cadre == cadre_id), None)
             lines.append(f"  stays: {unplaced.reason if unplaced else 'left in place'}")
         else:
-            lines.append("  stays: not due, and no move of theirs improves the plan")
+            lines.append(say("  stays: not due, and no move of theirs improves the plan"))
         return lines
     lines.append(f"  moves by {move.form} to {move.to_position} "
                  f"({facts.position(move.to_position).title}) in {move.round} "
@@ -69,9 +71,19 @@ def explain_cadre(facts: Facts, plan: Plan, cadre_id: str) -> list[str]:
     _hard, soft_cost, soft = judge(facts, per_move_rules(facts), move, context)
     option = dataclasses.replace(option, soft_cost=soft_cost, soft_rules=tuple(soft))
     terms = cost_terms(facts, option)
-    lines.append("  objective terms of this move: " + (", ".join(
-        f"{name} {value:+g}" for name, value in terms.items() if abs(value) >= 0.01) or "none"))
+    shown = [say("{term} {value}", term=term_words(name), value=f"{value:+g}")
+             for name, value in terms.items() if abs(value) >= 0.01]
+    lines.append(say("  objective terms of this move: {terms}",
+                     terms=listed(", ", shown) if shown else say("none")))
     return lines
+
+
+def term_words(name: str) -> Any:
+    """An objective term's name (`cost_terms`), said through the catalogue: 'skill fit',
+    'disruption (not due)', 'soft rules: a, b' (the rule ids kept)."""
+    if name.startswith("soft rules: "):
+        return say("soft rules: {rules}", rules=name.removeprefix("soft rules: "))
+    return say(name)
 
 
 def _exempt_note(facts: Facts, cadre_id: str) -> str:
@@ -101,20 +113,6 @@ class Refusal:
     #: a coupled rule, forbidding the move next to this plan's other moves (re-planning
     #: may move the others: the pinned re-solve says whether it can)
     coupled: bool = False
-
-
-def secondment_end(facts: Facts, start: Any) -> Any:
-    """The latest end a secondment starting on `start` may have: the shortest maximum of the
-    secondment rules in force (36 months under Luật CBCC), else the horizon's end."""
-    from planner.calendar import add_months
-
-    # the rules limiting secondments by months: a per-move `max_months` over `forms`
-    ends = [add_months(start, int(limit)) for rule in facts.ruleset.active
-            if rule.hard and rule.in_force(start) and rule.impl.per_move
-            and "secondment" in (getattr(rule.params, "forms", None) or ())
-            and hasattr(rule.params, "max_months")
-            and (limit := rule.param("max_months", start)) is not None]
-    return min(ends) if ends else facts.rounds[-1].end
 
 
 def refusals(facts: Facts, plan: Plan, cadre_id: str, position_id: str,
@@ -147,7 +145,10 @@ def refusals(facts: Facts, plan: Plan, cadre_id: str, position_id: str,
     others = [m for m in plan.moves if m.cadre != cadre_id]
     for form in WHY_NOT_FORMS:
         for round_ in facts.rounds:
-            end = secondment_end(facts, round_.start) if form == "secondment" else None
+            # a secondment ends when the planner would end it (the away holder's return,
+            # else the longest lawful secondment): judged as it would be proposed
+            end = secondment_end(facts, position_id, round_.start) \
+                if form == "secondment" else None
             move = Move(cadre_id, form, cadre.position, position_id, round_.name, round_.index,
                         round_.start, end)
             context = facts.move_context(move)
@@ -230,9 +231,10 @@ def why_not(facts: Facts, plan: Plan, cadre_id: str, position_id: str) -> tuple[
             continue
         header = f"  {form}:"
         if form == "secondment":
+            first = facts.rounds[0]
             header = (f"  secondment (ending on its lawful end, e.g. "
-                      f"{secondment_end(facts, facts.rounds[0].start)} if it starts in "
-                      f"{facts.rounds[0].name}):")
+                      f"{secondment_end(facts, position_id, first.start)} if it starts in "
+                      f"{first.name}):")
         lines.append(header)
         for refusal in mine:
             when = "every round" if len(refusal.rounds) == every else \
@@ -247,9 +249,9 @@ def why_not(facts: Facts, plan: Plan, cadre_id: str, position_id: str) -> tuple[
             lines.append(f"    {verb} {named} (moving in {when}){involved}")
             lines.append(f"        {refusal.clause}")
     if allowed:
-        lines.append("  allowed by every per-move hard rule as "
-                     + ", ".join(f"{f} in {r}" for f, r in allowed[:4])
-                     + (" …" if len(allowed) > 4 else ""))
+        options = [say("{form} in {round}", form=f, round=r) for f, r in allowed[:4]]
+        lines.append(say("  allowed by every per-move hard rule as {options}{more}",
+                         options=listed(", ", options), more=" …" if len(allowed) > 4 else ""))
     return lines, bool(allowed)
 
 
@@ -262,7 +264,7 @@ def with_pin(scenario: Scenario, cadre_id: str, position_id: str) -> Scenario:
 
 def plan_diff(before: Plan, after: Plan) -> list[str]:
     """Moves added, removed or changed between two plans."""
-    lines = []
+    lines: list[str] = []
     for cadre_id in sorted(set(before.move_by_cadre) | set(after.move_by_cadre)):
         old = before.move_by_cadre.get(cadre_id)
         new = after.move_by_cadre.get(cadre_id)
@@ -270,12 +272,15 @@ def plan_diff(before: Plan, after: Plan) -> list[str]:
                           (new.to_position, new.round, new.form)):
             continue
         if old is None and new is not None:
-            lines.append(f"  + {cadre_id} {new.form} → {new.to_position} in {new.round}")
+            lines.append(say("  + {cadre} {form} → {post} in {round}", cadre=cadre_id,
+                             form=new.form, post=new.to_position, round=new.round))
         elif new is None and old is not None:
-            lines.append(f"  − {cadre_id} no longer moves (was → {old.to_position})")
+            lines.append(say("  − {cadre} no longer moves (was → {post})", cadre=cadre_id,
+                             post=old.to_position))
         elif old is not None and new is not None:
-            lines.append(f"  ~ {cadre_id} → {new.to_position} in {new.round} (was → "
-                         f"{old.to_position} in {old.round})")
+            lines.append(say("  ~ {cadre} → {post} in {round} (was → {old} in {old_round})",
+                             cadre=cadre_id, post=new.to_position, round=new.round,
+                             old=old.to_position, old_round=old.round))
     return lines
 
 
@@ -286,6 +291,23 @@ def stuck_cadres(facts: Facts, plan: Plan) -> list[str]:
     """Due cadres under a hard tenure limit that the plan could not move."""
     return [u.cadre for u in plan.unplaced
             if (due := facts.due(u.cadre)) is not None and due.rule.hard]
+
+
+def stuck_lines(facts: Facts, plan: Plan) -> list[str]:
+    """An INFEASIBLE line per stuck cadre: who, in which post, due under which rule by
+    which round, and why the plan leaves them (a whole plan's and a partitioned one's)."""
+    lines: list[str] = []
+    unplaced = {u.cadre: u for u in plan.unplaced}
+    for cadre_id in stuck_cadres(facts, plan):
+        due = facts.due(cadre_id)
+        assert due is not None  # stuck: due under a hard rule
+        cadre = facts.cadre(cadre_id)
+        lines.append("  • " + say("{cadre} {name} ({post}) is due under {rule} by {round}; "
+                                  "{reason}", cadre=cadre_id, name=cadre.name,
+                                  post=post_words(facts, cadre.position), rule=due.rule.id,
+                                  round=facts.rounds[due.round_index].name,
+                                  reason=unplaced[cadre_id].reason))
+    return lines
 
 
 @dataclasses.dataclass
@@ -313,14 +335,7 @@ def explain_infeasible(facts: Facts, ruleset_loader: Any, result: Any = None,
 
     lines = ["INFEASIBLE: the hard rules cannot all hold in this scenario."]
     if result is not None:
-        for cadre_id in stuck_cadres(facts, result.plan):
-            due = facts.due(cadre_id)
-            assert due is not None
-            cadre = facts.cadre(cadre_id)
-            unplaced = next(u for u in result.plan.unplaced if u.cadre == cadre_id)
-            lines.append(f"  • {cadre_id} {cadre.name} ({post_words(facts, cadre.position)}) "
-                         f"is due under {due.rule.id} by {facts.rounds[due.round_index].name}; "
-                         f"{unplaced.reason}")
+        lines += stuck_lines(facts, result.plan)
         tenure = {r.id for r in facts.ruleset.with_hook("due")}
         for found in result.report.hard:
             if found.rule_id == "scenario.pin" and pin_messages:

@@ -7,6 +7,7 @@ cadre of the post's column with) gives it as that form's refusal."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,7 +21,7 @@ from planner.candidates_query import (
 from planner.explain import refusals
 from planner.facts import Facts
 from planner.kinds import KINDS
-from planner.plan import Plan
+from planner.plan import Move, Plan
 from planner.solver.candidates import per_move_rules
 from planner.workspace import load_workspace
 
@@ -64,8 +65,26 @@ def with_xuan_la_abolished(tmp: Path) -> Path:
     return tmp / "scenario.yaml"
 
 
-# kind → (scenario, cadre, post, form, rule, words of the failing clause); round 2024-Q1
-PER_MOVE = {
+def with_freeze(tmp: Path) -> Path:
+    """The demo under KL 128's freeze (off unless a scenario opts in)."""
+    (tmp / "scenario.yaml").write_text(f"extends: {DEMO}\nenable: [freeze-kl-128]\n",
+                                       encoding="utf-8")
+    return tmp / "scenario.yaml"
+
+
+def with_short_secondments(tmp: Path) -> Path:
+    """A stricter, local secondment limit beside the law's 36 months (an illustration): the
+    planner ends a secondment by the first limit in force or the away holder's return."""
+    return demo_with_rule(
+        tmp, "  - id: secondment-max-12-quang-an\n    kind: secondment_max\n"
+        "    label: \"Biệt phái về UBND phường Quảng An tối đa 12 tháng\"\n"
+        "    basis: \"minh họa\"\n    applies_to: {to.unit: U-QA-UB}\n"
+        "    params: {max_months: 12}\n")
+
+
+# kind → (scenario, cadre, post, form, rule, words of the failing clause[, round]); the
+# round is 2024-Q1 unless given
+PER_MOVE: dict[str, tuple[Any, ...]] = {
     "move_graph": (demo, "C001", "P-TH-PBT", "transfer", "rotation-directions",
                    "transfer P-TH-BT → P-TH-PBT (within unit) matches no allowed direction"),
     "eligibility": (demo, "C001", "P-TH-CT", "rotation", "rotation-eligibility",
@@ -87,18 +106,27 @@ PER_MOVE = {
                    "are needed before a rotation"),
     "existence": (with_xuan_la_abolished, "C001", "P-XL-BT", "transfer", "post-exists",
                   "P-XL-BT ends on 2025-01-01, before the horizon ends"),
+    # KL 128 freezes transfers into leadership posts from 2025-03-07 to 2025-07-01
+    "freeze": (with_freeze, "C021", "P-QA-CT", "transfer", "freeze-kl-128",
+               "C021: transfer to P-QA-CT (chair) on 2025-04-01 falls in the freeze from "
+               "2025-03-07 until 2025-07-01", "2025-Q2"),
+    # P-QA-VP's holder C028 studies until 2025-06-30: C043's secondment ends on her return,
+    # 18 months on, over a 12-month limit
+    "secondment_max": (with_short_secondments, "C043", "P-QA-VP", "secondment",
+                       "secondment-max-12-quang-an",
+                       "C043: secondment to P-QA-VP 2024-01-01 → 2025-07-01 lasts 18 months, 6 "
+                       "over the limit of 12"),
 }
 # kinds whose why-not and candidates cases live elsewhere (named here so that a new kind
 # without a case fails the registry test below)
 ELSEWHERE = {
-    # test_explain.py: the freeze window, a secondment's maximum with its end, the tenure
-    # limit's late or non-ending move, adaptation and continuity naming the other arrival,
-    # relatives naming the relative, a hard quota's maximum; candidates: below
-    "freeze": "test_explain.py::test_a_freeze_forbids_moves_in_its_window_only",
-    "secondment_max": "test_explain.py::test_secondment_is_judged_with_its_end_date",
+    # test_explain.py: the tenure limit's late or non-ending move, adaptation and continuity
+    # naming the other arrival, relatives naming the relative, a hard quota's maximum;
+    # candidates: below
     "tenure_limit": "below: test_candidates_exclude_a_due_cadre_whose_only_way_in_does_not_"
                     "end_his_tenure",
-    "adaptation": "test_explain.py::test_adaptation_rules_name_the_other_arrival",
+    "adaptation": "test_explain.py::test_adaptation_rules_name_the_other_arrival; below: "
+                  "test_candidates_name_the_adaptation_share_a_pinned_arrival_leaves_full",
     "relatives": "below: test_a_candidate_whose_spouse_heads_the_unit_is_priced_with_her_moved",
     "quota": "below: test_candidates_name_a_hard_quota_that_the_move_breaks",
     # soft kinds forbid nothing: they price the move (test_explain.py prices an allowed move)
@@ -114,17 +142,19 @@ def test_every_registered_kind_has_a_why_not_and_candidates_case() -> None:
 @pytest.mark.parametrize("kind", sorted(PER_MOVE))
 def test_why_not_and_candidates_name_the_rule_and_clause_of_each_per_move_kind(
         kind: str, tmp_path: Path) -> None:
-    make, cadre, post, form, rule_id, words = PER_MOVE[kind]
+    make, cadre, post, form, rule_id, words, *when = PER_MOVE[kind]
+    round_name = when[0] if when else "2024-Q1"
     facts = load_workspace(make(tmp_path)).facts
     assert facts.ruleset.by_id(rule_id).kind == kind
     # why-not: the rule is listed for that form with the failing clause
     found, _allowed = refusals(facts, Plan([]), cadre, post)
     hits = [r for r in found if r.rule_id == rule_id and r.form == form]
     assert hits and words in hits[0].clause, [(r.rule_id, r.form, r.clause) for r in found]
-    assert "2024-Q1" in hits[0].rounds
+    assert round_name in hits[0].rounds
     # candidates: the same refusal is that form's, for the closest-excluded list
+    rounds = [r for r in facts.rounds if r.name == round_name]
     judged = _first_allowed(facts, per_move_rules(facts), cadre, facts.cadre(cadre).position,
-                            post, facts.rounds[:1], (form,))
+                            post, rounds, (form,))
     assert isinstance(judged, list) and len(judged) == 1, judged
     assert (judged[0].form, judged[0].rule_id) == (form, rule_id)
     assert words in judged[0].clause
@@ -145,7 +175,8 @@ def test_candidates_name_a_hard_quota_that_the_move_breaks(tmp_path: Path) -> No
     found = api.candidates(scenario, "P-QA-CT", k=1, time_limit_s=20)
     quota = [e for e in found.excluded if e.rule_id == "no-arrival-in-quang-an"]
     assert quota, [(e.cadre, e.rule_id, e.clause) for e in found.excluded]
-    assert "at most 0" in quota[0].clause and f"{quota[0].cadre}→P-QA-CT" in quota[0].clause
+    assert f"1 matching moves in the horizon, at most 0: {quota[0].cadre}→P-QA-CT" in \
+        quota[0].clause
 
 
 def test_a_candidate_whose_spouse_heads_the_unit_is_priced_with_her_moved(
@@ -164,7 +195,11 @@ def test_a_candidate_whose_spouse_heads_the_unit_is_priced_with_her_moved(
                 for v in r.impl.check(r, facts, candidate) if v.hard}
 
     clash = [v for v in hard_of(plan.with_move(move)) if v[0] == "relatives-qd114"]
-    assert clash and "C039" in clash[0][2]  # in the plan as it stands, the pair clashes
+    # in the plan as it stands, the pair clashes: the rule, its clauses and the wife named
+    # (head and deputy of one unit; one unit's leadership collective)
+    assert clash and all("C039" in cadres for _rule, _message, cadres in clash)
+    assert any("C030 and C039 (spouse) are head and deputy of one unit" in message
+               for _rule, message, _c in clash), clash
     item = Candidate("C030", "", "P-NT-BT", move.form, move.round)
     _verify(Neighbourhood(facts, plan, "P-XL-PCT"), item, move, 60, None, hard_of)
     assert item.verified and item.delta is not None, item
@@ -182,3 +217,59 @@ def test_candidates_exclude_a_due_cadre_whose_only_way_in_does_not_end_his_tenur
         [(e.cadre, e.rule_id, e.clause) for e in found.excluded]
     assert "reaches 60 months in post on 2024-09-01" in tenure[0].clause
     assert "moves only by secondment" in tenure[0].clause
+
+
+def hard_of_coupled(facts: Facts) -> Any:
+    """The independent checker's hard findings of the coupled rules (those the candidates'
+    per-move judging leaves to the plan), as `find_candidates` computes them."""
+    rules = per_move_rules(facts)
+    coupled = [r for r in facts.ruleset.active if r.hard and r not in rules]
+
+    def hard_of(candidate: Plan) -> set[tuple[str, str, tuple[str, ...]]]:
+        return {(v.rule_id, v.message, tuple(v.cadres)) for r in coupled
+                for v in r.impl.check(r, facts, candidate) if v.hard}
+    return hard_of
+
+
+def continuity_hard(tmp: Path, pin: str = "") -> Path:
+    """The demo with its continuity rules hard (soft by default [I]); `pin`: pin lines."""
+    (tmp / "scenario.yaml").write_text(
+        f"extends: {DEMO}\nset:\n  adaptation-share: {{severity: hard}}\n"
+        "  secretary-chair-not-together: {severity: hard}\n" + pin, encoding="utf-8")
+    return tmp / "scenario.yaml"
+
+
+ADAPTATION_CLAUSE = ("U-XL-DU: 2 of its 2 leaders adapt in 2024-Q1, at most 1 (50% of 2): C013 "
+                     "in P-XL-PBT 2024-01-01…2024-04-01, C021 in P-XL-BT 2024-01-01…2024-07-01")
+
+
+@pytest.mark.parametrize("pinned", [False, True], ids=["free", "pinned"])
+def test_candidates_name_the_adaptation_share_a_pinned_arrival_leaves_full(
+        tmp_path: Path, pinned: bool) -> None:
+    """With continuity hard, the demo plan appoints C013 deputy secretary of phường Xuân La
+    in 2024-Q1; the party committee U-XL-DU has 2 leadership posts, so at most 1 (50%) may
+    adapt at once. C021 rotated in as its secretary in 2024-Q1 makes 2 of 2: the plan as it
+    stands breaks adaptation-share, naming C013. Free, the verified re-solve moves C013
+    (another round or post) and prices C021; with C013's appointment pinned by the scenario,
+    nothing may give: C021 is excluded naming the rule and its clause, and the scenario's
+    pin is never broken to price him."""
+    pin = "pin:\n  - {cadre: C013, to: P-XL-PBT, round: 2024-Q1}\n" if pinned else ""
+    workspace = api.load_workspace(continuity_hard(tmp_path, pin))
+    facts = workspace.facts
+    plan = api.plan(workspace).plan
+    assert ("C013", "P-XL-PBT", "2024-Q1") in {(m.cadre, m.to_position, m.round)
+                                                for m in plan.moves}
+    move = _first_allowed(facts, per_move_rules(facts), "C021", "P-QA-BT", "P-XL-BT",
+                          facts.rounds[:1])
+    assert isinstance(move, Move) and move.form == "rotation", move
+    hard_of = hard_of_coupled(facts)
+    clash = hard_of(plan.with_move(move)) - hard_of(plan)
+    assert clash == {("adaptation-share", ADAPTATION_CLAUSE, ("C013", "C021"))}
+    item = Candidate("C021", "", "P-QA-BT", move.form, move.round)
+    _verify(Neighbourhood(facts, plan, "P-XL-BT"), item, move, 60, "2024-Q1", hard_of)
+    if not pinned:
+        assert item.verified and item.delta is not None, item
+        assert "C013" in item.changed
+    else:
+        assert item.delta is None and "C013" not in item.changed, item
+        assert item.note.startswith("excluded: adaptation-share: " + ADAPTATION_CLAUSE), item

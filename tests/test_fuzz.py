@@ -296,8 +296,8 @@ def test_many_more_mutated_inputs_never_crash(fuzz_root: Path, tmp_path: Path, c
 
 MUST_REFUSE: list[tuple[str, str, str]] = [
     # (file, old text, new text): each makes the input wrong in a way a loader must see
-    (SCENARIO, "vacancy: 20", "vacancy: .inf"),
-    (SCENARIO, "vacancy: 20", "vacancy: -5"),
+    (SCENARIO, "skill_fit: 5", "skill_fit: .inf"),
+    (SCENARIO, "skill_fit: 5", "skill_fit: -5"),
     (SCENARIO, "seed: 0", "seed: 3000000000"),
     (SCENARIO, "seed: 0", "seed: yes"),
     (SCENARIO, "time_limit_s: 60", "time_limit_s: 0"),

@@ -41,7 +41,8 @@ def test_every_message_template_of_the_kinds_has_a_vietnamese_entry():
     templates = said_templates()
     assert len(templates) >= 25  # every kind's messages
     missing = [f"{file}:{line}: {template}" for file, line, template in templates
-               if template not in TEMPLATES["vi"] and placeholders(template) != {"role"}]
+               if template.lstrip(" ") not in TEMPLATES["vi"]  # explain's lines: indented
+               and placeholders(template) != {"role"}]
     assert not missing, "\n".join(missing)
 
 

@@ -93,3 +93,48 @@ def test_explain_speaks_vietnamese_under_a_vietnamese_cli_and_english_otherwise(
     monkeypatch.setenv("ROTATION_LANG", "en")
     en = CliRunner().invoke(main, args)
     assert "months in post on 2024-01-01" in en.output and "forbidden by" in en.output
+
+
+def test_explain_says_the_objective_terms_and_the_cost_of_forcing_in_vietnamese(
+        demo_plan: Path, monkeypatch: pytest.MonkeyPatch):
+    """The objective's term names and the forcing re-solve's lines go through the catalogue
+    too (they were English under ROTATION_LANG=vi); English stays as it was."""
+    terms = ["explain", str(SCENARIO), str(demo_plan), "--cadre", "C031"]
+    forcing = ["explain", str(SCENARIO), str(demo_plan), "--cadre", "C032", "--why-not",
+               "P-QA-CT"]
+    monkeypatch.setenv("ROTATION_LANG", "vi")
+    vi = CliRunner().invoke(main, terms)
+    assert vi.exit_code == 0, vi.output
+    assert ("các thành phần mục tiêu của lượt điều chuyển này: quy tắc khuyến nghị: "
+            "skill-demand +10, xáo trộn (chưa đến hạn) +6") in vi.output
+    vi_forcing = CliRunner().invoke(main, forcing)
+    assert vi_forcing.exit_code == 0, vi_forcing.output
+    assert "buộc phương án này làm hàm mục tiêu thay đổi +" in vi_forcing.output
+    assert "Luân chuyển đợt 2024-Q1, Luân chuyển đợt 2024-Q2" in vi_forcing.output
+    assert "+ C032 Luân chuyển → P-QA-CT đợt 2024-Q1" in vi_forcing.output
+    stays = CliRunner().invoke(main, [*terms[:-1], "C010"])  # not due, stays
+    assert "ở lại: chưa đến hạn, và không có lượt điều chuyển nào của họ làm kế hoạch tốt " \
+           "hơn" in stays.output
+    for english in ("disruption", "soft rules", "objective", "forcing it costs", "rotation in",
+                    "what else must change", "improves the plan"):
+        assert english not in vi.output + vi_forcing.output + stays.output
+    monkeypatch.setenv("ROTATION_LANG", "en")
+    en = CliRunner().invoke(main, terms)
+    assert "objective terms of this move: soft rules: skill-demand +10, disruption (not due) " \
+           "+6" in en.output
+
+
+def test_a_catalogue_template_says_an_before_a_vowel_and_reads_back_either_way():
+    """'is a {relation} post' with 'equivalent', 'a {form}' with 'appointment': English says
+    "an"; the Vietnamese read-back of the text still finds the template."""
+    from planner.i18n.messages import say, translate
+
+    message = say("{cadre}: {origin} → {post} is a {relation} post; {why}", cadre="C1",
+                  origin="P-A", post="P-B", relation="equivalent",
+                  why="a appointment may go higher only")
+    assert str(message) == "C1: P-A → P-B is an equivalent post; an appointment may go higher only"
+    vi = "C1: P-A → P-B là vị trí tương đương; hình thức Bổ nhiệm chỉ được sang vị trí cao hơn"
+    assert translate(message, "vi") == vi
+    assert translate(str(message), "vi") == vi  # read back from a file
+    assert str(say("{cadre} holds no post; a {form} needs an origin", cadre="C1",
+                   form="transfer")) == "C1 holds no post; a transfer needs an origin"

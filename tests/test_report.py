@@ -494,3 +494,39 @@ def test_the_first_screen_of_the_demo_report_shows_header_summary_and_drawn_char
         assert tops == sorted(tops) and tops[-1] < 2400
         assert all(layout[k][1] > 40 for k in ("header", "summary", "flows", "rounds"))
         assert layout["width"] <= 1280 and layout["bars"] > 3 and layout["bands"] > 0
+
+
+def objective_rows(page: str) -> dict[str, list[str]]:
+    """The objective section's rows, by term (weights.X or the soft rule's id): its cells."""
+    section = page[page.index("<section id='objective'>"):]
+    section = section[:section.index("</section>")]
+    rows = {}
+    for row in re.findall(r"<tr>(.*?)</tr>", section)[1:]:
+        cells = [html.unescape(re.sub(r"<[^>]+>", "", c)).strip()
+                 for c in re.findall(r"<td[^>]*>(.*?)</td>", row)]
+        rows[cells[0].split(" ")[0]] = cells
+    return rows
+
+
+def test_the_report_shows_each_objective_terms_weight_and_its_part_of_the_plan(plan_dir: Path):
+    """Beside plan.yaml's `weights:`, the page lists each term with its weight: the
+    scenario's weights (vacancy does not act: vacancy rules price vacancies) and every
+    active soft rule. The clean demo plan, hand-checked: 6 moves of cadres not due (C006,
+    C017, C013, C035, C031, C043) disrupt the whole horizon of 6 rounds at weight 1: 36;
+    skill-demand's one violation (C031 lacks 2 of P-TH-TNMT-PP's skills, weight 5): 10."""
+    import yaml
+
+    english = build_report(plan_dir, SCENARIO, lang="en").html
+    rows = objective_rows(english)
+    weights = yaml.safe_load((plan_dir / "plan.yaml").read_text("utf-8"))["weights"]
+    for rule_id, soft in weights["soft_rules"].items():
+        assert rows[rule_id][2] == f"{soft['weight']:,.0f}", rows[rule_id]
+    for name, term in weights["terms"].items():
+        assert rows[f"weights.{name}"][2] == f"{term['weight']:g}"
+        assert rows[f"weights.{name}"][3] == ("Yes" if term["acts"] else "No")
+    assert rows["weights.vacancy"][3] == "No"
+    assert rows["weights.disruption"][4] == "36"
+    assert rows["skill-demand"][4] == "10"
+    assert "Objective weights" in english and 'href="#objective"' in english
+    vietnamese = objective_rows(build_report(plan_dir, SCENARIO).html)
+    assert vietnamese["weights.disruption"][1].startswith("mỗi đợt một lượt điều chuyển")

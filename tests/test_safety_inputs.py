@@ -195,9 +195,9 @@ def test_a_look_alike_cyrillic_id_in_a_pin_is_warned_about(workdir: Path):
 
 
 @pytest.mark.parametrize(("old", "new", "field"), [
-    ("vacancy: 20", "vacancy: .inf", "weights.vacancy"),
-    ("vacancy: 20", "vacancy: .nan", "weights.vacancy"),
-    ("vacancy: 20", "vacancy: 1e308", "weights.vacancy"),
+    ("skill_fit: 5", "skill_fit: .inf", "weights.skill_fit"),
+    ("skill_fit: 5", "skill_fit: .nan", "weights.skill_fit"),
+    ("skill_fit: 5", "skill_fit: 1e308", "weights.skill_fit"),
     ("seed: 0", "seed: 4294967296", "solver.seed"),
     ("seed: 0", "seed: -1", "solver.seed"),
     ("seed: 0", "seed: true", "solver.seed"),
@@ -301,7 +301,7 @@ def test_an_unmeetable_hard_minimum_is_an_explained_infeasibility(workdir: Path)
 
 
 def test_scenario_roster_and_rule_mistakes_are_reported_in_one_run(workdir: Path):
-    edit(workdir / SCENARIO, "vacancy: 20", "vacancy: -2")
+    edit(workdir / SCENARIO, "skill_fit: 5", "skill_fit: -2")
     edit(workdir / "rules/decree-59.yaml", "max_months: 60", "max_months: -60")
     edit(workdir / "scenarios/demo/roster/cadres.csv", ",male,", ",mail,")
     code, output = run("validate", SCENARIO)
@@ -314,14 +314,14 @@ def test_scenario_roster_and_rule_mistakes_are_reported_in_one_run(workdir: Path
 def test_json_errors_are_json_naming_file_line_and_field(workdir: Path):
     import json
 
-    edit(workdir / SCENARIO, "vacancy: 20", "vacancy: -2")
+    edit(workdir / SCENARIO, "skill_fit: 5", "skill_fit: -2")
     result = CliRunner().invoke(main, ["validate", SCENARIO, "--json"])
     assert result.exit_code == 2
     data = json.loads(result.stdout)
     assert data["ok"] is False and data["exit_code"] == 2
     [problem] = data["problems"]
     assert problem["file"].endswith("scenario.yaml") and problem["line"] == 8
-    assert problem["field"] == "weights.vacancy"
+    assert problem["field"] == "weights.skill_fit"
 
 
 @pytest.mark.parametrize(("delimiter", "name"), [("|", "bars"), (":", "colons")])

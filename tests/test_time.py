@@ -634,3 +634,32 @@ def test_the_demo_planned_applied_and_planned_again_across_1_july_2025_checks_cl
     reported = {u.cadre for u in plan.unplaced}
     assert set(district) <= placed | reported
     assert all("ends on 2025-07-01" in u.reason for u in plan.unplaced if u.cadre in district)
+
+
+def test_a_holder_left_unplaced_when_the_post_ended_is_placed_in_the_next_cycle_not_dropped(
+        tmp_path: Path):
+    """C's office ends on 2025-01-01 and no post is free in the first cycle (E holds W2's
+    post; the new office opens on 2025-07-01): C is reported, and `rotation apply` keeps C
+    recorded on the abolished post, so the next cycle places C in the new office."""
+    from planner.apply import apply_plan, write_applied
+
+    cadres = CADRES + ("E,Đỗ Văn E,male,1983-01-01,HN,P-W2-CV,2024-01-01,administration,,,"
+                       "active,,,false\n")
+    scenario = write_world(tmp_path / "first", cadres=cadres)
+    scenario.write_text(scenario.read_text(encoding="utf-8").replace(
+        HORIZON, "{start: 2024-07-01, end: 2025-04-01, round: quarter}"), encoding="utf-8")
+    first = load_workspace(scenario)
+    result = solve_workspace(first.facts)
+    assert "C" not in result.plan.move_by_cadre
+    assert "C" in {u.cadre for u in result.plan.unplaced}
+    applied = apply_plan(first.scenario, result.plan)
+    assert "C" in applied.awaiting_assignment
+    write_applied(tmp_path / "second", first.scenario, applied, "plan")
+    facts = load_workspace(tmp_path / "second" / "scenario.yaml").facts
+    assert facts.cadre("C").position == "P-OLD-CV"  # where C comes from, though it has ended
+    due = facts.due("C")
+    assert due is not None and due.round_index == 0 and due.rule.id == "holders-placed"
+    plan = solve_workspace(facts).plan
+    placed = plan.move_by_cadre["C"]
+    assert (placed.to_position, placed.round) == ("P-W3-CV", "2025-Q3")  # the day it opens
+    assert check_plan(facts, plan).ok

@@ -72,3 +72,21 @@ def test_overrides_and_weights_with_no_effect_are_warned_about(tmp_path: Path) -
         "vacancy-fill price vacant rounds" in result.output
     assert "set: {vacancy-fill-leadership: {weight: W}, vacancy-fill: {weight: W}}" \
         in result.output
+
+
+def test_no_bundled_scenario_warns_about_its_own_weights() -> None:
+    """The scenarios shipped with the project set no weight that has no effect (they set
+    `weights.vacancy` while vacancy rules price vacancies: a warning on every run). The
+    generated rosters' scenarios are read for their `weights:` against their rule files'
+    kinds (their rosters are not checked in)."""
+    from planner.weights import weight_notes
+
+    scenarios = DEMO.parents[1]
+    for name in ("demo", "what-if", "impossible", "impossible-forbid", "impossible-pin",
+                 "impossible-quota"):
+        facts = load_workspace(scenarios / name / "scenario.yaml").facts
+        assert weight_notes(facts) == [], name
+    for path in sorted(scenarios.glob("*/scenario.yaml")):
+        weights = read_yaml(path)[0].get("weights") or {}
+        # every bundled rule set has vacancy rules (rules/appointment.yaml, skills.yaml)
+        assert "vacancy" not in weights, path

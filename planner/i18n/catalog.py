@@ -345,6 +345,8 @@ TEMPLATES: dict[str, dict[str, str]] = {"vi": {
         "({severity})",
     "falls due on {day}": "đến hạn ngày {day}",
     "stays: {reason}": "ở lại: {reason}",
+    "stays: not due, and no move of theirs improves the plan":
+        "ở lại: chưa đến hạn, và không có lượt điều chuyển nào của họ làm kế hoạch tốt hơn",
     "left in place": "giữ nguyên vị trí",
     "moves by {form} to {post} ({title}) in {round} [{direction}]":
         "chuyển theo hình thức {form} đến {post} ({title}) vào đợt {round} [{direction}]",
@@ -352,7 +354,36 @@ TEMPLATES: dict[str, dict[str, str]] = {"vi": {
         "được phép theo {rule} ({kind}) — {label} [{basis}]",
     "and not forbidden by {rules}": "và không bị cấm bởi {rules}",
     "adapts until {day}": "thời gian thích ứng đến ngày {day}",
-    "objective terms of this move: {terms}": "các thành phần mục tiêu của phương án này: {terms}",
+    "objective terms of this move: {terms}":
+        "các thành phần mục tiêu của lượt điều chuyển này: {terms}",
+    # the objective's terms (planner.solver.build.cost_terms), named as explain prints them
+    "{term} {value}": "{term} {value}",
+    "soft rules: {rules}": "quy tắc khuyến nghị: {rules}",
+    "vacancy filled": "lấp vị trí trống",
+    "vacancy opened": "để trống vị trí",
+    "overdue": "chậm so với hạn",
+    "disruption (not due)": "xáo trộn (chưa đến hạn)",
+    "disruption (early)": "xáo trộn (chuyển sớm hơn hạn)",
+    "skill fit": "phù hợp kỹ năng",
+    "change: a move the earlier plan did not have":
+        "thay đổi: lượt điều chuyển mà kế hoạch trước không có",
+    "change: differs from the earlier plan's move":
+        "thay đổi: khác lượt điều chuyển của kế hoạch trước",
+    "tie-break": "phân định khi bằng điểm",
+    "allowed by every per-move hard rule as {options}{more}":
+        "mọi quy tắc bắt buộc theo từng phương án đều cho phép: {options}{more}",
+    "forcing it costs {delta} in the objective ({before} → {after}){leaves}":
+        "buộc phương án này làm hàm mục tiêu thay đổi {delta} ({before} → {after}){leaves}",
+    "; leaves {cadres} without a lawful move":
+        "; khiến {cadres} không còn phương án hợp lệ",
+    "forcing it is impossible with the other rules: {messages}":
+        "không thể buộc phương án này cùng các quy tắc khác: {messages}",
+    "what else must change ({count} moves, nearest plan to {plan}):":
+        "những gì khác phải thay đổi ({count} lượt, kế hoạch gần nhất với {plan}):",
+    "+ {cadre} {form} → {post} in {round}": "+ {cadre} {form} → {post} đợt {round}",
+    "− {cadre} no longer moves (was → {post})": "− {cadre} không còn chuyển (trước: → {post})",
+    "~ {cadre} → {post} in {round} (was → {old} in {old_round})":
+        "~ {cadre} → {post} đợt {round} (trước: → {old} đợt {old_round})",
     "forbidden by {rule} (moving in {when})": "bị cấm bởi {rule} (chuyển vào {when})",
     "forbidden by {rule} (moving in {when}) (with {others})":
         "bị cấm bởi {rule} (chuyển vào {when}) (cùng với {others})",
@@ -480,6 +511,24 @@ REPORT: dict[str, dict[str, Any]] = {
         "none_unplaced": "Mọi cán bộ đến hạn đều đã được bố trí.",
         "penalties": "Vi phạm quy tắc mềm (điểm phạt)",
         "none_penalties": "Không có điểm phạt.",
+        "objective_terms": "Trọng số của hàm mục tiêu",
+        "objective_note": "Mỗi thành phần của hàm mục tiêu với trọng số của nó và phần nó "
+                          "đóng góp vào phương án này: trọng số của kịch bản (weights:) tính "
+                          "trên các lượt điều chuyển của phương án; quy tắc khuyến nghị tính "
+                          "bằng điểm phạt bộ kiểm tra ghi nhận (một cán bộ đến hạn theo thời "
+                          "hạn khuyến nghị mà ở lại được tính vào quy tắc đó).",
+        "term": "Thành phần",
+        "acts": "Có tác dụng",
+        "contribution": "Đóng góp trong phương án này",
+        "term_kinds": {"weight": "trọng số của kịch bản", "soft": "quy tắc khuyến nghị"},
+        "weight_meanings": {
+            "overdue": "mỗi đợt một cán bộ đến hạn theo thời hạn khuyến nghị chuyển muộn "
+                       "(hoặc ở lại)",
+            "vacancy": "mỗi đợt một vị trí để trống (chỉ khi không có quy tắc vị trí trống "
+                       "nào đang áp dụng)",
+            "skill_fit": "trừ đi cho mỗi kỹ năng cán bộ có mà vị trí cần",
+            "disruption": "mỗi đợt một lượt điều chuyển đến trước hạn (chưa đến hạn: cả kỳ "
+                          "kế hoạch)"},
         "hard": "Vi phạm quy tắc bắt buộc",
         "rule": "Quy tắc",
         "label": "Nội dung",
@@ -614,6 +663,16 @@ REPORT: dict[str, dict[str, Any]] = {
         "none_unplaced": "Every due cadre is placed.",
         "penalties": "Soft-rule penalties",
         "none_penalties": "No penalties.",
+        "objective_terms": "Objective weights",
+        "objective_note": "Each term of the objective with its weight and what it contributes "
+                          "to this plan: the scenario's weights (weights:) summed over the "
+                          "plan's moves; a soft rule by the penalty the checker finds (a cadre "
+                          "due under a soft limit who stays counts in that rule).",
+        "term": "Term",
+        "acts": "Acts",
+        "contribution": "In this plan",
+        "term_kinds": {"weight": "scenario weight", "soft": "soft rule"},
+        "weight_meanings": {},
         "hard": "Hard-rule violations",
         "rule": "Rule",
         "label": "Label",

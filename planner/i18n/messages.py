@@ -29,7 +29,7 @@ class Said(str):
     values: dict[str, Any]
 
     def __new__(cls, template: str, values: dict[str, Any]) -> Said:
-        text = template.format(**{k: _english(v) for k, v in values.items()})
+        text = articles(template.format(**{k: _english(v) for k, v in values.items()}))
         said = super().__new__(cls, text)
         said.template, said.values = template, values
         return said
@@ -53,6 +53,17 @@ class Listed(str):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (Listed, (self.separator, self.items))
+
+
+# "a" before a word said with a vowel: the templates write "a {form}", "is a {relation}
+# post", and the values decide ("an appointment", "an equivalent post"); words in u- are left
+# alone ("a unit"), as are ids and codes in capitals
+_BEFORE_VOWEL = re.compile(r"(?<![\w'’])([Aa]) (?=[aeioAEIO][a-z])")
+
+
+def articles(text: str) -> str:
+    """English text with "a" made "an" before a vowel ("a appointment" → "an appointment")."""
+    return _BEFORE_VOWEL.sub(lambda m: m.group(1) + "n ", text)
 
 
 def say(template: str, **values: Any) -> Said:
@@ -81,7 +92,13 @@ def translate(message: Any, lang: str) -> str:
         separator = SEPARATORS.get(lang, {}).get(message.separator, message.separator)
         return separator.join(translate(item, lang) for item in message.items)
     if isinstance(message, Said):
-        template = TEMPLATES.get(lang, {}).get(message.template, message.template)
+        # a line said with its indent (`rotation explain`): the catalogue has it without
+        body = message.template.lstrip(" ")
+        indent = message.template[:len(message.template) - len(body)]
+        found = TEMPLATES.get(lang, {}).get(message.template) or \
+            TEMPLATES.get(lang, {}).get(body)
+        template = message.template if found is None else \
+            found if found.startswith(indent) else indent + found
         return template.format(**{k: _value(k, v, lang) for k, v in message.values.items()})
     if isinstance(message, str):
         return _translate_text(message, lang)
@@ -109,6 +126,7 @@ def _value(name: str, value: Any, lang: str) -> str:
 
 
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ARTICLE_END = re.compile(r"(?:^|\s)a $")
 
 
 def _translate_text(text: str, lang: str) -> str:
@@ -149,7 +167,11 @@ def _patterns() -> list[tuple[str, re.Pattern[str], list[str]]]:
         names: list[str] = []
         regex = ""
         for text, field, _spec, _conv in parts:
-            regex += re.escape(text)
+            if field is not None and _ARTICLE_END.search(text):
+                # "a {form}" reads "an appointment" once said (`articles`)
+                regex += re.escape(text[:-2]) + "an? "
+            else:
+                regex += re.escape(text)
             if field is not None:
                 if field in names:  # the same value twice: a back-reference
                     regex += f"(?P=v{names.index(field)})"

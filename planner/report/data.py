@@ -148,6 +148,9 @@ class ReportData:
     check: dict[str, Any] = field(default_factory=dict)
     #: the rounds' first days (ISO), for date cells
     round_starts: dict[str, str] = field(default_factory=dict)
+    #: each objective term (the scenario's weights, then the active soft rules) with its
+    #: weight, whether it acts and its contribution to this plan
+    objective: list[dict[str, Any]] = field(default_factory=list)
     #: open posts a move may go to (id, title, unit name), for the workbook's dropdown
     posts: list[tuple[str, str, str]] = field(default_factory=list)
 
@@ -253,6 +256,7 @@ def gather(facts: Facts, plan_dir: Path, redactor: Redactor) -> ReportData:
                      "severity": r.spec.severity, "weight": r.weight,
                      "active": r.id not in facts.ruleset.disabled}
                     for r in facts.ruleset.rules],
+        objective=_objective(facts, plan, report.penalties()),
         round_starts={r.name: r.start.isoformat() for r in scenario.rounds},
         posts=[] if redactor.active else sorted(
             (p.id, p.title, facts.roster.unit_by_id[p.unit].name)
@@ -421,6 +425,40 @@ def shown_path(path: Path) -> str:
 
 def _where(file: str, line: int | None) -> str:
     return f"{shown_path(Path(file))}:{line}" if line else shown_path(Path(file))
+
+
+# objective terms of `cost_terms` → the scenario weight they price
+_WEIGHT_OF_TERM = {"vacancy filled": "vacancy", "vacancy opened": "vacancy",
+                   "overdue": "overdue", "disruption (not due)": "disruption",
+                   "disruption (early)": "disruption", "skill fit": "skill_fit"}
+
+
+def _objective(facts: Facts, plan: Plan, penalties: dict[str, float]) -> list[dict[str, Any]]:
+    """Each objective term with its weight and its part of this plan's objective: the
+    scenario's weights by the objective's own per-move terms (`cost_terms`, as `explain`
+    prints them) summed over the plan's moves; each active soft rule by the checker's
+    penalty (its weight × the amount of each violation)."""
+    from planner.solver.build import cost_terms
+    from planner.solver.candidates import Option
+    from planner.weights import MEANINGS, acting
+
+    works = acting(facts)
+    totals = dict.fromkeys(MEANINGS, 0.0)
+    has_vacancy_rule = any("weights.vacancy" in r.impl.prices for r in facts.ruleset.active)
+    for move in plan.moves:
+        option = Option(move.cadre, move.form, move.to_position, move.round_index, 0.0, ())
+        for name, value in cost_terms(facts, option,
+                                      has_vacancy_rule=has_vacancy_rule).items():
+            if name in _WEIGHT_OF_TERM:
+                totals[_WEIGHT_OF_TERM[name]] += value
+    rows: list[dict[str, Any]] = [
+        {"term": name, "kind": "weight", "label": meaning,
+         "weight": getattr(facts.scenario.weights, name), "acts": works[name],
+         "contribution": round(totals[name], 6)} for name, meaning in MEANINGS.items()]
+    rows += [{"term": r.id, "kind": "soft", "label": r.label, "weight": r.weight,
+              "acts": True, "contribution": round(penalties.get(r.id, 0.0), 6)}
+             for r in facts.ruleset.active if not r.hard]
+    return rows
 
 
 def _assumptions(facts: Facts, redactor: Redactor) -> list[dict[str, str]]:

@@ -118,6 +118,7 @@ def render_html(data: ReportData, lang: str) -> str:
         _violations("penalties", texts["penalties"], data.penalties, texts,
                     texts["none_penalties"], lang),
         _violations("hard", texts["hard"], data.hard, texts, None, lang) if data.hard else "",
+        _objective(data, texts, lang),
         RULES_CITED,
         _appendix(data, texts, lang),
         _footer(data, texts),
@@ -217,7 +218,8 @@ def _nav(data: ReportData, texts: dict[str, Any]) -> str:
              ("penalties", texts["penalties"])]
     if data.hard:
         links.append(("hard", texts["hard"]))
-    links += [("rules", texts["rules_cited"]), ("appendix", texts["appendix"])]
+    links += [("objective", texts["objective_terms"]), ("rules", texts["rules_cited"]),
+              ("appendix", texts["appendix"])]
     return "<nav>" + "".join(f'<a href="#{k}">{esc(v)}</a>' for k, v in links) + "</nav>"
 
 
@@ -702,6 +704,31 @@ def _violations(anchor: str, title: str, groups: list[dict[str, Any]], texts: di
             f"<tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody><tfoot><tr><th "
             f"colspan='4'>{esc(texts['total'])}</th><th class='num'>{number(total, lang)}</th>"
             "<th></th></tr></tfoot></table></div></section>")
+
+
+def _objective(data: ReportData, texts: dict[str, Any], lang: str) -> str:
+    """Each objective term with its weight and its contribution to this plan (plan.yaml's
+    `weights:` says the same): the scenario's weights, then the soft rules."""
+    from planner.i18n import label
+
+    head = [texts["term"], texts["label"], texts["weight"], texts["acts"],
+            texts["contribution"]]
+    rows = []
+    for term in data.objective:
+        meaning = texts["weight_meanings"].get(term["term"], term["label"]) \
+            if term["kind"] == "weight" else term["label"]
+        name = f"<span class='rule'>{esc(term['term'])}</span>" if term["kind"] == "soft" \
+            else f"<code>weights.{esc(term['term'])}</code>"
+        rows.append(f"<tr><td>{name} <span class='id'>{esc(texts['term_kinds'][term['kind']])}"
+                    f"</span></td><td>{esc(meaning)}</td>"
+                    f"<td class='num'>{number(term['weight'], lang)}</td>"
+                    f"<td>{esc(label('bool', 'true' if term['acts'] else 'false', lang))}</td>"
+                    f"<td class='num'>{number(term['contribution'], lang)}</td></tr>")
+    header = "".join(f"<th>{esc(h)}</th>" for h in head)
+    return (f"<section id='objective'><h2>{esc(texts['objective_terms'])}</h2>"
+            f"<p class='note'>{esc(texts['objective_note'])}</p><div class='scroll'><table>"
+            f"<thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+            "</section>")
 
 
 def _appendix(data: ReportData, texts: dict[str, Any], lang: str) -> str:

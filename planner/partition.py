@@ -10,6 +10,11 @@ the whole shipped pipeline (facts → candidates → model → HiGHS → plan �
 merges the moves, sums objectives and bounds, and runs the independent checker once on the
 merged plan with the full roster, so nothing the split drops goes unchecked.
 
+`auto` cuts along the connected components of the whole roster's candidate graph (cadre —
+held post, cadre — offered post, post — unit: `split_auto`), grouped into `solver.parts`
+balanced parts; a component is a set of cadres and posts no option joins to the rest, so
+planning it apart loses no move. The law joins most real rosters into one component.
+
 What partitioning changes, and is reported rather than hidden (`Partitioned.cross`):
 - moves stay inside a part: a cadre is never offered a post in another part;
 - relative pairs across parts are not in any part's model; the full check judges them;
@@ -194,7 +199,7 @@ def split_auto(facts: Facts, parts: int) -> Split:
     edges: list[tuple[int, int]] = [(node[("p", p.id)], node[("u", p.unit)])
                                     for p in roster.positions]
     for cadre in roster.cadres:
-        for held in (cadre.position, getattr(cadre, "secondment_post", None)):
+        for held in (cadre.position, cadre.secondment_post):
             if held and ("p", held) in node:
                 edges.append((node[("c", cadre.id)], node[("p", held)]))
     candidates = build_candidates(facts)

@@ -450,7 +450,9 @@ class SolverSettings(Config):
     engine: str = "highs"
     threads: PlainInt = Field(1, ge=1, le=64)
     #: plan by part as Dask tasks, then merge and check the whole (planner.partition)
-    partition: Literal["none", "province"] = "none"
+    partition: Literal["none", "province", "auto"] = "none"
+    #: `auto`: how many parts (0: one per worker, else one per core)
+    parts: PlainInt = Field(0, ge=0, le=10_000)
 
     @field_validator("engine")
     @classmethod

@@ -10,6 +10,11 @@ the whole shipped pipeline (facts → candidates → model → HiGHS → plan �
 merges the moves, sums objectives and bounds, and runs the independent checker once on the
 merged plan with the full roster, so nothing the split drops goes unchecked.
 
+`auto` cuts along the connected components of the whole roster's candidate graph (cadre —
+held post, cadre — offered post, post — unit: `split_auto`), grouped into `solver.parts`
+balanced parts; a component is a set of cadres and posts no option joins to the rest, so
+planning it apart loses no move. The law joins most real rosters into one component.
+
 What partitioning changes, and is reported rather than hidden (`Partitioned.cross`):
 - moves stay inside a part: a cadre is never offered a post in another part;
 - relative pairs across parts are not in any part's model; the full check judges them;
@@ -57,6 +62,8 @@ class Split:
     #: what the split leaves to the full check: relations/history rows across parts,
     #: rules whose groups span parts
     cross: dict[str, Any] = field(default_factory=dict)
+    #: how an automatic split was found (components of the candidate graph, their sizes)
+    about: dict[str, Any] = field(default_factory=dict)
 
 
 def part_of_locality(roster: Roster) -> Callable[[str], str]:
@@ -92,6 +99,15 @@ def split_by_province(scenario: Scenario, facts: Facts | None = None) -> Split:
         else:
             home = top(cadre.hometown) if cadre.hometown in roster.locality_by_id else ""
             cadre_part[cadre.id] = home if home in names else names[0]
+    return _cut(scenario, facts, names, unit_part, cadre_part)
+
+
+def _cut(scenario: Scenario, facts: Facts | None, names: list[str],
+         unit_part: dict[str, str], cadre_part: dict[str, str]) -> Split:
+    """The roster cut into the named parts: each unit with its posts, each cadre where
+    `cadre_part` says; relations and history rows inside a part kept, the rest counted."""
+    roster = scenario.roster
+    position_part = {p.id: unit_part[p.unit] for p in roster.positions}
     buckets: dict[str, dict[str, list[Any]]] = {
         name: {table: [] for table in ("units", "positions", "cadres", "relations", "history")}
         for name in names}
@@ -153,6 +169,86 @@ def split_by_province(scenario: Scenario, facts: Facts | None = None) -> Split:
         if wide:
             cross["rules_held_per_part"] = wide
     return Split(parts, cross)
+
+
+def split_auto(facts: Facts, parts: int) -> Split:
+    """The roster cut along the connected components of its candidate graph, grouped into
+    at most `parts` parts of balanced size (see the module docstring).
+
+    The graph's nodes are cadres, posts and units; its edges join a cadre to the post they
+    hold (and the one they are seconded to) and to every post the candidate generator
+    offers them on the whole roster, and a post to its unit (a unit's rules — adaptation
+    shares, one holder per post — stay inside one part). Two components share no option:
+    no move of one can take, open or free a post of the other. Components are placed
+    largest first (by cadres), each into the part with the fewest cadres so far (ties: the
+    first), so the parts come out within one component of each other."""
+    import numpy as np
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    from planner.solver.candidates import build_candidates
+
+    roster = facts.roster
+    cadres = [c.id for c in roster.cadres]
+    posts = [p.id for p in roster.positions]
+    units = [u.id for u in roster.units]
+    node: dict[tuple[str, str], int] = {}
+    for kind, ids in (("c", cadres), ("p", posts), ("u", units)):
+        for id_ in ids:
+            node[(kind, id_)] = len(node)
+    edges: list[tuple[int, int]] = [(node[("p", p.id)], node[("u", p.unit)])
+                                    for p in roster.positions]
+    for cadre in roster.cadres:
+        for held in (cadre.position, cadre.secondment_post):
+            if held and ("p", held) in node:
+                edges.append((node[("c", cadre.id)], node[("p", held)]))
+    candidates = build_candidates(facts)
+    edges += [(node[("c", o.cadre)], node[("p", o.to_position)])
+              for o in candidates.options]
+    if edges:
+        rows, cols = (np.array(side, dtype=np.int64) for side in zip(*edges, strict=True))
+    else:
+        rows = cols = np.zeros(0, dtype=np.int64)
+    graph = coo_matrix((np.ones(len(rows), dtype=np.int8), (rows, cols)),
+                       shape=(len(node), len(node)))
+    _count, label = connected_components(graph, directed=False)
+    members: dict[int, list[str]] = {}  # component → its cadres
+    for id_ in cadres:
+        members.setdefault(int(label[node[("c", id_)]]), []).append(id_)
+    first_unit: dict[int, str] = {}
+    for id_ in sorted(units):
+        first_unit.setdefault(int(label[node[("u", id_)]]), id_)
+    # components with cadres, largest first; ties by their first unit (or cadre) id
+    order = sorted(members, key=lambda k: (-len(members[k]),
+                                           first_unit.get(k, min(members[k]))))
+    bins = max(1, min(parts, len(order)))
+    names = [f"part-{i + 1}" for i in range(bins)]
+    load = [0] * bins
+    part_of_component: dict[int, str] = {}
+    for component in order:
+        lightest = min(range(bins), key=lambda i: (load[i], i))
+        load[lightest] += len(members[component])
+        part_of_component[component] = names[lightest]
+    # units of components without cadres (vacant units) go with the first part
+    unit_part = {u: part_of_component.get(int(label[node[("u", u)]]), names[0]) for u in units}
+    cadre_part = {c: part_of_component[int(label[node[("c", c)]])] for c in cadres}
+    split = _cut(facts.scenario, facts, names, unit_part, cadre_part)
+    split.about = {"components": len(order),
+                   "largest_component": len(members[order[0]]) if order else 0,
+                   "options": len(candidates.options)}
+    return split
+
+
+def auto_parts(facts: Facts, workers: int | None) -> int:
+    """How many parts `auto` makes: `solver.parts`, else one per worker asked for, else one
+    per core of this machine (set `parts` for the same split on every machine)."""
+    import os
+
+    if facts.scenario.solver.parts:
+        return facts.scenario.solver.parts
+    if workers:
+        return workers
+    return os.cpu_count() or 1
 
 
 # ------------------------------------------------------------------------------ one part
@@ -221,6 +317,7 @@ class Partitioned:
     conflicts: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     workers: int = 0
+    about: dict[str, Any] = field(default_factory=dict)  # Split.about
 
     @property
     def status(self) -> str:
@@ -229,7 +326,7 @@ class Partitioned:
     def record(self) -> dict[str, Any]:
         """For plan.yaml: how the plan was partitioned, per part, and what crossed parts
         (deterministic: no times, no workers)."""
-        return {"by": self.by,
+        return {"by": self.by, **self.about,
                 "parts": {p.name: {"status": p.status, "objective": round(p.objective, 6),
                                    **{k: v for k, v in p.counts.items()
                                       if not k.endswith("_s")}}
@@ -252,13 +349,19 @@ def plan_partitioned(facts: Facts, *, scheduler: str | None = None,
     """Split, plan the parts as Dask tasks (serially when workers == 0), merge, check."""
     say = progress or (lambda _m: None)
     by = facts.scenario.solver.partition
-    if by not in ("province",):
+    if by not in ("province", "auto"):
         raise ValueError(f"unknown partition {by!r}")
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    split = split_by_province(facts.scenario, facts)
+    if by == "auto":
+        split = split_auto(facts, auto_parts(facts, workers))
+    else:
+        split = split_by_province(facts.scenario, facts)
     timings["split"] = time.perf_counter() - started
-    say(f"split into {len(split.parts)} parts by {by} "
+    found = (f" ({split.about['components']} components of the candidate graph, the "
+             f"largest {split.about['largest_component']} cadres; "
+             f"{timings['split']:.1f} s)") if split.about else ""
+    say(f"split into {len(split.parts)} parts by {by}{found} "
         f"({split.cross['relations']} relative pairs and {split.cross['history']} history "
         "rows span parts: left to the full check)")
     started = time.perf_counter()
@@ -293,7 +396,7 @@ def plan_partitioned(facts: Facts, *, scheduler: str | None = None,
     say(f"merged {len(plan.moves)} moves of {len(outcomes)} parts; full check: "
         f"{len(report.hard)} hard violations ({len(conflicts)} across parts)")
     return Partitioned(plan, solution, report, MergedCandidates(refusals), outcomes,
-                       split.cross, by, conflicts, timings, used)
+                       split.cross, by, conflicts, timings, used, split.about)
 
 
 def _run_parts(parts: list[Part], scheduler: str | None, workers: int | None, say: Progress,

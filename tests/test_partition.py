@@ -158,3 +158,78 @@ def test_an_unknown_partition_is_bad_input(tmp_path: Path, value: str) -> None:
     code, output = plan(scenario, tmp_path / "out")
     assert code == 2, output
     assert "solver.partition" in output
+
+
+# ---------------------------------------------------------------- automatic partition
+
+# A second district beside the tiny instance of test_planner: two ward justice officers of
+# Ba Đình, C11 due (60 months in P-BA-TP on 2024-03-01), C12 not. The tiny rules let a
+# position change keep the profession (land ≠ justice) and a transfer go down only within
+# its district: no option joins the two districts, so the candidate graph has two
+# components.
+BA_DINH = {
+    "localities": "BD,Quận Ba Đình,district,quan,HN,,,\nBA,Phường A,commune,phuong,BD,,,\n"
+                  "BB,Phường B,commune,phuong,BD,,,\n",
+    "units": "U-BA-UB,UBND phường A,BA,state,ubnd,\nU-BB-UB,UBND phường B,BB,state,ubnd,\n",
+    "positions": "P-BA-TP,U-BA-UB,Công chức Tư pháp phường A,staff,1,false,justice,justice,\n"
+                 "P-BB-TP,U-BB-UB,Công chức Tư pháp phường B,staff,1,false,justice,justice,\n",
+    "cadres": "C11,Đỗ Văn Giang,male,1982-01-01,BD,P-BA-TP,2019-03-01,justice,,,active,,,false\n"
+              "C12,Vũ Thị Hà,female,1987-01-01,BD,P-BB-TP,2022-06-01,justice,,,active,,,false\n",
+}
+
+
+def two_districts(folder: Path, solver: str = "") -> Path:
+    from test_planner import write_tiny
+
+    scenario = write_tiny(folder)
+    for table, rows in BA_DINH.items():
+        with (folder / "roster" / f"{table}.csv").open("a", encoding="utf-8") as handle:
+            handle.write(rows)
+    if solver:
+        text = scenario.read_text(encoding="utf-8")
+        scenario.write_text(text.replace("seed: 0}", f"seed: 0, {solver}}}"), encoding="utf-8")
+    return scenario
+
+
+def test_auto_partition_cuts_along_the_candidate_graphs_components_and_reports_relatives(
+        tmp_path: Path) -> None:
+    from planner.partition import split_auto
+    from planner.workspace import load_workspace
+
+    scenario = two_districts(tmp_path)
+    (tmp_path / "roster" / "relations.csv").write_text("a,b,relation\nC01,C11,sibling\n",
+                                                       encoding="utf-8")
+    facts = load_workspace(scenario).facts
+    split = split_auto(facts, 2)
+    assert split.about["components"] == 2 and split.about["largest_component"] == 5
+    assert [sorted(c.id for c in p.scenario.roster.cadres) for p in split.parts] == [
+        ["C01", "C02", "C03", "C04", "C05"], ["C11", "C12"]]
+    assert [sorted(u.id for u in p.scenario.roster.units) for p in split.parts][1] == [
+        "U-BA-UB", "U-BB-UB"]
+    # the sibling pair spans the parts: left out of both, counted, judged by the full check
+    assert split.cross["relations"] == 1
+    assert split.cross["relation_examples"] == ["C01 (part-1) – C11 (part-2): sibling"]
+    # never more parts than components; one part when asked for one
+    assert len(split_auto(facts, 8).parts) == 2
+    assert [p.cadres for p in split_auto(facts, 1).parts] == [7]
+
+
+def test_an_auto_partitioned_plan_is_the_whole_rosters_plan(tmp_path: Path) -> None:
+    """Independent components: planning them apart gives the moves of the whole, byte for
+    byte, serially and on Dask."""
+    whole = two_districts(tmp_path / "whole")
+    code, output = plan(whole, tmp_path / "whole-plan")
+    assert code == 0, output
+    auto = two_districts(tmp_path / "auto", "partition: auto, parts: 2")
+    code, output = plan(auto, tmp_path / "auto-plan", "--workers", "0")
+    assert code == 0, output
+    assert "split into 2 parts by auto (2 components of the candidate graph" in output
+    moves = (tmp_path / "auto-plan" / "moves.csv").read_bytes()
+    assert moves == (tmp_path / "whole-plan" / "moves.csv").read_bytes()
+    assert {m["cadre"] for m in moves_of(tmp_path / "auto-plan")} >= {"C01", "C11"}
+    plan_yaml = (tmp_path / "auto-plan" / "plan.yaml").read_text(encoding="utf-8")
+    assert "partition:\n  by: auto\n  components: 2\n" in plan_yaml
+    assert "verdict: 'compliant: no rule is violated'" in plan_yaml  # the full check
+    code, output = plan(auto, tmp_path / "dask-plan", "--workers", "2")
+    assert code == 0, output
+    assert (tmp_path / "dask-plan" / "moves.csv").read_bytes() == moves

@@ -192,6 +192,59 @@ def test_the_holder_left_in_an_ended_post_is_reported_not_dropped(facts):
             if v.rule_id == "holders-placed"] == [("A",), ("C",)]  # C moved after the end
 
 
+def test_each_holder_left_in_an_ended_post_is_named_with_the_post_and_rounds_there(facts):
+    # A is placed in time (2025-Q1, before the district ends), C is not: the checker goes on
+    # past A and names C with the post, the round it ended in and the 4 rounds spent there
+    plan = Plan([move(facts, "A", "P-W2-CV", "2025-Q1")])
+    (stay,) = [v for v in check_plan(facts, plan).violations if v.rule_id == "holders-placed"]
+    assert (stay.cadres, stay.positions, stay.rounds) == (("C",), ("P-OLD-CV",), ("2025-Q1",))
+    assert (stay.amount, stay.unit) == (4, "rounds in an ended post")
+    assert "is not moved" in stay.message and "2025-01-01" in stay.message
+
+
+def test_a_secondment_does_not_take_a_holder_out_of_an_ending_post_for_good(facts):
+    plan = Plan([move(facts, "C", "P-W2-CV", "2024-Q2", form="secondment",
+                      end=dt.date(2024, 12, 1))])
+    (stay,) = [v for v in check_plan(facts, plan).violations
+               if v.rule_id == "holders-placed" and v.cadres == ("C",)]
+    assert "moves only by secondment in 2024-Q2" in stay.message
+
+
+def test_the_model_prices_a_stay_in_an_ending_post_per_round_from_its_end_for_its_holders(
+        facts):
+    from planner.solver import candidates as cand
+    from planner.solver.build import build_model
+
+    model = build_model(facts, cand.build_candidates(facts))
+    stays = {label: model.costs[i] for i, label in model.column_labels.items()
+             if label.endswith("stays in an ending post")}
+    # weight 1000 × the rounds from the round it must move by to the horizon's end (8)
+    assert stays == {"A stays in an ending post": 1000 * (8 - 6),
+                     "C stays in an ending post": 1000 * (8 - 4)}
+    assert all(model.upper[i] == 1.0 for i, label in model.column_labels.items()
+               if label in stays)
+    rows = [label for label in model.row_labels() if " placed before " in label]
+    assert sorted(rows) == ["A placed before 2025-07-01", "C placed before 2025-01-01"]
+
+
+def test_a_cadre_due_first_under_another_rule_is_priced_by_that_rule_not_by_the_post_end(
+        tmp_path: Path):
+    from planner.solver import candidates as cand
+    from planner.solver.build import build_model
+
+    # all three reach the 24-month period on 2024-01-01, before any post ends: that is
+    # their due reason, so the model has no ending-post stay (the period prices the stay)…
+    facts = load_workspace(write_world(tmp_path, rules=EXISTENCE + TENURE)).facts
+    assert {facts.due(c).rule.id for c in "ABC"} == {"period"}  # type: ignore[union-attr]
+    model = build_model(facts, cand.build_candidates(facts))
+    assert not [label for label in model.column_labels.values()
+                if label.endswith("stays in an ending post")]
+    # …and the checker still names the holders left in posts that ended
+    stays = [v.cadres for v in check_plan(facts, Plan([])).violations
+             if v.rule_id == "holders-placed"]
+    assert stays == [("A",), ("C",)]
+
+
 def test_the_planner_places_holders_of_abolished_posts_or_lists_them_with_the_reason(
         tmp_path: Path):
     facts = load_workspace(write_world(tmp_path)).facts

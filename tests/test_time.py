@@ -162,6 +162,47 @@ def test_a_move_into_a_post_abolished_inside_the_horizon_is_refused(facts):
     assert "ends on 2025-07-01" in report.hard[0].message
 
 
+def test_a_post_ending_inside_the_last_round_takes_no_move_that_stays(tmp_path: Path):
+    # P-LATE ends on 2025-11-01, inside 2025-Q4 (the last round): a transfer there in
+    # 2025-Q1 would outlast it; a secondment returning by then would not
+    positions = POSITIONS + ("P-LATE,U-W2,Công chức tạm,staff,2,false,,administration,,,"
+                             "2025-11-01,\n")
+    facts = load_workspace(write_world(tmp_path, positions=positions)).facts
+    stays = Plan([move(facts, "B", "P-LATE", "2025-Q1")])
+    assert [v.rule_id for v in check_plan(facts, stays).hard] == ["post-exists"]
+    back = Plan([move(facts, "B", "P-LATE", "2025-Q1", "secondment", dt.date(2025, 11, 1))])
+    assert "post-exists" not in [v.rule_id for v in check_plan(facts, back).hard]
+
+
+def test_a_secondment_without_an_end_needs_its_post_on_its_first_day(facts):
+    # no end: the stay is the first day (the missing end is the structure check's to report)
+    on_end_day = move(facts, "B", "P-OLD-CV", "2025-Q1", "secondment")  # P-OLD ends 2025-01-01
+    day_before = move(facts, "B", "P-OLD-CV", "2024-Q4", "secondment")
+    assert "post-exists" in [v.rule_id for v in check_plan(facts, Plan([on_end_day])).hard]
+    assert "post-exists" not in [v.rule_id for v in check_plan(facts, Plan([day_before])).hard]
+
+
+def test_an_ending_post_makes_due_only_the_holders_its_rule_selects_while_in_force(
+        tmp_path: Path):
+    only_natives_of_hn = EXISTENCE.replace(
+        "    params: {moves: false, holders: true, form: transfer}",
+        "    applies_to: {cadre.hometown: HN}\n"
+        "    params: {moves: false, holders: true, form: transfer}")
+    facts = load_workspace(write_world(tmp_path / "a", rules=only_natives_of_hn)).facts
+    assert facts.due("A") is None  # a native of D: not selected
+    due = facts.due("C")
+    assert due is not None
+    # 24 months in post at the start (since 2022-01-01), moved out by transfer first
+    assert (due.months_at_start, due.form) == (24, "transfer")
+    until_2025 = EXISTENCE.replace(
+        "    params: {moves: false, holders: true, form: transfer}",
+        "    params: {moves: false, holders: true, form: transfer}\n"
+        "    effective: {to: 2025-01-01}")
+    facts = load_workspace(write_world(tmp_path / "b", rules=until_2025)).facts
+    # the rule is no longer in force on the day either post ends
+    assert facts.due("A") is None and facts.due("C") is None
+
+
 def test_a_secondment_into_an_ending_post_is_allowed_if_it_returns_by_the_end(facts):
     back_in_time = move(facts, "B", "P-D-CV", "2024-Q2", "secondment", dt.date(2025, 7, 1))
     too_long = move(facts, "B", "P-D-CV", "2024-Q2", "secondment", dt.date(2025, 7, 2))

@@ -562,7 +562,8 @@ def describe(result: CandidateList) -> list[str]:
         note = f" ({item.note})" if item.note else ""
         changes = ""
         if item.delta is not None:
-            changes = f", {item.changes} other moves change" + (
+            changes = (f", {item.changes} other move changes" if item.changes == 1 else
+                       f", {item.changes} other moves change") + (
                 f" ({', '.join(item.changed)})" if item.changed else "")
         lines.append(f"  {number:>2}. {item.cadre} {item.name} ({item.position}) by "
                      f"{item.form} in {item.round}: {delta}{changes}{note}")

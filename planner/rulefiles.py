@@ -66,9 +66,10 @@ def rule_files_on(paths: Sequence[Path], start: dt.date) -> tuple[list[Path], li
         if unique == current:
             break
         current = unique
+    # each file's include closure once, not once per pair
+    closure = {other: set(load_ruleset([other]).files) - {other} for other in current}
     kept = [path for path in current
-            if not any(path in load_ruleset([other]).files for other in current
-                       if other != path)]
+            if not any(path in closure[other] for other in current if other != path)]
     return kept, notes
 
 

@@ -30,13 +30,12 @@ from planner.facts import Facts
 from planner.forms import (
     MIN_COVER_MONTHS,
     away_posts,
-    away_until,
     pool_covers,
     rank,
     relation,
     secondment_end,
 )
-from planner.kinds.base import RuleKind, Violation
+from planner.kinds.base import Due, RuleKind, Violation
 from planner.models import Pin
 from planner.plan import Move
 from planner.ruleset import Rule
@@ -711,21 +710,35 @@ class _Job:
 
 
 
-def _options_for(job: _Job, cadre_id: str, judged: set[str], kept: int) -> CadreOptions:
-    """Judge the cadre's closest open posts (skipping those judged before) by every per-move
-    rule, round by round; keep the first allowed form per post, up to the keep limit."""
+@dataclass
+class _Scope:
+    """What one cadre's judging reads before any post is judged: the due reason and pin,
+    the forms to try (fixed by a pin or a recruitment, else chosen per post), the keep
+    limit, the posts to scan in closeness order, the forbidden posts, the open rounds."""
+
+    due: Due | None
+    pin: Pin | None
+    forms: list[str]
+    fixed_forms: bool
+    keep_limit: int
+    targets: list[str]
+    forbidden: set[str | None]
+    open_rounds: list[int]
+
+
+def _scope(job: _Job, cadre_id: str, refusals: Counter[str]) -> _Scope:
+    """A cadre's `_Scope` (shared by `_options_for` and `_plan_for`); counts in `refusals`
+    what refuses the cadre before any post is judged."""
     facts = job.facts
-    cadre = facts.cadre(cadre_id)
     due = facts.due(cadre_id)
     pin = job.pins.get(cadre_id)
-    found = CadreOptions(cadre_id, judged=set(judged))
     keep_limit = job.keep_limit
     latest = len(facts.rounds) - 1
     if due is not None and due.rule.hard:
         latest = due.round_index  # a pin cannot make a hard-due cadre late either
         if pin is not None and pin.round is not None and all(
                 r.name != pin.round for r in facts.rounds[: latest + 1]):
-            found.refusals[due.rule.id] += 1
+            refusals[due.rule.id] += 1
     forms = list(PROPOSED_FORMS)
     if due is not None:
         # only forms that end every tenure limit the cadre reaches, the due form first
@@ -737,7 +750,6 @@ def _options_for(job: _Job, cadre_id: str, judged: set[str], kept: int) -> Cadre
     recruited = job.restricted.get(cadre_id) if pin is None else None
     if recruited is not None:
         forms = [recruited[0]]
-    if recruited is not None:
         # the closest of the posts they are recruited for, as many as other movers scan
         targets = [p for p in recruited[1] if p in job.open_set]
         if recruited[0] == "appointment":
@@ -748,15 +760,28 @@ def _options_for(job: _Job, cadre_id: str, judged: set[str], kept: int) -> Cadre
         # a post that never opens (its holder may not move) cannot take the pinned cadre
         targets = [pin.to] if pin.to in job.open_set else []
         if not targets:
-            found.refusals["structure.one-holder"] += 1
+            refusals["structure.one-holder"] += 1
     else:
         targets = job.table.closest(cadre_id, job.scan_limit)
-    forbidden = job.forbidden.get(cadre_id, set())
     # the rounds the cadre may move in, whatever the post: the pin's, and not while away
     # (study, illness…) before they are back
-    open_rounds = [round_ for round_ in facts.rounds[: latest + 1]
-                   if (pin is None or pin.round is None or round_.name == pin.round)
-                   and (pin is not None or away_until(facts, cadre_id, round_.start) is None)]
+    open_rounds = open_rounds_of(facts, cadre_id, latest,
+                                 pin.round if pin is not None else None, pin is not None)
+    return _Scope(due, pin, forms, (pin is not None and pin.form is not None)
+                  or recruited is not None, keep_limit, targets,
+                  job.forbidden.get(cadre_id, set()), open_rounds)
+
+
+def _options_for(job: _Job, cadre_id: str, judged: set[str], kept: int) -> CadreOptions:
+    """Judge the cadre's closest open posts (skipping those judged before) by every per-move
+    rule, round by round; keep the first allowed form per post, up to the keep limit."""
+    facts = job.facts
+    cadre = facts.cadre(cadre_id)
+    found = CadreOptions(cadre_id, judged=set(judged))
+    scope = _scope(job, cadre_id, found.refusals)
+    due, forms, keep_limit = scope.due, scope.forms, scope.keep_limit
+    forbidden, targets = scope.forbidden, scope.targets
+    open_rounds = [facts.rounds[i] for i in scope.open_rounds]
     for position_id in targets:
         deadline.check("generating candidates")
         if kept >= keep_limit:
@@ -766,7 +791,7 @@ def _options_for(job: _Job, cadre_id: str, judged: set[str], kept: int) -> Cadre
         found.judged.add(position_id)
         if position_id == cadre.position or forbidden & {None, position_id}:
             continue
-        tried = forms if (pin is not None and pin.form is not None) or recruited is not None \
+        tried = forms if scope.fixed_forms \
             else forms_for(facts, job, cadre_id, due is not None, position_id, forms)
         for form in tried:
             matching = job.rules
@@ -878,40 +903,12 @@ def _plan_for(job: _Job, batch: BatchJudge, rows: Rows, cadre_id: str, judged: s
     rounds open to each (form, post) — appended to `rows` — without judging any."""
     facts = job.facts
     cadre = facts.cadre(cadre_id)
-    due = facts.due(cadre_id)
-    pin = job.pins.get(cadre_id)
-    plan = _Plan(cadre_id, Counter(), set(judged), job.keep_limit, kept, [])
-    latest = len(facts.rounds) - 1
-    if due is not None and due.rule.hard:
-        latest = due.round_index
-        if pin is not None and pin.round is not None and all(
-                r.name != pin.round for r in facts.rounds[: latest + 1]):
-            plan.refusals[due.rule.id] += 1
-    forms = list(PROPOSED_FORMS)
-    if due is not None:
-        for reached in facts.dues(cadre_id):
-            forms = [f for f in forms if f in reached.satisfied_by]
-        forms.sort(key=lambda f: f != due.form)
-    if pin is not None and pin.form is not None:
-        forms = [pin.form]
-    recruited = job.restricted.get(cadre_id) if pin is None else None
-    if recruited is not None:
-        forms = [recruited[0]]
-        targets = [p for p in recruited[1] if p in job.open_set]
-        if recruited[0] == "appointment":
-            plan.keep_limit = min(plan.keep_limit, RECRUIT_KEEP)
-            if len(targets) > RECRUIT_SCAN:
-                targets = job.table.closest(cadre_id, RECRUIT_SCAN, among=targets)
-    elif pin is not None:
-        targets = [pin.to] if pin.to in job.open_set else []
-        if not targets:
-            plan.refusals["structure.one-holder"] += 1
-    else:
-        targets = job.table.closest(cadre_id, job.scan_limit)
-    forbidden = job.forbidden.get(cadre_id, set())
-    open_rounds = open_rounds_of(facts, cadre_id, latest,
-                                 pin.round if pin is not None else None, pin is not None)
-    fixed_forms = (pin is not None and pin.form is not None) or recruited is not None
+    refusals: Counter[str] = Counter()
+    scope = _scope(job, cadre_id, refusals)
+    plan = _Plan(cadre_id, refusals, set(judged), scope.keep_limit, kept, [])
+    due, forms, forbidden, open_rounds = scope.due, scope.forms, scope.forbidden, \
+        scope.open_rounds
+    fixed_forms, targets = scope.fixed_forms, scope.targets
     index = batch.cadre(cadre_id)
     plain = sum(1 << r for r in open_rounds)  # the rounds of a plain move: every open one
     form_index = batch.form_index

@@ -28,7 +28,7 @@ from pydantic import Field
 from planner.i18n.messages import say
 from planner.kinds.base import PASSES, Due, Params, RuleKind, Violation, violation
 from planner.kinds.tenure_limit import HARD_STAY_COST
-from planner.models import FORMS_EXCEPT_SECONDMENT, Form
+from planner.models import FORMS_EXCEPT_SECONDMENT, Cadre, Form
 from planner.ruleset import Rule
 
 if TYPE_CHECKING:
@@ -53,6 +53,11 @@ def post_end(facts: Facts, position_id: str) -> dt.date | None:
     if facts.graph.handed_to(position_id):
         return None
     return facts.graph.window(position_id)[1]
+
+
+def _holder(facts: Facts, position_id: str) -> Cadre | None:
+    holder = facts.roster.holder_by_position.get(position_id)
+    return facts.roster.cadre_by_id.get(holder) if holder is not None else None
 
 
 def abolished_in_horizon(facts: Facts, position_id: str) -> bool:
@@ -103,9 +108,18 @@ class Existence(RuleKind):
         if not rule.params.moves:
             return PASSES
         cadre = facts.cadre(cadre_id)
+        if cadre.secondment_post is not None:
+            return None  # the post they are seconded to is theirs: judged post by post
         home = post_end(facts, cadre.position) if cadre.position and form == "secondment" \
             else None
-        return form, cadre.secondment_post, home
+        return form, home
+
+    def post_class(self, rule: Rule, facts: Facts, to_position: str) -> Hashable:
+        """The post's window and reservation, and (for a secondment's end) whether its
+        holder is away and until when."""
+        holder = _holder(facts, to_position)
+        return (facts.graph.window(to_position), facts.graph.reserved.get(to_position),
+                None if holder is None else (holder.status, holder.status_until))
 
     def judge_move(self, rule: Rule, facts: Facts, move: Move) -> Violation | None:
         if not rule.params.moves:

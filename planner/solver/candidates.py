@@ -364,6 +364,7 @@ class PostTable:
         self.skill_mask = np.array([self._mask(f.skills, grow=True) for f in table],
                                    dtype=np.uint64)
         self.index = {p: i for i, p in enumerate(posts)}
+        self.encoded = [p.encode() for p in posts]  # for the tie-break's crc32
 
     def _mask(self, skills: frozenset[str] | tuple[str, ...], grow: bool = False) -> int:
         mask = 0
@@ -417,10 +418,17 @@ class PostTable:
         inside = np.flatnonzero(key < threshold)
         tied = np.flatnonzero(key == threshold)
         salt = zlib.crc32(cadre_id.encode())
-        ranked = sorted(inside.tolist(), key=lambda i: (key[i], zlib.crc32(
-            self.posts[i].encode(), salt)))
-        ties = sorted(tied.tolist(), key=lambda i: zlib.crc32(self.posts[i].encode(), salt))
-        return [self.posts[i] for i in (ranked + ties)[:take]]
+        encoded = self.encoded
+        # (key, tie-break, index): the index keeps a stable sort's order on equal pairs
+        inside_at = inside.tolist()
+        ranked = sorted(zip(key[inside].tolist(), [zlib.crc32(encoded[i], salt)
+                                                   for i in inside_at], inside_at,
+                            strict=True))
+        tied_at = tied.tolist()
+        ties = sorted(zip([zlib.crc32(encoded[i], salt) for i in tied_at], tied_at,
+                          strict=True))
+        order = [i for *_k, i in ranked] + [i for _c, i in ties]
+        return [self.posts[i] for i in order[:take]]
 
 
 def build_candidates(facts: Facts, scan_limit: int = SCAN_LIMIT,
@@ -700,7 +708,18 @@ class _Job:
     # the vectorised judge (its verdicts cached across the passes of one generation)
     batch: BatchJudge | None = None
 
+    def ward_vacancy(self, position_id: str) -> bool:
+        """A vacant staff post of a commune (what a district reinforces), cached per post."""
+        found = self.wards.get(position_id)
+        if found is None:
+            place = self.facts.place(position_id)
+            found = self.wards[position_id] = (
+                place["level"] == "commune" and place["role"] == "staff"
+                and position_id not in self.facts.roster.holder_by_position)
+        return found
+
     def __post_init__(self) -> None:
+        self.wards: dict[str, bool] = {}
         self.judge = FactoredJudge(self.facts, self.rules)
         self.rules = self.judge.ordered(self.rules)
         # rules without a selector apply to every move: no move context needed for them
@@ -909,6 +928,9 @@ def _plan_for(job: _Job, batch: BatchJudge, rows: Rows, cadre_id: str, judged: s
     due, forms, forbidden, open_rounds = scope.due, scope.forms, scope.forbidden, \
         scope.open_rounds
     fixed_forms, targets = scope.fixed_forms, scope.targets
+    # a district civil servant not due may reinforce a ward (forms_for)
+    reinforces = due is None and cadre.position is not None \
+        and facts.place(cadre.position)["level"] == "district"
     index = batch.cadre(cadre_id)
     plain = sum(1 << r for r in open_rounds)  # the rounds of a plain move: every open one
     form_index = batch.form_index
@@ -922,8 +944,12 @@ def _plan_for(job: _Job, batch: BatchJudge, rows: Rows, cadre_id: str, judged: s
         if position_id == cadre.position or forbidden & {None, position_id}:
             plan.entries.append((position_id, True, 0, 0))
             continue
-        tried = forms if fixed_forms else forms_for(facts, job, cadre_id, due is not None,
-                                                   position_id, forms)
+        if fixed_forms:
+            tried = forms
+        elif position_id in job.away or (reinforces and job.ward_vacancy(position_id)):
+            tried = forms_for(facts, job, cadre_id, due is not None, position_id, forms)
+        else:
+            tried = forms  # what forms_for answers for any other post
         first = len(rows.cadre)
         post = batch.codes.index[position_id]
         away = position_id in job.away

@@ -173,19 +173,28 @@ def away_posts(facts: Facts) -> dict[str, dt.date]:
     return found
 
 
-def secondment_months(facts: Facts, day: dt.date) -> int:
-    for rule in facts.ruleset.of_kind("secondment_max"):
-        if rule.in_force(day):
-            value = rule.param("max_months", day)
-            if value is not None:
-                return int(value)
-    return DEFAULT_SECONDMENT_MONTHS
+def secondment_months(facts: Facts, day: dt.date, to_position: str | None = None) -> int:
+    """The longest secondment the planner proposes from `day` into `to_position`: the
+    tightest `max_months` of the `secondment_max` rules in force that limit secondments and
+    may govern a secondment there. The end is fixed per post and day, before any cadre, so a
+    selector is matched on the destination only (`to.*`, `move.form`); conditions on the
+    cadre or the origin do not constrain here (selector semantics: absent paths match), so
+    such a rule counts for every cadre — each planned secondment is lawful under each rule,
+    and a cadre outside a narrower rule merely returns sooner."""
+    context: dict[str, object] = {"move.form": "secondment"}
+    if to_position is not None:
+        context.update({f"to.{k}": v for k, v in facts.place(to_position).items()})
+    limits = [int(value) for rule in facts.ruleset.of_kind("secondment_max")
+              if rule.in_force(day) and "secondment" in rule.params.forms
+              and rule.selector.matches(context)
+              and (value := rule.param("max_months", day)) is not None]
+    return min(limits, default=DEFAULT_SECONDMENT_MONTHS)
 
 
 def secondment_end(facts: Facts, to_position: str, start: dt.date) -> dt.date:
     """When a secondment starting on `start` ends: the away holder's return, else the
     longest lawful secondment (the cadre then returns or the decision is extended)."""
-    longest = add_months(start, secondment_months(facts, start))
+    longest = add_months(start, secondment_months(facts, start, to_position))
     holder = facts.roster.holder_by_position.get(to_position)
     if holder is not None and holder in facts.roster.cadre_by_id:
         until = away_until(facts, holder, start)

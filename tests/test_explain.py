@@ -175,7 +175,7 @@ def test_a_hard_quota_maximum_names_the_quota(tmp_path: Path) -> None:
     facts = load_workspace(overlay).facts
     clause, _rounds, _others = refusal(facts, "C032", "P-QA-CT",
                                        "no-position-change-into-quang-an", "position_change")
-    assert "1 matching moves in the horizon, at most 0: C032→P-QA-CT" in clause
+    assert "1 matching move in the horizon, at most 0: C032→P-QA-CT" in clause
 
 
 def test_explain_why_not_on_the_command_line_prices_an_allowed_move(tmp_path: Path) -> None:

@@ -82,6 +82,25 @@ def with_short_secondments(tmp: Path) -> Path:
         "    params: {max_months: 12}\n")
 
 
+def test_secondments_into_quang_an_end_within_the_local_12_months_and_others_within_36(
+        tmp_path: Path) -> None:
+    from planner.calendar import add_months
+    from planner.checker import check_plan
+    from planner.solver.run import solve_workspace
+
+    facts = load_workspace(with_short_secondments(tmp_path)).facts
+    result = solve_workspace(facts)
+    seconded = [m for m in result.plan.moves if m.form == "secondment"]
+    assert seconded and all(m.end is not None for m in seconded)
+    for m in seconded:
+        limit = 12 if facts.place(m.to_position)["unit"] == "U-QA-UB" else 36
+        assert m.end is not None and m.end <= add_months(m.start, limit), m
+    # C043 covers C028 (back on 2025-07-01) in P-QA-VP: 12 months, before her return
+    assert any(m.to_position == "P-QA-VP" and m.end == add_months(m.start, 12)
+               for m in seconded)
+    assert not check_plan(facts, result.plan).hard
+
+
 # kind → (scenario, cadre, post, form, rule, words of the failing clause[, round]); the
 # round is 2024-Q1 unless given
 PER_MOVE: dict[str, tuple[Any, ...]] = {
@@ -110,12 +129,6 @@ PER_MOVE: dict[str, tuple[Any, ...]] = {
     "freeze": (with_freeze, "C021", "P-QA-CT", "transfer", "freeze-kl-128",
                "C021: transfer to P-QA-CT (chair) on 2025-04-01 falls in the freeze from "
                "2025-03-07 until 2025-07-01", "2025-Q2"),
-    # P-QA-VP's holder C028 studies until 2025-06-30: C043's secondment ends on her return,
-    # 18 months on, over a 12-month limit
-    "secondment_max": (with_short_secondments, "C043", "P-QA-VP", "secondment",
-                       "secondment-max-12-quang-an",
-                       "C043: secondment to P-QA-VP 2024-01-01 → 2025-07-01 lasts 18 months, 6 "
-                       "over the limit of 12"),
 }
 # kinds whose why-not and candidates cases live elsewhere (named here so that a new kind
 # without a case fails the registry test below)
@@ -129,6 +142,9 @@ ELSEWHERE = {
                   "test_candidates_name_the_adaptation_share_a_pinned_arrival_leaves_full",
     "relatives": "below: test_a_candidate_whose_spouse_heads_the_unit_is_priced_with_her_moved",
     "quota": "below: test_candidates_name_a_hard_quota_that_the_move_breaks",
+    # the planner ends each secondment by the tightest limit that may govern it, so no
+    # planned secondment breaks one; the checker's case: test_kinds_b.py (40 months)
+    "secondment_max": "test_kinds_b.py::test_a_40_month_secondment_is_4_months_over_36",
     # soft kinds forbid nothing: they price the move (test_explain.py prices an allowed move)
     "skill_demand": "soft",
     "vacancy": "soft",
@@ -175,7 +191,7 @@ def test_candidates_name_a_hard_quota_that_the_move_breaks(tmp_path: Path) -> No
     found = api.candidates(scenario, "P-QA-CT", k=1, time_limit_s=20)
     quota = [e for e in found.excluded if e.rule_id == "no-arrival-in-quang-an"]
     assert quota, [(e.cadre, e.rule_id, e.clause) for e in found.excluded]
-    assert f"1 matching moves in the horizon, at most 0: {quota[0].cadre}→P-QA-CT" in \
+    assert f"1 matching move in the horizon, at most 0: {quota[0].cadre}→P-QA-CT" in \
         quota[0].clause
 
 

@@ -172,6 +172,29 @@ def test_a_secondment_into_an_away_holders_post_ends_on_their_return(demo: Works
     assert secondment_end(demo.facts, "P-NT-TC", dt.date(2024, 1, 1)) == dt.date(2027, 1, 1)
 
 
+def test_a_secondment_is_planned_within_the_tightest_limit_that_governs_secondments(
+        tmp_path: Path):
+    # a narrower rule (24 months into commune posts) governs secondments there beside the
+    # 36 months;
+    # a limit on another form (6 months for transfers) does not shorten a secondment
+    scenario = copy_demo(tmp_path)
+    (tmp_path / "tighter.yaml").write_text(
+        "ruleset: tighter\ntitle: t\nrules:\n"
+        "  - {id: secondment-max-commune, kind: secondment_max, label: l, basis: b,\n"
+        "     applies_to: {to.level: commune}, params: {max_months: 24}}\n"
+        "  - {id: transfer-max, kind: secondment_max, label: l, basis: b,\n"
+        "     params: {max_months: 6, forms: [transfer]}}\n", encoding="utf-8")
+    text = scenario.read_text(encoding="utf-8")
+    scenario.write_text(text.replace("rules: [", "rules: [tighter.yaml, "), encoding="utf-8")
+    ws = load_workspace(scenario)
+    assert secondment_end(ws.facts, "P-NT-TC", dt.date(2024, 1, 1)) == dt.date(2026, 1, 1)
+    # a district post: the commune rule does not govern it, the 36 months do
+    assert secondment_end(ws.facts, "P-TH-TC-CV1", dt.date(2024, 1, 1)) == dt.date(2027, 1, 1)
+    # disabled, the narrower rule no longer shortens it: the 36 months govern
+    ws.facts.ruleset.disabled.add("secondment-max-commune")
+    assert secondment_end(ws.facts, "P-NT-TC", dt.date(2024, 1, 1)) == dt.date(2027, 1, 1)
+
+
 def test_the_checker_refuses_a_transfer_into_an_away_holders_post(demo: Workspace):
     from planner.checker import check_plan
 

@@ -243,6 +243,27 @@ def test_each_holder_left_in_an_ended_post_is_named_with_the_post_and_rounds_the
     assert "is not moved" in stay.message and "2025-01-01" in stay.message
 
 
+@pytest.mark.parametrize(("until", "away_throughout"), [
+    ("2025-09-30", False),  # back on 2025-10-01, the last round's first day: he can move then
+    ("2025-10-01", True),   # away on the last round's first day, so in every round
+    ("2025-10-02", True),
+])
+def test_a_due_holder_away_in_every_round_is_reported_as_away_not_as_having_no_destination(
+        tmp_path: Path, until: str, away_throughout: bool):
+    cadres = CADRES.replace("P-D-CV,2022-01-01,administration,,,active,,",
+                            f"P-D-CV,2022-01-01,administration,,,study,{until},")
+    result = solve_workspace(load_workspace(write_world(tmp_path, cadres=cadres)).facts)
+    stays = [u for u in result.plan.unplaced if u.cadre == "A"]
+    if away_throughout:
+        (stay,) = stays
+        assert stay.reason == (f"post P-D-CV ends on 2025-07-01; away (study) until {until}, "
+                               "in every round they may move in")
+    else:  # placed late, in 2025-Q4, in the new ward office that exists from 2025-07-01
+        assert not stays
+        assert [(m.cadre, m.round) for m in result.plan.moves if m.cadre == "A"] == [
+            ("A", "2025-Q4")]
+
+
 def test_a_secondment_does_not_take_a_holder_out_of_an_ending_post_for_good(facts):
     plan = Plan([move(facts, "C", "P-W2-CV", "2024-Q2", form="secondment",
                       end=dt.date(2024, 12, 1))])

@@ -246,6 +246,10 @@ TEMPLATES: dict[str, dict[str, str]] = {"vi": {
         "{count} lượt điều chuyển thuộc diện {where}, tối đa {max}: {moves}",
     "{count} matching moves {where}, at least {min} needed":
         "{count} lượt điều chuyển thuộc diện {where}, cần ít nhất {min}",
+    "{count} matching move {where}, at most {max}: {moves}":
+        "{count} lượt điều chuyển thuộc diện {where}, tối đa {max}: {moves}",
+    "{count} matching move {where}, at least {min} needed":
+        "{count} lượt điều chuyển thuộc diện {where}, cần ít nhất {min}",
     "in the horizon": "trong kỳ kế hoạch",
     "into {unit}": "vào {unit}",
     "in {period}": "trong {period}",
@@ -319,6 +323,8 @@ TEMPLATES: dict[str, dict[str, str]] = {"vi": {
     # why a due cadre is left unplaced (solver; read back from unplaced.csv)
     "no allowed destination among the open posts":
         "không có vị trí trống nào được phép bố trí",
+    "away ({status}) until {day}, in every round they may move in":
+        "vắng mặt ({status}) đến hết ngày {day}, trong mọi đợt có thể điều chuyển",
     "refused by {rules}": "bị loại bởi {rules}",
     "{count} allowed options in {posts} posts, each taken by another cadre of the plan "
     "({taken}), kept by its holder ({kept}) or freed only after the rounds they may move in "

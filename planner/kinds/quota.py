@@ -174,14 +174,18 @@ class Quota(RuleKind):
                 rounds=group_rounds(params.per, facts, name, moves))
             if params.max is not None and count > params.max:
                 found.append(violation(
-                    rule, say("{count} matching moves {where}, at most {max}: {moves}",
+                    rule, say("{count} matching move {where}, at most {max}: {moves}"
+                              if count == 1 else
+                              "{count} matching moves {where}, at most {max}: {moves}",
                               count=count, where=where, max=params.max,
                               moves=", ".join(f"{m.cadre}→{m.to_position}" for m in moves)),
                     amount=count - params.max, unit="moves over the maximum", clause="max",
                     **facts_of))
             if params.min is not None and count < params.min:
                 found.append(violation(
-                    rule, say("{count} matching moves {where}, at least {min} needed",
+                    rule, say("{count} matching move {where}, at least {min} needed"
+                              if count == 1 else
+                              "{count} matching moves {where}, at least {min} needed",
                               count=count, where=where, min=params.min),
                     amount=params.min - count, unit="moves short of the minimum", clause="min",
                     **facts_of))

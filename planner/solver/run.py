@@ -3,6 +3,7 @@ checker."""
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -12,8 +13,9 @@ from typing import Any
 from planner import deadline
 from planner.checker import CheckReport, check_plan
 from planner.facts import Facts
-from planner.forms import move_note, secondment_end
+from planner.forms import away_until, move_note, secondment_end
 from planner.i18n.messages import say
+from planner.kinds.base import Due
 from planner.linear import LinearModel
 from planner.plan import Move, Plan, Unplaced
 from planner.ruleset import Rule
@@ -250,7 +252,11 @@ def extract_plan(facts: Facts, model: LinearModel, solution: Solution,
         if not options:
             refusals = candidate_set.refusals.get(cadre_id, Counter())
             top = ", ".join(f"{rule} ({n})" for rule, n in refusals.most_common(3))
-            reason = ("no allowed destination among the open posts"
+            back = _away_throughout(facts, cadre_id, due)
+            reason = (say("away ({status}) until {day}, in every round they may move in",
+                          status=facts.cadre(cadre_id).status, day=back)
+                      if back is not None else
+                      "no allowed destination among the open posts"
                       + (f"; refused by {top}" if top else ""))
             rule_ids = tuple([due.rule.id, *(r for r, _n in refusals.most_common(3))])
         else:
@@ -260,6 +266,16 @@ def extract_plan(facts: Facts, model: LinearModel, solution: Solution,
             reason = f"{due.why}; {reason}"
         unplaced.append(Unplaced(cadre_id, reason, rule_ids))
     return Plan(moves, unplaced)
+
+
+def _away_throughout(facts: Facts, cadre_id: str, due: Due) -> dt.date | None:
+    """The last day away of a due cadre who is away (studying, seconded out, on leave) in
+    every round they may move in — by the due round for a hard rule — else None."""
+    latest = due.round_index if due.rule.hard else len(facts.rounds) - 1
+    backs = [away_until(facts, cadre_id, r.start) for r in facts.rounds[: latest + 1]]
+    if not backs or None in backs:
+        return None
+    return facts.cadre(cadre_id).status_until
 
 
 def _why_no_option_taken(facts: Facts, model: LinearModel, options: list[int],

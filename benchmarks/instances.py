@@ -2,7 +2,9 @@
 
 Every instance lives in `benchmarks/out/<preset>-s<seed>/` (gitignored):
 - `roster/` — written by `rotation generate --preset <preset> --seed <seed>` (the library
-  call `planner.generate.write_roster`, byte-identical to the CLI) unless it exists already;
+  call `planner.generate.write_roster`, byte-identical to the CLI) unless it exists already
+  and `roster.stamp` beside it says it was made by the same generator code (a roster left
+  by an older generator is made afresh: results on a stale roster would mislead);
 - `scenario.yaml` — `extends:` the repository's `scenarios/<preset>/scenario.yaml` (horizon,
   rules, weights) and overrides only `data:` (the roster above) and, when asked, the solver's
   time limit. The base scenario is never modified.
@@ -14,6 +16,8 @@ generating the synthetic `demo` roster (the seed is ignored for demo).
 
 from __future__ import annotations
 
+import hashlib
+import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +36,17 @@ class Instance:
     roster: Path
     generate_command: str
     generated_s: float | None  # seconds to generate the roster in this run (None: reused)
+
+
+# the code a generated roster depends on: a change to any of them makes rosters afresh
+GENERATOR_SOURCES = ("planner/generate.py", "planner/vn_names.py")
+
+
+def generator_stamp(preset: str, seed: int) -> str:
+    digest = hashlib.sha256()
+    for name in GENERATOR_SOURCES:
+        digest.update((REPO / name).read_bytes())
+    return f"{preset} seed {seed} generator {digest.hexdigest()[:16]}\n"
 
 
 def instance_folder(preset: str, seed: int, out: Path = OUT) -> Path:
@@ -55,12 +70,17 @@ def prepare(preset: str, seed: int = 1, time_limit_s: float | None = None,
         roster = folder / "roster"
         shown = roster.relative_to(REPO) if roster.is_relative_to(REPO) else roster
         command = f"rotation generate --preset {preset} --seed {seed} -o {shown}"
-        if not (roster / "cadres.csv").exists():
+        stamp = folder / "roster.stamp"
+        wanted = generator_stamp(preset, seed)
+        made = stamp.read_text(encoding="utf-8") if stamp.exists() else ""
+        if not (roster / "cadres.csv").exists() or made != wanted:
             from planner.generate import write_roster
 
+            shutil.rmtree(roster, ignore_errors=True)
             started = time.perf_counter()
             write_roster(preset, seed, roster)
             generated = time.perf_counter() - started
+            stamp.write_text(wanted, encoding="utf-8")
     lines = [f"# benchmark overlay of {base.relative_to(REPO)} (written by benchmarks)",
              f"extends: {base}", f"data: {roster}"]
     solver = {}

@@ -44,3 +44,20 @@ def test_demo_benchmark_table(tmp_path: Path) -> None:
     update_section("demo", "replaced\n", results)
     updated = results.read_text(encoding="utf-8")
     assert "kept" in updated and "replaced" in updated and "ours (column" not in updated
+
+
+def test_a_benchmark_roster_left_by_another_generator_is_made_afresh(tmp_path: Path) -> None:
+    from benchmarks.instances import prepare
+
+    first = prepare("district", 1, out=tmp_path)
+    assert first.generated_s is not None
+    cadres = (first.roster / "cadres.csv").read_bytes()
+    again = prepare("district", 1, out=tmp_path)
+    assert again.generated_s is None  # same generator: the roster is reused
+    # a roster an older generator wrote (its stamp differs, its rows too) is not reused
+    (first.folder / "roster.stamp").write_text("district seed 1 generator old\n",
+                                               encoding="utf-8")
+    (first.roster / "cadres.csv").write_text("stale\n", encoding="utf-8")
+    fresh = prepare("district", 1, out=tmp_path)
+    assert fresh.generated_s is not None
+    assert (fresh.roster / "cadres.csv").read_bytes() == cadres

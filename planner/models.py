@@ -133,7 +133,9 @@ class Record(BaseModel):
     @field_validator("*", mode="before")
     @classmethod
     def _no_control_characters(cls, value: Any) -> Any:
-        if isinstance(value, str):
+        # isprintable() is False for every Cc/Cf character (and for other whitespace, which
+        # the exact test below then lets through): the common all-printable cell skips it.
+        if isinstance(value, str) and not value.isprintable():
             bad = next((c for c in value.strip() if unicodedata.category(c) in ("Cc", "Cf")
                         and c != "\ufeff"), None)
             if bad is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 from collections import Counter
 from collections.abc import Iterable
 from importlib import metadata
@@ -132,14 +133,113 @@ def plan_document(facts: Facts, plan: Plan, report: CheckReport, status: str,
     }
 
 
-def yaml_text(data: Any) -> str:
+def _yaml() -> YAML:
     yaml = YAML(typ="safe", pure=True)
     yaml.default_flow_style = False
     yaml.allow_unicode = True
     yaml.sort_base_mapping_type_on_output = False  # type: ignore[assignment]
+    return yaml
+
+
+def _dump(yaml: YAML, data: Any) -> str:
     buffer = io.StringIO()
     yaml.dump(data, buffer)
     return buffer.getvalue()
+
+
+def yaml_text(data: Any) -> str:
+    """`data` as block YAML. The long top-level lists of flat records (a plan's moves and
+    unplaced: ruamel's pure emitter takes ~1 s for hanoi-2023's) are written record by record
+    from each distinct (field, value)'s own text, as ruamel writes it in that place; the rest
+    of the document, and any list that does not qualify, by ruamel as a whole."""
+    yaml = _yaml()
+    if not isinstance(data, dict) or type(data) is not dict:
+        return _dump(yaml, data)
+    lists = [k for k, v in data.items() if type(k) is str and _flat_records(v)]
+    if not lists:
+        return _dump(yaml, data)
+    elsewhere = _containers({k: v for k, v in data.items() if k not in lists})
+    inside: set[int] = set()
+    for key in lists:
+        for item in data[key]:
+            inside.add(id(item))
+            inside.update(id(v) for v in item.values() if type(v) is list)
+    count = sum(len(data[key]) + sum(type(v) is list for item in data[key]
+                                     for v in item.values()) for key in lists)
+    if len(inside) != count or inside & elsewhere:
+        return _dump(yaml, data)  # a shared object: ruamel writes an anchor and aliases
+    text = _dump(yaml, {k: ([] if k in lists else v) for k, v in data.items()})
+    for key in lists:
+        block = _records_text(yaml, key, data[key])
+        placeholder = f"{key}: []\n"
+        starts = [0] if text.startswith(placeholder) else []
+        at = text.find("\n" + placeholder)
+        while at >= 0:
+            starts.append(at + 1)
+            at = text.find("\n" + placeholder, at + 1)
+        if block is None or len(starts) != 1:
+            return _dump(yaml, data)
+        start = starts[0]
+        text = text[:start] + block + text[start + len(placeholder):]
+    return text
+
+
+_SCALARS = (str, int, float, bool, type(None))
+_PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9_.\-]{0,59}", re.ASCII)
+
+
+def _flat_records(value: Any) -> bool:
+    return (type(value) is list and len(value) > 0 and all(
+        type(item) is dict and len(item) > 0 and all(
+            type(k) is str and (type(v) in _SCALARS or (
+                type(v) is list and all(type(e) is str for e in v)))
+            for k, v in item.items()) for item in value))
+
+
+def _containers(data: Any) -> set[int]:
+    found: set[int] = set()
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict | list | tuple | set):
+            found.add(id(value))
+            stack.extend(value.values() if isinstance(value, dict) else value)
+    return found
+
+
+def _plain(text: str, resolve: Any) -> bool:
+    from ruamel.yaml.nodes import ScalarNode
+
+    return bool(_PLAIN.fullmatch(text)) and resolve(
+        ScalarNode, text, (True, False)) == "tag:yaml.org,2002:str"
+
+
+def _records_text(yaml: YAML, key: str, records: list[dict[str, Any]]) -> str | None:
+    """`key:` and its records, from each (field, value)'s text as ruamel writes it as the
+    only field of a record: a field starts at the same column ("- " or "  ") first or not."""
+    head = f"{key}:\n- "
+    pieces: dict[tuple[str, Any], str] = {}
+    resolve = yaml.resolver.resolve
+    out = [f"{key}:\n"]
+    for record in records:
+        for number, (field, value) in enumerate(record.items()):
+            # the type and, for a float, its repr: True is not 1, nor -0.0 0.0
+            cache_key = (field, tuple(value) if type(value) is list else (
+                type(value), repr(value) if type(value) is float else value))
+            piece = pieces.get(cache_key)
+            if piece is None and type(value) is str and _plain(field, resolve) and _plain(
+                    value, resolve):
+                # an id or code: no indicator, space or line break, short, read back as
+                # text: written plain, as is (ruamel's dump of one costs ~0.2 ms)
+                piece = pieces[cache_key] = f"{field}: {value}\n"
+            if piece is None:
+                dumped = _dump(yaml, {key: [{field: value}]})
+                if not dumped.startswith(head):
+                    return None
+                piece = pieces[cache_key] = dumped[len(head):]
+            out.append("  " if number else "- ")
+            out.append(piece)
+    return "".join(out)
 
 
 def unplaced_csv(plan: Plan, roster: Roster) -> str:

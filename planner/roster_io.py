@@ -454,17 +454,16 @@ def _parse_rows(
         # NFC: the same Vietnamese name typed on two systems (NFD from macOS, NFC elsewhere)
         # must compare equal, or ids and names would silently fail to match.
         values: dict[str, str] = {}
-        for column, cell, is_plain in zip(fields, cells, plain, strict=False):
-            if not column:
+        for name_of, cell, is_plain in zip(fields, cells, plain, strict=False):
+            if not name_of:
                 continue
             if is_plain:
-                values[column] = _nfc(cell)
+                values[name_of] = _nfc(cell)
                 continue
-            key = (column, cell)
-            value = converted.get(key)
-            if value is None:
-                value = converted[key] = _value(column, _nfc(cell))
-            values[column] = value
+            seen_value = converted.get((name_of, cell))
+            if seen_value is None:
+                seen_value = converted[(name_of, cell)] = _value(name_of, _nfc(cell))
+            values[name_of] = seen_value
         try:
             record = model.model_validate(values)
         except ValidationError as exc:

@@ -236,7 +236,7 @@ def peer_ours(spec: PeerSpec) -> dict[str, Any]:
         marks.get("solve_started_s", 0.0) + first,
         "status": str(solution.status), "objective": solution.objective,
         "bound": solution.bound, "gap": solution.gap, "engine": solution.engine,
-        "solve_phases": solution.phases, "progress": messages,
+        "solve_phases": solution.phases, "solve_notes": solution.notes, "progress": messages,
         "moves": len(result.plan.moves), "unplaced": len(result.plan.unplaced),
         **hard_summary(facts, result.report),
         "hard_due_left": hard_due_left(facts, result.plan),

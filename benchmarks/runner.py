@@ -313,8 +313,9 @@ def note_lines(run: PresetRun) -> list[str]:
         lines.append(f"ours: {ours.get('movers'):,} movers, {ours.get('open_posts'):,} open "
                      f"posts, {ours.get('pairs_judged'):,} options judged; candidates "
                      f"{ours.get('candidates_s', 0):.1f} s, model {ours.get('model_s', 0):.1f} s,"
-                     f" solve {ours.get('solve_s', 0):.1f} s ({ours.get('mip_solves')} HiGHS "
-                     f"solves), check {ours.get('check_s', 0):.1f} s; whole pipeline "
+                     f" solve {ours.get('solve_s', 0):.1f} s "
+                     f"({'; '.join(ours.get('solve_notes') or []) or 'one solve'}), "
+                     f"check {ours.get('check_s', 0):.1f} s; whole pipeline "
                      f"{ours.get('pipeline_s', 0):.1f} s after loading "
                      f"({ours.get('load_s', 0):.1f} s)")
         for message in ours.get("progress", []):

@@ -81,6 +81,9 @@ def _split_list(value: Any) -> Any:
     if value is None:
         return ()
     if isinstance(value, str):
+        if ";" not in value:  # one item or none: the common cell, without the generator
+            part = value.strip()
+            return (part,) if part else ()
         return tuple(part.strip() for part in value.split(";") if part.strip())
     return value
 
@@ -88,10 +91,13 @@ def _split_list(value: Any) -> Any:
 FIRST_YEAR, LAST_YEAR = 1900, 2100  # dates outside are typing mistakes, not planning facts
 
 
+_NUMBER = re.compile(r"\s*[+-]?[0-9]+(\.[0-9]*)?\s*")
+
+
 def _date_text(value: Any) -> Any:
     # pydantic reads a number or a digit string as a Unix timestamp; nobody writes dates so
     if isinstance(value, bool | int | float) or (
-            isinstance(value, str) and re.fullmatch(r"\s*[+-]?[0-9]+(\.[0-9]*)?\s*", value)):
+            isinstance(value, str) and _NUMBER.fullmatch(value)):
         raise ValueError(f"'{value}' is not a date (write YYYY-MM-DD)")
     return value
 

@@ -48,7 +48,7 @@ from planner.calendar import add_months, months_between, retirement_date
 from planner.errors import InputError, Problem
 from planner.forms import covers_absence
 from planner.graph import OrgGraph
-from planner.models import Cadre, HistoryEntry, Horizon
+from planner.models import Cadre, HistoryEntry, Horizon, Unit
 from planner.plan import Plan
 from planner.roster_io import Roster, write_atomically, write_roster
 from planner.rulefiles import load_ruleset, rule_files_on
@@ -68,6 +68,8 @@ class Applied:
     still_seconded: list[str] = field(default_factory=list)
     retired: list[str] = field(default_factory=list)
     status_reset: list[str] = field(default_factory=list)
+    #: units of a locality that ended by the new start, carried on into its successor
+    rehomed: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     #: the next cycle's rule files (`replaced_by` applied) and the rule ids they hold
     rules: list[Path] = field(default_factory=list)
@@ -78,7 +80,8 @@ class Applied:
                 "awaiting_assignment": len(self.awaiting_assignment),
                 "returned_from_secondment": len(self.returned),
                 "still_seconded": len(self.still_seconded), "retired": len(self.retired),
-                "status_reset": len(self.status_reset)}
+                "status_reset": len(self.status_reset),
+                "units_rehomed_in_successor_locality": len(self.rehomed)}
 
 
 def next_horizon(horizon: Horizon) -> Horizon:
@@ -143,13 +146,47 @@ def apply_plan(scenario: Scenario, plan: Plan) -> Applied:
     gone = set(applied.retired)
     _next_rules(scenario, applied)
     applied.roster = Roster(
-        localities=roster.localities, units=roster.units, positions=roster.positions,
+        localities=roster.localities, units=_rehome_units(roster, new_start, applied),
+        positions=roster.positions,
         cadres=tuple(cadres.values()),
         relations=tuple(r for r in roster.relations if not {r.a, r.b} & gone),
         history=tuple(sorted((h for h in history if h.cadre not in gone),
                              key=lambda h: (h.cadre, h.start))),
         source=f"{roster.source} after {plan.source or 'the plan'}")
     return applied
+
+
+def _rehome_units(roster: Roster, new_start: dt.date, applied: Applied) -> tuple[Unit, ...]:
+    """Units that outlive their locality: a locality ended by the new start whose successor
+    carries its units on (a district's offices in its seat ward, a merged ward's office in
+    the ward it joined) is recorded in that successor in the next cycle, so a post there
+    has the successor's level and place — not the level of a body that no longer exists,
+    whose directions (ward ↔ district) the next cycle's rules no longer have."""
+    locality = {loc.id: loc for loc in roster.localities}
+
+    def carried_to(locality_id: str) -> str:
+        seen = {locality_id}
+        loc = locality[locality_id]
+        while loc.valid_to is not None and loc.valid_to <= new_start and loc.successor \
+                and loc.successor in locality and loc.successor not in seen:
+            seen.add(loc.successor)
+            loc = locality[loc.successor]
+        return loc.id
+
+    units = []
+    for unit in roster.units:
+        home = locality.get(unit.locality)
+        if home is not None and (unit.valid_to is None or unit.valid_to > new_start):
+            target = carried_to(unit.locality)
+            if target != unit.locality:
+                unit = unit.model_copy(update={"locality": target})
+                applied.rehomed.append(unit.id)
+        units.append(unit)
+    if applied.rehomed:
+        applied.notes.append(f"{len(applied.rehomed)} units of localities ended by "
+                             f"{new_start} carry on in their successors and are recorded "
+                             f"there (e.g. {applied.rehomed[0]})")
+    return tuple(units)
 
 
 def _next_rules(scenario: Scenario, applied: Applied) -> None:

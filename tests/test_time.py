@@ -537,6 +537,29 @@ C,Lê Văn C,male,1982-01-01,HN,P-OLD-CV,2024-01-01,administration,,,active,,,fa
 """
 
 
+def test_units_that_outlive_their_locality_are_recorded_in_its_successor_next_cycle(
+        tmp_path: Path):
+    from planner.apply import apply_plan, write_applied
+
+    # the district's office carries on (no end of its own) in W2, D's successor; W1's
+    # office in W2, the ward W1 joined; U-OLD ended itself (2025-01-01) and is not carried
+    units = UNITS.replace("U-D,Phòng quận D,D,state,phong,,,2025-07-01,",
+                          "U-D,Phòng quận D,D,state,phong,,,,")
+    scenario = write_world(tmp_path / "first")
+    (scenario.parent / "roster" / "units.csv").write_text(units, encoding="utf-8")
+    first = load_workspace(scenario)
+    assert first.facts.place("P-D-CV")["level"] == "district"
+    applied = apply_plan(first.scenario, Plan([]))
+    assert sorted(applied.rehomed) == ["U-D", "U-W1"]
+    write_applied(tmp_path / "second", first.scenario, applied, "plan")
+    second = load_workspace(tmp_path / "second" / "scenario.yaml")
+    assert second.facts.place("P-D-CV")["level"] == "commune"
+    assert second.facts.place("P-D-CV")["locality"] == "W2"
+    assert second.facts.place("P-W1-CV")["locality"] == "W2"
+    # the first cycle's own roster is never modified
+    assert (scenario.parent / "roster" / "units.csv").read_text(encoding="utf-8") == units
+
+
 def test_plan_apply_plan_across_1_july_2025_carries_ends_and_deferrals_and_checks_clean(
         tmp_path: Path):
     from planner.apply import apply_plan, write_applied

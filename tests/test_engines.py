@@ -146,6 +146,41 @@ def test_a_plan_within_the_gap_but_not_proven_is_never_called_optimal() -> None:
     assert (unproven.status, unproven.objective) == (Status.WITHIN_GAP, -1.0)
 
 
+def odd_cycle_of_cadres(spare: int) -> LinearModel:
+    """Cadres A, B, C: a good move each (−1), any two of which conflict, and `spare` moves
+    of no value each into a post of their own; each cadre moves at most once."""
+    import datetime as dt
+
+    from planner.linear import Candidate
+
+    model = LinearModel()
+    good = []
+    for cadre in "ABC":
+        for k in range(spare + 1):
+            index = model.num_columns
+            model.add_candidate(Candidate(index, cadre, "transfer", None, f"P-{cadre}{k}", 0,
+                                          dt.date(2024, 1, 1), -1.0 if k == 0 else 0.0,
+                                          "U", "L", "staff", False))
+            if k == 0:
+                good.append(index)
+        model.add_row([(i, 1.0) for i in model.by_cadre[cadre]], upper=1.0)
+    for a, b in ((0, 1), (1, 2), (0, 2)):
+        model.add_row([(good[a], 1.0), (good[b], 1.0)], upper=1.0)
+    return model
+
+
+def test_a_fractional_lp_the_finish_cannot_close_is_solved_over_the_priced_in_columns():
+    # 20 options per cadre: the master holds the 16 cheapest; the LP takes ½ of each good
+    # move (−1.5), the integral finish one of them (−1): 50% from the bound, over a 10% gap,
+    # so the MIP over the priced-in columns is solved before the whole model's
+    solution = solve_model(odd_cycle_of_cadres(19), "highs", 20, 0.1, 0)
+    notes = solution.notes
+    assert any(n.startswith("MIP over the 48 priced-in columns") for n in notes), notes
+    whole = solve_model(odd_cycle_of_cadres(19), "scip", 20, 0.0, 0)  # no pricing at all
+    assert solution.objective == pytest.approx(whole.objective) == pytest.approx(-1.0)
+    assert sum(solution.values[i] for i in (0, 20, 40)) == pytest.approx(1.0)  # one good move
+
+
 def test_an_unknown_engine_is_reported_with_the_closest_name(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         demo_facts(tmp_path, 1, "solver: {engine: glpo}\n")

@@ -47,6 +47,9 @@ class Facts:
         self._dues: dict[str, list[Due]] = {}
         self._retirement: dict[str, dt.date] = {}
         self._move_ctx: dict[tuple[str, str, str | None, str], dict[str, Any]] = {}
+        # posts whose holder is away at the horizon's start (planner.forms.away_posts): read
+        # by the checker, the vacancy kind (three hooks), candidates and the model build
+        self.away_at_start: dict[str, dt.date] | None = None
 
     # ------------------------------------------------------------------ places and contexts
     def place(self, position_id: str) -> dict[str, Any]:

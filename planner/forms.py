@@ -162,7 +162,10 @@ def covers_absence(holder: Cadre, secondee: Cadre) -> bool:
 
 
 def away_posts(facts: Facts) -> dict[str, dt.date]:
-    """Posts whose holder is away when the horizon starts → the day they are back."""
+    """Posts whose holder is away when the horizon starts → the day they are back (a
+    fresh dict each call, computed once per Facts)."""
+    if facts.away_at_start is not None:
+        return dict(facts.away_at_start)
     start = facts.rounds[0].start
     found = {}
     for position_id, cadre_id in facts.roster.holder_by_position.items():
@@ -170,7 +173,8 @@ def away_posts(facts: Facts) -> dict[str, dt.date]:
             until = away_until(facts, cadre_id, start)
             if until is not None:
                 found[position_id] = until
-    return found
+    facts.away_at_start = found
+    return dict(found)
 
 
 def secondment_months(facts: Facts, day: dt.date, to_position: str | None = None) -> int:

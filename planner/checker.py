@@ -81,7 +81,7 @@ def check_plan(facts: Facts, plan: Plan) -> CheckReport:
 def structure_violations(facts: Facts, plan: Plan) -> list[Violation]:
     """Two holders of one post in a round; pins missing; forbidden moves present."""
     found: list[Violation] = []
-    timeline = Timeline(facts, plan)
+    timeline = Timeline.of(facts, plan)
     # only posts a move enters (or a secondment keeps) can get a second holder; their
     # possible holders are the movers and the posts' holders at the start
     touched: set[str] = set()

@@ -293,6 +293,18 @@ class Timeline:
     facts: Facts
     plan: Plan
     _by_round: dict[int, dict[str, str]] = field(default_factory=dict)
+    #: what the kinds derive from the timeline per round (e.g. vacancy's occupied posts)
+    memo: dict[Hashable, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, facts: Facts, plan: Plan) -> Timeline:
+        """The plan's timeline under these facts, shared by every rule that checks it (a
+        plan's moves are fixed when it is made: `move_by_cadre` is built then)."""
+        shared: dict[int, Timeline] = plan.__dict__.setdefault("_timelines", {})
+        found = shared.get(id(facts))
+        if found is None or found.facts is not facts:
+            found = shared[id(facts)] = cls(facts, plan)
+        return found
 
     def post_of(self, cadre_id: str, round_index: int) -> str | None:
         cadre = self.facts.cadre(cadre_id)

@@ -262,7 +262,7 @@ class Relatives(RuleKind):
     def check(self, rule: Rule, facts: Facts, plan: Plan) -> list[Violation]:
         params: RelativesParams = rule.params
         moved = set(plan.move_by_cadre)
-        timeline = Timeline(facts, plan)
+        timeline = Timeline.of(facts, plan)
         found = []
         for pair in relative_pairs(rule, facts):
             if pair.a not in moved and pair.b not in moved:

@@ -49,7 +49,12 @@ def post_context(facts: Facts, position_id: str) -> dict[str, Any]:
 
 
 def occupied(timeline: Timeline, facts: Facts, plan: Plan, round_index: int) -> set[str]:
-    """Posts with a holder in a round, counting a seconded cadre's home post as held."""
+    """Posts with a holder in a round, counting a seconded cadre's home post as held
+    (a fresh set; computed once per timeline and round)."""
+    key = ("occupied", round_index)
+    cached = timeline.memo.get(key)
+    if cached is not None and timeline.facts is facts and timeline.plan is plan:
+        return set(cached)
     day = facts.rounds[round_index].start
     away = away_posts(facts)
     held = {post for post, cadre_id in timeline.holders(round_index).items()
@@ -62,6 +67,8 @@ def occupied(timeline: Timeline, facts: Facts, plan: Plan, round_index: int) -> 
         if (move.form == "secondment" and move.from_position and move.round_index <= round_index
                 and (move.end is None or day < move.end)):
             held.add(move.from_position)
+    if timeline.facts is facts and timeline.plan is plan:
+        timeline.memo[key] = frozenset(held)
     return held
 
 
@@ -142,7 +149,7 @@ class Vacancy(RuleKind):
 
     def check(self, rule: Rule, facts: Facts, plan: Plan) -> list[Violation]:
         params: VacancyParams = rule.params
-        timeline = Timeline(facts, plan)
+        timeline = Timeline.of(facts, plan)
         rounds = [r for r in facts.rounds if rule.in_force(r.start)]
         if not rounds:
             return []

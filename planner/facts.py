@@ -9,6 +9,7 @@ names or imports a rule kind.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property
@@ -178,6 +179,19 @@ class Facts:
         """The earliest limit this cadre reaches in the horizon, unless exempted."""
         dues = self.dues(cadre_id)
         return dues[0] if dues else None
+
+    @cached_property
+    def _position_starts(self) -> list[tuple[dt.date, int]]:
+        return sorted((c.position_start, i) for i, c in enumerate(self.roster.cadres)
+                      if c.position_start is not None)
+
+    def started_between(self, earliest: dt.date, latest: dt.date) -> list[Cadre]:
+        """Cadres who took their post in [earliest, latest], in roster order (by a list
+        sorted once, not a scan of the roster per rule and round)."""
+        starts = self._position_starts
+        low = bisect.bisect_left(starts, (earliest, -1))
+        high = bisect.bisect_right(starts, (latest, len(self.roster.cadres)))
+        return [self.roster.cadres[i] for i in sorted(i for _day, i in starts[low:high])]
 
     @cached_property
     def due_cadres(self) -> list[str]:

@@ -17,7 +17,6 @@ their post before the plan (how they arrived is not recorded).
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import math
 from collections import Counter
@@ -103,29 +102,13 @@ def longest_adaptation(rule: Rule) -> int:
     return max(values, default=0)
 
 
-def _started_between(facts: Facts, timeline: Timeline, earliest: dt.date,
-                     latest: dt.date) -> list[int]:
-    """Roster indices of the cadres who took their post in [earliest, latest] (by a list
-    sorted once per timeline, not a scan of the roster per rule and round)."""
-    starts = timeline.memo.get("position_starts")
-    if starts is None or timeline.facts is not facts:
-        starts = sorted((c.position_start, i) for i, c in enumerate(facts.roster.cadres)
-                        if c.position_start is not None)
-        if timeline.facts is facts:
-            timeline.memo["position_starts"] = starts
-    low = bisect.bisect_left(starts, (earliest, -1))
-    high = bisect.bisect_right(starts, (latest, len(facts.roster.cadres)))
-    return [i for _day, i in starts[low:high]]
-
-
 def adapting_in_round(rule: Rule, facts: Facts, plan: Plan, timeline: Timeline,
                       round_: Round) -> list[Adapting]:
     """Every cadre (selected by the rule) adapting in `round_` under `plan`."""
     found = []
     # only the plan's movers and cadres who took their post recently can be adapting
     earliest = add_months(round_.start, -longest_adaptation(rule))
-    recent = [facts.roster.cadres[i] for i in sorted(_started_between(
-        facts, timeline, earliest, round_.start))]
+    recent = facts.started_between(earliest, round_.start)
     movers = [facts.cadre(m.cadre) for m in plan.moves]
     for cadre in {c.id: c for c in [*recent, *movers]}.values():
         post = timeline.post_of(cadre.id, round_.index)

@@ -300,9 +300,10 @@ class Timeline:
     def of(cls, facts: Facts, plan: Plan) -> Timeline:
         """The plan's timeline under these facts, shared by every rule that checks it (a
         plan's moves are fixed when it is made: `move_by_cadre` is built then)."""
+        # keyed by id: the cached timeline holds the facts, so the id is not reused
         shared: dict[int, Timeline] = plan.__dict__.setdefault("_timelines", {})
         found = shared.get(id(facts))
-        if found is None or found.facts is not facts:
+        if found is None:
             found = shared[id(facts)] = cls(facts, plan)
         return found
 

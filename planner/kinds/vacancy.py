@@ -48,13 +48,14 @@ def post_context(facts: Facts, position_id: str) -> dict[str, Any]:
     return context
 
 
-def occupied(timeline: Timeline, facts: Facts, plan: Plan, round_index: int) -> set[str]:
+def occupied(timeline: Timeline, round_index: int) -> set[str]:
     """Posts with a holder in a round, counting a seconded cadre's home post as held
     (a fresh set; computed once per timeline and round)."""
     key = ("occupied", round_index)
     cached = timeline.memo.get(key)
-    if cached is not None and timeline.facts is facts and timeline.plan is plan:
+    if cached is not None:
         return set(cached)
+    facts, plan = timeline.facts, timeline.plan
     day = facts.rounds[round_index].start
     away = away_posts(facts)
     held = {post for post, cadre_id in timeline.holders(round_index).items()
@@ -67,8 +68,7 @@ def occupied(timeline: Timeline, facts: Facts, plan: Plan, round_index: int) -> 
         if (move.form == "secondment" and move.from_position and move.round_index <= round_index
                 and (move.end is None or day < move.end)):
             held.add(move.from_position)
-    if timeline.facts is facts and timeline.plan is plan:
-        timeline.memo[key] = frozenset(held)
+    timeline.memo[key] = frozenset(held)
     return held
 
 
@@ -153,7 +153,7 @@ class Vacancy(RuleKind):
         rounds = [r for r in facts.rounds if rule.in_force(r.start)]
         if not rounds:
             return []
-        held = {r.index: occupied(timeline, facts, plan, r.index) for r in rounds}
+        held = {r.index: occupied(timeline, r.index) for r in rounds}
         last = rounds[-1]
         found = []
         vacated = {m.from_position for m in plan.moves if m.from_position}

@@ -119,9 +119,9 @@ def option_costs(facts: Facts, options: list[Option], previous: Plan | None,
             value = -weights.skill_fit * fit + 1e-6 * (digest[0] % 97)
             cache[key] = value
         fixed_list.append(value)
-    due_round = np.array(due_list, dtype=np.float64).reshape(count)
-    has_post = np.array(post_list, dtype=bool).reshape(count)
-    fixed = np.array(fixed_list, dtype=np.float64).reshape(count)
+    due_round = np.array(due_list, dtype=np.float64)
+    has_post = np.array(post_list, dtype=bool)
+    fixed = np.array(fixed_list, dtype=np.float64)
     remaining = num_rounds - rounds
     if not has_vacancy_rule:
         cost += -weights.vacancy * remaining + np.where(has_post, weights.vacancy * remaining,

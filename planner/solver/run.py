@@ -13,7 +13,7 @@ from typing import Any
 from planner import deadline
 from planner.checker import CheckReport, check_plan
 from planner.facts import Facts
-from planner.forms import away_until, move_note, secondment_end
+from planner.forms import move_note, secondment_end
 from planner.i18n.messages import say
 from planner.kinds.base import Due
 from planner.linear import LinearModel
@@ -22,6 +22,7 @@ from planner.ruleset import Rule
 from planner.solver.build import build_model
 from planner.solver.candidates import CandidateSet, build_candidates, per_move_rules
 from planner.solver.solve import Solution, solve_model
+from planner.solver.vectorised import open_rounds_of
 
 
 def allowing_rules(rules: list[Rule], move: Move) -> list[Rule]:
@@ -272,8 +273,7 @@ def _away_throughout(facts: Facts, cadre_id: str, due: Due) -> dt.date | None:
     """The last day away of a due cadre who is away (studying, seconded out, on leave) in
     every round they may move in — by the due round for a hard rule — else None."""
     latest = due.round_index if due.rule.hard else len(facts.rounds) - 1
-    backs = [away_until(facts, cadre_id, r.start) for r in facts.rounds[: latest + 1]]
-    if not backs or None in backs:
+    if open_rounds_of(facts, cadre_id, latest, None, False):
         return None
     return facts.cadre(cadre_id).status_until
 

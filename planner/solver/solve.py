@@ -141,7 +141,7 @@ def solve_model(model: LinearModel, engine_name: str, time_limit_s: float, gap: 
         # at 0); the few fractional moves become a small MIP
         fixed = (arrays.integral & ~fractional) | ~master
         value = np.where(master, np.round(values), 0.0)
-        part = _fixed_mip(engine.mip, arrays, fixed, value, gap, seed, threads, left(), log)
+        part = _fixed_mip(engine.mip, arrays, fixed, value, 0.0, seed, threads, left(), log)
         phases["finish"] = time.perf_counter() - clock
         notes.append(f"integral finish: {int(fractional.sum())} fractional moves")
         if part.status.has_plan:
@@ -156,7 +156,7 @@ def solve_model(model: LinearModel, engine_name: str, time_limit_s: float, gap: 
             # model, so it proves the gap where the whole MIP would not finish in time
             clock = time.perf_counter()
             restricted = _fixed_mip(engine.mip, arrays, ~master, np.zeros(model.num_columns),
-                                    gap, seed, threads, 0.6 * left(), log, part_gap=gap,
+                                    gap, seed, threads, 0.6 * left(), log,
                                     hint=None if best is None else best[0])
             phases["master_mip"] = time.perf_counter() - clock
             notes.append(f"MIP over the {int(master.sum())} priced-in columns: "
@@ -264,14 +264,14 @@ def _column_generation(model: LinearModel, arrays: Arrays, solver: str,
 
 def _fixed_mip(solver: str, arrays: Arrays, fixed: np.ndarray, value: np.ndarray,
                gap: float, seed: int, threads: int, time_limit_s: float, log: bool,
-               part_gap: float = 0.0, hint: np.ndarray | None = None) -> Result:
-    """The MIP over the free columns, the fixed ones moved into the row bounds."""
+               hint: np.ndarray | None = None) -> Result:
+    """The MIP over the free columns (to `gap`), the fixed ones moved into the row bounds."""
     free = np.flatnonzero(~fixed)
     activity = arrays.matrix @ np.where(fixed, value, 0.0)
     part = Arrays(arrays.cost[free], arrays.upper[free], arrays.integral[free],
                   arrays.matrix.tocsc()[:, free].tocsr(), arrays.row_lower - activity,
                   arrays.row_upper - activity)
-    result = run(solver, part, integral=True, time_limit_s=time_limit_s, gap=part_gap,
+    result = run(solver, part, integral=True, time_limit_s=time_limit_s, gap=gap,
                  seed=seed, threads=threads, log=log,
                  hint=None if hint is None else hint[free])
     if not result.status.has_plan:

@@ -39,6 +39,7 @@ from planner.kinds.base import Due, RuleKind, Violation
 from planner.models import Pin
 from planner.plan import Move
 from planner.ruleset import Rule
+from planner.solver.parallel import judge_chunks
 from planner.solver.vectorised import BatchJudge, Rows, open_rounds_of, round_bits
 
 # Forms the planner proposes, in order of preference once the due rule's own form is tried
@@ -67,6 +68,9 @@ class CandidateSet:
     open_posts: list[str] = field(default_factory=list)
     refusals: dict[str, Counter[str]] = field(default_factory=dict)
     pairs_judged: int = 0
+    # distinct destinations kept per cadre, counted as the passes merge (what
+    # posts_per_cadre answers, without scanning every option after each pass)
+    kept: Counter[str] = field(default_factory=Counter, compare=False, repr=False)
 
     def per_cadre(self) -> Counter[str]:
         return Counter(o.cadre for o in self.options)
@@ -484,7 +488,7 @@ def build_candidates(facts: Facts, scan_limit: int = SCAN_LIMIT,
     _judge_all(job, result, movers, judged)
     if len(roster.cadres) > SMALL_ROSTER:
         # few destinations (not options: one post in three rounds is one way out)
-        counts = result.posts_per_cadre()
+        counts = result.kept
         partners: list[str] = []
         mover_set = set(movers)
         holder_of = roster.holder_by_position
@@ -563,7 +567,7 @@ def _recruit_lawful_partners(job: _Job, result: CandidateSet, movers: list[str],
     the partners are judged as every mover is. Few cadres are stuck, so the reference
     `judge` is cheap here. Returns the open posts (more, if partners were found)."""
     facts = job.facts
-    kept = result.posts_per_cadre()
+    kept = result.kept
     holder_of = facts.roster.holder_by_position
     mover_set = set(movers)
     stuck = [c for c in movers if not kept.get(c) and c not in job.restricted
@@ -882,7 +886,7 @@ def _judge_all(job: _Job, result: CandidateSet, cadre_ids: list[str],
     if VECTORISED and len(job.facts.rounds) <= VECTORISED_MAX_ROUNDS:
         _judge_pass(job, result, cadre_ids, judged)
         return
-    counts = result.posts_per_cadre()  # the posts each cadre already keeps
+    counts = Counter(result.kept)  # the posts each cadre kept before this pass
     for number, cadre_id in enumerate(cadre_ids):
         try:
             item = _options_for(job, cadre_id, judged.get(cadre_id, set()),
@@ -894,6 +898,9 @@ def _judge_all(job: _Job, result: CandidateSet, cadre_ids: list[str],
         result.refusals.setdefault(item.cadre, Counter()).update(item.refusals)
         judged[item.cadre] = item.judged
         result.pairs_judged += item.pairs_judged
+        kept = len({o.to_position for o in item.options})
+        if kept:
+            result.kept[item.cadre] += kept
 
 
 class _RoundsOf:
@@ -969,18 +976,82 @@ def _plan_for(job: _Job, batch: BatchJudge, rows: Rows, cadre_id: str, judged: s
 def _judge_pass(job: _Job, result: CandidateSet, cadre_ids: list[str],
                 judged: dict[str, set[str]]) -> None:
     """`_judge_all` over arrays: list every row the cadres may judge, judge them rule by
-    rule (BatchJudge), then let each cadre take its rows in order as `_options_for` does."""
+    rule (BatchJudge), then let each cadre take its rows in order as `_options_for` does.
+
+    The cadres are judged independently of each other, so a large pass is split into
+    contiguous chunks judged in parallel (`parallel.judge_chunks`: forked workers) and the
+    chunks merged in order — the same candidate set as one chunk, whatever the workers."""
     if job.batch is None:  # made on first use, then handed to the next passes' jobs
         job.batch = BatchJudge(job.facts, job.rules, job.rules)
+    before = dict(judged)  # what each cadre had judged when the pass began
+    counts = Counter(result.kept)  # the destinations kept before this pass
+    for part in judge_chunks(job, cadre_ids, before, counts, _judge_chunk):
+        _merge(job.batch, result, before, judged, part)
+
+
+@dataclass
+class _Judged:
+    """What judging a chunk of a pass's cadres produced, as compact arrays (what a forked
+    worker sends back): per option in order, its cadre (a number into `cadres`), form (into
+    `forms`), post (a PostCodes index), round, soft cost and soft rules (into `names`); per
+    cadre, its refusals (in the order first met), the posts newly judged (`judged_posts`,
+    cadre by cadre up to `judged_ends`) and the destinations kept."""
+
+    cadres: list[str]
+    option_cadre: np.ndarray
+    option_form: np.ndarray
+    option_post: np.ndarray
+    option_round: np.ndarray
+    option_cost: np.ndarray
+    option_soft: np.ndarray
+    forms: list[str]
+    names: list[tuple[str, ...]]
+    refusals: list[list[tuple[str, int]]]
+    judged_posts: np.ndarray
+    judged_ends: np.ndarray
+    kept: list[int]
+    pairs_judged: int
+
+
+def _merge(batch: BatchJudge, result: CandidateSet, before: dict[str, set[str]],
+           judged: dict[str, set[str]], part: _Judged) -> None:
+    """Add a chunk's options, refusals, judged posts and counts to the result, in order."""
+    posts = batch.codes.posts
+    cadres, forms, names = part.cadres, part.forms, part.names
+    result.options.extend([
+        Option(cadres[c], forms[f], posts[p], r, cost, names[n])
+        for c, f, p, r, cost, n in zip(
+            part.option_cadre.tolist(), part.option_form.tolist(), part.option_post.tolist(),
+            part.option_round.tolist(), part.option_cost.tolist(), part.option_soft.tolist(),
+            strict=True)])
+    new_posts = part.judged_posts.tolist()
+    start = 0
+    for cadre_id, refusals, end, kept in zip(cadres, part.refusals, part.judged_ends.tolist(),
+                                             part.kept, strict=True):
+        # a Counter updated from a dict keeps the order the refusals were first met in
+        result.refusals.setdefault(cadre_id, Counter()).update(dict(refusals))
+        seen = set(before.get(cadre_id, ()))
+        seen.update([posts[p] for p in new_posts[start:end]])
+        judged[cadre_id] = seen
+        start = end
+        if kept:
+            result.kept[cadre_id] += kept
+    result.pairs_judged += part.pairs_judged
+
+
+def _judge_chunk(job: _Job, cadre_ids: list[str], judged: dict[str, set[str]],
+                 counts: Counter[str], offset: int, total: int) -> _Judged:
+    """Judge one chunk of a pass's cadres (the `offset`-th on of `total`, for the deadline's
+    message): plan every cadre's rows, judge them all, take each cadre's in order."""
+    assert job.batch is not None
     batch = job.batch
-    counts = result.posts_per_cadre()
     rows = Rows()
     plans: list[_Plan] = []
     for number, cadre_id in enumerate(cadre_ids):
         try:
             deadline.check("generating candidates")
         except deadline.TimeLimitReached as reached:
-            raise deadline.TimeLimitReached(reached.phase, number, len(cadre_ids),
+            raise deadline.TimeLimitReached(reached.phase, offset + number, total,
                                             "cadres judged", reached.limit) from None
         plans.append(_plan_for(job, batch, rows, cadre_id, judged.get(cadre_id, set()),
                                counts.get(cadre_id, 0)))
@@ -1003,18 +1074,22 @@ def _judge_pass(job: _Job, result: CandidateSet, cadre_ids: list[str],
     hard = hard_bits.tolist()
     rounds_of = [[r for r in range(num_rounds) if bits >> r & 1]  # the rounds of a bitmask
                  for bits in range(1 << num_rounds)] if num_rounds <= 12 else _RoundsOf()
+    post_index = batch.codes.index
     tried: list[int] = []  # rows judged, in order
     emitted: list[tuple[int, int]] = []  # (row, round) of each option, in order
     spans: list[tuple[int, int, int, int]] = []  # per plan: its tried and emitted ranges
+    judged_posts: list[int] = []
+    judged_ends: list[int] = []
+    kept_now: list[int] = []
+    pairs = 0
     for plan in plans:
         deadline.check("generating candidates")
         tried_from, emitted_from = len(tried), len(emitted)
         kept = plan.kept
-        pairs = 0
         for position_id, skipped, first, end in plan.entries:
             if kept >= plan.keep_limit:
                 break
-            plan.judged.add(position_id)
+            judged_posts.append(post_index[position_id])
             if skipped:
                 continue
             for row in range(first, end):
@@ -1026,7 +1101,8 @@ def _judge_pass(job: _Job, result: CandidateSet, cadre_ids: list[str],
                     emitted.extend([(row, r) for r in rounds_of[allowed]])
                     kept += 1
                     break
-        result.pairs_judged += pairs
+        judged_ends.append(len(judged_posts))
+        kept_now.append(kept - plan.kept)
         spans.append((tried_from, len(tried), emitted_from, len(emitted)))
     # soft costs and the soft rules' names of each option, summed in rule order
     emitted_rows = np.array([e[0] for e in emitted], dtype=np.int64)
@@ -1045,8 +1121,10 @@ def _judge_pass(job: _Job, result: CandidateSet, cadre_ids: list[str],
         costs += np.where(fires, value, 0.0)
         names |= fires.astype(np.int64) << len(soft_ids)
         soft_ids.append(table.rule_id)
-    named: dict[int, tuple[str, ...]] = {}
-    cost_list, name_list = costs.tolist(), names.tolist()
+    # the soft rules of each option, as a number into the distinct tuples of names
+    distinct, name_of = np.unique(names, return_inverse=True)
+    named = [tuple(n for b, n in enumerate(soft_ids) if bits >> b & 1)
+             for bits in distinct.tolist()]
     # refusals: each hard rule per refused round of each row judged, but for a row the
     # round-free rules refuse in every round, only those (`by_round`'s settle_early)
     tried_rows = np.array(tried, dtype=np.int64)
@@ -1076,19 +1154,18 @@ def _judge_pass(job: _Job, result: CandidateSet, cadre_ids: list[str],
             low = int(fired[i])
             firsts[p].append((i, (low & -low).bit_length() - 1, order, table.rule_id,
                               int(per_plan[p])))
-    for plan, span, first_hits in zip(plans, spans, firsts, strict=True):
-        options = result.options
-        for k in range(span[2], span[3]):
-            row, round_index = emitted[k]
-            bits = name_list[k]
-            soft = named.get(bits)
-            if soft is None:
-                soft = named[bits] = tuple(n for b, n in enumerate(soft_ids) if bits >> b & 1)
-            options.append(Option(plan.cadre, batch.forms[rows.form[row]],
-                                  batch.codes.posts[rows.post[row]], round_index,
-                                  cost_list[k], soft))
-        refusals = plan.refusals
+    refusals: list[list[tuple[str, int]]] = []
+    for plan, first_hits in zip(plans, firsts, strict=True):
+        found_refusals = plan.refusals
         for _i, _r, _o, rule_id, number in sorted(first_hits):
-            refusals[rule_id] += number
-        result.refusals.setdefault(plan.cadre, Counter()).update(refusals)
-        judged[plan.cadre] = plan.judged
+            found_refusals[rule_id] += number
+        refusals.append(list(found_refusals.items()))
+    emitted_plan = np.repeat(np.arange(len(plans), dtype=np.int64),
+                             [d - c for _a, _b, c, d in spans])
+    return _Judged(
+        [plan.cadre for plan in plans], emitted_plan,
+        np.asarray(rows.form, dtype=np.int64)[emitted_rows],
+        np.asarray(rows.post, dtype=np.int64)[emitted_rows], emitted_rounds, costs,
+        name_of.reshape(-1).astype(np.int64), list(batch.forms), named, refusals,
+        np.array(judged_posts, dtype=np.int64), np.array(judged_ends, dtype=np.int64),
+        kept_now, pairs)

@@ -322,8 +322,11 @@ class Timeline:
         cached = self._by_round.get(round_index)
         if cached is None:
             cached = {}
+            moved = self.plan.move_by_cadre
             for cadre in self.facts.roster.cadres:
-                post = self.post_of(cadre.id, round_index)
+                # most cadres do not move: their post is the roster's (post_of, inlined)
+                post = self.post_of(cadre.id, round_index) if cadre.id in moved \
+                    else cadre.position
                 if post is not None:
                     cached[post] = cadre.id
             self._by_round[round_index] = cached

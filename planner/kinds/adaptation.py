@@ -115,10 +115,10 @@ def adapting_in_round(rule: Rule, facts: Facts, plan: Plan, timeline: Timeline,
     ends: dict[tuple[str, bool], tuple[bool, dt.date]] = timeline.memo.setdefault(
         ("adapting", rule.id), {})
     for cadre in {c.id: c for c in [*recent, *movers]}.values():
-        post = timeline.post_of(cadre.id, round_.index)
+        move = plan.move_by_cadre.get(cadre.id)
+        post = cadre.position if move is None else timeline.post_of(cadre.id, round_.index)
         if post is None:
             continue
-        move = plan.move_by_cadre.get(cadre.id)
         if move is not None and move.round_index <= round_.index and post == move.to_position:
             since, planned = move.start, True
         elif post == cadre.position and cadre.position_start is not None:

@@ -272,8 +272,12 @@ class RuleKind:
     def check(self, rule: Rule, facts: Facts, plan: Plan) -> list[Violation]:
         """Every violation of `rule` in a finished plan. Default: judge each move."""
         found = []
+        in_force: dict[dt.date, bool] = {}  # moves share a few round starts
         for move in plan.moves:
-            if not rule.in_force(move.start):
+            now = in_force.get(move.start)
+            if now is None:
+                now = in_force[move.start] = rule.in_force(move.start)
+            if not now:
                 continue
             if not rule.selector.matches(facts.move_context(move)):
                 continue

@@ -573,6 +573,8 @@ def lookalike_warnings(roster: Roster) -> list[str]:
 def lookalike_letters(value: str) -> str:
     """The letters of `value` that only look Latin, named ('\\u0421 CYRILLIC CAPITAL LETTER
     ES'), or '' if it has none."""
+    if value.isascii():  # nearly every id: no letter to name
+        return ""
     odd = [c for c in value if ord(c) > 127
            and unicodedata.name(c, "").startswith(_LOOKALIKE_SCRIPTS)]
     return ", ".join(f"\\u{ord(c):04X} {unicodedata.name(c)}" for c in dict.fromkeys(odd))

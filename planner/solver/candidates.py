@@ -903,35 +903,36 @@ def _judge_all(job: _Job, result: CandidateSet, cadre_ids: list[str],
             result.kept[item.cadre] += kept
 
 
-class _RoundsOf:
-    """The rounds of a bitmask, for horizons too long to tabulate."""
-
-    def __getitem__(self, bits: int) -> list[int]:
-        return [r for r in range(bits.bit_length()) if bits >> r & 1]
-
-
 @dataclass
 class _Plan:
     """What one cadre's part of a vectorised pass needs besides the rows' verdicts."""
 
     cadre: str
     refusals: Counter[str]
-    judged: set[str]
     keep_limit: int
     kept: int
-    # (post, skipped: own post or forbidden, first row, end row) in closeness order
-    entries: list[tuple[str, bool, int, int]]
 
 
-def _plan_for(job: _Job, batch: BatchJudge, rows: Rows, cadre_id: str, judged: set[str],
-              kept: int) -> _Plan:
-    """`_options_for` up to the judging: the targets in order, the forms each tries and the
-    rounds open to each (form, post) — appended to `rows` — without judging any."""
+@dataclass
+class _Entries:
+    """The posts a pass's cadres scan, cadre after cadre, each in closeness order: its
+    PostCodes index (-1 - index: skipped, the cadre's own post or a forbidden one) and its
+    first row (its rows end where the next entry's begin)."""
+
+    post: list[int] = field(default_factory=list)
+    first: list[int] = field(default_factory=list)
+
+
+def _plan_for(job: _Job, batch: BatchJudge, rows: Rows, entries: _Entries, cadre_id: str,
+              judged: set[str], kept: int) -> _Plan:
+    """`_options_for` up to the judging: the targets in order (appended to `entries`), the
+    forms each tries and the rounds open to each (form, post) — appended to `rows` —
+    without judging any."""
     facts = job.facts
     cadre = facts.cadre(cadre_id)
     refusals: Counter[str] = Counter()
     scope = _scope(job, cadre_id, refusals)
-    plan = _Plan(cadre_id, refusals, set(judged), scope.keep_limit, kept, [])
+    plan = _Plan(cadre_id, refusals, scope.keep_limit, kept)
     due, forms, forbidden, open_rounds = scope.due, scope.forms, scope.forbidden, \
         scope.open_rounds
     fixed_forms, targets = scope.fixed_forms, scope.targets
@@ -943,33 +944,55 @@ def _plan_for(job: _Job, batch: BatchJudge, rows: Rows, cadre_id: str, judged: s
     form_index = batch.form_index
     add_cadre, add_post, add_form, add_valid = (rows.cadre.append, rows.post.append,
                                                 rows.form.append, rows.valid.append)
-    seen = set(judged)
+    seen: set[str] = set()
+    own, away, index_of = cadre.position, job.away, batch.codes.index
+    blocked = None in forbidden  # forbidden to move at all: every post is skipped
+    entry_post, entry_first = entries.post.append, entries.first.append
+    # a plain post (not away, no reinforcement) takes the same rows for every post: one per
+    # form, in every open round — listed in bulk
+    form_codes = [form_index[f] if f in form_index else batch.form(f) for f in forms]
+    bulk = plain != 0 and "secondment" not in forms
+    width = len(forms)
+    bulk_cadre, bulk_valid = [index] * width, [plain] * width
+    more_cadre, more_post, more_form, more_valid = (rows.cadre.extend, rows.post.extend,
+                                                    rows.form.extend, rows.valid.extend)
     for position_id in targets:
-        if position_id in seen:
+        if position_id in judged or position_id in seen:
             continue
         seen.add(position_id)
-        if position_id == cadre.position or forbidden & {None, position_id}:
-            plan.entries.append((position_id, True, 0, 0))
+        if position_id == own or blocked or position_id in forbidden:
+            entry_post(-1 - index_of[position_id])
+            entry_first(len(rows.cadre))
+            continue
+        is_away = position_id in away
+        if bulk and not is_away and (fixed_forms or not reinforces
+                                     or not job.ward_vacancy(position_id)):
+            post = index_of[position_id]
+            entry_post(post)
+            entry_first(len(rows.cadre))
+            more_cadre(bulk_cadre)
+            more_post([post] * width)
+            more_form(form_codes)
+            more_valid(bulk_valid)
             continue
         if fixed_forms:
             tried = forms
-        elif position_id in job.away or (reinforces and job.ward_vacancy(position_id)):
+        elif is_away or (reinforces and job.ward_vacancy(position_id)):
             tried = forms_for(facts, job, cadre_id, due is not None, position_id, forms)
         else:
             tried = forms  # what forms_for answers for any other post
-        first = len(rows.cadre)
-        post = batch.codes.index[position_id]
-        away = position_id in job.away
+        post = index_of[position_id]
+        entry_post(post)
+        entry_first(len(rows.cadre))
         for form in tried:
-            bits = plain if not away and form != "secondment" else round_bits(
-                facts, job.away, batch, cadre_id, position_id, form, open_rounds)
+            bits = plain if not is_away and form != "secondment" else round_bits(
+                facts, away, batch, cadre_id, position_id, form, open_rounds)
             if not bits:
                 continue  # no round to judge: `_options_for` tries the next form
             add_cadre(index)
             add_post(post)
             add_form(form_index[form] if form in form_index else batch.form(form))
             add_valid(bits)
-        plan.entries.append((position_id, False, first, len(rows.cadre)))
     return plan
 
 
@@ -985,7 +1008,9 @@ def _judge_pass(job: _Job, result: CandidateSet, cadre_ids: list[str],
         job.batch = BatchJudge(job.facts, job.rules, job.rules)
     before = dict(judged)  # what each cadre had judged when the pass began
     counts = Counter(result.kept)  # the destinations kept before this pass
-    for part in judge_chunks(job, cadre_ids, before, counts, _judge_chunk):
+    batch = job.batch
+    for part in judge_chunks(job, cadre_ids, before, counts, _judge_chunk,
+                             lambda: batch.warm(job.open_posts)):
         _merge(job.batch, result, before, judged, part)
 
 
@@ -1046,16 +1071,21 @@ def _judge_chunk(job: _Job, cadre_ids: list[str], judged: dict[str, set[str]],
     assert job.batch is not None
     batch = job.batch
     rows = Rows()
+    entries = _Entries()
     plans: list[_Plan] = []
+    plan_entries: list[int] = []  # per plan: its entries
     for number, cadre_id in enumerate(cadre_ids):
         try:
             deadline.check("generating candidates")
         except deadline.TimeLimitReached as reached:
             raise deadline.TimeLimitReached(reached.phase, offset + number, total,
                                             "cadres judged", reached.limit) from None
-        plans.append(_plan_for(job, batch, rows, cadre_id, judged.get(cadre_id, set()),
-                               counts.get(cadre_id, 0)))
+        before = len(entries.post)
+        plans.append(_plan_for(job, batch, rows, entries, cadre_id,
+                               judged.get(cadre_id, set()), counts.get(cadre_id, 0)))
+        plan_entries.append(len(entries.post) - before)
     verdicts = batch.judge(rows)
+    deadline.check("generating candidates")
     count = len(rows.cadre)
     num_rounds = batch.num_rounds
     powers = np.left_shift(np.int64(1), np.arange(num_rounds, dtype=np.int64))
@@ -1070,45 +1100,53 @@ def _judge_chunk(job: _Job, cadre_ids: list[str], judged: dict[str, set[str]],
             hard_bits[rows_of] |= bits[slots]
             if not table.per_round:
                 free_bits[rows_of] |= bits[slots]
-    valid = rows.valid
-    hard = hard_bits.tolist()
-    rounds_of = [[r for r in range(num_rounds) if bits >> r & 1]  # the rounds of a bitmask
-                 for bits in range(1 << num_rounds)] if num_rounds <= 12 else _RoundsOf()
-    post_index = batch.codes.index
-    tried: list[int] = []  # rows judged, in order
-    emitted: list[tuple[int, int]] = []  # (row, round) of each option, in order
-    spans: list[tuple[int, int, int, int]] = []  # per plan: its tried and emitted ranges
-    judged_posts: list[int] = []
-    judged_ends: list[int] = []
-    kept_now: list[int] = []
-    pairs = 0
-    for plan in plans:
-        deadline.check("generating candidates")
-        tried_from, emitted_from = len(tried), len(emitted)
-        kept = plan.kept
-        for position_id, skipped, first, end in plan.entries:
-            if kept >= plan.keep_limit:
-                break
-            judged_posts.append(post_index[position_id])
-            if skipped:
-                continue
-            for row in range(first, end):
-                bits = valid[row]
-                pairs += bits.bit_count()
-                tried.append(row)
-                allowed = bits & ~hard[row]
-                if allowed:
-                    emitted.extend([(row, r) for r in rounds_of[allowed]])
-                    kept += 1
-                    break
-        judged_ends.append(len(judged_posts))
-        kept_now.append(kept - plan.kept)
-        spans.append((tried_from, len(tried), emitted_from, len(emitted)))
+    # each cadre takes its entries in order as `_options_for` does: an entry's rows (its
+    # forms) until one has an allowed round — kept, with all its allowed rounds — and the
+    # entries until the cadre keeps its limit (then the rest are not judged)
+    valid = np.asarray(rows.valid, dtype=np.int64)
+    allowed = valid & ~hard_bits
+    entry_post = np.asarray(entries.post, dtype=np.int64)
+    entry_first = np.asarray(entries.first, dtype=np.int64)
+    entry_end = np.append(entry_first[1:], count).astype(np.int64)
+    entry_plan = np.repeat(np.arange(len(plans), dtype=np.int64), plan_entries)
+    width = entry_end - entry_first  # skipped entries have no rows
+    # the first allowed row of each entry (its end if none)
+    has_rows = width > 0
+    row_number = np.where(allowed != 0, np.arange(count, dtype=np.int64), count)
+    first_allowed = entry_end.copy()
+    if count:
+        first_allowed[has_rows] = np.minimum(
+            np.minimum.reduceat(row_number, entry_first[has_rows]), entry_end[has_rows])
+    keeps = first_allowed < entry_end
+    # judged while the cadre keeps fewer than its limit (counting the entries before it)
+    numbers = np.asarray(plan_entries, dtype=np.int64)
+    kept_before: np.ndarray = np.cumsum(keeps) - keeps
+    kept_before -= kept_before[np.repeat(np.cumsum(numbers) - numbers, numbers)]
+    start_kept = np.asarray([plan.kept for plan in plans], dtype=np.int64)
+    limit = np.asarray([plan.keep_limit for plan in plans], dtype=np.int64)
+    processed = start_kept[entry_plan] + kept_before < limit[entry_plan]
+    kept_entry = processed & keeps
+    # the rows judged: of each processed entry, up to its kept row (all if none is allowed)
+    last = np.where(keeps, first_allowed + 1, entry_end)
+    entry_of_row = np.repeat(np.arange(len(entry_first), dtype=np.int64), width)
+    tried_rows = np.flatnonzero(processed[entry_of_row]
+                                & (np.arange(count) < last[entry_of_row]))
+    valid_tried = valid[tried_rows]
+    pairs = int(np.bitwise_count(valid_tried.astype(np.uint64)).sum())
+    plan_of_tried = entry_plan[entry_of_row[tried_rows]]
+    # the options: each kept row in each of its allowed rounds, rounds in order
+    kept_rows = first_allowed[kept_entry]
+    in_round = (allowed[kept_rows, None] >> np.arange(num_rounds, dtype=np.int64)) & 1
+    which, emitted_rounds = np.nonzero(in_round)
+    emitted_rows = kept_rows[which]
+    emitted_plan = entry_plan[kept_entry][which]
+    judged_posts = entry_post[processed]
+    judged_posts = np.where(judged_posts < 0, -1 - judged_posts, judged_posts)
+    judged_ends = np.cumsum(np.bincount(entry_plan[processed], minlength=len(plans)))
+    kept_now = np.bincount(entry_plan[kept_entry], minlength=len(plans)).tolist()
     # soft costs and the soft rules' names of each option, summed in rule order
-    emitted_rows = np.array([e[0] for e in emitted], dtype=np.int64)
-    emitted_rounds = np.array([e[1] for e in emitted], dtype=np.int64)
-    costs = np.zeros(len(emitted))
-    names = np.zeros(len(emitted), dtype=np.int64)
+    costs = np.zeros(len(emitted_rows))
+    names = np.zeros(len(emitted_rows), dtype=np.int64)
     soft_ids: list[str] = []
     for table, rows_of, slots in verdicts:
         if table.hard or not len(rows_of):
@@ -1127,11 +1165,7 @@ def _judge_chunk(job: _Job, cadre_ids: list[str], judged: dict[str, set[str]],
              for bits in distinct.tolist()]
     # refusals: each hard rule per refused round of each row judged, but for a row the
     # round-free rules refuse in every round, only those (`by_round`'s settle_early)
-    tried_rows = np.array(tried, dtype=np.int64)
-    valid_tried = np.array(valid, dtype=np.int64)[tried_rows] if tried else \
-        np.zeros(0, dtype=np.int64)
     settled = (valid_tried & ~free_bits[tried_rows]) == 0
-    plan_of_tried = np.repeat(np.arange(len(plans)), [b - a for a, b, _c, _d in spans])
     firsts: list[list[tuple[int, int, int, str, int]]] = [[] for _ in plans]
     for order, ((table, rows_of, slots), bits) in enumerate(zip(verdicts, slot_bits,
                                                                 strict=True)):
@@ -1160,12 +1194,9 @@ def _judge_chunk(job: _Job, cadre_ids: list[str], judged: dict[str, set[str]],
         for _i, _r, _o, rule_id, number in sorted(first_hits):
             found_refusals[rule_id] += number
         refusals.append(list(found_refusals.items()))
-    emitted_plan = np.repeat(np.arange(len(plans), dtype=np.int64),
-                             [d - c for _a, _b, c, d in spans])
     return _Judged(
         [plan.cadre for plan in plans], emitted_plan,
         np.asarray(rows.form, dtype=np.int64)[emitted_rows],
         np.asarray(rows.post, dtype=np.int64)[emitted_rows], emitted_rounds, costs,
         name_of.reshape(-1).astype(np.int64), list(batch.forms), named, refusals,
-        np.array(judged_posts, dtype=np.int64), np.array(judged_ends, dtype=np.int64),
-        kept_now, pairs)
+        judged_posts, judged_ends.astype(np.int64), kept_now, pairs)

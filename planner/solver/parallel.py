@@ -59,12 +59,15 @@ def workers_for(count: int) -> int:
 
 
 def judge_chunks(job: Any, cadre_ids: list[str], judged: dict[str, set[str]], counts: Any,
-                 judge: Judge[Part]) -> list[Part]:
-    """`judge` over the cadres, as chunks in cadre order (one chunk when serial)."""
+                 judge: Judge[Part], prepare: Callable[[], None] | None = None) -> list[Part]:
+    """`judge` over the cadres, as chunks in cadre order (one chunk when serial);
+    `prepare()` before forking workers (what each would otherwise work out again)."""
     total = len(cadre_ids)
     workers = workers_for(total)
     if workers < 2:
         return [judge(job, cadre_ids, judged, counts, 0, total)]
+    if prepare is not None:
+        prepare()
     size = -(-total // (workers * CHUNKS_PER_WORKER))
     bounds = [(start, min(total, start + size)) for start in range(0, total, size)]
 

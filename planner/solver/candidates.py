@@ -32,6 +32,7 @@ from planner.forms import (
     away_posts,
     pool_covers,
     rank,
+    rank_signature,
     relation,
     secondment_end,
 )
@@ -670,11 +671,20 @@ def _secondees(facts: Facts, movers: list[str], away: dict[str, dt.date],
     by_area: dict[str, list[str]] = {}  # the holders' posts per area, in order
     for p in holders:
         by_area.setdefault(features[p].area, []).append(p)
+    # `relation` reads a post's rank signature only: judged once per signature and away post
+    signature = {p: rank_signature(facts, p) for p in holders}
     found: Restricted = {}
     for position_id in sorted(away):
         target = features[position_id]
-        near = [p for p in by_area.get(target.area, [])
-                if relation(facts, p, position_id, day) == "equivalent"]
+        equivalent: dict[tuple[object, ...], bool] = {}
+        near = []
+        for p in by_area.get(target.area, []):
+            key = signature[p]
+            fits = equivalent.get(key)
+            if fits is None:
+                fits = equivalent[key] = relation(facts, p, position_id, day) == "equivalent"
+            if fits:
+                near.append(p)
         near.sort(key=lambda p: (features[p].profession != target.profession,
                                  zlib.crc32(f"{position_id}|{p}".encode())))
         for p in near[:SECONDEES_PER_POST]:

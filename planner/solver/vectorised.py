@@ -400,6 +400,11 @@ def round_bits(facts: Facts, job_away: dict[str, dt.date], batch: BatchJudge, ca
 def open_rounds_of(facts: Facts, cadre_id: str, latest: int, pin_round: str | None,
                    pinned: bool) -> list[int]:
     """The rounds the cadre may move in, whatever the post (as `_options_for`)."""
-    return [r.index for r in facts.rounds[: latest + 1]
-            if (pin_round is None or r.name == pin_round)
-            and (pinned or away_until(facts, cadre_id, r.start) is None)]
+    found = []
+    away = not pinned  # away until a round starts after they are back (then never again)
+    for r in facts.rounds[: latest + 1]:
+        if away:
+            away = away_until(facts, cadre_id, r.start) is not None
+        if not away and (pin_round is None or r.name == pin_round):
+            found.append(r.index)
+    return found

@@ -133,7 +133,9 @@ def retirement_date(birth_date: dt.date, gender: str) -> dt.date:
     base = _SCHEDULE[gender][0]
     if add_months(birth_date, base).year < 2021:
         return add_months(birth_date, base)
-    for year in range(2021, 2100):
+    # before the year they turn the base age nobody reaches any age of the schedule (every
+    # age is at least the base): start there rather than at 2021
+    for year in range(max(2021, birth_date.year + base // 12), 2100):
         day = add_months(birth_date, retirement_age_months(gender, year))
         if day.year <= year:
             return day

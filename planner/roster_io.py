@@ -244,7 +244,7 @@ def _read_csv(path: Path) -> RawTable:
             if not header:
                 header = [cell.strip() for cell in record]
                 header_line = record_start
-            elif any(cell.strip() for cell in record):
+            elif "".join(record).strip():  # some cell is not blank (one join, not a scan)
                 rows.append((record_start, record))
             record_start = reader.line_num + 1
     except csv.Error as exc:

@@ -250,3 +250,18 @@ def test_the_earliest_start_reaching_a_day_is_exact_at_month_ends() -> None:
     # clipping: 2025-02-28 is reached from 2024-11-28 (+3) and from 29–30 Nov (clipped)
     assert earliest_reaching(3, dt.date(2025, 2, 28)) == dt.date(2024, 11, 28)
     assert add_months(dt.date(2024, 11, 27), 3) < dt.date(2025, 2, 28)
+
+
+@given(st.dates(dt.date(1940, 1, 1), dt.date(2005, 12, 31)), st.sampled_from(["male", "female"]))
+@settings(max_examples=300, deadline=None)
+def test_the_retirement_date_is_the_first_year_in_which_the_age_of_that_year_is_reached(
+        birth: dt.date, gender: str) -> None:
+    # NĐ 135/2020 Art 4 read literally: the age applying in year Y, reached by the end of Y
+    base = retirement_age_months(gender, 2000)
+    if add_months(birth, base).year < 2021:
+        expected = add_months(birth, base)
+    else:
+        expected = next(add_months(birth, retirement_age_months(gender, y))
+                        for y in range(2021, 2100)
+                        if add_months(birth, retirement_age_months(gender, y)).year <= y)
+    assert retirement_date(birth, gender) == expected

@@ -50,7 +50,7 @@ PROPOSED_FORMS = ("position_change", "rotation", "transfer", "appointment")
 SECONDEES_PER_POST = 3
 
 
-@dataclass
+@dataclass(slots=True)  # hundreds of thousands on a city's roster: no __dict__ each
 class Option:
     cadre: str
     form: str

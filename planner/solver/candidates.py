@@ -477,12 +477,13 @@ def build_candidates(facts: Facts, scan_limit: int = SCAN_LIMIT,
     away = away_posts(facts)
     # recruits for one form only, to the posts named: appointees and secondees
     restricted = _pooled_movers(facts, movers, may_move)
-    restricted.update(_secondees(facts, [*movers, *restricted], away, may_move))
+    features: dict[str, PostFeatures] = {}  # per post, filled as posts are ranked
+    restricted.update(_secondees(facts, [*movers, *restricted], away, may_move, features))
     movers += list(restricted)
     result = CandidateSet()
     rules = per_move_rules(facts)
     open_posts = _open_posts(facts, movers, away)
-    features = {p: post_features(facts, p) for p in open_posts}
+    features.update({p: post_features(facts, p) for p in open_posts if p not in features})
     judged: dict[str, set[str]] = {}
     job = _Job(facts, rules, open_posts, features, away, restricted, pins, forbidden,
                scan_limit, keep_limit)
@@ -656,7 +657,8 @@ def _pooled_movers(facts: Facts, movers: list[str], may_move: Callable[[str], bo
 
 
 def _secondees(facts: Facts, movers: list[str], away: dict[str, dt.date],
-               may_move: Callable[[str], bool]) -> Restricted:
+               may_move: Callable[[str], bool], features: dict[str, PostFeatures]
+               ) -> Restricted:
     """For each post whose holder is away, the closest cadres on an equivalent post (same
     profession first) who could be seconded into it."""
     if not away:
@@ -667,7 +669,8 @@ def _secondees(facts: Facts, movers: list[str], away: dict[str, dt.date],
     holders = sorted(p for p, c in roster.holder_by_position.items()
                      if c not in taken and c in roster.cadre_by_id and p not in away
                      and may_move(c))
-    features = {p: post_features(facts, p) for p in [*holders, *away]}
+    features.update({p: post_features(facts, p) for p in [*holders, *away]
+                     if p not in features})
     by_area: dict[str, list[str]] = {}  # the holders' posts per area, in order
     for p in holders:
         by_area.setdefault(features[p].area, []).append(p)

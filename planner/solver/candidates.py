@@ -1120,7 +1120,7 @@ def _judge_chunk(job: _Job, cadre_ids: list[str], judged: dict[str, set[str]],
     allowed = valid & ~hard_bits
     entry_post = np.asarray(entries.post, dtype=np.int64)
     entry_first = np.asarray(entries.first, dtype=np.int64)
-    entry_end = np.append(entry_first[1:], count).astype(np.int64)
+    entry_end = np.append(entry_first[1:], count)[: len(entry_first)].astype(np.int64)
     entry_plan = np.repeat(np.arange(len(plans), dtype=np.int64), plan_entries)
     width = entry_end - entry_first  # skipped entries have no rows
     # the first allowed row of each entry (its end if none)

@@ -662,6 +662,12 @@ def sweep(scenario: Path, variant_files: tuple[Path, ...], grid_file: Path | Non
 
     Exit 1 if a variant failed or leaves hard-due cadres unplaced (the others are written).
     """
+    from planner.cluster import start_local
+
+    # the in-process cluster starts before the planner is imported: its worker processes
+    # come up while this one loads and validates the variants
+    wanted = bool(variant_files) != (grid_file is not None)  # else api.sweep refuses
+    local = start_local(scheduler, workers) if wanted else None
     from planner import api
 
     err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -669,7 +675,7 @@ def sweep(scenario: Path, variant_files: tuple[Path, ...], grid_file: Path | Non
 
     target = out_dir or Path("sweeps") / outputs.slug(scenario.parent.name)
     result = api.sweep(scenario, target, variant_files, grid_file, scheduler, workers,
-                       progress=lambda message: err.print(message, markup=False))
+                       progress=lambda message: err.print(message, markup=False), local=local)
     if as_json:
         print_json({"folder": str(target), "workers": result.workers,
                     "seconds": round(result.seconds, 3),

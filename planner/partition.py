@@ -421,7 +421,7 @@ def _run_parts(parts: list[Part], scheduler: str | None, workers: int | None, sa
 
     from distributed import as_completed
 
-    from planner.sweep import close_client, open_client
+    from planner.cluster import close_client, open_client
 
     own = client is None
     client = client or open_client(scheduler, workers)

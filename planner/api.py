@@ -207,18 +207,21 @@ class PlanOutcome:
 def plan(scenario: Path | Workspace, previous: Path | None = None,
          progress: Progress | None = None, log: bool = False,
          incumbent: Progress | None = None, relax: bool = True,
-         scheduler: str | None = None, workers: int | None = None) -> PlanOutcome:
+         scheduler: str | None = None, workers: int | None = None,
+         client: Any = None) -> PlanOutcome:
     """Propose a plan and check it independently (nothing is written: see `write_plan`).
 
     `previous`: an earlier plan folder or moves file (CSV/xlsx) whose moves are kept where
     the rules allow; moves that no longer fit the scenario are dropped with a note each
     (`outcome.dropped`). With `relax`, an infeasible plan gets the smallest verified
-    relaxation (`outcome.relaxation`; costs extra solves).
+    relaxation (`outcome.relaxation`; costs extra solves). `client`: with
+    `solver.partition`, a Dask client or a started `cluster.LocalStart` to plan the parts
+    on (the caller closes it).
     """
     workspace = scenario if isinstance(scenario, Workspace) else load_workspace(scenario)
     facts = workspace.facts
     if facts.scenario.solver.partition != "none":
-        return plan_by_parts(workspace, previous, progress, scheduler, workers)
+        return plan_by_parts(workspace, previous, progress, scheduler, workers, client)
     earlier: Plan | None = None
     dropped: list[str] = []
     if previous is not None:
@@ -260,7 +263,7 @@ def _plan(workspace: Workspace, earlier: Plan | None, dropped: list[str],
 
 def plan_by_parts(workspace: Workspace, previous: Path | None = None,
                   progress: Progress | None = None, scheduler: str | None = None,
-                  workers: int | None = None) -> PlanOutcome:
+                  workers: int | None = None, client: Any = None) -> PlanOutcome:
     """`plan` of a scenario with `solver.partition`: the parts as Dask tasks (on the cluster
     at `scheduler`, or an in-process LocalCluster of `workers`; `workers=0`: one after
     another here), merged and checked against the whole roster (planner.partition).
@@ -276,7 +279,7 @@ def plan_by_parts(workspace: Workspace, previous: Path | None = None,
     facts = workspace.facts
     try:
         result = plan_partitioned(facts, scheduler=scheduler, workers=workers,
-                                  progress=progress)
+                                  progress=progress, client=client)
     except PartitionFailed as failure:
         if failure.pins:
             raise PinConflict(failure.messages) from None

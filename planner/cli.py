@@ -320,6 +320,11 @@ def plan(scenario: Path, out_dir: Path | None, as_json: bool, verbose: bool,
     started = time.perf_counter()
     out = console()
     err = Console(stderr=True, highlight=False, soft_wrap=True)
+    from planner.cluster import start_for_partitions
+
+    local = start_for_partitions(scenario, scheduler, workers)  # up while the roster loads
+    if local is not None:
+        click.get_current_context().call_on_close(local.close)
     workspace = api.load_workspace(scenario)
     by_parts = workspace.scenario.solver.partition != "none"
     warn_lookalikes(workspace)
@@ -341,7 +346,8 @@ def plan(scenario: Path, out_dir: Path | None, as_json: bool, verbose: bool,
 
         try:
             outcome = api.plan(workspace, previous=from_plan, progress=progress, log=verbose,
-                               incumbent=status.update, scheduler=scheduler, workers=workers)
+                               incumbent=status.update, scheduler=scheduler, workers=workers,
+                               client=local)
         except NoPlanInTime as timeout:
             status.stop()
             err.print(f"NO PLAN: {timeout}", markup=False)

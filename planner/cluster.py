@@ -68,6 +68,24 @@ def start_local(scheduler: str | None, workers: int | None) -> LocalStart | None
     return LocalStart(workers) if workers != 0 and not scheduler else None
 
 
+def start_for_partitions(scenario: Any, scheduler: str | None,
+                         workers: int | None) -> LocalStart | None:
+    """`start_local` for `rotation plan` of a scenario that plans by partition (its
+    `solver.partition`, read without the roster): the cluster comes up while the roster
+    loads. None for any other scenario, or one that does not load (the load says why)."""
+    from pathlib import Path
+
+    from planner.scenario import load_scenario
+
+    if workers == 0 or scheduler:
+        return None
+    try:
+        partition = load_scenario(Path(scenario), with_roster=False).solver.partition
+    except InputError:
+        return None
+    return LocalStart(workers) if partition != "none" else None
+
+
 class LocalStart:
     """An in-process LocalCluster coming up on a thread of its own; `client()` waits for it.
 

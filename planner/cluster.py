@@ -159,7 +159,7 @@ def _pre_spawn_environ() -> dict[str, str]:
     Dask, and the hash seed Dask's nanny sets."""
     import importlib.util
 
-    import yaml  # type: ignore[import-untyped]  # (dask depends on PyYAML)
+    import yaml
 
     spec = importlib.util.find_spec("distributed")
     environ: dict[str, Any] = {}

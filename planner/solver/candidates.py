@@ -675,14 +675,16 @@ def _secondees(facts: Facts, movers: list[str], away: dict[str, dt.date],
     for p in holders:
         by_area.setdefault(features[p].area, []).append(p)
     # `relation` reads a post's rank signature only: judged once per signature and away post
-    signature = {p: rank_signature(facts, p) for p in holders}
+    signature: dict[str, tuple[object, ...]] = {}
     found: Restricted = {}
     for position_id in sorted(away):
         target = features[position_id]
         equivalent: dict[tuple[object, ...], bool] = {}
         near = []
         for p in by_area.get(target.area, []):
-            key = signature[p]
+            key = signature.get(p)
+            if key is None:
+                key = signature[p] = rank_signature(facts, p)
             fits = equivalent.get(key)
             if fits is None:
                 fits = equivalent[key] = relation(facts, p, position_id, day) == "equivalent"

@@ -489,11 +489,13 @@ def run_tasks(tasks: Sequence[Task], run: Callable[[Task], Outcome] = plan_task,
         def running() -> int:
             return sum(len(keys) for keys in client.processing().values())
 
-        # one task group ("rotation-sweep": the token ends Dask's key prefix), so that the
-        # scheduler queues the tasks and hands each to the next free worker
-        futures = {client.submit(run, task,
-                                 key=f"rotation-sweep-{token}-{folder_name(task.name)}",
-                                 retries=1, pure=False): task for task in tasks}
+        # one task group ("rotation-sweep": the token ends Dask's key prefix) submitted at
+        # once, so that the scheduler queues the tasks and hands each to the next free
+        # worker (tasks submitted one by one go to workers before the group looks large
+        # enough to queue)
+        keys = [f"rotation-sweep-{token}-{folder_name(task.name)}" for task in tasks]
+        futures = dict(zip(client.map(run, list(tasks), key=keys, retries=1, pure=False),
+                           tasks, strict=True))
         pending = set(futures)
         last = time.perf_counter()
         while pending:

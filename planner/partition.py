@@ -349,7 +349,9 @@ class PartitionFailed(Exception):
 def plan_partitioned(facts: Facts, *, scheduler: str | None = None,
                      workers: int | None = None, progress: Progress | None = None,
                      client: Any = None) -> Partitioned:
-    """Split, plan the parts as Dask tasks (serially when workers == 0), merge, check."""
+    """Split, plan the parts as Dask tasks (serially when workers == 0), merge, check.
+    `client`: a Dask client or a started `cluster.LocalStart` (waited for only when the
+    parts are submitted), closed by the caller."""
     say = progress or (lambda _m: None)
     by = facts.scenario.solver.partition
     if by not in ("province", "auto"):

@@ -5,8 +5,9 @@ single-threaded worker process per core: planning is pure Python, so threads wou
 one GIL; how it starts: planner.cluster) or an existing cluster given by its scheduler
 address. A task carries the rule set the client loaded to validate it, loads the scenario
 and roster on the worker, plans it exactly as `rotation plan` does and returns the plan
-folder's three files as text; the client writes them. Nothing a worker returns depends on the worker (no
-clock, no host, input paths relative to the client's folder), so a sweep gives the same
+folder's three files as text; the client writes them. Nothing a worker returns depends
+on the worker (no clock, no host, input paths relative to the client's folder), so a
+sweep gives the same
 bytes on any number of workers, after a worker died mid-task (the scheduler re-runs its
 tasks elsewhere) and in a serial run (`workers=0`: the same function in this process).
 

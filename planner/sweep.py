@@ -7,9 +7,9 @@ address. A task carries the rule set the client loaded to validate it, loads the
 and roster on the worker, plans it exactly as `rotation plan` does and returns the plan
 folder's three files as text; the client writes them. Nothing a worker returns depends
 on the worker (no clock, no host, input paths relative to the client's folder), so a
-sweep gives the same
-bytes on any number of workers, after a worker died mid-task (the scheduler re-runs its
-tasks elsewhere) and in a serial run (`workers=0`: the same function in this process).
+sweep gives the same bytes on any number of workers, after a worker died mid-task (the
+scheduler re-runs its tasks elsewhere) and in a serial run (`workers=0`: the same function
+in this process).
 
 Variants come from scenario files (overlays that `extends` the base) or from a grid file
 that crosses parameter values — see `GridFile` and the README's "Sweeps and national runs".

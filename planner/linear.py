@@ -58,6 +58,9 @@ class CandidateArrays:
     origin: np.ndarray
     round: np.ndarray
     secondment: np.ndarray
+    #: per candidate its cadre's code in `cadres` (cadres in order of their first candidate)
+    cadre: np.ndarray | None = None
+    cadres: list[str] | None = None
 
 
 @dataclass
@@ -96,8 +99,6 @@ class LinearModel:
 
     def __post_init__(self) -> None:
         self.by_cadre: dict[str, list[int]] = defaultdict(list)
-        self.by_position: dict[str, list[int]] = defaultdict(list)
-        self.by_unit_round: dict[tuple[str, int], list[int]] = defaultdict(list)
         self._blocks: list[_Block] = []
         # rows added one at a time, flushed into a block when the matrix is read
         self._pending_cols: list[int] = []
@@ -109,19 +110,22 @@ class LinearModel:
         self._pending_rules: list[str] = []
 
     # -- columns -----------------------------------------------------------------------
-    def matching(self, rule: Any, facts: Any) -> list[Candidate]:
-        """Candidates in force and selected by `rule` (a kind's encoding starts here)."""
+    def matching(self, rule: Any, facts: Any,
+                 among: Sequence[Candidate] | None = None) -> list[Candidate]:
+        """Candidates in force and selected by `rule` (a kind's encoding starts here), of
+        all or of those `among` (in their order)."""
+        pool = self.candidates if among is None else among
         in_force: dict[dt.date, bool] = {}  # per start day (a round's)
-        for candidate in self.candidates:
+        for candidate in pool:
             if candidate.start not in in_force:
                 in_force[candidate.start] = rule.in_force(candidate.start)
         if not rule.selector.conditions:
-            return [c for c in self.candidates if in_force[c.start]]
+            return [c for c in pool if in_force[c.start]]
         found = []
         # the selector reads the move context, the same for every round of a (cadre, form,
         # post): matched once per such triple
         matched: dict[tuple[str, str, str | None, str], bool] = {}
-        for candidate in self.candidates:
+        for candidate in pool:
             if not in_force[candidate.start]:
                 continue
             key = (candidate.cadre, candidate.form, candidate.from_position,
@@ -157,22 +161,32 @@ class LinearModel:
         self._arrays = arrays
         return arrays
 
-    def add_candidates(self, candidates: Sequence[Candidate]) -> None:
-        """`add_candidate` of each, in one go."""
+    def add_candidates(self, candidates: Sequence[Candidate],
+                       arrays: CandidateArrays | None = None) -> None:
+        """`add_candidate` of each, in one go; `arrays`: the same candidates as arrays, when
+        the caller has them (the first candidates of the model only)."""
         if not candidates:
             return
         assert candidates[0].index == len(self.costs) and \
             candidates[-1].index == len(self.costs) + len(candidates) - 1
+        first = not self.candidates
         self.candidates.extend(candidates)
         self.costs.extend([c.cost for c in candidates])
         self.upper.extend([1.0] * len(candidates))
         self.integral.extend([True] * len(candidates))
-        by_cadre, by_position, by_unit_round = self.by_cadre, self.by_position, \
-            self.by_unit_round
+        if arrays is not None and first and arrays.cadre is not None \
+                and arrays.cadres is not None and len(arrays.to) == len(candidates):
+            # columns of each cadre, in column order: one stable sort of the cadre codes
+            order = np.argsort(arrays.cadre, kind="stable")
+            bounds = np.cumsum(np.bincount(arrays.cadre, minlength=len(arrays.cadres)))
+            for cadre_id, columns in zip(arrays.cadres, np.split(order, bounds[:-1]),
+                                         strict=True):
+                self.by_cadre[cadre_id] = columns.tolist()
+            self._arrays = arrays
+            return
+        by_cadre = self.by_cadre
         for c in candidates:
             by_cadre[c.cadre].append(c.index)
-            by_position[c.to_position].append(c.index)
-            by_unit_round[(c.unit, c.round_index)].append(c.index)
 
     def add_candidate(self, candidate: Candidate) -> None:
         assert candidate.index == len(self.costs)
@@ -181,8 +195,6 @@ class LinearModel:
         self.upper.append(1.0)
         self.integral.append(True)
         self.by_cadre[candidate.cadre].append(candidate.index)
-        self.by_position[candidate.to_position].append(candidate.index)
-        self.by_unit_round[(candidate.unit, candidate.round_index)].append(candidate.index)
 
     @property
     def num_candidates(self) -> int:
@@ -230,6 +242,43 @@ class LinearModel:
             return
         slack = self.add_column(weight, math.inf, f"slack {label}", rule)
         self.add_row([*term_list, (slack, -1.0)], upper=upper, label=label, rule=rule)
+
+    def add_count_rows(self, groups: Sequence[np.ndarray], caps: Sequence[float],
+                       labels: Sequence[str], rule: str,
+                       soft_weight: float | None = None) -> None:
+        """Σ x over each group's columns ≤ its cap, as one block: `add_row` (or, with a
+        `soft_weight`, `add_soft_row`) of every group in turn, the same rows and slack
+        columns in the same order, without a Python call per row."""
+        if not groups:
+            return
+        sizes = np.array([len(g) for g in groups], dtype=np.int64)
+        keep = sizes > 0
+        if not keep.all():
+            groups = [g for g, k in zip(groups, keep.tolist(), strict=True) if k]
+            caps = [c for c, k in zip(caps, keep.tolist(), strict=True) if k]
+            labels = [label for label, k in zip(labels, keep.tolist(), strict=True) if k]
+            sizes = sizes[keep]
+        count = len(groups)
+        if count == 0:
+            return
+        columns = np.concatenate([np.asarray(g, dtype=np.int64) for g in groups])
+        rows = np.repeat(np.arange(count), sizes)
+        coefs = np.ones(len(columns))
+        if soft_weight is not None:
+            first = self.num_columns
+            slack_labels = [f"slack {label}" for label in labels]
+            self.costs.extend([float(soft_weight)] * count)
+            self.upper.extend([math.inf] * count)
+            self.integral.extend([False] * count)
+            self.column_labels.update(zip(range(first, first + count), slack_labels,
+                                          strict=True))
+            if rule:
+                self.column_rules.update(dict.fromkeys(range(first, first + count), rule))
+            columns = np.concatenate([columns, np.arange(first, first + count)])
+            rows = np.concatenate([rows, np.arange(count)])
+            coefs = np.concatenate([coefs, -np.ones(count)])
+        matrix = sp.csr_matrix((coefs, (rows, columns)), shape=(count, self.num_columns))
+        self.add_rows(matrix, -math.inf, np.asarray(caps, dtype=np.float64), labels, rule)
 
     def add_rows(self, matrix: sp.csr_matrix, lower: np.ndarray | float,
                  upper: np.ndarray | float, labels: Sequence[str], rule: str) -> None:

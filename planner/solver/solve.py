@@ -62,6 +62,10 @@ def model_arrays(model: LinearModel) -> Arrays:
 def cadre_groups(model: LinearModel) -> np.ndarray:
     """For each column, its cadre's number (−1 for slacks): the master's seed is per cadre."""
     group = np.full(model.num_columns, -1, dtype=np.int64)
+    arrays = model.candidate_arrays()
+    if arrays.cadre is not None:
+        group[: len(arrays.cadre)] = arrays.cadre
+        return group
     number: dict[str, int] = {}
     for candidate in model.candidates:
         group[candidate.index] = number.setdefault(candidate.cadre, len(number))

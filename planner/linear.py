@@ -101,8 +101,8 @@ class LinearModel:
         self.by_cadre: dict[str, list[int]] = defaultdict(list)
         self._blocks: list[_Block] = []
         # rows added one at a time, flushed into a block when the matrix is read
-        self._pending_cols: list[int] = []
-        self._pending_coefs: list[float] = []
+        self._pending_cols: list[np.ndarray] = []
+        self._pending_coefs: list[np.ndarray] = []
         self._pending_ptr: list[int] = [0]
         self._pending_lower: list[float] = []
         self._pending_upper: list[float] = []
@@ -220,15 +220,25 @@ class LinearModel:
     def add_row(self, terms: Iterable[tuple[int, float]], lower: float = -math.inf,
                 upper: float = math.inf, label: str = "", rule: str = "") -> None:
         """lower ≤ Σ coef·x ≤ upper (terms with the same column are summed)."""
-        merged: dict[int, float] = {}
-        for column, coef in terms:
-            merged[column] = merged.get(column, 0.0) + coef
-        columns = sorted(c for c, v in merged.items() if v != 0.0)
-        if not columns:
+        pairs = terms if isinstance(terms, list) else list(terms)
+        if not pairs:
             return
-        self._pending_cols.extend(columns)
-        self._pending_coefs.extend(merged[c] for c in columns)
-        self._pending_ptr.append(len(self._pending_cols))
+        columns_of, coefs_of = zip(*pairs, strict=True)
+        columns: np.ndarray = np.array(columns_of, dtype=np.int64)
+        coefs: np.ndarray = np.array(coefs_of, dtype=np.float64)
+        if len(columns) > 1 and not (columns[1:] > columns[:-1]).all():
+            # sorted, the same column's terms summed in their order
+            unique, inverse = np.unique(columns, return_inverse=True)
+            coefs = np.bincount(inverse.reshape(-1), weights=coefs, minlength=len(unique))
+            columns = unique
+        keep = coefs != 0.0
+        if not keep.all():
+            columns, coefs = columns[keep], coefs[keep]
+        if not len(columns):
+            return
+        self._pending_cols.append(columns)
+        self._pending_coefs.append(coefs)
+        self._pending_ptr.append(self._pending_ptr[-1] + len(columns))
         self._pending_lower.append(lower)
         self._pending_upper.append(upper)
         self._pending_labels.append(label)
@@ -307,8 +317,8 @@ class LinearModel:
             return
         self._blocks.append(_Block(
             np.array(self._pending_ptr, dtype=np.int64),
-            np.array(self._pending_cols, dtype=np.int32),
-            np.array(self._pending_coefs, dtype=np.float64),
+            np.concatenate(self._pending_cols).astype(np.int32),
+            np.concatenate(self._pending_coefs),
             np.array(self._pending_lower, dtype=np.float64),
             np.array(self._pending_upper, dtype=np.float64),
             self._pending_labels, self._pending_rules))

@@ -131,8 +131,9 @@ class Vacancy(RuleKind):
         starts = [r.start for r in facts.rounds]
         for i in np.flatnonzero(bounded).tolist():
             candidate = model.candidates[i]
-            end = secondment_end(facts, candidate.to_position, candidate.start) \
-                if secondment[i] else None
+            # (a secondment's candidate carries its end: planner.forms.secondment_end)
+            end = (candidate.end or secondment_end(facts, candidate.to_position,
+                                                   candidate.start)) if secondment[i] else None
             if candidate.to_position in away:
                 end = min(end or away[candidate.to_position], away[candidate.to_position])
             if end is not None:

@@ -24,6 +24,7 @@ import math
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from operator import attrgetter
 
 import numpy as np
 import scipy.sparse as sp
@@ -110,27 +111,27 @@ class OptionTable:
 
     @classmethod
     def of(cls, facts: Facts, options: Sequence[Option]) -> OptionTable:
+        # attrgetter and the dicts' own methods through map: no Python frame per option
         count = len(options)
-        cadre_ids = [o.cadre for o in options]
-        destinations = [o.to_position for o in options]
-        cadre_code: dict[str, int] = {}
-        cadre = np.fromiter((cadre_code.setdefault(c, len(cadre_code)) for c in cadre_ids),
-                            np.int64, count)
-        post_code: dict[str, int] = {}
-        to = np.fromiter((post_code.setdefault(p, len(post_code)) for p in destinations),
-                         np.int64, count)
+        cadre_ids = list(map(attrgetter("cadre"), options))
+        destinations = list(map(attrgetter("to_position"), options))
+        cadres = list(dict.fromkeys(cadre_ids))
+        cadre_code = {c: i for i, c in enumerate(cadres)}
+        cadre = np.fromiter(map(cadre_code.__getitem__, cadre_ids), np.int64, count)
+        post_code = {p: i for i, p in enumerate(dict.fromkeys(destinations))}
+        to = np.fromiter(map(post_code.__getitem__, destinations), np.int64, count)
         num_destinations = len(post_code)
         cadre_by_id = facts.roster.cadre_by_id
-        home = [cadre_by_id[c].position for c in cadre_code]  # per distinct cadre
+        home = [cadre_by_id[c].position for c in cadres]  # per distinct cadre
         # origins after every destination, in order of their first option (CandidateArrays)
         home_code = np.array([-1 if h is None else post_code.setdefault(h, len(post_code))
                               for h in home], dtype=np.int64)
         origin = home_code[cadre] if count else np.zeros(0, dtype=np.int64)
-        return cls(list(cadre_code), cadre, list(post_code), to, origin,
-                   np.fromiter((o.round_index for o in options), np.int64, count),
-                   [o.form for o in options],
-                   np.fromiter((o.soft_cost for o in options), np.float64, count),
-                   [o.soft_rules for o in options], num_destinations)
+        return cls(cadres, cadre, list(post_code), to, origin,
+                   np.fromiter(map(attrgetter("round_index"), options), np.int64, count),
+                   list(map(attrgetter("form"), options)),
+                   np.fromiter(map(attrgetter("soft_cost"), options), np.float64, count),
+                   list(map(attrgetter("soft_rules"), options)), num_destinations)
 
 
 def option_costs(facts: Facts, options: list[Option], previous: Plan | None,
@@ -149,22 +150,27 @@ def option_costs(facts: Facts, options: list[Option], previous: Plan | None,
     due_round = cadre_due[table.cadre] if len(cost) else np.zeros(0)
     has_post = cadre_has_post[table.cadre] if len(cost) else np.zeros(0, dtype=bool)
     # skill fit and the tie-break digest, once per distinct (cadre, post, form)
-    form_code: dict[str, int] = {}
-    form = np.fromiter((form_code.setdefault(f, len(form_code)) for f in table.forms),
-                       np.int64, len(cost))
-    forms = list(form_code)
-    key = (table.cadre * table.num_destinations + table.to) * max(1, len(forms)) + form
-    distinct, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-    cadre_skills = [set(facts.cadre(c).skills) for c in table.cadres]
-    post_skills = [set(facts.position(p).skills) for p in table.posts[:table.num_destinations]]
+    form_names = list(dict.fromkeys(table.forms))
+    form_code = {f: i for i, f in enumerate(form_names)}
+    form = np.fromiter(map(form_code.__getitem__, table.forms), np.int64, len(cost))
+    key = (table.cadre * table.num_destinations + table.to) * max(1, len(form_names)) + form
+    _distinct, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    # skills as bit masks: the fit is the count of bits a cadre's and a post's masks share
+    skill_bit: dict[str, int] = {}
+    cadre_mask = [_mask(facts.cadre(c).skills, skill_bit) for c in table.cadres]
+    post_mask = [_mask(facts.position(p).skills, skill_bit)
+                 for p in table.posts[:table.num_destinations]]
     cadres, posts = table.cadres, table.posts
     sha = hashlib.sha256
-    fixed_of = np.empty(len(distinct), dtype=np.float64)
-    for k, i in enumerate(first.tolist()):
-        c, p, f = int(table.cadre[i]), int(table.to[i]), int(form[i])
-        fit = len(cadre_skills[c] & post_skills[p])
-        digest = sha(f"{cadres[c]}|{posts[p]}|{forms[f]}".encode()).digest()
-        fixed_of[k] = -weights.skill_fit * fit + 1e-6 * (digest[0] % 97)
+    first_cadre = table.cadre[first].tolist()
+    first_post = table.to[first].tolist()
+    first_form = form[first].tolist()
+    fit = np.array([(cadre_mask[c] & post_mask[p]).bit_count()
+                    for c, p in zip(first_cadre, first_post, strict=True)], dtype=np.float64)
+    digest = np.array([sha(f"{cadres[c]}|{posts[p]}|{form_names[f]}".encode()).digest()[0]
+                       for c, p, f in zip(first_cadre, first_post, first_form, strict=True)],
+                      dtype=np.float64)
+    fixed_of = -weights.skill_fit * fit + 1e-6 * (digest % 97)
     fixed = fixed_of[inverse.reshape(-1)] if len(cost) else np.zeros(0)
     remaining = num_rounds - rounds
     if not has_vacancy_rule:
@@ -183,6 +189,13 @@ def option_costs(facts: Facts, options: list[Option], previous: Plan | None,
                     option.to_position, option.round_index, option.form):
                 cost[i] += CHANGE_PENALTY
     return cost
+
+
+def _mask(skills: Sequence[str], bit: dict[str, int]) -> int:
+    mask = 0
+    for skill in skills:
+        mask |= 1 << bit.setdefault(skill, len(bit))
+    return mask
 
 
 @contextmanager

@@ -200,7 +200,7 @@ class WarmLP:
     """HiGHS (highspy) holding the restricted master between rounds of column generation:
     new columns join the solved LP, and the dual simplex goes on from the last basis."""
 
-    def __init__(self, arrays: Arrays):
+    def __init__(self, arrays: Arrays, csc: sp.csc_matrix | None = None):
         import highspy
 
         self.highspy = highspy
@@ -214,7 +214,7 @@ class WarmLP:
         # (hanoi-2023's first master: 8,997 → 4,995 iterations, the same optimum)
         self.highs.setOptionValue("dual_simplex_cost_perturbation_multiplier", 0.0)
         self.arrays = arrays
-        self.csc = arrays.matrix.tocsc()
+        self.csc = csc if csc is not None else arrays.matrix.tocsc()
         self.columns: list[int] = []
         inf = highspy.kHighsInf
         rows = arrays.matrix.shape[0]

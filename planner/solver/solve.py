@@ -221,11 +221,12 @@ def _column_generation(model: LinearModel, arrays: Arrays, solver: str,
     master = cheapest_per_group(arrays.cost, group, K_CHEAPEST)
     if hint is not None:
         master |= hint > 0.5
-    transposed = arrays.matrix.T.tocsr()
+    # one column-major copy serves the master's columns and, transposed (a view), pricing
     csc = arrays.matrix.tocsc()
+    transposed = csc.T
     full = Arrays(arrays.cost, arrays.upper, arrays.integral, csc, arrays.row_lower,
                   arrays.row_upper)
-    warm = WarmLP(arrays) if solver == "highspy" else None
+    warm = WarmLP(arrays, csc) if solver == "highspy" else None
     if warm is not None:
         warm.add(np.flatnonzero(master))
     rounds = 0

@@ -8,6 +8,7 @@ tenure ("đủ 60 tháng").
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -26,6 +27,25 @@ def add_months(day: dt.date, months: int) -> dt.date:
     if day.day <= 28:  # every month has a 28th: the common case needs no month length
         return dt.date(year, month, day.day)
     return dt.date(year, month, min(day.day, _days_in_month(year, month)))
+
+
+@functools.lru_cache(maxsize=256)
+def earliest_reaching(months: int, day: dt.date) -> dt.date:
+    """The first date d with add_months(d, months) >= day.
+
+    add_months never decreases as its day grows, so "add_months(start, m) >= day" is
+    "start >= earliest_reaching(m, day)": one comparison per cadre instead of a date
+    built per cadre (tenure limits scan the whole roster). Found by bisection between
+    bounds that hold for any month lengths (28–31 days)."""
+    low = day.toordinal() - max(31 * months, 28 * months) - 62  # add_months(low, …) < day
+    high = day.toordinal() - min(31 * months, 28 * months) + 62  # add_months(high, …) >= day
+    while high - low > 1:
+        middle = (low + high) // 2
+        if add_months(dt.date.fromordinal(middle), months) >= day:
+            high = middle
+        else:
+            low = middle
+    return dt.date.fromordinal(high)
 
 
 _MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
@@ -113,7 +133,9 @@ def retirement_date(birth_date: dt.date, gender: str) -> dt.date:
     base = _SCHEDULE[gender][0]
     if add_months(birth_date, base).year < 2021:
         return add_months(birth_date, base)
-    for year in range(2021, 2100):
+    # before the year they turn the base age nobody reaches any age of the schedule (every
+    # age is at least the base): start there rather than at 2021
+    for year in range(max(2021, birth_date.year + base // 12), 2100):
         day = add_months(birth_date, retirement_age_months(gender, year))
         if day.year <= year:
             return day

@@ -244,7 +244,7 @@ def _read_csv(path: Path) -> RawTable:
             if not header:
                 header = [cell.strip() for cell in record]
                 header_line = record_start
-            elif any(cell.strip() for cell in record):
+            elif "".join(record).strip():  # some cell is not blank (one join, not a scan)
                 rows.append((record_start, record))
             record_start = reader.line_num + 1
     except csv.Error as exc:
@@ -573,6 +573,8 @@ def lookalike_warnings(roster: Roster) -> list[str]:
 def lookalike_letters(value: str) -> str:
     """The letters of `value` that only look Latin, named ('\\u0421 CYRILLIC CAPITAL LETTER
     ES'), or '' if it has none."""
+    if value.isascii():  # nearly every id: no letter to name
+        return ""
     odd = [c for c in value if ord(c) > 127
            and unicodedata.name(c, "").startswith(_LOOKALIKE_SCRIPTS)]
     return ", ".join(f"\\u{ord(c):04X} {unicodedata.name(c)}" for c in dict.fromkeys(odd))

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from planner.calendar import (
     add_months,
+    earliest_reaching,
     make_rounds,
     months_between,
     months_to_retirement,
@@ -233,3 +234,34 @@ def test_remaining_service_counts_whole_months_and_stops_at_zero():
     # The day before he retires a month is not complete yet: 0 whole months left.
     assert months_to_retirement(D(1966, 4, 1), "male", D(2028, 3, 31)) == 0
     assert months_to_retirement(D(1960, 6, 1), "male", D(2024, 1, 1)) == 0  # long retired
+
+
+@given(st.dates(dt.date(1950, 1, 1), dt.date(2090, 12, 31)), st.integers(-240, 240),
+       st.dates(dt.date(1960, 1, 1), dt.date(2080, 12, 31)))
+@settings(max_examples=400, deadline=None)
+def test_a_start_reaches_a_day_in_whole_months_exactly_from_the_earliest_reaching_date(
+        start: dt.date, months: int, day: dt.date) -> None:
+    assert (add_months(start, months) >= day) == (start >= earliest_reaching(months, day))
+
+
+def test_the_earliest_start_reaching_a_day_is_exact_at_month_ends() -> None:
+    # 60 months before 2026-01-01 is 2021-01-01; the day before falls short
+    assert earliest_reaching(60, dt.date(2026, 1, 1)) == dt.date(2021, 1, 1)
+    # clipping: 2025-02-28 is reached from 2024-11-28 (+3) and from 29–30 Nov (clipped)
+    assert earliest_reaching(3, dt.date(2025, 2, 28)) == dt.date(2024, 11, 28)
+    assert add_months(dt.date(2024, 11, 27), 3) < dt.date(2025, 2, 28)
+
+
+@given(st.dates(dt.date(1940, 1, 1), dt.date(2005, 12, 31)), st.sampled_from(["male", "female"]))
+@settings(max_examples=300, deadline=None)
+def test_the_retirement_date_is_the_first_year_in_which_the_age_of_that_year_is_reached(
+        birth: dt.date, gender: str) -> None:
+    # NĐ 135/2020 Art 4 read literally: the age applying in year Y, reached by the end of Y
+    base = retirement_age_months(gender, 2000)
+    if add_months(birth, base).year < 2021:
+        expected = add_months(birth, base)
+    else:
+        expected = next(add_months(birth, retirement_age_months(gender, y))
+                        for y in range(2021, 2100)
+                        if add_months(birth, retirement_age_months(gender, y)).year <= y)
+    assert retirement_date(birth, gender) == expected

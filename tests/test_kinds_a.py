@@ -314,6 +314,25 @@ def test_secretary_and_chair_replaced_two_quarters_apart_are_fine(adaptation_ws)
     assert violations_of(adaptation_ws, plan, "adaptation") == []
 
 
+def test_a_violation_names_each_adapting_cadre_with_post_and_period(adaptation_ws):
+    plan = plan_of(adaptation_ws, *swaps((SECRETARIES, 0), (CHAIRS, 1)))
+    found = violations_of(adaptation_ws, plan, "adaptation")
+    quang_an = next(v for v in found if "C030" in v.cadres)
+    # secretary from 2024-01-01 (key post: 6 months), chair from 2024-04-01 (6 months)
+    assert "C030 in P-QA-BT 2024-01-01…2024-07-01" in quang_an.message
+    assert "C032 in P-QA-CT 2024-04-01…2024-10-01" in quang_an.message
+
+
+@pytest.mark.parametrize(("form", "limited"), [("rotation", True), ("transfer", False)])
+def test_applies_to_on_the_move_form_limits_only_the_arrivals_it_selects(tmp_path, form,
+                                                                        limited):
+    # the chairs and vice chairs arrive by rotation: a rule for transfers leaves them be
+    rule = ADAPTATION + f"    applies_to: {{move.form: {form}}}\n"
+    ws = workspace(tmp_path, rules_file(rule))
+    found = violations_of(ws, plan_of(ws, *swaps((CHAIRS, 0), (VICE_CHAIRS, 0))), "adaptation")
+    assert bool(found) == limited
+
+
 def test_leaders_who_took_their_post_before_the_plan_still_count(tmp_path):
     # With 36 months of adaptation, C033 (Nhật Tân vice chair since 2022-01-01) adapts until
     # 2025-01-01 and C024 (Quảng An vice chair since 2021-06-01) until 2024-06-01. New chairs

@@ -102,6 +102,31 @@ def test_yaml_nested_thousands_deep_is_refused_with_its_line(workdir: Path):
     assert code == 2 and "scenario.yaml:10:" in output and "nested deeper" in output
 
 
+@pytest.mark.parametrize("parser", ["libyaml", "ruamel"])
+def test_yaml_nesting_is_refused_from_one_level_past_the_limit_with_either_parser(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parser: str):
+    from planner import yamlio
+    from planner.errors import InputError
+
+    if parser == "ruamel":  # PyYAML without libyaml: ruamel's own parser checks the nesting
+        monkeypatch.setattr(yamlio, "_C_PARSER", None)
+    path = tmp_path / "deep.yaml"
+    for depth, refused in ((yamlio.MAX_DEPTH - 1, False), (yamlio.MAX_DEPTH, False),
+                           (yamlio.MAX_DEPTH + 1, True)):
+        # the top mapping is one level: depth − 1 brackets inside it
+        path.write_text("a: 1\nb: " + "[" * (depth - 1) + "]" * (depth - 1) + "\n",
+                        encoding="utf-8")
+        if not refused:
+            yamlio._PARSED.clear()
+            yamlio.read_yaml(path)
+            continue
+        with pytest.raises(InputError) as raised:
+            yamlio.read_yaml(path)
+        problem = raised.value.problems[0]
+        assert (problem.line, problem.column) == (2, 4 + yamlio.MAX_DEPTH - 1)
+        assert f"nested deeper than {yamlio.MAX_DEPTH} levels" in problem.message
+
+
 def test_a_self_referencing_alias_is_refused(workdir: Path):
     append(workdir / SCENARIO, "disable: &loop [*loop]\n")
     code, output = run("validate", SCENARIO)

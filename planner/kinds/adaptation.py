@@ -130,23 +130,32 @@ def adapting_in_round(rule: Rule, facts: Facts, plan: Plan, timeline: Timeline,
     earliest = add_months(round_.start, -longest_adaptation(rule))
     recent = facts.started_between(earliest, round_.start)
     movers = [facts.cadre(m.cadre) for m in plan.moves]
+    # whether the rule selects a cadre's arrival and when it stops adapting depend on the
+    # arrival only, not on the round: worked out once per timeline, rule and arrival
+    ends: dict[tuple[str, bool], tuple[bool, dt.date]] = timeline.memo.setdefault(
+        ("adapting", rule.id), {})
     for cadre in {c.id: c for c in [*recent, *movers]}.values():
-        post = timeline.post_of(cadre.id, round_.index)
+        move = plan.move_by_cadre.get(cadre.id)
+        post = cadre.position if move is None else timeline.post_of(cadre.id, round_.index)
         if post is None:
             continue
-        move = plan.move_by_cadre.get(cadre.id)
         if move is not None and move.round_index <= round_.index and post == move.to_position:
             since, planned = move.start, True
-            context = facts.move_context(move)
         elif post == cadre.position and cadre.position_start is not None:
             since, planned = cadre.position_start, False
-            context = facts.cadre_context(cadre.id)
         else:
             continue
-        if since > round_.start or not rule.selector.matches(context):
+        if since > round_.start:
             continue
-        until = add_months(since, adaptation_months(rule, facts, post, since))
-        if round_.start < until:
+        known = ends.get((cadre.id, planned))
+        if known is None:
+            context = facts.move_context(move) if planned and move is not None \
+                else facts.cadre_context(cadre.id)
+            known = ends[(cadre.id, planned)] = (
+                rule.selector.matches(context),
+                add_months(since, adaptation_months(rule, facts, post, since)))
+        selected, until = known
+        if selected and round_.start < until:
             found.append(Adapting(cadre.id, post, since, until, planned))
     return found
 

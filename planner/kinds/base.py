@@ -272,8 +272,12 @@ class RuleKind:
     def check(self, rule: Rule, facts: Facts, plan: Plan) -> list[Violation]:
         """Every violation of `rule` in a finished plan. Default: judge each move."""
         found = []
+        in_force: dict[dt.date, bool] = {}  # moves share a few round starts
         for move in plan.moves:
-            if not rule.in_force(move.start):
+            now = in_force.get(move.start)
+            if now is None:
+                now = in_force[move.start] = rule.in_force(move.start)
+            if not now:
                 continue
             if not rule.selector.matches(facts.move_context(move)):
                 continue
@@ -322,8 +326,11 @@ class Timeline:
         cached = self._by_round.get(round_index)
         if cached is None:
             cached = {}
+            moved = self.plan.move_by_cadre
             for cadre in self.facts.roster.cadres:
-                post = self.post_of(cadre.id, round_index)
+                # most cadres do not move: their post is the roster's (post_of, inlined)
+                post = self.post_of(cadre.id, round_index) if cadre.id in moved \
+                    else cadre.position
                 if post is not None:
                     cached[post] = cadre.id
             self._by_round[round_index] = cached

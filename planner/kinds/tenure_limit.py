@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
-from planner.calendar import add_months, months_between
+from planner.calendar import add_months, earliest_reaching, months_between
 from planner.i18n.messages import say
 from planner.kinds.base import STAY_LABEL, Due, Params, Relaxation, RuleKind, Violation, violation
 from planner.models import FORMS_EXCEPT_SECONDMENT, Form
@@ -44,7 +44,7 @@ def due_under(rule: Rule, facts: Facts, cadre_id: str) -> Due | None:
     if cadre.position is None or start is None:
         return None
     fixed = not isinstance(rule.params.max_months, dict)
-    if fixed and add_months(start, int(rule.params.max_months)) >= facts.rounds[-1].end:
+    if fixed and start >= earliest_reaching(int(rule.params.max_months), facts.rounds[-1].end):
         return None  # the usual case, and cheap: the limit falls after the horizon
     if not rule.selector.matches(facts.cadre_context(cadre_id)):
         return None

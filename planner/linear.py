@@ -15,9 +15,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
 import numpy as np
 import scipy.sparse as sp
@@ -45,6 +45,82 @@ class Candidate(NamedTuple):
     soft_rules: tuple[str, ...] = ()
     #: a secondment's return (planner.forms.secondment_end); None for permanent moves
     end: dt.date | None = None
+
+
+@dataclass
+class CandidateColumns:
+    """What makes the candidates of a built model, as per-option codes and per-code values:
+    a Candidate is made from them when first read (a city's model has hundreds of thousands
+    of candidates; a plan reads the few thousand it chooses, and the kinds read arrays)."""
+
+    cadres: list[str]
+    cadre: np.ndarray  # per option: code in cadres
+    homes: list[str | None]  # per cadre code: the post held
+    forms: list[str]  # per option
+    posts: list[str]
+    to: np.ndarray  # per option: code in posts
+    round: np.ndarray
+    starts: list[dt.date]  # per round
+    cost: np.ndarray  # per option: the objective's cost when built
+    units: list[str]  # per post code (destinations), likewise below
+    localities: list[str]
+    roles: list[str]
+    keys: list[bool]
+    soft_rules: list[tuple[str, ...]]
+    ends: dict[int, dt.date]  # per secondment option: its end
+
+    def make(self, index: int) -> Candidate:
+        cadre, post, round_index = int(self.cadre[index]), int(self.to[index]), \
+            int(self.round[index])
+        return Candidate(index, self.cadres[cadre], self.forms[index], self.homes[cadre],
+                         self.posts[post], round_index, self.starts[round_index],
+                         float(self.cost[index]), self.units[post], self.localities[post],
+                         self.roles[post], self.keys[post], self.soft_rules[index],
+                         self.ends.get(index))
+
+
+class CandidateList(Sequence[Candidate]):
+    """The model's candidates, a list to its readers; those of `CandidateColumns` are made
+    on first reading (and kept), those appended are stored as they are."""
+
+    def __init__(self, columns: CandidateColumns | None = None) -> None:
+        self._columns = columns
+        self._made: list[Candidate | None] = [None] * (0 if columns is None else
+                                                       len(columns.forms))
+
+    def __len__(self) -> int:
+        return len(self._made)
+
+    @overload
+    def __getitem__(self, index: int) -> Candidate: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Candidate]: ...
+
+    def __getitem__(self, index: int | slice) -> Candidate | list[Candidate]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self._made)))]
+        found = self._made[index]
+        if found is None:
+            assert self._columns is not None
+            position = index if index >= 0 else len(self._made) + index
+            found = self._made[index] = self._columns.make(position)
+        return found
+
+    def __iter__(self) -> Iterator[Candidate]:
+        for index in range(len(self._made)):
+            yield self[index]
+
+    def __eq__(self, other: object) -> bool:
+        return list(self) == (list(other) if isinstance(other, CandidateList) else other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def append(self, candidate: Candidate) -> None:
+        self._made.append(candidate)
+
+    def extend(self, candidates: Iterable[Candidate]) -> None:
+        self._made.extend(candidates)
 
 
 @dataclass
@@ -90,7 +166,7 @@ class _Block:
 class LinearModel:
     """min cost·x subject to rows; columns 0..n-1 are candidates, later ones are slacks."""
 
-    candidates: list[Candidate] = field(default_factory=list)
+    candidates: CandidateList = field(default_factory=CandidateList)
     costs: list[float] = field(default_factory=list)
     upper: list[float] = field(default_factory=list)
     integral: list[bool] = field(default_factory=list)
@@ -161,32 +237,38 @@ class LinearModel:
         self._arrays = arrays
         return arrays
 
-    def add_candidates(self, candidates: Sequence[Candidate],
-                       arrays: CandidateArrays | None = None) -> None:
-        """`add_candidate` of each, in one go; `arrays`: the same candidates as arrays, when
-        the caller has them (the first candidates of the model only)."""
+    def add_candidates(self, candidates: Sequence[Candidate]) -> None:
+        """`add_candidate` of each, in one go."""
         if not candidates:
             return
         assert candidates[0].index == len(self.costs) and \
             candidates[-1].index == len(self.costs) + len(candidates) - 1
-        first = not self.candidates
         self.candidates.extend(candidates)
         self.costs.extend([c.cost for c in candidates])
         self.upper.extend([1.0] * len(candidates))
         self.integral.extend([True] * len(candidates))
-        if arrays is not None and first and arrays.cadre is not None \
-                and arrays.cadres is not None and len(arrays.to) == len(candidates):
-            # columns of each cadre, in column order: one stable sort of the cadre codes
-            order = np.argsort(arrays.cadre, kind="stable")
-            bounds = np.cumsum(np.bincount(arrays.cadre, minlength=len(arrays.cadres)))
-            for cadre_id, columns in zip(arrays.cadres, np.split(order, bounds[:-1]),
-                                         strict=True):
-                self.by_cadre[cadre_id] = columns.tolist()
-            self._arrays = arrays
-            return
         by_cadre = self.by_cadre
         for c in candidates:
             by_cadre[c.cadre].append(c.index)
+
+    def add_candidate_columns(self, columns: CandidateColumns,
+                              arrays: CandidateArrays) -> None:
+        """The first candidates of the model, as the builder's columns (`CandidateColumns`:
+        made when read) and the same as arrays (`candidate_arrays`, with cadre codes)."""
+        assert not self.candidates and not self.costs
+        count = len(columns.forms)
+        self.candidates = CandidateList(columns)
+        self.costs.extend(columns.cost.tolist())
+        self.upper.extend([1.0] * count)
+        self.integral.extend([True] * count)
+        if count and arrays.cadre is not None and arrays.cadres is not None:
+            # columns of each cadre, in column order: one stable sort of the cadre codes
+            order = np.argsort(arrays.cadre, kind="stable")
+            bounds = np.cumsum(np.bincount(arrays.cadre, minlength=len(arrays.cadres)))
+            for cadre_id, indices in zip(arrays.cadres, np.split(order, bounds[:-1]),
+                                         strict=True):
+                self.by_cadre[cadre_id] = indices.tolist()
+        self._arrays = arrays
 
     def add_candidate(self, candidate: Candidate) -> None:
         assert candidate.index == len(self.costs)

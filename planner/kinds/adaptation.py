@@ -209,11 +209,13 @@ class Adaptation(RuleKind):
         post_of[codes] = np.arange(len(codes))
         heads = [model.candidates[i] for i in first_of.tolist()]
         limited = np.array([c.role in counted for c in heads], dtype=bool)
-        pool = [model.candidates[i]
-                for i in np.flatnonzero(limited[post_of[arrays.to]]).tolist()]
-        chosen = model.matching(rule, facts, pool)
-        count = len(chosen)
-        index = np.fromiter((c.index for c in chosen), np.int64, count)
+        pool = np.flatnonzero(limited[post_of[arrays.to]])
+        if rule.selector.conditions:
+            chosen = model.matching(rule, facts, [model.candidates[i] for i in pool.tolist()])
+            index = np.fromiter((c.index for c in chosen), np.int64, len(chosen))
+        else:  # `matching` without conditions: the rule in force on the round's start
+            in_force = np.array([rule.in_force(r.start) for r in facts.rounds], dtype=bool)
+            index = pool[in_force[arrays.round[pool]]]
         at_post = post_of[arrays.to[index]]
         first = arrays.round[index]
         starts = [r.start for r in facts.rounds]

@@ -32,7 +32,7 @@ import scipy.sparse as sp
 from planner import deadline
 from planner.facts import Facts
 from planner.forms import away_posts, secondment_end
-from planner.linear import Candidate, CandidateArrays, LinearModel
+from planner.linear import CandidateArrays, CandidateColumns, LinearModel
 from planner.plan import Plan
 from planner.solver.candidates import CandidateSet, Option
 
@@ -228,36 +228,28 @@ def _build_model(facts: Facts, candidate_set: CandidateSet,
     options = candidate_set.options
     deadline.check("building the model", 0, len(options), "options priced")
     table = OptionTable.of(facts, options)
-    costs = option_costs(facts, options, previous, has_vacancy_rule, table).tolist()
+    costs = option_costs(facts, options, previous, has_vacancy_rule, table)
     count = len(options)
-    rounds = facts.rounds
-    # what a candidate carries of its post, once per post; its start and a secondment's
-    # end once per (post, round)
+    # what a candidate carries of its post, once per post; a secondment's end once per
+    # (post, round); the candidates themselves are made when read (CandidateColumns)
     places = [facts.place(p) for p in table.posts[:table.num_destinations]]
-    units = [p["unit"] for p in places]
-    localities = [p["locality"] for p in places]
-    roles = [p["role"] for p in places]
-    keys = [bool(p["key"]) for p in places]
-    to_list, round_list, cadre_list = table.to.tolist(), table.round.tolist(), \
-        table.cadre.tolist()
     posts, cadres = table.posts, table.cadres
-    cadre_home = [facts.roster.cadre_by_id[c].position for c in cadres]
-    starts = [r.start for r in rounds]
+    starts = [r.start for r in facts.rounds]
     ends: dict[tuple[int, int], dt.date] = {}
-    end_list: list[dt.date | None] = [None] * count
-    for i, f in enumerate(table.forms):
-        if f == "secondment":
-            at = (to_list[i], round_list[i])
-            if at not in ends:
-                ends[at] = secondment_end(facts, posts[at[0]], starts[at[1]])
-            end_list[i] = ends[at]
-    made = list(map(Candidate._make, zip(
-        range(count), [cadres[c] for c in cadre_list], table.forms,
-        [cadre_home[c] for c in cadre_list], [posts[p] for p in to_list], round_list,
-        [starts[r] for r in round_list], costs, [units[p] for p in to_list],
-        [localities[p] for p in to_list], [roles[p] for p in to_list],
-        [keys[p] for p in to_list], table.soft_rules, end_list, strict=True)))
-    model.add_candidates(made, CandidateArrays(
+    end_of: dict[int, dt.date] = {}
+    for i in np.flatnonzero(np.array([f == "secondment" for f in table.forms],
+                                     dtype=bool)).tolist():
+        at = (int(table.to[i]), int(table.round[i]))
+        if at not in ends:
+            ends[at] = secondment_end(facts, posts[at[0]], starts[at[1]])
+        end_of[i] = ends[at]
+    made = CandidateColumns(
+        cadres, table.cadre, [facts.roster.cadre_by_id[c].position for c in cadres],
+        table.forms, posts, table.to, table.round, starts, costs,
+        [p["unit"] for p in places], [p["locality"] for p in places],
+        [p["role"] for p in places], [bool(p["key"]) for p in places], table.soft_rules,
+        end_of)
+    model.add_candidate_columns(made, CandidateArrays(
         list(posts), {p: i for i, p in enumerate(posts)}, table.to, table.origin, table.round,
         np.array([f == "secondment" for f in table.forms], dtype=bool), table.cadre,
         list(cadres)))

@@ -29,7 +29,9 @@ from planner.linear import LinearModel
 from planner.solver.engines import ENGINE_BY_NAME, Arrays, Result, Status, WarmLP, run
 
 # options per cadre in the first restricted master (more rounds of pricing add the rest);
-# measured on hanoi-2023: 8 → 4 rounds, 16 → 3 rounds and the fastest (benchmarks/RESULTS.md)
+# measured on hanoi-2023 (LP CPU seconds under load): 12 → 5.0 s (its first master leaves
+# hard-due cadres unplaced, 32,525 columns price in), 14 → 2.2 s, 16 → 2.0 s (4 rounds),
+# 20 → 2.3 s, 24 → 2.6 s; pricing in at most a few columns per cadre each round was slower
 K_CHEAPEST = 16
 # a reduced cost below −PRICE_TOLERANCE prices a column into the master
 PRICE_TOLERANCE = 1e-6

@@ -8,7 +8,8 @@ in memory into 34 province scenarios, each planned as a task on a Dask cluster (
 in-process LocalCluster of `--workers` single-threaded worker processes, or `--scheduler`),
 largest first; the moves are merged and the independent checker runs once on the merged
 plan against the full roster. End to end = load + split + provinces + merge and full check,
-wall clock, cluster start included.
+wall clock, cluster start included (the in-process cluster starts first and comes up
+while the workspace loads, as in `rotation plan`).
 
 What the split assumes, and what is measured to support it: a province's cadres only get
 destinations inside their province. The rules themselves would allow many cross-province
@@ -179,6 +180,7 @@ def run_national(seed: int = 1, workers: int = 2, time_limit_s: float | None = N
                  results_path: Any = RESULTS,
                  command: str = "python -m benchmarks national", sample: int = 60,
                  scheduler: str | None = None) -> int:
+    from planner.cluster import start_local
     from planner.partition import plan_partitioned
     from planner.workspace import load_workspace
 
@@ -188,13 +190,22 @@ def run_national(seed: int = 1, workers: int = 2, time_limit_s: float | None = N
     sampler.start()
     load_avg = [os.getloadavg()[0]]
     started = time.perf_counter()
-    workspace = load_workspace(instance.scenario)
-    load_s = time.perf_counter() - started
-    facts = workspace.facts
-    print(f"loaded {len(facts.roster.cadres):,} cadres in {load_s:.1f} s", flush=True)
-    elapsed = lambda: time.perf_counter() - started  # noqa: E731
-    result = plan_partitioned(facts, scheduler=scheduler, workers=workers,
-                              progress=lambda m: print(f"{m} [{elapsed():.0f} s]", flush=True))
+    # as `rotation plan` of a partitioned scenario does: the in-process cluster comes up
+    # while the national workspace loads
+    local = start_local(scheduler, workers)
+    try:
+        workspace = load_workspace(instance.scenario)
+        load_s = time.perf_counter() - started
+        facts = workspace.facts
+        print(f"loaded {len(facts.roster.cadres):,} cadres in {load_s:.1f} s", flush=True)
+        elapsed = lambda: time.perf_counter() - started  # noqa: E731
+        result = plan_partitioned(
+            facts, scheduler=scheduler, workers=workers,
+            progress=lambda m: print(f"{m} [{elapsed():.0f} s]", flush=True),
+            client=local.client() if local is not None else None)
+    finally:
+        if local is not None:
+            local.close()
     total_s = time.perf_counter() - started
     sampler.stop()
     load_avg.append(os.getloadavg()[0])

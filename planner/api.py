@@ -33,6 +33,7 @@ from planner.workspace import Workspace, load_workspace
 if TYPE_CHECKING:
     from planner.apply import Applied
     from planner.candidates_query import CandidateList
+    from planner.cluster import LocalStart
     from planner.compare import Comparison
     from planner.explain import Diagnosis
     from planner.relax import Relaxation
@@ -206,18 +207,21 @@ class PlanOutcome:
 def plan(scenario: Path | Workspace, previous: Path | None = None,
          progress: Progress | None = None, log: bool = False,
          incumbent: Progress | None = None, relax: bool = True,
-         scheduler: str | None = None, workers: int | None = None) -> PlanOutcome:
+         scheduler: str | None = None, workers: int | None = None,
+         client: Any = None) -> PlanOutcome:
     """Propose a plan and check it independently (nothing is written: see `write_plan`).
 
     `previous`: an earlier plan folder or moves file (CSV/xlsx) whose moves are kept where
     the rules allow; moves that no longer fit the scenario are dropped with a note each
     (`outcome.dropped`). With `relax`, an infeasible plan gets the smallest verified
-    relaxation (`outcome.relaxation`; costs extra solves).
+    relaxation (`outcome.relaxation`; costs extra solves). `client`: with
+    `solver.partition`, a Dask client or a started `cluster.LocalStart` to plan the parts
+    on (the caller closes it).
     """
     workspace = scenario if isinstance(scenario, Workspace) else load_workspace(scenario)
     facts = workspace.facts
     if facts.scenario.solver.partition != "none":
-        return plan_by_parts(workspace, previous, progress, scheduler, workers)
+        return plan_by_parts(workspace, previous, progress, scheduler, workers, client)
     earlier: Plan | None = None
     dropped: list[str] = []
     if previous is not None:
@@ -259,7 +263,7 @@ def _plan(workspace: Workspace, earlier: Plan | None, dropped: list[str],
 
 def plan_by_parts(workspace: Workspace, previous: Path | None = None,
                   progress: Progress | None = None, scheduler: str | None = None,
-                  workers: int | None = None) -> PlanOutcome:
+                  workers: int | None = None, client: Any = None) -> PlanOutcome:
     """`plan` of a scenario with `solver.partition`: the parts as Dask tasks (on the cluster
     at `scheduler`, or an in-process LocalCluster of `workers`; `workers=0`: one after
     another here), merged and checked against the whole roster (planner.partition).
@@ -275,7 +279,7 @@ def plan_by_parts(workspace: Workspace, previous: Path | None = None,
     facts = workspace.facts
     try:
         result = plan_partitioned(facts, scheduler=scheduler, workers=workers,
-                                  progress=progress)
+                                  progress=progress, client=client)
     except PartitionFailed as failure:
         if failure.pins:
             raise PinConflict(failure.messages) from None
@@ -390,26 +394,34 @@ def check_plan_folder(workspace: Workspace, folder: Path, previous: Path | None 
 
 def sweep(base: Path, out_dir: Path, variants: Sequence[Path] = (), grid: Path | None = None,
           scheduler: str | None = None, workers: int | None = None,
-          progress: Progress | None = None) -> SweepResult:
+          progress: Progress | None = None, local: LocalStart | None = None) -> SweepResult:
     """`rotation sweep`: plan the base and each variant (scenario files, or the grid file's
     combinations) as Dask tasks; write a plan folder each, the comparison (CSV, HTML) and
     sweep.yaml into `out_dir` (atomically). `scheduler`: an existing cluster's address;
-    else an in-process LocalCluster of `workers` (default one per core; 0: serial)."""
+    else an in-process LocalCluster of `workers` (default one per core; 0: serial);
+    `local`: that cluster, if the caller started it already (`cluster.start_local`)."""
+    from planner.cluster import start_local
     from planner.errors import InputError, Problem
     from planner.sweep import read_grid, run_sweep, variant_from_file
 
-    if bool(variants) == (grid is not None):
-        raise InputError([Problem("rotation sweep", None, None, "--variant/--grid",
-                                  "give variant files (--variant V.yaml …) or one --grid "
-                                  "file, not both and not neither")])
-    if scheduler and workers is not None:
-        raise InputError([Problem("rotation sweep", None, None, "--workers",
-                                  "--workers sizes the in-process LocalCluster; an existing "
-                                  "cluster (--scheduler) is used as it is")])
-    chosen = (read_grid(grid, base) if grid is not None
-              else [variant_from_file(path) for path in variants])
+    try:
+        if bool(variants) == (grid is not None):
+            raise InputError([Problem("rotation sweep", None, None, "--variant/--grid",
+                                      "give variant files (--variant V.yaml …) or one --grid "
+                                      "file, not both and not neither")])
+        if scheduler and workers is not None:
+            raise InputError([Problem("rotation sweep", None, None, "--workers",
+                                      "--workers sizes the in-process LocalCluster; an "
+                                      "existing cluster (--scheduler) is used as it is")])
+        local = local or start_local(scheduler, workers)  # up while the variants are read
+        chosen = (read_grid(grid, base) if grid is not None
+                  else [variant_from_file(path) for path in variants])
+    except BaseException:
+        if local is not None:
+            local.close()
+        raise
     return run_sweep(base, chosen, out_dir, scheduler=scheduler, workers=workers,
-                     progress=progress)
+                     progress=progress, local=local)
 
 
 # ------------------------------------------------------------------------------ explain

@@ -320,6 +320,11 @@ def plan(scenario: Path, out_dir: Path | None, as_json: bool, verbose: bool,
     started = time.perf_counter()
     out = console()
     err = Console(stderr=True, highlight=False, soft_wrap=True)
+    from planner.cluster import start_for_partitions
+
+    local = start_for_partitions(scenario, scheduler, workers)  # up while the roster loads
+    if local is not None:
+        click.get_current_context().call_on_close(local.close)
     workspace = api.load_workspace(scenario)
     by_parts = workspace.scenario.solver.partition != "none"
     warn_lookalikes(workspace)
@@ -341,7 +346,8 @@ def plan(scenario: Path, out_dir: Path | None, as_json: bool, verbose: bool,
 
         try:
             outcome = api.plan(workspace, previous=from_plan, progress=progress, log=verbose,
-                               incumbent=status.update, scheduler=scheduler, workers=workers)
+                               incumbent=status.update, scheduler=scheduler, workers=workers,
+                               client=local)
         except NoPlanInTime as timeout:
             status.stop()
             err.print(f"NO PLAN: {timeout}", markup=False)
@@ -662,6 +668,12 @@ def sweep(scenario: Path, variant_files: tuple[Path, ...], grid_file: Path | Non
 
     Exit 1 if a variant failed or leaves hard-due cadres unplaced (the others are written).
     """
+    from planner.cluster import start_local
+
+    # the in-process cluster starts before the planner is imported: its worker processes
+    # come up while this one loads and validates the variants
+    wanted = bool(variant_files) != (grid_file is not None)  # else api.sweep refuses
+    local = start_local(scheduler, workers) if wanted else None
     from planner import api
 
     err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -669,7 +681,7 @@ def sweep(scenario: Path, variant_files: tuple[Path, ...], grid_file: Path | Non
 
     target = out_dir or Path("sweeps") / outputs.slug(scenario.parent.name)
     result = api.sweep(scenario, target, variant_files, grid_file, scheduler, workers,
-                       progress=lambda message: err.print(message, markup=False))
+                       progress=lambda message: err.print(message, markup=False), local=local)
     if as_json:
         print_json({"folder": str(target), "workers": result.workers,
                     "seconds": round(result.seconds, 3),

@@ -25,8 +25,8 @@ What partitioning changes, and is reported rather than hidden (`Partitioned.cros
 Hard violations the full check finds beyond hard-due cadres left in place are
 cross-partition conflicts: the plan is marked infeasible and they are listed.
 
-The parts travel to the workers as in-memory scenarios (no files are written); the rule
-files are read again on the worker, so workers must see them at the same paths.
+The parts travel to the workers as in-memory scenarios with the client's rule set (no files
+are written, and the workers do not read the rule files).
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ from planner.checker import CheckReport, check_plan
 from planner.facts import Facts
 from planner.plan import Move, Plan, Unplaced
 from planner.roster_io import Roster
+from planner.ruleset import RuleSet
 from planner.scenario import Scenario
 from planner.solver.engines import Status
 from planner.solver.solve import Solution
@@ -267,13 +268,15 @@ class PartOutcome:
     pin_conflicts: list[str] = field(default_factory=list)
 
 
-def plan_part(name: str, scenario: Scenario) -> PartOutcome:
-    """The shipped pipeline on one part (runs on a Dask worker)."""
+def plan_part(name: str, scenario: Scenario, ruleset: RuleSet | None = None) -> PartOutcome:
+    """The shipped pipeline on one part (runs on a Dask worker). `ruleset`: the whole
+    scenario's, as the client loaded it (a part has the scenario's rule files, overrides and
+    horizon, so it is the part's too); without it the worker reads the rule files."""
     from planner.solver.run import NoPlanInTime, PinConflict, solve_workspace
     from planner.workspace import load_rules_for
 
     started = time.perf_counter()
-    facts = Facts(scenario, load_rules_for(scenario))
+    facts = Facts(scenario, ruleset if ruleset is not None else load_rules_for(scenario))
     empty = PartOutcome(name, [], [], "failed", 0.0, 0.0, 0.0, {}, {})
     try:
         result = solve_workspace(facts)
@@ -365,7 +368,7 @@ def plan_partitioned(facts: Facts, *, scheduler: str | None = None,
         f"({split.cross['relations']} relative pairs and {split.cross['history']} history "
         "rows span parts: left to the full check)")
     started = time.perf_counter()
-    outcomes, used = _run_parts(split.parts, scheduler, workers, say, client)
+    outcomes, used = _run_parts(split.parts, facts.ruleset, scheduler, workers, say, client)
     timings["parts"] = time.perf_counter() - started
     failed = [o for o in outcomes if o.status == "failed"]
     if failed:
@@ -399,9 +402,10 @@ def plan_partitioned(facts: Facts, *, scheduler: str | None = None,
                        split.cross, by, conflicts, timings, used, split.about)
 
 
-def _run_parts(parts: list[Part], scheduler: str | None, workers: int | None, say: Progress,
-               client: Any) -> tuple[list[PartOutcome], int]:
-    """Largest parts first (better balance); outcomes in part-name order."""
+def _run_parts(parts: list[Part], ruleset: RuleSet, scheduler: str | None, workers: int | None,
+               say: Progress, client: Any) -> tuple[list[PartOutcome], int]:
+    """Largest parts first (better balance); outcomes in part-name order. Every part plans
+    under the client's rule set: the workers do not re-read the rule files."""
     order = sorted(parts, key=lambda p: (-p.cadres, p.name))
     done: dict[str, PartOutcome] = {}
     started = time.perf_counter()
@@ -415,22 +419,28 @@ def _run_parts(parts: list[Part], scheduler: str | None, workers: int | None, sa
 
     if workers == 0 and not scheduler and client is None:
         for part in order:
-            finished(plan_part(part.name, part.scenario))
+            finished(plan_part(part.name, part.scenario, ruleset))
         return [done[p.name] for p in parts], 0
     import uuid
 
     from distributed import as_completed
 
-    from planner.sweep import close_client, open_client
+    from planner.cluster import LocalStart, close_client, open_client
 
+    if isinstance(client, LocalStart):  # started by the caller, who closes it
+        client = client.client()
     own = client is None
     client = client or open_client(scheduler, workers)
     try:
         count = len(client.scheduler_info().get("workers", {}))
         say(f"planning {len(parts)} parts on {count} Dask workers")
         token = uuid.uuid4().hex[:8]
-        futures = [client.submit(plan_part, part.name, part.scenario, retries=1,
-                                 key=f"rotation-part-{part.name}-{token}") for part in order]
+        # one task group ("rotation-part": the token ends Dask's key prefix): the scheduler
+        # queues the parts and hands the next one to the first free worker. Each task
+        # carries the rule set (tens of kB), so a retried task needs nothing a dead worker
+        # held.
+        futures = [client.submit(plan_part, part.name, part.scenario, ruleset, retries=1,
+                                 key=f"rotation-part-{token}-{part.name}") for part in order]
         for future in as_completed(futures):
             finished(future.result())
     finally:

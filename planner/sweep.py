@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import os
 import re
 import time
 import unicodedata
@@ -31,6 +30,7 @@ from typing import Any
 from pydantic import Field, ValidationError, model_validator
 
 from planner import outputs
+from planner.cluster import LocalStart, close_client, open_client, start_local
 from planner.errors import InputError, Problem, ProblemCollector, did_you_mean
 from planner.models import Config, Weights
 from planner.yamlio import read_yaml, validation_problems
@@ -270,10 +270,32 @@ def apply_changes(scenario: Any, changes: Sequence[Change]) -> Any:
                    weights=new_weights, enabled=enabled, disabled=disabled, files=files)
 
 
-def validate_variants(base: Path, variants: Sequence[Variant]) -> list[Path]:
+@dataclass
+class Validated:
+    """What validating the variants found: the input files and folders (never to be
+    overwritten by the sweep's output) and each variant's rule set ("base" too), loaded
+    from the paths the tasks use, so a task plans under it without reading the files."""
+
+    inputs: list[Path]
+    rulesets: dict[str, Any]
+
+
+def validate_variants(base: Path, variants: Sequence[Variant]) -> Validated:
     """Every variant's scenario and rules load (roster aside: that is each task's job);
-    all problems of all variants at once, each at its file and line. Returns the input
-    files and folders (never to be overwritten by the sweep's output)."""
+    all problems of all variants at once, each at its file and line.
+
+    The files are loaded by their resolved paths, as the tasks load them (a rule's origin
+    keeps the path it was read by); when something is wrong, they are read again as the
+    user named them, so that the problems name the files as given."""
+    try:
+        return _validate(base.resolve(),
+                         [replace(v, scenario=v.scenario.resolve()) for v in variants])
+    except InputError as in_task_terms:
+        _validate(base, variants)  # the same problems, with the paths as the user gave them
+        raise in_task_terms from None
+
+
+def _validate(base: Path, variants: Sequence[Variant]) -> Validated:
     from planner.scenario import load_scenario
     from planner.workspace import load_rules_for
 
@@ -281,9 +303,10 @@ def validate_variants(base: Path, variants: Sequence[Variant]) -> list[Path]:
     names: dict[str, str] = {"base": str(base)}
     base_scenario = None
     inputs: list[Path] = []
+    rulesets: dict[str, Any] = {}
     try:
         base_scenario = load_scenario(base, with_roster=False)
-        ruleset = load_rules_for(base_scenario)
+        rulesets["base"] = ruleset = load_rules_for(base_scenario)
         inputs += [*base_scenario.files, *ruleset.files, base_scenario.data_path]
     except InputError as exc:
         problems.extend(exc.problems)
@@ -296,16 +319,18 @@ def validate_variants(base: Path, variants: Sequence[Variant]) -> list[Path]:
         try:
             if variant.changes:
                 if base_scenario is not None:
-                    load_rules_for(apply_changes(base_scenario, variant.changes))
+                    rulesets[variant.name] = load_rules_for(
+                        apply_changes(base_scenario, variant.changes))
                     inputs += [Path(c.file) for c in variant.changes]
             else:
                 loaded = load_scenario(variant.scenario, with_roster=False)
-                inputs += [*loaded.files, *load_rules_for(loaded).files, loaded.data_path]
+                rulesets[variant.name] = ruleset = load_rules_for(loaded)
+                inputs += [*loaded.files, *ruleset.files, loaded.data_path]
         except InputError as exc:
             problems.extend(exc.problems)
     if problems:
         raise InputError(problems)
-    return inputs
+    return Validated(inputs, rulesets)
 
 
 # ------------------------------------------------------------------------------ one task
@@ -318,6 +343,10 @@ class Task:
     changes: tuple[Change, ...]
     root: str
     source: str
+    #: the variant's rule set as the client loaded it (None: the worker loads it); the
+    #: client parsed every rule file to validate the variants, and a worker would spend
+    #: its first task re-parsing them (~0.1 s a file with line numbers)
+    ruleset: Any = None
 
 
 @dataclass
@@ -353,8 +382,13 @@ def plan_task(task: Task) -> Outcome:
 
     started = time.perf_counter()
     try:
-        scenario = apply_changes(load_scenario(Path(task.scenario)), task.changes)
-        facts = Facts(scenario, load_rules_for(scenario))
+        # a grid named relative to the client's folder is found from any worker's
+        changes = tuple(c if Path(c.file).is_absolute()
+                        else replace(c, file=str(Path(task.root, c.file)))
+                        for c in task.changes)
+        scenario = apply_changes(load_scenario(Path(task.scenario)), changes)
+        ruleset = task.ruleset if task.ruleset is not None else load_rules_for(scenario)
+        facts = Facts(scenario, ruleset)
         result = solve_workspace(facts)
     except InputError as exc:
         return Outcome(task.name, task.source, "failed",
@@ -410,45 +444,6 @@ class SweepResult:
 Progress = Callable[[str], None]
 
 
-def open_client(scheduler: str | None, workers: int | None) -> Any:
-    """A Dask client: of the cluster at `scheduler`, used as it is, or of a new in-process
-    LocalCluster with `workers` single-threaded worker processes (default: one per core)."""
-    import logging
-
-    from distributed import Client, LocalCluster
-
-    if scheduler:
-        try:
-            _probe(scheduler)
-            return Client(scheduler, timeout="20s")
-        except (OSError, TimeoutError) as exc:
-            raise InputError([Problem("--scheduler", None, None, "scheduler",
-                                      f"no Dask scheduler answers at {scheduler}: {exc}")]) \
-                from None
-    count = workers or os.cpu_count() or 1
-    cluster = LocalCluster(n_workers=count, threads_per_worker=1, processes=True,
-                           dashboard_address=None, scheduler_kwargs={"dashboard": False},
-                           silence_logs=logging.ERROR)
-    return Client(cluster)
-
-
-def _probe(address: str) -> None:
-    """Fail at once when nothing listens at a tcp:// address (the client would wait)."""
-    import socket
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(address if "://" in address else f"tcp://{address}")
-    if parts.scheme == "tcp" and parts.hostname and parts.port:
-        socket.create_connection((parts.hostname, parts.port), timeout=10).close()
-
-
-def close_client(client: Any, scheduler: str | None) -> None:
-    cluster = client.cluster if not scheduler else None
-    client.close()
-    if cluster is not None:
-        cluster.close()
-
-
 def run_tasks(tasks: Sequence[Task], run: Callable[[Task], Outcome] = plan_task, *,
               scheduler: str | None = None, workers: int | None = None,
               progress: Progress | None = None,
@@ -478,6 +473,8 @@ def run_tasks(tasks: Sequence[Task], run: Callable[[Task], Outcome] = plan_task,
         for task in tasks:
             finished(run(task))
         return [outcomes[t.name] for t in tasks], 0
+    if isinstance(client, LocalStart):
+        client = client.client()
     from distributed import TimeoutError as DaskTimeout
     from distributed import wait
 
@@ -492,7 +489,10 @@ def run_tasks(tasks: Sequence[Task], run: Callable[[Task], Outcome] = plan_task,
         def running() -> int:
             return sum(len(keys) for keys in client.processing().values())
 
-        futures = {client.submit(run, task, key=f"rotation-{folder_name(task.name)}-{token}",
+        # one task group ("rotation-sweep": the token ends Dask's key prefix), so that the
+        # scheduler queues the tasks and hands each to the next free worker
+        futures = {client.submit(run, task,
+                                 key=f"rotation-sweep-{token}-{folder_name(task.name)}",
                                  retries=1, pure=False): task for task in tasks}
         pending = set(futures)
         last = time.perf_counter()
@@ -523,17 +523,34 @@ def run_tasks(tasks: Sequence[Task], run: Callable[[Task], Outcome] = plan_task,
 
 def run_sweep(base: Path, variants: Sequence[Variant], out_dir: Path, *,
               scheduler: str | None = None, workers: int | None = None,
-              progress: Progress | None = None) -> SweepResult:
-    """Plan the base and every variant, write a plan folder each and the comparison."""
+              progress: Progress | None = None,
+              local: LocalStart | None = None) -> SweepResult:
+    """Plan the base and every variant, write a plan folder each and the comparison.
+
+    `local`: the in-process cluster, if the caller started it already (`start_local`);
+    it is closed at the end either way."""
+    started = time.perf_counter()
+    local = local or start_local(scheduler, workers)
+    try:
+        validated = validate_variants(base, variants)
+        outputs.check_folder(out_dir, SWEEP, validated.inputs)  # refused before planning
+        return _run_sweep(base, variants, out_dir, validated, started, scheduler=scheduler,
+                          workers=workers, progress=progress, local=local)
+    finally:
+        if local is not None:
+            local.close()
+
+
+def _run_sweep(base: Path, variants: Sequence[Variant], out_dir: Path, validated: Validated,
+               started: float, *, scheduler: str | None, workers: int | None,
+               progress: Progress | None, local: LocalStart | None) -> SweepResult:
     from planner.compare import compare, diff_csv, kpi_csv, read_plan_folder
 
-    started = time.perf_counter()
-    inputs = validate_variants(base, variants)
-    outputs.check_folder(out_dir, SWEEP, inputs)  # refused before planning, not after
     root = str(Path.cwd())
-    tasks = [Task("base", str(base.resolve()), (), root, str(base))]
-    tasks += [Task(v.name, str(v.scenario.resolve()), v.changes, root, v.source)
-              for v in variants]
+    rulesets = validated.rulesets
+    tasks = [Task("base", str(base.resolve()), (), root, str(base), rulesets["base"])]
+    tasks += [Task(v.name, str(v.scenario.resolve()), v.changes, root, v.source,
+                   rulesets[v.name]) for v in variants]
     result = SweepResult(out_dir, [])
 
     def fill(staging: Path) -> None:
@@ -548,7 +565,8 @@ def run_sweep(base: Path, variants: Sequence[Variant], out_dir: Path, *,
                                                           encoding="utf-8")
 
         outcomes, result.workers = run_tasks(tasks, scheduler=scheduler, workers=workers,
-                                             progress=progress, on_outcome=write)
+                                             progress=progress, on_outcome=write,
+                                             client=local)
         result.outcomes = outcomes
         planned = [o for o in outcomes if o.files]
         if planned and planned[0].name == "base":
@@ -563,7 +581,7 @@ def run_sweep(base: Path, variants: Sequence[Variant], out_dir: Path, *,
         (staging / "sweep.yaml").write_text(sweep_yaml(base, variants, outcomes),
                                             encoding="utf-8")
 
-    outputs.write_folder(out_dir, SWEEP, fill, inputs)
+    outputs.write_folder(out_dir, SWEEP, fill, validated.inputs)
     result.seconds = time.perf_counter() - started
     return result
 

@@ -386,3 +386,62 @@ def test_an_appointment_short_of_service_is_short_by_the_missing_months():
         ("C012",), ("P-TH-TNMT-TP", "P-TH-PCT2"), ("U-TH-UB",), ("2024-Q1",))
     assert "30 months of service left (retires 2026-07-15), 60 needed" in found.message
     assert "no planning pool for vice_chair@district" in found.message
+
+
+# ------------------------------------------------- rules in force from inside the horizon
+
+DATED_FROM_INSIDE = """
+- id: change-48-from-q3
+  kind: tenure_limit
+  label: "Định kỳ chuyển đổi 48 tháng (từ 2024-07-01)"
+  basis: "[I] test"
+  effective: {from: 2024-07-01}
+  params: {max_months: 48}
+- id: non-local-from-q2
+  kind: non_local
+  label: "Bí thư, Chủ tịch không là người địa phương (từ 2024-04-01)"
+  basis: "[I] test"
+  effective: {from: 2024-04-01}
+  params: {roles: [secretary, chair]}
+"""
+
+
+def test_a_limit_in_force_from_inside_the_horizon_makes_the_cadre_due_from_its_first_round(
+        tmp_path):
+    # C008 (in post since 2019-09-01) passed 48 months on 2023-09-01; the limit binds from
+    # 2024-Q3, the first round it is in force
+    ws = workspace(tmp_path, DATED_FROM_INSIDE)
+    [due] = [d for d in ws.facts.dues("C008") if d.rule.id == "change-48-from-q3"]
+    assert (due.reached_on, due.round_index) == (dt.date(2023, 9, 1), 2)
+
+
+def test_a_move_rule_in_force_from_inside_the_horizon_judges_every_later_move(tmp_path):
+    # C022's hometown is Quảng An: a chair post there breaks the rule from 2024-04-01 only,
+    # whatever moves of earlier rounds the plan lists first
+    ws = workspace(tmp_path, DATED_FROM_INSIDE)
+    early = move_on(ws, "C001", "rotation", "P-NT-BT", dt.date(2024, 1, 1))
+    found = [v for v in check_plan(ws.facts, Plan([early, move_on(
+        ws, "C022", "rotation", "P-QA-CT", dt.date(2024, 4, 1))])).violations
+        if v.rule_id == "non-local-from-q2"]
+    assert [v.cadres for v in found] == [("C022",)]
+    assert [v for v in check_plan(ws.facts, Plan([move_on(
+        ws, "C022", "rotation", "P-QA-CT", dt.date(2024, 1, 1))])).violations
+        if v.rule_id == "non-local-from-q2"] == []
+
+
+@pytest.mark.parametrize(("valid_to", "due_by_the_limit"), [
+    ("2024-08-31", False), ("2024-09-01", False), ("2024-09-02", True)])
+def test_a_post_ending_by_the_day_its_holder_reaches_the_limit_moves_them_by_its_end(
+        tmp_path, valid_to, due_by_the_limit):
+    # C008 reaches 60 months in P-TH-NV-CV on 2024-09-01: a post gone by then (valid_to is
+    # its first day without it) moves its holder by the post's end, not by the limit
+    scenario = copy_demo(tmp_path / "demo")
+    files = RosterFiles(tmp_path / "demo" / "roster")
+    rows = files.rows("positions")
+    rows[0].append("valid_to")
+    for row in rows[1:]:
+        row.append(valid_to if row[0] == "P-TH-NV-CV" else "")
+    files.write_rows("positions", rows)
+    facts = load_workspace(scenario).facts
+    by_limit = [d for d in facts.dues("C008") if d.rule.id == "position-change-period"]
+    assert bool(by_limit) is due_by_the_limit

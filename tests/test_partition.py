@@ -121,6 +121,22 @@ def test_each_part_plans_as_it_would_alone_and_dask_gives_the_serial_bytes(
     assert tree_digest(tmp_path / "dask") == tree_digest(tmp_path / "serial")
 
 
+def test_a_part_planned_under_the_clients_rule_set_is_the_part_its_worker_would_plan(
+        tmp_path: Path) -> None:
+    """The client sends its rule set with each part; the outcome is the one the worker
+    gets by reading the rule files itself."""
+    from planner.partition import plan_part
+    from planner.workspace import load_workspace
+
+    facts = load_workspace(twin_scenario(tmp_path)).facts
+    part = split_by_province(facts.scenario, facts).parts[1]
+    shipped = plan_part(part.name, part.scenario, facts.ruleset)
+    read = plan_part(part.name, part.scenario)
+    assert shipped.status == "optimal" and shipped.moves
+    assert (shipped.moves, shipped.unplaced, shipped.objective, shipped.refusals) == \
+        (read.moves, read.unplaced, read.objective, read.refusals)
+
+
 def test_a_rule_over_all_parts_that_the_merged_plan_breaks_is_reported_not_dropped(
         tmp_path: Path) -> None:
     """A hard horizon quota of 12 moves: each part moves 9 (within it), together 18."""

@@ -273,3 +273,62 @@ def test_a_sweep_never_writes_over_its_inputs(variants: list[Path], tmp_path: Pa
     assert result.exit_code == 2, result.output
     assert "refusing to replace or overwrite it" in result.output
     assert tree_digest(tmp_path) == before
+
+
+def test_a_task_planned_under_the_clients_rule_set_writes_what_loading_the_rules_would(
+        tmp_path: Path) -> None:
+    """The client ships each variant's rule set (parsed once, to validate) with its task;
+    the plan is the one the task gets when it reads the rule files itself."""
+    from dataclasses import replace
+
+    from planner.sweep import Task, plan_task, validate_variants
+
+    grid = write(tmp_path / "grid.yaml", "axes:\n  - {rule: rotation-two-terms-other-heads, "
+                                         "values: [on]}\n")
+    variant = read_grid(grid, DEMO)[0]
+    rulesets = validate_variants(DEMO, [variant]).rulesets
+    for name, changes in (("base", ()), (variant.name, variant.changes)):
+        task = Task(name, str(DEMO), changes, str(tmp_path), name, rulesets[name])
+        shipped, loaded = plan_task(task), plan_task(replace(task, ruleset=None))
+        assert shipped.status == "optimal", shipped.error
+        assert shipped.files == loaded.files
+    assert shipped.summary["moves"] == 14  # the variant: one more head is due than the base
+
+
+def test_a_grid_named_relative_to_the_clients_folder_is_found_by_a_worker_elsewhere(
+        tmp_path: Path) -> None:
+    """A worker may run in another folder (a `dask worker` started anywhere): the grid
+    file the plan records is looked up in the client's folder, and the plan is the same."""
+    from planner.sweep import Task, plan_task
+
+    client = tmp_path / "client"
+    client.mkdir()
+    write(client / "grid.yaml", "axes:\n  - {weight: skill_fit, values: [10]}\n")
+    previous = Path.cwd()
+    os.chdir(client)
+    try:
+        variant = read_grid(Path("grid.yaml"), DEMO)[0]
+        task = Task(variant.name, str(DEMO), variant.changes, str(client), variant.source)
+        here = plan_task(task)
+        os.chdir(tmp_path)  # the worker's folder: no grid.yaml here
+        elsewhere = plan_task(task)
+    finally:
+        os.chdir(previous)
+    assert here.status == "optimal", here.error
+    assert elsewhere.files == here.files
+    assert "client/grid.yaml" in here.files["plan.yaml"]
+
+
+def test_bad_input_while_the_local_cluster_starts_is_exit_2_and_the_cluster_is_closed(
+        tmp_path: Path) -> None:
+    """The in-process cluster starts before the variants are validated; a bad variant
+    still stops the sweep with its message, writes nothing and leaves no cluster behind."""
+    import threading
+
+    grid = write(tmp_path / "grid.yaml", "axes:\n  - {weight: vacncy, values: [5]}\n")
+    result = CliRunner().invoke(main, ["sweep", str(DEMO), "--grid", str(grid), "-o",
+                                       str(tmp_path / "out"), "--workers", "1"])
+    assert result.exit_code == 2, result.output
+    assert "unknown weight 'vacncy' (did you mean 'vacancy'?)" in result.output
+    assert not (tmp_path / "out").exists()
+    assert not [t for t in threading.enumerate() if t.name == "rotation-local-cluster"]

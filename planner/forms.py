@@ -47,16 +47,27 @@ def post_tokens(place: dict[str, Any]) -> tuple[str, str]:
 
 
 def equivalence_rule(facts: Facts, day: dt.date) -> Rule | None:
-    """The equivalence table in force on `day` (the first active one), if any."""
+    """The equivalence table in force on `day` (the first active one), if any; cached per
+    Facts and day (a few dozen days: rounds and their ends)."""
+    cache = _TABLES.get(facts)
+    if cache is None:
+        cache = _TABLES[facts] = {}
+    if day in cache:
+        return cache[day]
+    found = None
     for rule in facts.ruleset.of_kind("equivalence"):
         if rule.in_force(day):
-            return rule
-    return None
+            found = rule
+            break
+    cache[day] = found
+    return found
 
 
-# ranks per Facts (the roster and rules are immutable): candidate generation asks millions
-# of times on large rosters
+# ranks and tables per Facts (the roster and rules are immutable): candidate generation
+# asks millions of times on large rosters
 _RANKS: weakref.WeakKeyDictionary[Facts, dict[tuple[str, str], int | None]] = \
+    weakref.WeakKeyDictionary()
+_TABLES: weakref.WeakKeyDictionary[Facts, dict[dt.date, Rule | None]] = \
     weakref.WeakKeyDictionary()
 
 
@@ -86,7 +97,9 @@ def rank_signature(facts: Facts, position_id: str) -> tuple[object, ...]:
 
 def rank_by(facts: Facts, rule: Rule, position_id: str) -> int | None:
     """The post's rank in one equivalence rule's table (None: not listed), cached."""
-    cache = _RANKS.setdefault(facts, {})
+    cache = _RANKS.get(facts)
+    if cache is None:
+        cache = _RANKS[facts] = {}
     key = (rule.id, position_id)
     if key not in cache:
         cache[key] = rank_in(rule.params.table, facts.place(position_id))

@@ -32,6 +32,7 @@ from planner.forms import (
     away_posts,
     pool_covers,
     rank,
+    rank_signature,
     relation,
     secondment_end,
 )
@@ -39,6 +40,7 @@ from planner.kinds.base import Due, RuleKind, Violation
 from planner.models import Pin
 from planner.plan import Move
 from planner.ruleset import Rule
+from planner.solver.parallel import judge_chunks
 from planner.solver.vectorised import BatchJudge, Rows, open_rounds_of, round_bits
 
 # Forms the planner proposes, in order of preference once the due rule's own form is tried
@@ -48,7 +50,7 @@ PROPOSED_FORMS = ("position_change", "rotation", "transfer", "appointment")
 SECONDEES_PER_POST = 3
 
 
-@dataclass
+@dataclass(slots=True)  # hundreds of thousands on a city's roster: no __dict__ each
 class Option:
     cadre: str
     form: str
@@ -67,6 +69,9 @@ class CandidateSet:
     open_posts: list[str] = field(default_factory=list)
     refusals: dict[str, Counter[str]] = field(default_factory=dict)
     pairs_judged: int = 0
+    # distinct destinations kept per cadre, counted as the passes merge (what
+    # posts_per_cadre answers, without scanning every option after each pass)
+    kept: Counter[str] = field(default_factory=Counter, compare=False, repr=False)
 
     def per_cadre(self) -> Counter[str]:
         return Counter(o.cadre for o in self.options)
@@ -472,19 +477,20 @@ def build_candidates(facts: Facts, scan_limit: int = SCAN_LIMIT,
     away = away_posts(facts)
     # recruits for one form only, to the posts named: appointees and secondees
     restricted = _pooled_movers(facts, movers, may_move)
-    restricted.update(_secondees(facts, [*movers, *restricted], away, may_move))
+    features: dict[str, PostFeatures] = {}  # per post, filled as posts are ranked
+    restricted.update(_secondees(facts, [*movers, *restricted], away, may_move, features))
     movers += list(restricted)
     result = CandidateSet()
     rules = per_move_rules(facts)
     open_posts = _open_posts(facts, movers, away)
-    features = {p: post_features(facts, p) for p in open_posts}
+    features.update({p: post_features(facts, p) for p in open_posts if p not in features})
     judged: dict[str, set[str]] = {}
     job = _Job(facts, rules, open_posts, features, away, restricted, pins, forbidden,
                scan_limit, keep_limit)
     _judge_all(job, result, movers, judged)
     if len(roster.cadres) > SMALL_ROSTER:
         # few destinations (not options: one post in three rounds is one way out)
-        counts = result.posts_per_cadre()
+        counts = result.kept
         partners: list[str] = []
         mover_set = set(movers)
         holder_of = roster.holder_by_position
@@ -563,7 +569,7 @@ def _recruit_lawful_partners(job: _Job, result: CandidateSet, movers: list[str],
     the partners are judged as every mover is. Few cadres are stuck, so the reference
     `judge` is cheap here. Returns the open posts (more, if partners were found)."""
     facts = job.facts
-    kept = result.posts_per_cadre()
+    kept = result.kept
     holder_of = facts.roster.holder_by_position
     mover_set = set(movers)
     stuck = [c for c in movers if not kept.get(c) and c not in job.restricted
@@ -651,7 +657,8 @@ def _pooled_movers(facts: Facts, movers: list[str], may_move: Callable[[str], bo
 
 
 def _secondees(facts: Facts, movers: list[str], away: dict[str, dt.date],
-               may_move: Callable[[str], bool]) -> Restricted:
+               may_move: Callable[[str], bool], features: dict[str, PostFeatures]
+               ) -> Restricted:
     """For each post whose holder is away, the closest cadres on an equivalent post (same
     profession first) who could be seconded into it."""
     if not away:
@@ -662,15 +669,25 @@ def _secondees(facts: Facts, movers: list[str], away: dict[str, dt.date],
     holders = sorted(p for p, c in roster.holder_by_position.items()
                      if c not in taken and c in roster.cadre_by_id and p not in away
                      and may_move(c))
-    features = {p: post_features(facts, p) for p in [*holders, *away]}
+    features.update({p: post_features(facts, p) for p in [*holders, *away]
+                     if p not in features})
     by_area: dict[str, list[str]] = {}  # the holders' posts per area, in order
     for p in holders:
         by_area.setdefault(features[p].area, []).append(p)
+    # `relation` reads a post's rank signature only: judged once per signature and away post
+    signature = {p: rank_signature(facts, p) for p in holders}
     found: Restricted = {}
     for position_id in sorted(away):
         target = features[position_id]
-        near = [p for p in by_area.get(target.area, [])
-                if relation(facts, p, position_id, day) == "equivalent"]
+        equivalent: dict[tuple[object, ...], bool] = {}
+        near = []
+        for p in by_area.get(target.area, []):
+            key = signature[p]
+            fits = equivalent.get(key)
+            if fits is None:
+                fits = equivalent[key] = relation(facts, p, position_id, day) == "equivalent"
+            if fits:
+                near.append(p)
         near.sort(key=lambda p: (features[p].profession != target.profession,
                                  zlib.crc32(f"{position_id}|{p}".encode())))
         for p in near[:SECONDEES_PER_POST]:
@@ -882,7 +899,7 @@ def _judge_all(job: _Job, result: CandidateSet, cadre_ids: list[str],
     if VECTORISED and len(job.facts.rounds) <= VECTORISED_MAX_ROUNDS:
         _judge_pass(job, result, cadre_ids, judged)
         return
-    counts = result.posts_per_cadre()  # the posts each cadre already keeps
+    counts = Counter(result.kept)  # the posts each cadre kept before this pass
     for number, cadre_id in enumerate(cadre_ids):
         try:
             item = _options_for(job, cadre_id, judged.get(cadre_id, set()),
@@ -894,13 +911,9 @@ def _judge_all(job: _Job, result: CandidateSet, cadre_ids: list[str],
         result.refusals.setdefault(item.cadre, Counter()).update(item.refusals)
         judged[item.cadre] = item.judged
         result.pairs_judged += item.pairs_judged
-
-
-class _RoundsOf:
-    """The rounds of a bitmask, for horizons too long to tabulate."""
-
-    def __getitem__(self, bits: int) -> list[int]:
-        return [r for r in range(bits.bit_length()) if bits >> r & 1]
+        kept = len({o.to_position for o in item.options})
+        if kept:
+            result.kept[item.cadre] += kept
 
 
 @dataclass
@@ -909,22 +922,30 @@ class _Plan:
 
     cadre: str
     refusals: Counter[str]
-    judged: set[str]
     keep_limit: int
     kept: int
-    # (post, skipped: own post or forbidden, first row, end row) in closeness order
-    entries: list[tuple[str, bool, int, int]]
 
 
-def _plan_for(job: _Job, batch: BatchJudge, rows: Rows, cadre_id: str, judged: set[str],
-              kept: int) -> _Plan:
-    """`_options_for` up to the judging: the targets in order, the forms each tries and the
-    rounds open to each (form, post) — appended to `rows` — without judging any."""
+@dataclass
+class _Entries:
+    """The posts a pass's cadres scan, cadre after cadre, each in closeness order: its
+    PostCodes index (-1 - index: skipped, the cadre's own post or a forbidden one) and its
+    first row (its rows end where the next entry's begin)."""
+
+    post: list[int] = field(default_factory=list)
+    first: list[int] = field(default_factory=list)
+
+
+def _plan_for(job: _Job, batch: BatchJudge, rows: Rows, entries: _Entries, cadre_id: str,
+              judged: set[str], kept: int) -> _Plan:
+    """`_options_for` up to the judging: the targets in order (appended to `entries`), the
+    forms each tries and the rounds open to each (form, post) — appended to `rows` —
+    without judging any."""
     facts = job.facts
     cadre = facts.cadre(cadre_id)
     refusals: Counter[str] = Counter()
     scope = _scope(job, cadre_id, refusals)
-    plan = _Plan(cadre_id, refusals, set(judged), scope.keep_limit, kept, [])
+    plan = _Plan(cadre_id, refusals, scope.keep_limit, kept)
     due, forms, forbidden, open_rounds = scope.due, scope.forms, scope.forbidden, \
         scope.open_rounds
     fixed_forms, targets = scope.fixed_forms, scope.targets
@@ -936,55 +957,148 @@ def _plan_for(job: _Job, batch: BatchJudge, rows: Rows, cadre_id: str, judged: s
     form_index = batch.form_index
     add_cadre, add_post, add_form, add_valid = (rows.cadre.append, rows.post.append,
                                                 rows.form.append, rows.valid.append)
-    seen = set(judged)
+    seen: set[str] = set()
+    own, away, index_of = cadre.position, job.away, batch.codes.index
+    blocked = None in forbidden  # forbidden to move at all: every post is skipped
+    entry_post, entry_first = entries.post.append, entries.first.append
+    # a plain post (not away, no reinforcement) takes the same rows for every post: one per
+    # form, in every open round — listed in bulk
+    form_codes = [form_index[f] if f in form_index else batch.form(f) for f in forms]
+    bulk = plain != 0 and "secondment" not in forms
+    width = len(forms)
+    bulk_cadre, bulk_valid = [index] * width, [plain] * width
+    more_cadre, more_post, more_form, more_valid = (rows.cadre.extend, rows.post.extend,
+                                                    rows.form.extend, rows.valid.extend)
     for position_id in targets:
-        if position_id in seen:
+        if position_id in judged or position_id in seen:
             continue
         seen.add(position_id)
-        if position_id == cadre.position or forbidden & {None, position_id}:
-            plan.entries.append((position_id, True, 0, 0))
+        if position_id == own or blocked or position_id in forbidden:
+            entry_post(-1 - index_of[position_id])
+            entry_first(len(rows.cadre))
+            continue
+        is_away = position_id in away
+        if bulk and not is_away and (fixed_forms or not reinforces
+                                     or not job.ward_vacancy(position_id)):
+            post = index_of[position_id]
+            entry_post(post)
+            entry_first(len(rows.cadre))
+            more_cadre(bulk_cadre)
+            more_post([post] * width)
+            more_form(form_codes)
+            more_valid(bulk_valid)
             continue
         if fixed_forms:
             tried = forms
-        elif position_id in job.away or (reinforces and job.ward_vacancy(position_id)):
+        elif is_away or (reinforces and job.ward_vacancy(position_id)):
             tried = forms_for(facts, job, cadre_id, due is not None, position_id, forms)
         else:
             tried = forms  # what forms_for answers for any other post
-        first = len(rows.cadre)
-        post = batch.codes.index[position_id]
-        away = position_id in job.away
+        post = index_of[position_id]
+        entry_post(post)
+        entry_first(len(rows.cadre))
         for form in tried:
-            bits = plain if not away and form != "secondment" else round_bits(
-                facts, job.away, batch, cadre_id, position_id, form, open_rounds)
+            bits = plain if not is_away and form != "secondment" else round_bits(
+                facts, away, batch, cadre_id, position_id, form, open_rounds)
             if not bits:
                 continue  # no round to judge: `_options_for` tries the next form
             add_cadre(index)
             add_post(post)
             add_form(form_index[form] if form in form_index else batch.form(form))
             add_valid(bits)
-        plan.entries.append((position_id, False, first, len(rows.cadre)))
     return plan
 
 
 def _judge_pass(job: _Job, result: CandidateSet, cadre_ids: list[str],
                 judged: dict[str, set[str]]) -> None:
     """`_judge_all` over arrays: list every row the cadres may judge, judge them rule by
-    rule (BatchJudge), then let each cadre take its rows in order as `_options_for` does."""
+    rule (BatchJudge), then let each cadre take its rows in order as `_options_for` does.
+
+    The cadres are judged independently of each other, so a large pass is split into
+    contiguous chunks judged in parallel (`parallel.judge_chunks`: forked workers) and the
+    chunks merged in order — the same candidate set as one chunk, whatever the workers."""
     if job.batch is None:  # made on first use, then handed to the next passes' jobs
         job.batch = BatchJudge(job.facts, job.rules, job.rules)
+    before = dict(judged)  # what each cadre had judged when the pass began
+    counts = Counter(result.kept)  # the destinations kept before this pass
     batch = job.batch
-    counts = result.posts_per_cadre()
+    for part in judge_chunks(job, cadre_ids, before, counts, _judge_chunk,
+                             lambda: batch.warm(job.open_posts)):
+        _merge(job.batch, result, before, judged, part)
+
+
+@dataclass
+class _Judged:
+    """What judging a chunk of a pass's cadres produced, as compact arrays (what a forked
+    worker sends back): per option in order, its cadre (a number into `cadres`), form (into
+    `forms`), post (a PostCodes index), round, soft cost and soft rules (into `names`); per
+    cadre, its refusals (in the order first met), the posts newly judged (`judged_posts`,
+    cadre by cadre up to `judged_ends`) and the destinations kept."""
+
+    cadres: list[str]
+    option_cadre: np.ndarray
+    option_form: np.ndarray
+    option_post: np.ndarray
+    option_round: np.ndarray
+    option_cost: np.ndarray
+    option_soft: np.ndarray
+    forms: list[str]
+    names: list[tuple[str, ...]]
+    refusals: list[list[tuple[str, int]]]
+    judged_posts: np.ndarray
+    judged_ends: np.ndarray
+    kept: list[int]
+    pairs_judged: int
+
+
+def _merge(batch: BatchJudge, result: CandidateSet, before: dict[str, set[str]],
+           judged: dict[str, set[str]], part: _Judged) -> None:
+    """Add a chunk's options, refusals, judged posts and counts to the result, in order."""
+    posts = batch.codes.posts
+    cadres, forms, names = part.cadres, part.forms, part.names
+    result.options.extend([
+        Option(cadres[c], forms[f], posts[p], r, cost, names[n])
+        for c, f, p, r, cost, n in zip(
+            part.option_cadre.tolist(), part.option_form.tolist(), part.option_post.tolist(),
+            part.option_round.tolist(), part.option_cost.tolist(), part.option_soft.tolist(),
+            strict=True)])
+    new_posts = part.judged_posts.tolist()
+    start = 0
+    for cadre_id, refusals, end, kept in zip(cadres, part.refusals, part.judged_ends.tolist(),
+                                             part.kept, strict=True):
+        # a Counter updated from a dict keeps the order the refusals were first met in
+        result.refusals.setdefault(cadre_id, Counter()).update(dict(refusals))
+        seen = set(before.get(cadre_id, ()))
+        seen.update([posts[p] for p in new_posts[start:end]])
+        judged[cadre_id] = seen
+        start = end
+        if kept:
+            result.kept[cadre_id] += kept
+    result.pairs_judged += part.pairs_judged
+
+
+def _judge_chunk(job: _Job, cadre_ids: list[str], judged: dict[str, set[str]],
+                 counts: Counter[str], offset: int, total: int) -> _Judged:
+    """Judge one chunk of a pass's cadres (the `offset`-th on of `total`, for the deadline's
+    message): plan every cadre's rows, judge them all, take each cadre's in order."""
+    assert job.batch is not None
+    batch = job.batch
     rows = Rows()
+    entries = _Entries()
     plans: list[_Plan] = []
+    plan_entries: list[int] = []  # per plan: its entries
     for number, cadre_id in enumerate(cadre_ids):
         try:
             deadline.check("generating candidates")
         except deadline.TimeLimitReached as reached:
-            raise deadline.TimeLimitReached(reached.phase, number, len(cadre_ids),
+            raise deadline.TimeLimitReached(reached.phase, offset + number, total,
                                             "cadres judged", reached.limit) from None
-        plans.append(_plan_for(job, batch, rows, cadre_id, judged.get(cadre_id, set()),
-                               counts.get(cadre_id, 0)))
+        before = len(entries.post)
+        plans.append(_plan_for(job, batch, rows, entries, cadre_id,
+                               judged.get(cadre_id, set()), counts.get(cadre_id, 0)))
+        plan_entries.append(len(entries.post) - before)
     verdicts = batch.judge(rows)
+    deadline.check("generating candidates")
     count = len(rows.cadre)
     num_rounds = batch.num_rounds
     powers = np.left_shift(np.int64(1), np.arange(num_rounds, dtype=np.int64))
@@ -999,40 +1113,53 @@ def _judge_pass(job: _Job, result: CandidateSet, cadre_ids: list[str],
             hard_bits[rows_of] |= bits[slots]
             if not table.per_round:
                 free_bits[rows_of] |= bits[slots]
-    valid = rows.valid
-    hard = hard_bits.tolist()
-    rounds_of = [[r for r in range(num_rounds) if bits >> r & 1]  # the rounds of a bitmask
-                 for bits in range(1 << num_rounds)] if num_rounds <= 12 else _RoundsOf()
-    tried: list[int] = []  # rows judged, in order
-    emitted: list[tuple[int, int]] = []  # (row, round) of each option, in order
-    spans: list[tuple[int, int, int, int]] = []  # per plan: its tried and emitted ranges
-    for plan in plans:
-        deadline.check("generating candidates")
-        tried_from, emitted_from = len(tried), len(emitted)
-        kept = plan.kept
-        pairs = 0
-        for position_id, skipped, first, end in plan.entries:
-            if kept >= plan.keep_limit:
-                break
-            plan.judged.add(position_id)
-            if skipped:
-                continue
-            for row in range(first, end):
-                bits = valid[row]
-                pairs += bits.bit_count()
-                tried.append(row)
-                allowed = bits & ~hard[row]
-                if allowed:
-                    emitted.extend([(row, r) for r in rounds_of[allowed]])
-                    kept += 1
-                    break
-        result.pairs_judged += pairs
-        spans.append((tried_from, len(tried), emitted_from, len(emitted)))
+    # each cadre takes its entries in order as `_options_for` does: an entry's rows (its
+    # forms) until one has an allowed round — kept, with all its allowed rounds — and the
+    # entries until the cadre keeps its limit (then the rest are not judged)
+    valid = np.asarray(rows.valid, dtype=np.int64)
+    allowed = valid & ~hard_bits
+    entry_post = np.asarray(entries.post, dtype=np.int64)
+    entry_first = np.asarray(entries.first, dtype=np.int64)
+    entry_end = np.append(entry_first[1:], count)[: len(entry_first)].astype(np.int64)
+    entry_plan = np.repeat(np.arange(len(plans), dtype=np.int64), plan_entries)
+    width = entry_end - entry_first  # skipped entries have no rows
+    # the first allowed row of each entry (its end if none)
+    has_rows = width > 0
+    row_number = np.where(allowed != 0, np.arange(count, dtype=np.int64), count)
+    first_allowed = entry_end.copy()
+    if count:
+        first_allowed[has_rows] = np.minimum(
+            np.minimum.reduceat(row_number, entry_first[has_rows]), entry_end[has_rows])
+    keeps = first_allowed < entry_end
+    # judged while the cadre keeps fewer than its limit (counting the entries before it)
+    numbers = np.asarray(plan_entries, dtype=np.int64)
+    kept_before: np.ndarray = np.cumsum(keeps) - keeps
+    kept_before -= kept_before[np.repeat(np.cumsum(numbers) - numbers, numbers)]
+    start_kept = np.asarray([plan.kept for plan in plans], dtype=np.int64)
+    limit = np.asarray([plan.keep_limit for plan in plans], dtype=np.int64)
+    processed = start_kept[entry_plan] + kept_before < limit[entry_plan]
+    kept_entry = processed & keeps
+    # the rows judged: of each processed entry, up to its kept row (all if none is allowed)
+    last = np.where(keeps, first_allowed + 1, entry_end)
+    entry_of_row = np.repeat(np.arange(len(entry_first), dtype=np.int64), width)
+    tried_rows = np.flatnonzero(processed[entry_of_row]
+                                & (np.arange(count) < last[entry_of_row]))
+    valid_tried = valid[tried_rows]
+    pairs = int(np.bitwise_count(valid_tried.astype(np.uint64)).sum())
+    plan_of_tried = entry_plan[entry_of_row[tried_rows]]
+    # the options: each kept row in each of its allowed rounds, rounds in order
+    kept_rows = first_allowed[kept_entry]
+    in_round = (allowed[kept_rows, None] >> np.arange(num_rounds, dtype=np.int64)) & 1
+    which, emitted_rounds = np.nonzero(in_round)
+    emitted_rows = kept_rows[which]
+    emitted_plan = entry_plan[kept_entry][which]
+    judged_posts = entry_post[processed]
+    judged_posts = np.where(judged_posts < 0, -1 - judged_posts, judged_posts)
+    judged_ends = np.cumsum(np.bincount(entry_plan[processed], minlength=len(plans)))
+    kept_now = np.bincount(entry_plan[kept_entry], minlength=len(plans)).tolist()
     # soft costs and the soft rules' names of each option, summed in rule order
-    emitted_rows = np.array([e[0] for e in emitted], dtype=np.int64)
-    emitted_rounds = np.array([e[1] for e in emitted], dtype=np.int64)
-    costs = np.zeros(len(emitted))
-    names = np.zeros(len(emitted), dtype=np.int64)
+    costs = np.zeros(len(emitted_rows))
+    names = np.zeros(len(emitted_rows), dtype=np.int64)
     soft_ids: list[str] = []
     for table, rows_of, slots in verdicts:
         if table.hard or not len(rows_of):
@@ -1045,15 +1172,13 @@ def _judge_pass(job: _Job, result: CandidateSet, cadre_ids: list[str],
         costs += np.where(fires, value, 0.0)
         names |= fires.astype(np.int64) << len(soft_ids)
         soft_ids.append(table.rule_id)
-    named: dict[int, tuple[str, ...]] = {}
-    cost_list, name_list = costs.tolist(), names.tolist()
+    # the soft rules of each option, as a number into the distinct tuples of names
+    distinct, name_of = np.unique(names, return_inverse=True)
+    named = [tuple(n for b, n in enumerate(soft_ids) if bits >> b & 1)
+             for bits in distinct.tolist()]
     # refusals: each hard rule per refused round of each row judged, but for a row the
     # round-free rules refuse in every round, only those (`by_round`'s settle_early)
-    tried_rows = np.array(tried, dtype=np.int64)
-    valid_tried = np.array(valid, dtype=np.int64)[tried_rows] if tried else \
-        np.zeros(0, dtype=np.int64)
     settled = (valid_tried & ~free_bits[tried_rows]) == 0
-    plan_of_tried = np.repeat(np.arange(len(plans)), [b - a for a, b, _c, _d in spans])
     firsts: list[list[tuple[int, int, int, str, int]]] = [[] for _ in plans]
     for order, ((table, rows_of, slots), bits) in enumerate(zip(verdicts, slot_bits,
                                                                 strict=True)):
@@ -1076,19 +1201,15 @@ def _judge_pass(job: _Job, result: CandidateSet, cadre_ids: list[str],
             low = int(fired[i])
             firsts[p].append((i, (low & -low).bit_length() - 1, order, table.rule_id,
                               int(per_plan[p])))
-    for plan, span, first_hits in zip(plans, spans, firsts, strict=True):
-        options = result.options
-        for k in range(span[2], span[3]):
-            row, round_index = emitted[k]
-            bits = name_list[k]
-            soft = named.get(bits)
-            if soft is None:
-                soft = named[bits] = tuple(n for b, n in enumerate(soft_ids) if bits >> b & 1)
-            options.append(Option(plan.cadre, batch.forms[rows.form[row]],
-                                  batch.codes.posts[rows.post[row]], round_index,
-                                  cost_list[k], soft))
-        refusals = plan.refusals
+    refusals: list[list[tuple[str, int]]] = []
+    for plan, first_hits in zip(plans, firsts, strict=True):
+        found_refusals = plan.refusals
         for _i, _r, _o, rule_id, number in sorted(first_hits):
-            refusals[rule_id] += number
-        result.refusals.setdefault(plan.cadre, Counter()).update(refusals)
-        judged[plan.cadre] = plan.judged
+            found_refusals[rule_id] += number
+        refusals.append(list(found_refusals.items()))
+    return _Judged(
+        [plan.cadre for plan in plans], emitted_plan,
+        np.asarray(rows.form, dtype=np.int64)[emitted_rows],
+        np.asarray(rows.post, dtype=np.int64)[emitted_rows], emitted_rounds, costs,
+        name_of.reshape(-1).astype(np.int64), list(batch.forms), named, refusals,
+        judged_posts, judged_ends.astype(np.int64), kept_now, pairs)

@@ -85,6 +85,7 @@ class _RuleTable:
     vectors: list[np.ndarray] = field(default_factory=list)
     matrix: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
     known: list[int] = field(default_factory=list)  # per slot: the rounds judged (bits)
+    group_codes: dict[tuple[int, int], int] = field(default_factory=dict)  # (cadre, form)
 
 
 @dataclass
@@ -184,9 +185,16 @@ class BatchJudge:
             if not table.in_force.any():
                 found.append((table, none, none))
                 continue
-            keys = np.empty(len(groups), dtype=np.int64)
-            for g, (c, f) in enumerate(zip(group_cadre, group_form, strict=True)):
-                keys[g] = self._cadre_code(table, self.cadres[c], self.forms[f])
+            # a (cadre, form)'s code is the same in every pass: worked out once
+            codes = table.group_codes
+            get = codes.get
+            keys_of = []
+            for c, f in zip(group_cadre, group_form, strict=True):
+                code = get((c, f))
+                if code is None:
+                    code = codes[c, f] = self._cadre_code(table, self.cadres[c], self.forms[f])
+                keys_of.append(code)
+            keys = np.array(keys_of, dtype=np.int64)
             row_key = keys[group_of]
             selected = row_key != _PASS
             if table.to_conditions:
@@ -239,6 +247,21 @@ class BatchJudge:
             table.matrix = np.array(table.vectors).reshape(-1, self.num_rounds)
             found.append((table, rows_of, slots[inverse]))
         return found
+
+    def warm(self, posts: list[str]) -> None:
+        """Work out every rule's post codes and `to.*` selector matches of `posts` now (what
+        `judge` works out as rows need them): done once before forking workers, each
+        worker would otherwise work them out again."""
+        index = np.array([self.codes.index[p] for p in posts], dtype=np.int64)
+        if not len(index):
+            return
+        for table in self.tables:
+            if not table.in_force.any():
+                continue
+            matching = index[self._post_matches(table, index) == 1] if table.to_conditions \
+                else index
+            if len(matching):
+                self._post_codes(table, matching)
 
     def _cadre_code(self, table: _RuleTable, cadre_id: str, form: str) -> int:
         facts = self.facts
@@ -377,6 +400,11 @@ def round_bits(facts: Facts, job_away: dict[str, dt.date], batch: BatchJudge, ca
 def open_rounds_of(facts: Facts, cadre_id: str, latest: int, pin_round: str | None,
                    pinned: bool) -> list[int]:
     """The rounds the cadre may move in, whatever the post (as `_options_for`)."""
-    return [r.index for r in facts.rounds[: latest + 1]
-            if (pin_round is None or r.name == pin_round)
-            and (pinned or away_until(facts, cadre_id, r.start) is None)]
+    found = []
+    away = not pinned  # away until a round starts after they are back (then never again)
+    for r in facts.rounds[: latest + 1]:
+        if away:
+            away = away_until(facts, cadre_id, r.start) is not None
+        if not away and (pin_round is None or r.name == pin_round):
+            found.append(r.index)
+    return found

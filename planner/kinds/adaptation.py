@@ -239,6 +239,7 @@ class Adaptation(RuleKind):
         key_role = np.array([c.role in roles for c in heads], dtype=bool)[at_post]
         groups: list[np.ndarray] = []
         caps: list[float] = []
+        caps_of: dict[str, int] = {}  # per unit: its leadership cap
         labels: list[str] = []
         for round_ in facts.rounds:
             if not rule.in_force(round_.start):
@@ -251,8 +252,10 @@ class Adaptation(RuleKind):
             if params.max_share_per_unit is not None:
                 for unit_at, columns in _grouped(unit, index, arriving & leader):
                     unit_id = units[unit_at]
-                    cap = leadership_cap(params.max_share_per_unit,
-                                         len(facts.graph.leadership(unit_id)))
+                    cap = caps_of.get(unit_id)
+                    if cap is None:
+                        cap = caps_of[unit_id] = leadership_cap(
+                            params.max_share_per_unit, len(facts.graph.leadership(unit_id)))
                     present = leaders_in[unit_id]
                     if len(columns) > max(cap - present, 0):
                         groups.append(columns)

@@ -98,7 +98,9 @@ class Vacancy(RuleKind):
             return False
         if params.levels is not None and place["level"] not in params.levels:
             return False
-        return rule.selector.matches(post_context(facts, position_id))
+        # (no conditions: every post matches, its context is not needed)
+        return not rule.selector.conditions or rule.selector.matches(
+            post_context(facts, position_id))
 
     def encode(self, rule: Rule, facts: Facts, model: LinearModel) -> None:
         """rounds vacant(p) = [vacant at start]·R + Σ_out (rounds from r)·x − Σ_in (rounds

@@ -161,3 +161,37 @@ def test_a_pass_judged_inside_a_thread_is_serial(monkeypatch: pytest.MonkeyPatch
     thread.start()
     thread.join()
     assert found == [1]
+
+
+def test_a_daemon_thread_beside_the_pass_lets_it_fork_but_a_working_thread_does_not(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda _pid: {0, 1})
+    for daemon, expected in ((True, min(2, parallel.MAX_WORKERS)), (False, 1)):
+        stop = threading.Event()
+        thread = threading.Thread(target=stop.wait, daemon=daemon)
+        thread.start()
+        try:
+            assert parallel.workers_for(parallel.MIN_CADRES) == expected
+        finally:
+            stop.set()
+            thread.join()
+
+
+def test_rotation_plan_judges_on_two_cores_beside_its_progress_spinner(
+        monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from planner.cli import main
+
+    monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda _pid: {0, 1})
+    monkeypatch.setattr(parallel, "MIN_CADRES", 1)
+    chosen: list[int] = []
+    workers_for = parallel.workers_for
+    monkeypatch.setattr(parallel, "workers_for",
+                        lambda count: chosen.append(workers_for(count)) or chosen[-1])
+    result = CliRunner().invoke(main, ["plan", "scenarios/demo/scenario.yaml",
+                                       "-o", str(tmp_path / "plan")])
+    assert result.exit_code == 0, result.output
+    assert chosen and set(chosen) == {min(2, parallel.MAX_WORKERS)}

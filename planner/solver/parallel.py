@@ -47,9 +47,14 @@ def workers_for(count: int) -> int:
         return 1
     if "fork" not in multiprocessing.get_all_start_methods():
         return 1
-    # forking from a thread, or with other threads running, may copy a lock held mid-way
+    # forking from a thread, or beside other working threads, may copy a lock held mid-way.
+    # Daemon threads are let be: `rotation plan`'s progress spinner is one (rich's refresh
+    # thread), and a worker takes no lock of theirs — it never writes to the terminal, and
+    # one stuck at exit on a stream they held is ended by the parent once it has sent.
     if threading.current_thread() is not threading.main_thread() \
-            or threading.active_count() > 1 or multiprocessing.current_process().daemon:
+            or any(not thread.daemon for thread in threading.enumerate()
+                   if thread is not threading.main_thread()) \
+            or multiprocessing.current_process().daemon:
         return 1
     try:
         cores = len(os.sched_getaffinity(0))

@@ -202,7 +202,7 @@ def run_national(seed: int = 1, workers: int = 2, time_limit_s: float | None = N
         result = plan_partitioned(
             facts, scheduler=scheduler, workers=workers,
             progress=lambda m: print(f"{m} [{elapsed():.0f} s]", flush=True),
-            client=local.client() if local is not None else None)
+            client=local)  # waited for only when the parts are submitted
     finally:
         if local is not None:
             local.close()

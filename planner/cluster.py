@@ -96,7 +96,11 @@ class LocalStart:
         self.count = workers or os.cpu_count() or 1
         self._client: Any = None
         self._error: BaseException | None = None
-        _start_forkserver()
+        self._config = dict(LOCAL_CONFIG)
+        if "forkserver" in _start_methods():
+            _start_forkserver()
+        else:  # no forkserver on this platform: Dask's default (spawned workers)
+            del self._config["distributed.worker.multiprocessing-method"]
         self._thread = threading.Thread(target=self._start, name="rotation-local-cluster",
                                         daemon=True)
         self._thread.start()
@@ -108,7 +112,7 @@ class LocalStart:
             import dask
             from distributed import Client, LocalCluster
 
-            with dask.config.set(LOCAL_CONFIG):
+            with dask.config.set(self._config):
                 cluster = LocalCluster(n_workers=self.count, threads_per_worker=1,
                                        processes=True, dashboard_address=None,
                                        scheduler_kwargs={"dashboard": False},
@@ -131,6 +135,12 @@ class LocalStart:
             close_client(client, None)
 
 
+def _start_methods() -> list[str]:
+    import multiprocessing
+
+    return multiprocessing.get_all_start_methods()
+
+
 def _start_forkserver() -> None:
     """Start multiprocessing's forkserver with the planner preloaded (its imports run in
     that process, beside the client's); Dask's nannies fork the workers from it.
@@ -144,13 +154,17 @@ def _start_forkserver() -> None:
 
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(list(WORKER_MODULES))
-    saved = dict(os.environ)
+    changed = {k: v for k, v in _pre_spawn_environ().items() if os.environ.get(k) != v}
+    before = {k: os.environ.get(k) for k in changed}
     try:
-        os.environ.update(_pre_spawn_environ())
+        os.environ.update(changed)
         forkserver.ensure_running()
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
+    finally:  # this process keeps its own environment
+        for key, value in before.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 def _pre_spawn_environ() -> dict[str, str]:

@@ -349,7 +349,9 @@ class PartitionFailed(Exception):
 def plan_partitioned(facts: Facts, *, scheduler: str | None = None,
                      workers: int | None = None, progress: Progress | None = None,
                      client: Any = None) -> Partitioned:
-    """Split, plan the parts as Dask tasks (serially when workers == 0), merge, check."""
+    """Split, plan the parts as Dask tasks (serially when workers == 0), merge, check.
+    `client`: a Dask client or a started `cluster.LocalStart` (waited for only when the
+    parts are submitted), closed by the caller."""
     say = progress or (lambda _m: None)
     by = facts.scenario.solver.partition
     if by not in ("province", "auto"):
@@ -435,12 +437,13 @@ def _run_parts(parts: list[Part], ruleset: RuleSet, scheduler: str | None, worke
         count = len(client.scheduler_info().get("workers", {}))
         say(f"planning {len(parts)} parts on {count} Dask workers")
         token = uuid.uuid4().hex[:8]
-        # one task group ("rotation-part": the token ends Dask's key prefix): the scheduler
-        # queues the parts and hands the next one to the first free worker. Each task
-        # carries the rule set (tens of kB), so a retried task needs nothing a dead worker
-        # held.
-        futures = [client.submit(plan_part, part.name, part.scenario, ruleset, retries=1,
-                                 key=f"rotation-part-{token}-{part.name}") for part in order]
+        # one task group ("rotation-part": the token ends Dask's key prefix) submitted at
+        # once: the scheduler queues the parts and hands the next one to the first free
+        # worker. Each task carries the rule set (tens of kB), so a retried task needs
+        # nothing a dead worker held.
+        futures = client.map(plan_part, [p.name for p in order], [p.scenario for p in order],
+                             [ruleset] * len(order), retries=1, pure=False,
+                             key=[f"rotation-part-{token}-{p.name}" for p in order])
         for future in as_completed(futures):
             finished(future.result())
     finally:

@@ -2,12 +2,14 @@
 
 Each variant is one task on a dask.distributed cluster — an in-process `LocalCluster` (one
 single-threaded worker process per core: planning is pure Python, so threads would share
-one GIL) or an existing cluster given by its scheduler address. A task loads the scenario
-on the worker, plans it exactly as `rotation plan` does and returns the plan folder's three
-files as text; the client writes them. Nothing a worker returns depends on the worker (no
-clock, no host, input paths relative to the client's folder), so a sweep gives the same
-bytes on any number of workers, after a worker died mid-task (the scheduler re-runs its
-tasks elsewhere) and in a serial run (`workers=0`: the same function in this process).
+one GIL; how it starts: planner.cluster) or an existing cluster given by its scheduler
+address. A task carries the rule set the client loaded to validate it, loads the scenario
+and roster on the worker, plans it exactly as `rotation plan` does and returns the plan
+folder's three files as text; the client writes them. Nothing a worker returns depends
+on the worker (no clock, no host, input paths relative to the client's folder), so a
+sweep gives the same bytes on any number of workers, after a worker died mid-task (the
+scheduler re-runs its tasks elsewhere) and in a serial run (`workers=0`: the same function
+in this process).
 
 Variants come from scenario files (overlays that `extends` the base) or from a grid file
 that crosses parameter values — see `GridFile` and the README's "Sweeps and national runs".
@@ -489,11 +491,13 @@ def run_tasks(tasks: Sequence[Task], run: Callable[[Task], Outcome] = plan_task,
         def running() -> int:
             return sum(len(keys) for keys in client.processing().values())
 
-        # one task group ("rotation-sweep": the token ends Dask's key prefix), so that the
-        # scheduler queues the tasks and hands each to the next free worker
-        futures = {client.submit(run, task,
-                                 key=f"rotation-sweep-{token}-{folder_name(task.name)}",
-                                 retries=1, pure=False): task for task in tasks}
+        # one task group ("rotation-sweep": the token ends Dask's key prefix) submitted at
+        # once, so that the scheduler queues the tasks and hands each to the next free
+        # worker (tasks submitted one by one go to workers before the group looks large
+        # enough to queue)
+        keys = [f"rotation-sweep-{token}-{folder_name(task.name)}" for task in tasks]
+        futures = dict(zip(client.map(run, list(tasks), key=keys, retries=1, pure=False),
+                           tasks, strict=True))
         pending = set(futures)
         last = time.perf_counter()
         while pending:

@@ -175,7 +175,7 @@ def test_holders_of_posts_that_end_keep_every_allowed_post_scanned_others_the_ke
 
     facts = api.load_workspace(DEMO.parent / "through-2025.yaml").facts
     kept = build_candidates(facts, scan_limit=40, keep_limit=2).posts_per_cadre()
-    ending = [c for c in facts.due_cadres if facts.due(c).rule.impl.name == "existence"]
+    ending = [c for c in facts.due_cadres if facts.due(c).rule.kind == "existence"]
     others = [c for c in kept if c not in ending]
     assert ending and others
     assert max(kept[c] for c in ending) > 2

@@ -801,7 +801,7 @@ def _scope(job: _Job, cadre_id: str, refusals: Counter[str]) -> _Scope:
             refusals["structure.one-holder"] += 1
     else:
         targets = job.table.closest(cadre_id, job.scan_limit)
-        if due is not None and due.rule.impl.name == "existence":
+        if due is not None and due.rule.impl.vacates:
             # their post ends, so they must go; the closest allowed posts are contested by
             # the other holders of the same abolished body: every allowed one scanned is
             # kept (hanoi-2023: 40 more of 228 district holders placed; the objective

@@ -15,9 +15,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
 import numpy as np
 import scipy.sparse as sp
@@ -48,6 +48,82 @@ class Candidate(NamedTuple):
 
 
 @dataclass
+class CandidateColumns:
+    """What makes the candidates of a built model, as per-option codes and per-code values:
+    a Candidate is made from them when first read (a city's model has hundreds of thousands
+    of candidates; a plan reads the few thousand it chooses, and the kinds read arrays)."""
+
+    cadres: list[str]
+    cadre: np.ndarray  # per option: code in cadres
+    homes: list[str | None]  # per cadre code: the post held
+    forms: list[str]  # per option
+    posts: list[str]
+    to: np.ndarray  # per option: code in posts
+    round: np.ndarray
+    starts: list[dt.date]  # per round
+    cost: np.ndarray  # per option: the objective's cost when built
+    units: list[str]  # per post code (destinations), likewise below
+    localities: list[str]
+    roles: list[str]
+    keys: list[bool]
+    soft_rules: list[tuple[str, ...]]
+    ends: dict[int, dt.date]  # per secondment option: its end
+
+    def make(self, index: int) -> Candidate:
+        cadre, post, round_index = int(self.cadre[index]), int(self.to[index]), \
+            int(self.round[index])
+        return Candidate(index, self.cadres[cadre], self.forms[index], self.homes[cadre],
+                         self.posts[post], round_index, self.starts[round_index],
+                         float(self.cost[index]), self.units[post], self.localities[post],
+                         self.roles[post], self.keys[post], self.soft_rules[index],
+                         self.ends.get(index))
+
+
+class CandidateList(Sequence[Candidate]):
+    """The model's candidates, a list to its readers; those of `CandidateColumns` are made
+    on first reading (and kept), those appended are stored as they are."""
+
+    def __init__(self, columns: CandidateColumns | None = None) -> None:
+        self._columns = columns
+        self._made: list[Candidate | None] = [None] * (0 if columns is None else
+                                                       len(columns.forms))
+
+    def __len__(self) -> int:
+        return len(self._made)
+
+    @overload
+    def __getitem__(self, index: int) -> Candidate: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Candidate]: ...
+
+    def __getitem__(self, index: int | slice) -> Candidate | list[Candidate]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self._made)))]
+        found = self._made[index]
+        if found is None:
+            assert self._columns is not None
+            position = index if index >= 0 else len(self._made) + index
+            found = self._made[index] = self._columns.make(position)
+        return found
+
+    def __iter__(self) -> Iterator[Candidate]:
+        for index in range(len(self._made)):
+            yield self[index]
+
+    def __eq__(self, other: object) -> bool:
+        return list(self) == (list(other) if isinstance(other, CandidateList) else other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def append(self, candidate: Candidate) -> None:
+        self._made.append(candidate)
+
+    def extend(self, candidates: Iterable[Candidate]) -> None:
+        self._made.extend(candidates)
+
+
+@dataclass
 class CandidateArrays:
     """The candidates' posts, rounds and forms as arrays, for kinds that encode over all of
     them at once (posts coded by `index`; -1: no origin post)."""
@@ -58,6 +134,9 @@ class CandidateArrays:
     origin: np.ndarray
     round: np.ndarray
     secondment: np.ndarray
+    #: per candidate its cadre's code in `cadres` (cadres in order of their first candidate)
+    cadre: np.ndarray | None = None
+    cadres: list[str] | None = None
 
 
 @dataclass
@@ -87,7 +166,7 @@ class _Block:
 class LinearModel:
     """min cost·x subject to rows; columns 0..n-1 are candidates, later ones are slacks."""
 
-    candidates: list[Candidate] = field(default_factory=list)
+    candidates: CandidateList = field(default_factory=CandidateList)
     costs: list[float] = field(default_factory=list)
     upper: list[float] = field(default_factory=list)
     integral: list[bool] = field(default_factory=list)
@@ -96,12 +175,10 @@ class LinearModel:
 
     def __post_init__(self) -> None:
         self.by_cadre: dict[str, list[int]] = defaultdict(list)
-        self.by_position: dict[str, list[int]] = defaultdict(list)
-        self.by_unit_round: dict[tuple[str, int], list[int]] = defaultdict(list)
         self._blocks: list[_Block] = []
         # rows added one at a time, flushed into a block when the matrix is read
-        self._pending_cols: list[int] = []
-        self._pending_coefs: list[float] = []
+        self._pending_cols: list[np.ndarray] = []
+        self._pending_coefs: list[np.ndarray] = []
         self._pending_ptr: list[int] = [0]
         self._pending_lower: list[float] = []
         self._pending_upper: list[float] = []
@@ -109,19 +186,22 @@ class LinearModel:
         self._pending_rules: list[str] = []
 
     # -- columns -----------------------------------------------------------------------
-    def matching(self, rule: Any, facts: Any) -> list[Candidate]:
-        """Candidates in force and selected by `rule` (a kind's encoding starts here)."""
+    def matching(self, rule: Any, facts: Any,
+                 among: Sequence[Candidate] | None = None) -> list[Candidate]:
+        """Candidates in force and selected by `rule` (a kind's encoding starts here), of
+        all or of those `among` (in their order)."""
+        pool = self.candidates if among is None else among
         in_force: dict[dt.date, bool] = {}  # per start day (a round's)
-        for candidate in self.candidates:
+        for candidate in pool:
             if candidate.start not in in_force:
                 in_force[candidate.start] = rule.in_force(candidate.start)
         if not rule.selector.conditions:
-            return [c for c in self.candidates if in_force[c.start]]
+            return [c for c in pool if in_force[c.start]]
         found = []
         # the selector reads the move context, the same for every round of a (cadre, form,
         # post): matched once per such triple
         matched: dict[tuple[str, str, str | None, str], bool] = {}
-        for candidate in self.candidates:
+        for candidate in pool:
             if not in_force[candidate.start]:
                 continue
             key = (candidate.cadre, candidate.form, candidate.from_position,
@@ -167,12 +247,28 @@ class LinearModel:
         self.costs.extend([c.cost for c in candidates])
         self.upper.extend([1.0] * len(candidates))
         self.integral.extend([True] * len(candidates))
-        by_cadre, by_position, by_unit_round = self.by_cadre, self.by_position, \
-            self.by_unit_round
+        by_cadre = self.by_cadre
         for c in candidates:
             by_cadre[c.cadre].append(c.index)
-            by_position[c.to_position].append(c.index)
-            by_unit_round[(c.unit, c.round_index)].append(c.index)
+
+    def add_candidate_columns(self, columns: CandidateColumns,
+                              arrays: CandidateArrays) -> None:
+        """The first candidates of the model, as the builder's columns (`CandidateColumns`:
+        made when read) and the same as arrays (`candidate_arrays`, with cadre codes)."""
+        assert not self.candidates and not self.costs
+        count = len(columns.forms)
+        self.candidates = CandidateList(columns)
+        self.costs.extend(columns.cost.tolist())
+        self.upper.extend([1.0] * count)
+        self.integral.extend([True] * count)
+        if count and arrays.cadre is not None and arrays.cadres is not None:
+            # columns of each cadre, in column order: one stable sort of the cadre codes
+            order = np.argsort(arrays.cadre, kind="stable")
+            bounds = np.cumsum(np.bincount(arrays.cadre, minlength=len(arrays.cadres)))
+            for cadre_id, indices in zip(arrays.cadres, np.split(order, bounds[:-1]),
+                                         strict=True):
+                self.by_cadre[cadre_id] = indices.tolist()
+        self._arrays = arrays
 
     def add_candidate(self, candidate: Candidate) -> None:
         assert candidate.index == len(self.costs)
@@ -181,8 +277,6 @@ class LinearModel:
         self.upper.append(1.0)
         self.integral.append(True)
         self.by_cadre[candidate.cadre].append(candidate.index)
-        self.by_position[candidate.to_position].append(candidate.index)
-        self.by_unit_round[(candidate.unit, candidate.round_index)].append(candidate.index)
 
     @property
     def num_candidates(self) -> int:
@@ -208,15 +302,25 @@ class LinearModel:
     def add_row(self, terms: Iterable[tuple[int, float]], lower: float = -math.inf,
                 upper: float = math.inf, label: str = "", rule: str = "") -> None:
         """lower ≤ Σ coef·x ≤ upper (terms with the same column are summed)."""
-        merged: dict[int, float] = {}
-        for column, coef in terms:
-            merged[column] = merged.get(column, 0.0) + coef
-        columns = sorted(c for c, v in merged.items() if v != 0.0)
-        if not columns:
+        pairs = terms if isinstance(terms, list) else list(terms)
+        if not pairs:
             return
-        self._pending_cols.extend(columns)
-        self._pending_coefs.extend(merged[c] for c in columns)
-        self._pending_ptr.append(len(self._pending_cols))
+        columns_of, coefs_of = zip(*pairs, strict=True)
+        columns: np.ndarray = np.array(columns_of, dtype=np.int64)
+        coefs: np.ndarray = np.array(coefs_of, dtype=np.float64)
+        if len(columns) > 1 and not (columns[1:] > columns[:-1]).all():
+            # sorted, the same column's terms summed in their order
+            unique, inverse = np.unique(columns, return_inverse=True)
+            coefs = np.bincount(inverse.reshape(-1), weights=coefs, minlength=len(unique))
+            columns = unique
+        keep = coefs != 0.0
+        if not keep.all():
+            columns, coefs = columns[keep], coefs[keep]
+        if not len(columns):
+            return
+        self._pending_cols.append(columns)
+        self._pending_coefs.append(coefs)
+        self._pending_ptr.append(self._pending_ptr[-1] + len(columns))
         self._pending_lower.append(lower)
         self._pending_upper.append(upper)
         self._pending_labels.append(label)
@@ -230,6 +334,43 @@ class LinearModel:
             return
         slack = self.add_column(weight, math.inf, f"slack {label}", rule)
         self.add_row([*term_list, (slack, -1.0)], upper=upper, label=label, rule=rule)
+
+    def add_count_rows(self, groups: Sequence[np.ndarray], caps: Sequence[float],
+                       labels: Sequence[str], rule: str,
+                       soft_weight: float | None = None) -> None:
+        """Σ x over each group's columns ≤ its cap, as one block: `add_row` (or, with a
+        `soft_weight`, `add_soft_row`) of every group in turn, the same rows and slack
+        columns in the same order, without a Python call per row."""
+        if not groups:
+            return
+        sizes = np.array([len(g) for g in groups], dtype=np.int64)
+        keep = sizes > 0
+        if not keep.all():
+            groups = [g for g, k in zip(groups, keep.tolist(), strict=True) if k]
+            caps = [c for c, k in zip(caps, keep.tolist(), strict=True) if k]
+            labels = [label for label, k in zip(labels, keep.tolist(), strict=True) if k]
+            sizes = sizes[keep]
+        count = len(groups)
+        if count == 0:
+            return
+        columns = np.concatenate([np.asarray(g, dtype=np.int64) for g in groups])
+        rows = np.repeat(np.arange(count), sizes)
+        coefs = np.ones(len(columns))
+        if soft_weight is not None:
+            first = self.num_columns
+            slack_labels = [f"slack {label}" for label in labels]
+            self.costs.extend([float(soft_weight)] * count)
+            self.upper.extend([math.inf] * count)
+            self.integral.extend([False] * count)
+            self.column_labels.update(zip(range(first, first + count), slack_labels,
+                                          strict=True))
+            if rule:
+                self.column_rules.update(dict.fromkeys(range(first, first + count), rule))
+            columns = np.concatenate([columns, np.arange(first, first + count)])
+            rows = np.concatenate([rows, np.arange(count)])
+            coefs = np.concatenate([coefs, -np.ones(count)])
+        matrix = sp.csr_matrix((coefs, (rows, columns)), shape=(count, self.num_columns))
+        self.add_rows(matrix, -math.inf, np.asarray(caps, dtype=np.float64), labels, rule)
 
     def add_rows(self, matrix: sp.csr_matrix, lower: np.ndarray | float,
                  upper: np.ndarray | float, labels: Sequence[str], rule: str) -> None:
@@ -258,8 +399,8 @@ class LinearModel:
             return
         self._blocks.append(_Block(
             np.array(self._pending_ptr, dtype=np.int64),
-            np.array(self._pending_cols, dtype=np.int32),
-            np.array(self._pending_coefs, dtype=np.float64),
+            np.concatenate(self._pending_cols).astype(np.int32),
+            np.concatenate(self._pending_coefs),
             np.array(self._pending_lower, dtype=np.float64),
             np.array(self._pending_upper, dtype=np.float64),
             self._pending_labels, self._pending_rules))

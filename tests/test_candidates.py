@@ -165,3 +165,18 @@ def test_a_neighbourhood_delta_is_a_lawful_plan_never_better_than_the_full_pinne
         assert full.plan.move_by_cadre[item.cadre].to_position == "P-QA-CT"
         # (deltas are rounded to 0.001; the tie-breaks weigh less than 0.01)
         assert full.solution.objective - plain <= item.delta + 0.01, item
+
+
+def test_holders_of_posts_that_end_keep_every_allowed_post_scanned_others_the_keep_limit():
+    """Through 2025 the district posts end on 1 Jul 2025: their holders must go, and the
+    closest allowed posts are contested by the other holders of the same district, so the
+    keep limit (here 2 posts) binds only the cadres who may stay."""
+    from planner.solver.candidates import build_candidates
+
+    facts = api.load_workspace(DEMO.parent / "through-2025.yaml").facts
+    kept = build_candidates(facts, scan_limit=40, keep_limit=2).posts_per_cadre()
+    ending = [c for c in facts.due_cadres if facts.due(c).rule.kind == "existence"]
+    others = [c for c in kept if c not in ending]
+    assert ending and others
+    assert max(kept[c] for c in ending) > 2
+    assert max(kept[c] for c in others) <= 2

@@ -17,12 +17,14 @@ their post before the plan (how they arrived is not recorded).
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import math
 from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
 from pydantic import Field
 
 from planner.calendar import Round, add_months
@@ -88,6 +90,24 @@ class Adapting:
     def describe(self) -> str:
         return say("{cadre} in {post} {since}…{until}", cadre=self.cadre, post=self.position,
                    since=self.since, until=self.until)
+
+
+def _grouped(key: np.ndarray, columns: np.ndarray,
+             where: np.ndarray) -> list[tuple[int, np.ndarray]]:
+    """(key, its columns) of the selected entries, keys in order of their first entry and
+    columns in entry order (what a dict of lists filled in entry order would hold)."""
+    picked = np.flatnonzero(where)
+    if not len(picked):
+        return []
+    keys = key[picked]
+    order = np.argsort(keys, kind="stable")
+    sorted_keys = keys[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(sorted_keys)) + 1]
+    chunks = np.split(columns[picked[order]], starts[1:])
+    # np.argsort is stable: a group's first entry is its smallest position in `picked`
+    first_entry = order[starts]
+    return [(int(sorted_keys[starts[g]]), chunks[g])
+            for g in np.argsort(first_entry, kind="stable").tolist()]
 
 
 def longest_adaptation(rule: Rule) -> int:
@@ -172,6 +192,8 @@ class Adaptation(RuleKind):
 
         Leaders who took their post before the plan count as adapting even if the plan moves
         them away later: conservative, so every plan the model allows passes `check`.
+        The arrivals adapting in each round are found over arrays of the limited candidates
+        (first and last round adapting), the rows added as blocks.
         """
         params: AdaptationParams = rule.params
         empty = Plan([])
@@ -179,55 +201,77 @@ class Adaptation(RuleKind):
         # only arrivals into leadership (the share) or key roles (not together) are limited
         counted = set(LEADER_ROLES) if params.max_share_per_unit is not None else set()
         counted |= set(params.key_roles_not_together)
-        chosen = [c for c in model.matching(rule, facts) if c.role in counted]
-        ends: dict[tuple[str, dt.date], dt.date] = {}  # per post and start, shared by options
-        adapting_until = []
-        for c in chosen:
-            until = ends.get((c.to_position, c.start))
-            if until is None:
-                until = ends[(c.to_position, c.start)] = add_months(
-                    c.start, adaptation_months(rule, facts, c.to_position, c.start))
-            adapting_until.append((c, until))
+        # what the limits read of a candidate is its post's (role, unit, locality): read once
+        # per post, from the post's first candidate
+        arrays = model.candidate_arrays()
+        codes, first_of = np.unique(arrays.to, return_index=True)
+        post_of = np.full(len(arrays.posts), -1, dtype=np.int64)
+        post_of[codes] = np.arange(len(codes))
+        heads = [model.candidates[i] for i in first_of.tolist()]
+        limited = np.array([c.role in counted for c in heads], dtype=bool)
+        pool = np.flatnonzero(limited[post_of[arrays.to]])
+        if rule.selector.conditions:
+            chosen = model.matching(rule, facts, [model.candidates[i] for i in pool.tolist()])
+            index = np.fromiter((c.index for c in chosen), np.int64, len(chosen))
+        else:  # `matching` without conditions: the rule in force on the round's start
+            in_force = np.array([rule.in_force(r.start) for r in facts.rounds], dtype=bool)
+            index = pool[in_force[arrays.round[pool]]]
+        at_post = post_of[arrays.to[index]]
+        first = arrays.round[index]
+        starts = [r.start for r in facts.rounds]
+        # per post and round of arrival: the first round the arrival no longer adapts in
+        ends = np.zeros((len(heads), len(starts)), dtype=np.int64)
+        for post, round_index in set(zip(at_post.tolist(), first.tolist(), strict=True)):
+            start, to = starts[round_index], heads[post].to_position
+            until = add_months(start, adaptation_months(rule, facts, to, start))
+            ends[post, round_index] = bisect.bisect_left(starts, until)
+        until_round = ends[at_post, first]
+        unit_code: dict[str, int] = {}
+        locality_code: dict[str, int] = {}
+        post_unit = np.array([unit_code.setdefault(c.unit, len(unit_code)) for c in heads],
+                             dtype=np.int64)
+        post_locality = np.array([locality_code.setdefault(c.locality, len(locality_code))
+                                  for c in heads], dtype=np.int64)
+        units, localities = list(unit_code), list(locality_code)
+        roles = set(params.key_roles_not_together)
+        unit, locality = post_unit[at_post], post_locality[at_post]
+        leader = np.array([c.role in LEADER_ROLES for c in heads], dtype=bool)[at_post]
+        key_role = np.array([c.role in roles for c in heads], dtype=bool)[at_post]
+        groups: list[np.ndarray] = []
+        caps: list[float] = []
+        caps_of: dict[str, int] = {}  # per unit: its leadership cap
+        labels: list[str] = []
         for round_ in facts.rounds:
             if not rule.in_force(round_.start):
                 continue
             already = adapting_in_round(rule, facts, empty, timeline, round_)
-            arriving = [c for c, until in adapting_until if c.start <= round_.start < until]
+            arriving = (first <= round_.index) & (round_.index < until_round)
             # leaders already adapting per unit, key roles per locality (counted once)
             places = [facts.place(a.position) for a in already]
             leaders_in = Counter(p["unit"] for p in places if p["role"] in LEADER_ROLES)
             if params.max_share_per_unit is not None:
-                by_unit: dict[str, list[int]] = {}
-                for candidate in arriving:
-                    if candidate.role in LEADER_ROLES:
-                        by_unit.setdefault(candidate.unit, []).append(candidate.index)
-                for unit_id, columns in by_unit.items():
-                    cap = leadership_cap(params.max_share_per_unit,
-                                         len(facts.graph.leadership(unit_id)))
+                for unit_at, columns in _grouped(unit, index, arriving & leader):
+                    unit_id = units[unit_at]
+                    cap = caps_of.get(unit_id)
+                    if cap is None:
+                        cap = caps_of[unit_id] = leadership_cap(
+                            params.max_share_per_unit, len(facts.graph.leadership(unit_id)))
                     present = leaders_in[unit_id]
-                    self._limit(rule, model, columns, max(cap - present, 0),
-                                f"{unit_id} leaders adapting in {round_.name}")
+                    if len(columns) > max(cap - present, 0):
+                        groups.append(columns)
+                        caps.append(max(cap - present, 0))
+                        labels.append(f"{unit_id} leaders adapting in {round_.name}")
             if params.key_roles_not_together:
-                roles = set(params.key_roles_not_together)
                 key_in = Counter(p["locality"] for p in places if p["role"] in roles)
-                by_locality: dict[str, list[int]] = {}
-                for candidate in arriving:
-                    if candidate.role in roles:
-                        by_locality.setdefault(candidate.locality, []).append(candidate.index)
-                for locality_id, columns in by_locality.items():
+                for locality_at, columns in _grouped(locality, index, arriving & key_role):
+                    locality_id = localities[locality_at]
                     present = key_in[locality_id]
-                    self._limit(rule, model, columns, max(1 - present, 0),
-                                f"{locality_id} key roles adapting in {round_.name}")
-
-    @staticmethod
-    def _limit(rule: Rule, model: LinearModel, columns: list[int], cap: int, label: str) -> None:
-        if len(columns) <= cap:
-            return
-        terms = [(c, 1.0) for c in columns]
-        if rule.hard:
-            model.add_row(terms, upper=cap, label=label, rule=rule.id)
-        else:
-            model.add_soft_row(terms, cap, rule.weight, label, rule.id)
+                    if len(columns) > max(1 - present, 0):
+                        groups.append(columns)
+                        caps.append(max(1 - present, 0))
+                        labels.append(f"{locality_id} key roles adapting in {round_.name}")
+        model.add_count_rows(groups, caps, labels, rule.id,
+                             None if rule.hard else rule.weight)
 
     def _share_violations(self, rule: Rule, facts: Facts, round_: Round,
                           adapting: list[Adapting]) -> list[Violation]:

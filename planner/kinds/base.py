@@ -181,6 +181,10 @@ class RuleKind:
     #: factors (e.g. per cadre and round) and reuses the verdict for every option sharing
     #: them; the checker still judges every move. A property test holds the two equal.
     judged_on: ClassVar[tuple[str, ...] | None] = None
+    #: True if a cadre this kind makes due must leave their post (it ends), not merely
+    #: change it in time: the candidate generator keeps every allowed post it scans for
+    #: them instead of the closest few (planner/solver/candidates.py, the keep limit)
+    vacates: ClassVar[bool] = False
 
     def move_class(self, rule: Rule, facts: Facts, cadre_id: str, form: str,
                    to_position: str) -> Hashable | None:

@@ -98,6 +98,7 @@ class Existence(RuleKind):
     Params = ExistenceParams
     move_rule = True
     per_move = True
+    vacates = True  # the holders' posts end
 
     def due(self, rule: Rule, facts: Facts, cadre_id: str) -> Due | None:
         return due_by_end(rule, facts, cadre_id)

@@ -98,7 +98,9 @@ class Vacancy(RuleKind):
             return False
         if params.levels is not None and place["level"] not in params.levels:
             return False
-        return rule.selector.matches(post_context(facts, position_id))
+        # (no conditions: every post matches, its context is not needed)
+        return not rule.selector.conditions or rule.selector.matches(
+            post_context(facts, position_id))
 
     def encode(self, rule: Rule, facts: Facts, model: LinearModel) -> None:
         """rounds vacant(p) = [vacant at start]·R + Σ_out (rounds from r)·x − Σ_in (rounds
@@ -131,8 +133,9 @@ class Vacancy(RuleKind):
         starts = [r.start for r in facts.rounds]
         for i in np.flatnonzero(bounded).tolist():
             candidate = model.candidates[i]
-            end = secondment_end(facts, candidate.to_position, candidate.start) \
-                if secondment[i] else None
+            # (a secondment's candidate carries its end: planner.forms.secondment_end)
+            end = (candidate.end or secondment_end(facts, candidate.to_position,
+                                                   candidate.start)) if secondment[i] else None
             if candidate.to_position in away:
                 end = min(end or away[candidate.to_position], away[candidate.to_position])
             if end is not None:

@@ -17,8 +17,14 @@ equal); the rule kinds then add their rows (planner/linear.py).
 
 from __future__ import annotations
 
+import datetime as dt
+import gc
 import hashlib
 import math
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from operator import attrgetter
 
 import numpy as np
 import scipy.sparse as sp
@@ -26,7 +32,7 @@ import scipy.sparse as sp
 from planner import deadline
 from planner.facts import Facts
 from planner.forms import away_posts, secondment_end
-from planner.linear import Candidate, LinearModel
+from planner.linear import CandidateArrays, CandidateColumns, LinearModel
 from planner.plan import Plan
 from planner.solver.candidates import CandidateSet, Option
 
@@ -86,42 +92,86 @@ def cost_terms(facts: Facts, option: Option, previous: Plan | None = None,
     return terms
 
 
+@dataclass
+class OptionTable:
+    """The options' fields read once into codes and arrays, shared by the objective, the
+    candidates and the structure rows (each read the options in its own Python pass before:
+    on hanoi-2023, 333,301 options, those passes were most of the model's build)."""
+
+    cadres: list[str]  # distinct cadres, in order of their first option
+    cadre: np.ndarray  # per option: its cadre's code
+    posts: list[str]  # distinct destinations in order of first option, then origins
+    to: np.ndarray  # per option: its destination's code
+    origin: np.ndarray  # per option: its cadre's post's code (−1: the cadre holds none)
+    round: np.ndarray
+    forms: list[str]  # per option
+    soft_cost: np.ndarray
+    soft_rules: list[tuple[str, ...]]
+    num_destinations: int  # posts[:num_destinations] are the destinations
+
+    @classmethod
+    def of(cls, facts: Facts, options: Sequence[Option]) -> OptionTable:
+        # attrgetter and the dicts' own methods through map: no Python frame per option
+        count = len(options)
+        cadre_ids = list(map(attrgetter("cadre"), options))
+        destinations = list(map(attrgetter("to_position"), options))
+        cadres = list(dict.fromkeys(cadre_ids))
+        cadre_code = {c: i for i, c in enumerate(cadres)}
+        cadre = np.fromiter(map(cadre_code.__getitem__, cadre_ids), np.int64, count)
+        post_code = {p: i for i, p in enumerate(dict.fromkeys(destinations))}
+        to = np.fromiter(map(post_code.__getitem__, destinations), np.int64, count)
+        num_destinations = len(post_code)
+        cadre_by_id = facts.roster.cadre_by_id
+        home = [cadre_by_id[c].position for c in cadres]  # per distinct cadre
+        # origins after every destination, in order of their first option (CandidateArrays)
+        home_code = np.array([-1 if h is None else post_code.setdefault(h, len(post_code))
+                              for h in home], dtype=np.int64)
+        origin = home_code[cadre] if count else np.zeros(0, dtype=np.int64)
+        return cls(cadres, cadre, list(post_code), to, origin,
+                   np.fromiter(map(attrgetter("round_index"), options), np.int64, count),
+                   list(map(attrgetter("form"), options)),
+                   np.fromiter(map(attrgetter("soft_cost"), options), np.float64, count),
+                   list(map(attrgetter("soft_rules"), options)), num_destinations)
+
+
 def option_costs(facts: Facts, options: list[Option], previous: Plan | None,
-                 has_vacancy_rule: bool) -> np.ndarray:
-    """Σ cost_terms of every option, as one array (the same terms, vectorised by round)."""
+                 has_vacancy_rule: bool, table: OptionTable | None = None) -> np.ndarray:
+    """Σ cost_terms of every option, as one array (the same terms, vectorised: per cadre,
+    per post, per round, and per distinct (cadre, post, form) for the tie-break's digest)."""
+    table = table if table is not None else OptionTable.of(facts, options)
     weights = facts.scenario.weights
     num_rounds = len(facts.rounds)
-    count = len(options)
-    rounds = np.fromiter((o.round_index for o in options), dtype=np.float64, count=count)
-    cost = np.fromiter((o.soft_cost for o in options), dtype=np.float64, count=count)
-    cache: dict[tuple[str, str, str], float] = {}
-    per_cadre: dict[str, tuple[float, bool, set[str]]] = {}  # due round, has a post, skills
-    # plain lists, made arrays once: setting numpy elements one by one costs more than the
-    # sums themselves (333,301 options on hanoi-2023)
-    due_list: list[float] = []
-    post_list: list[bool] = []
-    fixed_list: list[float] = []  # per (cadre, post, form): skill fit and the tie-break digest
-    for option in options:
-        found = per_cadre.get(option.cadre)
-        if found is None:
-            cadre = facts.cadre(option.cadre)
-            due = facts.due(option.cadre)
-            found = per_cadre[option.cadre] = (
-                np.nan if due is None else float(due.round_index), bool(cadre.position),
-                set(cadre.skills))
-        due_list.append(found[0])
-        post_list.append(found[1])
-        key = (option.cadre, option.to_position, option.form)
-        value = cache.get(key)
-        if value is None:
-            fit = len(found[2] & set(facts.position(option.to_position).skills))
-            digest = hashlib.sha256("|".join(key).encode()).digest()
-            value = -weights.skill_fit * fit + 1e-6 * (digest[0] % 97)
-            cache[key] = value
-        fixed_list.append(value)
-    due_round = np.array(due_list, dtype=np.float64)
-    has_post = np.array(post_list, dtype=bool)
-    fixed = np.array(fixed_list, dtype=np.float64)
+    rounds = table.round.astype(np.float64)
+    cost = table.soft_cost.copy()
+    dues = [facts.due(c) for c in table.cadres]
+    cadre_due = np.array([np.nan if d is None else float(d.round_index) for d in dues])
+    cadre_has_post = np.array([bool(facts.cadre(c).position) for c in table.cadres],
+                              dtype=bool)
+    due_round = cadre_due[table.cadre] if len(cost) else np.zeros(0)
+    has_post = cadre_has_post[table.cadre] if len(cost) else np.zeros(0, dtype=bool)
+    # skill fit and the tie-break digest, once per distinct (cadre, post, form)
+    form_names = list(dict.fromkeys(table.forms))
+    form_code = {f: i for i, f in enumerate(form_names)}
+    form = np.fromiter(map(form_code.__getitem__, table.forms), np.int64, len(cost))
+    key = (table.cadre * table.num_destinations + table.to) * max(1, len(form_names)) + form
+    _distinct, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    # skills as bit masks: the fit is the count of bits a cadre's and a post's masks share
+    skill_bit: dict[str, int] = {}
+    cadre_mask = [_mask(facts.cadre(c).skills, skill_bit) for c in table.cadres]
+    post_mask = [_mask(facts.position(p).skills, skill_bit)
+                 for p in table.posts[:table.num_destinations]]
+    cadres, posts = table.cadres, table.posts
+    sha = hashlib.sha256
+    first_cadre = table.cadre[first].tolist()
+    first_post = table.to[first].tolist()
+    first_form = form[first].tolist()
+    fit = np.array([(cadre_mask[c] & post_mask[p]).bit_count()
+                    for c, p in zip(first_cadre, first_post, strict=True)], dtype=np.float64)
+    digest = np.array([sha(f"{cadres[c]}|{posts[p]}|{form_names[f]}".encode()).digest()[0]
+                       for c, p, f in zip(first_cadre, first_post, first_form, strict=True)],
+                      dtype=np.float64)
+    fixed_of = -weights.skill_fit * fit + 1e-6 * (digest % 97)
+    fixed = fixed_of[inverse.reshape(-1)] if len(cost) else np.zeros(0)
     remaining = num_rounds - rounds
     if not has_vacancy_rule:
         cost += -weights.vacancy * remaining + np.where(has_post, weights.vacancy * remaining,
@@ -141,9 +191,35 @@ def option_costs(facts: Facts, options: list[Option], previous: Plan | None,
     return cost
 
 
+def _mask(skills: Sequence[str], bit: dict[str, int]) -> int:
+    mask = 0
+    for skill in skills:
+        mask |= 1 << bit.setdefault(skill, len(bit))
+    return mask
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off while the model is made: the build allocates
+    hundreds of thousands of small objects that make no cycles, and every collection walks
+    the whole loaded roster (on hanoi-2023 the collections cost more than the build)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def build_model(facts: Facts, candidate_set: CandidateSet,
                 previous: Plan | None = None) -> LinearModel:
-    roster = facts.roster
+    with _collector_paused():
+        return _build_model(facts, candidate_set, previous)
+
+
+def _build_model(facts: Facts, candidate_set: CandidateSet,
+                 previous: Plan | None) -> LinearModel:
     model = LinearModel()
     holder_of = facts.roster.holder_by_position
     movers = set(candidate_set.movers)
@@ -151,25 +227,32 @@ def build_model(facts: Facts, candidate_set: CandidateSet,
     has_vacancy_rule = any("weights.vacancy" in r.impl.prices for r in facts.ruleset.active)
     options = candidate_set.options
     deadline.check("building the model", 0, len(options), "options priced")
-    costs = option_costs(facts, options, previous, has_vacancy_rule).tolist()
-    starts = [r.start for r in facts.rounds]
-    # what a candidate carries of its post, once per post
-    posts: dict[str, tuple[str, str, str, bool]] = {}
-    for post in {o.to_position for o in options}:
-        place = facts.place(post)
-        posts[post] = (place["unit"], place["locality"], place["role"], bool(place["key"]))
-    cadre_by_id = roster.cadre_by_id
-    made = []
-    for index, option in enumerate(options):
-        to, round_index = option.to_position, option.round_index
-        start = starts[round_index]
-        unit, locality, role, key = posts[to]
-        made.append(Candidate(
-            index, option.cadre, option.form, cadre_by_id[option.cadre].position, to,
-            round_index, start, costs[index], unit, locality, role, key, option.soft_rules,
-            secondment_end(facts, to, start) if option.form == "secondment" else None))
-    model.add_candidates(made)
+    table = OptionTable.of(facts, options)
+    costs = option_costs(facts, options, previous, has_vacancy_rule, table)
     count = len(options)
+    # what a candidate carries of its post, once per post; a secondment's end once per
+    # (post, round); the candidates themselves are made when read (CandidateColumns)
+    places = [facts.place(p) for p in table.posts[:table.num_destinations]]
+    posts, cadres = table.posts, table.cadres
+    starts = [r.start for r in facts.rounds]
+    ends: dict[tuple[int, int], dt.date] = {}
+    end_of: dict[int, dt.date] = {}
+    for i in np.flatnonzero(np.array([f == "secondment" for f in table.forms],
+                                     dtype=bool)).tolist():
+        at = (int(table.to[i]), int(table.round[i]))
+        if at not in ends:
+            ends[at] = secondment_end(facts, posts[at[0]], starts[at[1]])
+        end_of[i] = ends[at]
+    made = CandidateColumns(
+        cadres, table.cadre, [facts.roster.cadre_by_id[c].position for c in cadres],
+        table.forms, posts, table.to, table.round, starts, costs,
+        [p["unit"] for p in places], [p["locality"] for p in places],
+        [p["role"] for p in places], [bool(p["key"]) for p in places], table.soft_rules,
+        end_of)
+    model.add_candidate_columns(made, CandidateArrays(
+        list(posts), {p: i for i, p in enumerate(posts)}, table.to, table.origin, table.round,
+        np.array([f == "secondment" for f in table.forms], dtype=bool), table.cadre,
+        list(cadres)))
 
     # a cadre moves at most once (a pinned cadre exactly once); whether a due cadre may stay
     # is the tenure_limit kind's business (its encode adds the stay column)
@@ -193,16 +276,17 @@ def build_model(facts: Facts, candidate_set: CandidateSet,
         elif columns:
             plain.append(cadre_id)
     deadline.check("building the model (one move per cadre)")
-    row_of_cadre = {cadre_id: i for i, cadre_id in enumerate(plain)}
-    cadre_row = np.fromiter((row_of_cadre.get(o.cadre, -1) for o in options), dtype=np.int64,
-                            count=count)
+    code_of = {c: i for i, c in enumerate(cadres)}
+    row_of_code = np.full(len(cadres) + 1, -1, dtype=np.int64)
+    row_of_code[[code_of[c] for c in plain]] = np.arange(len(plain))
+    cadre_row = row_of_code[table.cadre]
     take = cadre_row >= 0
     once = sp.csr_matrix((np.ones(int(take.sum())), (cadre_row[take], np.flatnonzero(take))),
                          shape=(len(plain), count))
     model.add_rows(once, -math.inf, 1.0, [f"{c} moves at most once" for c in plain],
                    "structure")
     deadline.check("building the model (one holder per post)")
-    _one_holder_rows(facts, model, options, movers, holder_of)
+    _one_holder_rows(facts, model, table, movers, holder_of)
 
     for rule in facts.ruleset.active:
         deadline.check(f"building the model (encoding rule {rule.id})")
@@ -210,27 +294,22 @@ def build_model(facts: Facts, candidate_set: CandidateSet,
     return model
 
 
-def _one_holder_rows(facts: Facts, model: LinearModel, options: list[Option],
+def _one_holder_rows(facts: Facts, model: LinearModel, table: OptionTable,
                      movers: set[str], holder_of: dict[str, str]) -> None:
     """One holder per post per round: arrivals so far ≤ vacant at start + departures so far,
     one row per post and round in which someone may arrive, as one sparse block."""
     roster = facts.roster
-    count = len(options)
     num_rounds = len(facts.rounds)
-    # posts in order of their first arrival (the row order of the row-by-row build)
-    post_index: dict[str, int] = {}
-    for option in options:
-        post_index.setdefault(option.to_position, len(post_index))
-    to_post = np.fromiter((post_index[o.to_position] for o in options), dtype=np.int64,
-                          count=count)
-    from_post = np.fromiter((post_index.get(roster.cadre_by_id[o.cadre].position or "", -1)
-                             for o in options), dtype=np.int64, count=count)
-    rounds = np.fromiter((o.round_index for o in options), dtype=np.int64, count=count)
-    arrives = np.zeros((len(post_index), num_rounds), dtype=bool)
+    # posts in order of their first arrival (the row order of the row-by-row build): the
+    # table's destinations; an origin that is no destination has no row
+    to_post, rounds = table.to, table.round
+    from_post = np.where(table.origin < table.num_destinations, table.origin, -1)
+    posts = table.posts[:table.num_destinations]
+    post_index = {p: i for i, p in enumerate(posts)}
+    arrives = np.zeros((len(posts), num_rounds), dtype=bool)
     arrives[to_post, rounds] = True
     row_id = np.full(arrives.shape, -1, dtype=np.int64)
     row_id[arrives] = np.arange(int(arrives.sum()))  # row-major: by post, then by round
-    posts = list(post_index)
     # a seconded cadre keeps their home post; a post whose holder is away for a known period
     # takes one secondee, whose secondment ends by the holder's return (the only candidates
     # it takes), and the away holder's own departure opens nothing more
@@ -242,10 +321,10 @@ def _one_holder_rows(facts: Facts, model: LinearModel, options: list[Option],
             vacant[i] = 0.0
             if holder not in movers:
                 raise AssertionError(f"{position_id} is not open but has candidates")
+    count = len(to_post)
     row_ids, cols, coefs = [], [], []
     away_index = np.array([post_index[p] for p in away if p in post_index], dtype=np.int64)
-    secondment = np.fromiter((o.form == "secondment" for o in options), dtype=bool,
-                             count=count)
+    secondment = np.array([f == "secondment" for f in table.forms], dtype=bool)
     leaves = (from_post >= 0) & ~secondment & ~np.isin(from_post, away_index)
     for round_index in range(num_rounds):
         # a move in round rc counts in every row of its post from round rc on

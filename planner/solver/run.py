@@ -221,9 +221,11 @@ def extract_plan(facts: Facts, model: LinearModel, solution: Solution,
                  candidate_set: CandidateSet) -> Plan:
     moves: list[Move] = []
     rules = per_move_rules(facts)
-    for candidate in model.candidates:
-        if solution.values[candidate.index] < 0.5:
+    values = solution.values
+    for index in range(model.num_candidates):
+        if values[index] < 0.5:
             continue
+        candidate = model.candidates[index]  # (made when read: only the chosen ones)
         due = facts.due(candidate.cadre)
         round_ = facts.rounds[candidate.round_index]
         probe = Move(candidate.cadre, candidate.form, candidate.from_position,
@@ -322,9 +324,10 @@ def adaptation_end(facts: Facts, move: Move) -> Any:
 def warm_start(model: LinearModel, previous: Plan) -> list[float]:
     """Column values that reproduce the earlier plan where its moves are still candidates."""
     values = [0.0] * len(model.costs)
-    for candidate in model.candidates:
-        earlier = previous.move_by_cadre.get(candidate.cadre)
-        if earlier is not None and (earlier.to_position, earlier.round_index, earlier.form) == (
-                candidate.to_position, candidate.round_index, candidate.form):
-            values[candidate.index] = 1.0
+    for cadre_id, earlier in previous.move_by_cadre.items():
+        for index in model.by_cadre.get(cadre_id, []):
+            candidate = model.candidates[index]
+            if (earlier.to_position, earlier.round_index, earlier.form) == (
+                    candidate.to_position, candidate.round_index, candidate.form):
+                values[index] = 1.0
     return values

@@ -29,7 +29,9 @@ from planner.linear import LinearModel
 from planner.solver.engines import ENGINE_BY_NAME, Arrays, Result, Status, WarmLP, run
 
 # options per cadre in the first restricted master (more rounds of pricing add the rest);
-# measured on hanoi-2023: 8 → 4 rounds, 16 → 3 rounds and the fastest (benchmarks/RESULTS.md)
+# measured on hanoi-2023 (LP CPU seconds under load): 12 → 5.0 s (its first master leaves
+# hard-due cadres unplaced, 32,525 columns price in), 14 → 2.2 s, 16 → 2.0 s (4 rounds),
+# 20 → 2.3 s, 24 → 2.6 s; pricing in at most a few columns per cadre each round was slower
 K_CHEAPEST = 16
 # a reduced cost below −PRICE_TOLERANCE prices a column into the master
 PRICE_TOLERANCE = 1e-6
@@ -62,6 +64,10 @@ def model_arrays(model: LinearModel) -> Arrays:
 def cadre_groups(model: LinearModel) -> np.ndarray:
     """For each column, its cadre's number (−1 for slacks): the master's seed is per cadre."""
     group = np.full(model.num_columns, -1, dtype=np.int64)
+    arrays = model.candidate_arrays()
+    if arrays.cadre is not None:
+        group[: len(arrays.cadre)] = arrays.cadre
+        return group
     number: dict[str, int] = {}
     for candidate in model.candidates:
         group[candidate.index] = number.setdefault(candidate.cadre, len(number))
@@ -217,11 +223,12 @@ def _column_generation(model: LinearModel, arrays: Arrays, solver: str,
     master = cheapest_per_group(arrays.cost, group, K_CHEAPEST)
     if hint is not None:
         master |= hint > 0.5
-    transposed = arrays.matrix.T.tocsr()
+    # one column-major copy serves the master's columns and, transposed (a view), pricing
     csc = arrays.matrix.tocsc()
+    transposed = csc.T
     full = Arrays(arrays.cost, arrays.upper, arrays.integral, csc, arrays.row_lower,
                   arrays.row_upper)
-    warm = WarmLP(arrays) if solver == "highspy" else None
+    warm = WarmLP(arrays, csc) if solver == "highspy" else None
     if warm is not None:
         warm.add(np.flatnonzero(master))
     rounds = 0

@@ -180,3 +180,34 @@ def test_holders_of_posts_that_end_keep_every_allowed_post_scanned_others_the_ke
     assert ending and others
     assert max(kept[c] for c in ending) > 2
     assert max(kept[c] for c in others) <= 2
+
+
+def test_the_collector_paused_for_the_candidates_is_back_as_it_was_after_them_and_after_an_error(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    from planner.solver import candidates as cand
+
+    facts = api.load_workspace(DEMO).facts
+    seen: list[bool] = []
+    judge = cand._build_candidates
+    monkeypatch.setattr(cand, "_build_candidates",
+                        lambda *args: (seen.append(gc.isenabled()), judge(*args))[1])
+    assert gc.isenabled()
+    assert cand.build_candidates(facts).options
+    assert seen == [False] and gc.isenabled()
+
+    def failing(*_args: object) -> None:
+        raise RuntimeError("judging failed")
+
+    monkeypatch.setattr(cand, "_build_candidates", failing)
+    with pytest.raises(RuntimeError):
+        cand.build_candidates(facts)
+    assert gc.isenabled()
+    gc.disable()  # a caller that paused it itself keeps it paused
+    try:
+        with pytest.raises(RuntimeError):
+            cand.build_candidates(facts)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

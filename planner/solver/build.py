@@ -18,11 +18,9 @@ equal); the rule kinds then add their rows (planner/linear.py).
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import hashlib
 import math
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from operator import attrgetter
 
@@ -35,6 +33,7 @@ from planner.forms import away_posts, secondment_end
 from planner.linear import CandidateArrays, CandidateColumns, LinearModel
 from planner.plan import Plan
 from planner.solver.candidates import CandidateSet, Option
+from planner.solver.collector import collector_paused
 
 # Each move of the earlier plan (`rotation plan --from`) that the new plan changes or drops,
 # and each move it adds, costs this much — more than the soft terms of a move, so only what
@@ -198,23 +197,9 @@ def _mask(skills: Sequence[str], bit: dict[str, int]) -> int:
     return mask
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector off while the model is made: the build allocates
-    hundreds of thousands of small objects that make no cycles, and every collection walks
-    the whole loaded roster (on hanoi-2023 the collections cost more than the build)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def build_model(facts: Facts, candidate_set: CandidateSet,
                 previous: Plan | None = None) -> LinearModel:
-    with _collector_paused():
+    with collector_paused():
         return _build_model(facts, candidate_set, previous)
 
 

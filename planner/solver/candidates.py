@@ -40,6 +40,7 @@ from planner.kinds.base import Due, RuleKind, Violation
 from planner.models import Pin
 from planner.plan import Move
 from planner.ruleset import Rule
+from planner.solver.collector import collector_paused
 from planner.solver.parallel import judge_chunks
 from planner.solver.vectorised import BatchJudge, Rows, open_rounds_of, round_bits
 
@@ -443,8 +444,14 @@ def build_candidates(facts: Facts, scan_limit: int = SCAN_LIMIT,
     Movers are the due and pinned cadres. A due cadre with fewer than MIN_OPTIONS options
     also recruits "chain partners": the holders (not due) of the posts closest to them, who
     may move too so that their posts open up — swaps and longer chains. Small rosters
-    (≤ SMALL_ROSTER cadres) let every cadre move.
+    (≤ SMALL_ROSTER cadres) let every cadre move. The garbage collector is paused meanwhile
+    (planner/solver/collector.py).
     """
+    with collector_paused():
+        return _build_candidates(facts, scan_limit, keep_limit)
+
+
+def _build_candidates(facts: Facts, scan_limit: int, keep_limit: int) -> CandidateSet:
     roster = facts.roster
     pins: dict[str, Pin] = {p.value.cadre: p.value for p in facts.scenario.pins}
     forbidden: dict[str, set[str | None]] = {}
